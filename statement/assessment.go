@@ -1,0 +1,146 @@
+package statement
+
+import (
+	"fmt"
+	"time"
+)
+
+// Evidence is a sentence of the extracted text that supports a finding, with
+// its byte offset in Text.Body.
+type Evidence struct {
+	Text   string `json:"text"`
+	Offset int    `json:"offset"`
+}
+
+// Finding is the result of one criterion.
+type Finding struct {
+	ID       CriterionID `json:"id"`
+	Title    string      `json:"title"`
+	Ref      string      `json:"ref"`
+	Status   Status      `json:"status"`
+	Evidence []Evidence  `json:"evidence"`
+	// Advice says what to do about a missing or partial criterion.
+	Advice string `json:"advice,omitempty"`
+	// Note explains a status that evidence alone does not (for example
+	// "only future intentions found").
+	Note string `json:"note,omitempty"`
+}
+
+// FinancialPeriod is the financial year or other period a statement covers. Start
+// may be zero when only the end is stated.
+type FinancialPeriod struct {
+	Start Date `json:"start"`
+	End   Date `json:"end"`
+}
+
+// Signatory is the person who signed the statement.
+type Signatory struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+	Date Date   `json:"date"`
+}
+
+// ApprovalRecord says which body approved the statement and when.
+type ApprovalRecord struct {
+	By   string `json:"by"`
+	Date Date   `json:"date"`
+}
+
+// Assessment is the checker's verdict on one statement text.
+type Assessment struct {
+	Source   string           `json:"source"`
+	Format   Format           `json:"format"`
+	Words    int              `json:"words"`
+	Period   *FinancialPeriod `json:"period"`
+	SignedBy *Signatory       `json:"signed_by"`
+	Approved *ApprovalRecord  `json:"approved"`
+	Score    int              `json:"score"`
+	Rating   Rating           `json:"rating"`
+	Criteria []Finding        `json:"criteria"`
+	// Notes carry extraction notes (scan, OCR) and checker warnings (the
+	// text does not look like a statement).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Finding returns the finding for id, or nil when the assessment has none.
+func (a *Assessment) Finding(id CriterionID) *Finding {
+	for i := range a.Criteria {
+		if a.Criteria[i].ID == id {
+			return &a.Criteria[i]
+		}
+	}
+	return nil
+}
+
+// Status returns the status of id, or "" when the assessment has none.
+func (a *Assessment) Status(id CriterionID) Status {
+	if f := a.Finding(id); f != nil {
+		return f.Status
+	}
+	return ""
+}
+
+// Date is a calendar date without time zone. The zero Date means unknown
+// and is written as JSON null.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the calendar date of t.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// IsZero reports whether the date is unknown.
+func (d Date) IsZero() bool { return d.Year == 0 }
+
+// Time returns midnight UTC of the date.
+func (d Date) Time() time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+}
+
+// String formats the date as YYYY-MM-DD, or "" when unknown.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+// ParseDate parses YYYY-MM-DD.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("statement: parse date %q: %w", s, err)
+	}
+	return DateOf(t), nil
+}
+
+// MarshalJSON writes "YYYY-MM-DD" or null.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD" or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" || s == `""` {
+		*d = Date{}
+		return nil
+	}
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return fmt.Errorf("statement: date must be a string, got %s", s)
+	}
+	v, err := ParseDate(s[1 : len(s)-1])
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
