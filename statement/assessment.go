@@ -31,6 +31,10 @@ type Finding struct {
 type FinancialPeriod struct {
 	Start Date `json:"start"`
 	End   Date `json:"end"`
+	// Approximate is true when the text gives only years ("FY2021/22"):
+	// Start is then the first day of the first year and End the last day
+	// of the last, the widest the period can be.
+	Approximate bool `json:"approximate,omitempty"`
 }
 
 // Signatory is the person who signed the statement.

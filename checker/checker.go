@@ -1,0 +1,305 @@
+// Package checker scores the text of a slavery and human trafficking
+// statement against a rule set: for each criterion a status with the
+// sentences that prove it and their byte offsets, the period covered, who
+// signed and who approved, a score and a rating. It is pure and
+// deterministic: the same text and rules give the same assessment.
+package checker
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/s54dev/s54/rules"
+	"github.com/s54dev/s54/statement"
+)
+
+// Checker applies one rule set. It is safe for concurrent use.
+type Checker struct {
+	set      *rules.Set
+	m        *matcher
+	criteria []compiledCriterion
+	// modifier groups
+	intention, negation, continuation int
+	// signature detector groups
+	roleGroup, juniorGroup, sigContext, sigExclude int
+}
+
+type compiledCriterion struct {
+	rule     *rules.Criterion
+	patterns []compiledPattern
+}
+
+// New compiles a rule set for checking.
+func New(set *rules.Set) (*Checker, error) {
+	if set == nil {
+		return nil, fmt.Errorf("checker: no rule set")
+	}
+	if err := set.Validate(); err != nil {
+		return nil, fmt.Errorf("checker: %w", err)
+	}
+	c := &Checker{set: set, m: newMatcher(), roleGroup: -1, juniorGroup: -1, sigContext: -1, sigExclude: -1}
+	c.intention = c.m.addGroup(set.Expand(set.Modifiers.Intention))
+	c.negation = c.m.addGroup(set.Expand(set.Modifiers.Negation))
+	c.continuation = c.m.addGroup(set.Expand(set.Modifiers.Continuation))
+	for i := range set.Criteria {
+		r := &set.Criteria[i]
+		cc := compiledCriterion{rule: r}
+		for j := range r.Patterns {
+			cc.patterns = append(cc.patterns, compilePattern(c.m, set, &r.Patterns[j]))
+		}
+		if r.Detector == rules.DetectSignature {
+			c.roleGroup = c.m.addGroup(set.Expand(r.Roles))
+			c.juniorGroup = c.m.addGroup(set.Expand(r.JuniorRoles))
+			c.sigContext = c.m.addGroup(set.Expand(r.Context))
+			c.sigExclude = c.m.addGroup(set.Expand(r.Exclude))
+		}
+		c.criteria = append(c.criteria, cc)
+	}
+	return c, nil
+}
+
+// Default returns a checker for the embedded rule set.
+func Default() *Checker {
+	c, err := New(rules.MustDefault())
+	if err != nil {
+		panic(err) // the embedded rules are validated by the tests
+	}
+	return c
+}
+
+// Rules returns the rule set the checker applies.
+func (c *Checker) Rules() *rules.Set { return c.set }
+
+// Facts are what the crawler knows about a statement beyond its text. A nil
+// field means unknown: the crawl criteria are then not applicable.
+type Facts struct {
+	// HomepageLink: a link to the statement was found on the homepage.
+	HomepageLink *bool
+	// Now is the time the statement was checked; it decides `current`.
+	// Zero means the check is not a crawl and `current` does not apply.
+	Now time.Time
+}
+
+// Check assesses a text with no crawl facts, as for a draft.
+func (c *Checker) Check(t statement.Text) statement.Assessment {
+	return c.CheckWith(t, Facts{})
+}
+
+// CheckWith assesses a text with what the crawler learned.
+func (c *Checker) CheckWith(t statement.Text, f Facts) statement.Assessment {
+	d := c.analyse(t.Body)
+	a := statement.Assessment{
+		Source: t.Source,
+		Format: t.Format,
+		Words:  d.words,
+		Notes:  append([]string(nil), t.Notes...),
+	}
+	for i := range c.criteria {
+		cc := &c.criteria[i]
+		r := cc.rule
+		fd := statement.Finding{ID: r.ID, Title: r.Title, Ref: r.Ref, Evidence: []statement.Evidence{}}
+		switch r.Detector {
+		case rules.DetectSentences:
+			c.detectSentences(d, cc, &fd)
+		case rules.DetectApproval:
+			c.detectSentences(d, cc, &fd)
+			a.Approved = approvalRecord(d, &fd)
+		case rules.DetectPeriod:
+			c.detectSentences(d, cc, &fd)
+			a.Period = periodCovered(d, &fd)
+		case rules.DetectSignature:
+			a.SignedBy = c.detectSignature(d, cc, &fd)
+		}
+		a.Criteria = append(a.Criteria, fd)
+	}
+	// Criteria that depend on others are decided once those are known.
+	for i := range a.Criteria {
+		fd := &a.Criteria[i]
+		switch c.criteria[i].rule.Detector {
+		case rules.DetectTimely:
+			decideTimely(&a, fd)
+		case rules.DetectCrawl:
+			decideCrawl(fd, f, a.Period)
+		}
+		if fd.Status == statement.Missing || fd.Status == statement.Partial {
+			fd.Advice = strings.TrimSpace(c.criteria[i].rule.Advice)
+		}
+	}
+	a.Score = c.score(&a)
+	a.Rating = c.rate(&a)
+	if d.words < 50 {
+		a.Notes = append(a.Notes, fmt.Sprintf("only %d words: this does not look like a full statement", d.words))
+	}
+	return a
+}
+
+// doc is a text prepared for matching.
+type doc struct {
+	body   string
+	spans  []span
+	toks   []token
+	tokOf  [][2]int // token range of each span
+	groups []bitset
+	hits   [][]hit
+	lines  []line
+	words  int
+	lower  []string // lower-cased span text, filled lazily
+}
+
+func (c *Checker) analyse(body string) *doc {
+	d := &doc{body: body, spans: segment(body)}
+	d.toks = make([]token, 0, len(body)/6)
+	d.tokOf = make([][2]int, len(d.spans))
+	d.groups = make([]bitset, len(d.spans))
+	d.hits = make([][]hit, len(d.spans))
+	d.lower = make([]string, len(d.spans))
+	words := (c.m.groups + 63) / 64
+	backing := make([]uint64, words*len(d.spans))
+	for i, s := range d.spans {
+		from := len(d.toks)
+		d.toks = tokenize(body[s.start:s.end], s.start, d.toks)
+		d.tokOf[i] = [2]int{from, len(d.toks)}
+		d.groups[i] = bitset(backing[i*words : (i+1)*words])
+		d.hits[i] = c.m.scan(d.toks[from:], d.groups[i], nil)
+	}
+	d.words = len(d.toks)
+	return d
+}
+
+// text returns the sentence i with its whitespace collapsed.
+func (d *doc) text(i int) string {
+	return strings.Join(strings.Fields(d.body[d.spans[i].start:d.spans[i].end]), " ")
+}
+
+func (d *doc) lowerText(i int) string {
+	if d.lower[i] == "" {
+		d.lower[i] = strings.ToLower(d.text(i))
+	}
+	return d.lower[i]
+}
+
+func (d *doc) evidence(i int) statement.Evidence {
+	return statement.Evidence{Text: d.text(i), Offset: d.spans[i].start}
+}
+
+// headingGroups returns the groups of the heading span i sits under.
+func (d *doc) headingGroups(i int) bitset {
+	if h := d.spans[i].section; h >= 0 {
+		return d.groups[h]
+	}
+	return nil
+}
+
+// isIntention reports whether sentence i states an intention or a negation
+// rather than an action already taken.
+func (c *Checker) isIntention(d *doc, i int) bool {
+	g := d.groups[i]
+	if g.has(c.negation) {
+		return true
+	}
+	return g.has(c.intention) && !g.has(c.continuation)
+}
+
+// maxEvidence bounds the evidence listed per criterion.
+const maxEvidence = 5
+
+// detectSentences applies the generic pattern matcher.
+func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.Finding) {
+	weight, intentions := 0, 0
+	var firstIntention = -1
+	for i := range d.spans {
+		for pi := range cc.patterns {
+			p := &cc.patterns[pi]
+			if d.spans[i].heading && !p.src.Headings {
+				continue
+			}
+			if !p.matches(d.groups[i], d.headingGroups(i)) || !c.regexMatches(d, i, p) {
+				continue
+			}
+			if !p.src.Intentions && c.isIntention(d, i) {
+				intentions++
+				if firstIntention < 0 {
+					firstIntention = i
+				}
+				continue
+			}
+			weight += p.src.Weight
+			if len(fd.Evidence) < maxEvidence {
+				fd.Evidence = append(fd.Evidence, d.evidence(i))
+			}
+			break
+		}
+	}
+	switch {
+	case weight >= cc.rule.Met:
+		fd.Status = statement.Met
+	case weight > 0:
+		fd.Status = statement.Partial
+		fd.Note = "some evidence, but not enough to meet the criterion"
+	case intentions > 0:
+		fd.Status = statement.Partial
+		fd.Note = "only intentions or plans found, not actions taken"
+		fd.Evidence = append(fd.Evidence, d.evidence(firstIntention))
+	default:
+		fd.Status = statement.Missing
+	}
+}
+
+func (c *Checker) regexMatches(d *doc, i int, p *compiledPattern) bool {
+	res := p.src.Compiled()
+	if len(res) == 0 {
+		return true
+	}
+	s := d.lowerText(i)
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// score follows the rules package documentation.
+func (c *Checker) score(a *statement.Assessment) int {
+	var got, total float64
+	for i, fd := range a.Criteria {
+		w := float64(c.criteria[i].rule.Weight)
+		if fd.Status == statement.NotApplicable || w == 0 {
+			continue
+		}
+		total += w
+		switch fd.Status {
+		case statement.Met:
+			got += w
+		case statement.Partial:
+			got += w / 2
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return int(math.Round(100 * got / total))
+}
+
+// rate follows DESIGN.md: the legal minimum first, then the six areas.
+func (c *Checker) rate(a *statement.Assessment) statement.Rating {
+	areas := 0
+	for i, fd := range a.Criteria {
+		r := c.criteria[i].rule
+		if r.Minimum && fd.Status != statement.Met && fd.Status != statement.NotApplicable {
+			return statement.BelowMinimum
+		}
+		if r.Area && fd.Status == statement.Met {
+			areas++
+		}
+	}
+	switch {
+	case areas >= 6:
+		return statement.Strong
+	case areas >= 4:
+		return statement.Good
+	}
+	return statement.Minimum
+}

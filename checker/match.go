@@ -1,0 +1,251 @@
+package checker
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/s54dev/s54/rules"
+)
+
+// token is a lower-cased word of the text with its byte offsets.
+type token struct {
+	word       string
+	start, end int
+}
+
+// tokenize splits s into lower-cased words of letters and digits. Offsets
+// are relative to base. Apostrophes inside a word are dropped ("company's"
+// gives "companys"), so terms are written without them.
+func tokenize(s string, base int, dst []token) []token {
+	var b strings.Builder
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			dst = append(dst, token{word: b.String(), start: base + start, end: base + end})
+			b.Reset()
+			start = -1
+		}
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			if start < 0 {
+				start = i
+			}
+			b.WriteByte(byte(r))
+		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			if start >= 0 && i > 0 && 'a' <= s[i-1] && s[i-1] <= 'z' {
+				// "FieldChief": words glued by a lost space in extraction
+				flush(i)
+			}
+			if start < 0 {
+				start = i
+			}
+			b.WriteByte(byte(r + 'a' - 'A'))
+		case (r == '\'' || r == '’') && start >= 0:
+			// inside a word: skip
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if start < 0 {
+				start = i
+			}
+			b.WriteString(foldRune(r))
+		default:
+			flush(i)
+		}
+		i += size
+	}
+	flush(len(s))
+	return dst
+}
+
+// foldRune lower-cases and undoes ligatures and accents that matter for
+// matching English terms.
+func foldRune(r rune) string {
+	switch r {
+	case 'ﬁ':
+		return "fi"
+	case 'ﬂ':
+		return "fl"
+	case 'ﬀ':
+		return "ff"
+	case 'ﬃ':
+		return "ffi"
+	case 'é', 'è', 'ê', 'É':
+		return "e"
+	}
+	return string(unicode.ToLower(r))
+}
+
+// termDef is one compiled term: a sequence of words, each matched exactly
+// or as a prefix.
+type termDef struct {
+	words  []string
+	prefix []bool
+	groups []int
+}
+
+// matcher finds, for a run of tokens, which term groups occur in it.
+type matcher struct {
+	terms      []termDef
+	exact      map[string][]int
+	prefix     map[string][]int
+	prefixLens []int
+	groups     int
+	byKey      map[string]int // term text → index, to share terms between groups
+}
+
+func newMatcher() *matcher {
+	return &matcher{exact: map[string][]int{}, prefix: map[string][]int{}, byKey: map[string]int{}}
+}
+
+// addGroup registers a group of terms and returns its id.
+func (m *matcher) addGroup(terms []string) int {
+	g := m.groups
+	m.groups++
+	for _, t := range terms {
+		m.addTerm(t, g)
+	}
+	return g
+}
+
+func (m *matcher) addTerm(t string, group int) {
+	if i, ok := m.byKey[t]; ok {
+		m.terms[i].groups = append(m.terms[i].groups, group)
+		return
+	}
+	var def termDef
+	for _, w := range strings.Fields(t) {
+		pre := strings.HasSuffix(w, "*")
+		w = strings.TrimSuffix(w, "*")
+		for _, tok := range tokenize(w, 0, nil) {
+			def.words = append(def.words, tok.word)
+			def.prefix = append(def.prefix, false)
+		}
+		if pre && len(def.prefix) > 0 {
+			def.prefix[len(def.prefix)-1] = true
+		}
+	}
+	if len(def.words) == 0 {
+		return
+	}
+	def.groups = []int{group}
+	i := len(m.terms)
+	m.terms = append(m.terms, def)
+	m.byKey[t] = i
+	first := def.words[0]
+	if def.prefix[0] {
+		m.prefix[first] = append(m.prefix[first], i)
+		n := len(first)
+		found := false
+		for _, l := range m.prefixLens {
+			found = found || l == n
+		}
+		if !found {
+			m.prefixLens = append(m.prefixLens, n)
+		}
+	} else {
+		m.exact[first] = append(m.exact[first], i)
+	}
+}
+
+// bitset is a set of group ids.
+type bitset []uint64
+
+func newBitset(n int) bitset       { return make(bitset, (n+63)/64) }
+func (b bitset) set(i int)         { b[i/64] |= 1 << (i % 64) }
+func (b bitset) has(i int) bool    { return i >= 0 && b[i/64]&(1<<(i%64)) != 0 }
+
+// hit is where one term of a group occurs.
+type hit struct {
+	group    int
+	tok, end int // token range of the term
+}
+
+// scan marks in set the groups whose terms occur in toks, and appends the
+// hits (for proximity tests) to hits.
+func (m *matcher) scan(toks []token, set bitset, hits []hit) []hit {
+	for i := range toks {
+		w := toks[i].word
+		for _, ti := range m.exact[w] {
+			if m.matchAt(ti, toks, i) {
+				for _, g := range m.terms[ti].groups {
+					set.set(g)
+					hits = append(hits, hit{g, i, i + len(m.terms[ti].words)})
+				}
+			}
+		}
+		for _, n := range m.prefixLens {
+			if len(w) < n {
+				continue
+			}
+			for _, ti := range m.prefix[w[:n]] {
+				if m.matchAt(ti, toks, i) {
+					for _, g := range m.terms[ti].groups {
+						set.set(g)
+						hits = append(hits, hit{g, i, i + len(m.terms[ti].words)})
+					}
+				}
+			}
+		}
+	}
+	return hits
+}
+
+func (m *matcher) matchAt(ti int, toks []token, i int) bool {
+	t := &m.terms[ti]
+	if i+len(t.words) > len(toks) {
+		return false
+	}
+	for k, w := range t.words {
+		tw := toks[i+k].word
+		if t.prefix[k] {
+			if !strings.HasPrefix(tw, w) {
+				return false
+			}
+		} else if tw != w {
+			return false
+		}
+	}
+	return true
+}
+
+// compiledPattern is a rules.Pattern with its groups registered.
+type compiledPattern struct {
+	src     *rules.Pattern
+	all     []int
+	heading int // -1 when none
+	none    int // -1 when none
+}
+
+func compilePattern(m *matcher, set *rules.Set, p *rules.Pattern) compiledPattern {
+	cp := compiledPattern{src: p, heading: -1, none: -1}
+	for _, g := range p.All {
+		cp.all = append(cp.all, m.addGroup(set.Expand(g)))
+	}
+	if len(p.Heading) > 0 {
+		cp.heading = m.addGroup(set.Expand(p.Heading))
+	}
+	if len(p.None) > 0 {
+		cp.none = m.addGroup(set.Expand(p.None))
+	}
+	return cp
+}
+
+// matches reports whether a sentence with groups sent, under a heading with
+// groups head (nil when none), meets the pattern's term conditions.
+func (cp *compiledPattern) matches(sent, head bitset) bool {
+	if cp.none >= 0 && sent.has(cp.none) {
+		return false
+	}
+	for _, g := range cp.all {
+		if !sent.has(g) {
+			return false
+		}
+	}
+	if cp.heading >= 0 && (head == nil || !head.has(cp.heading)) {
+		return false
+	}
+	return true
+}

@@ -1,0 +1,126 @@
+package checker
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/s54dev/s54/statement"
+)
+
+var (
+	reRangeJoin = regexp.MustCompile(`(?i)^[\s,]*(?:to|until|till|through|and|[-–—])[\s,]*(?:the\s+)?$`)
+	reEndCue    = regexp.MustCompile(`(?i)(?:end(?:ed|ing|s)?|to|until|up to|close[sd]?|ended on|ending on)\s*(?:on\s*)?(?:the\s*)?$`)
+	// FY2021/22, 2021/22, 2021-2022, 2021 – 22
+	reYearSpan = regexp.MustCompile(`(?i)\b(?:fy\s?)?(20\d\d|19\d\d)\s?[/–—-]\s?(\d{4}|\d{2})\b`)
+	reFYShort  = regexp.MustCompile(`(?i)\bfy\s?'?(\d{2}|\d{4})\b`)
+)
+
+// periodCovered reads the period from the evidence of the period criterion.
+func periodCovered(d *doc, fd *statement.Finding) *statement.FinancialPeriod {
+	if fd.Status != statement.Met && fd.Status != statement.Partial {
+		return nil
+	}
+	var fallback *statement.FinancialPeriod
+	for _, ev := range fd.Evidence {
+		p, exact := parsePeriod(ev.Text)
+		if p == nil {
+			continue
+		}
+		if exact {
+			return p
+		}
+		if fallback == nil {
+			fallback = p
+		}
+	}
+	return fallback
+}
+
+// parsePeriod finds the period a sentence names. exact is true when both
+// ends come from dates in the text rather than from a year label.
+func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
+	dates := findDates(s)
+	// "1 April 2021 to 31 March 2022", "April 2021 – March 2022"
+	for i := 0; i+1 < len(dates); i++ {
+		a, b := dates[i], dates[i+1]
+		if !b.yearKnow || !reRangeJoin.MatchString(s[a.end:b.start]) {
+			continue
+		}
+		end := b.date
+		if !b.dayKnown {
+			end = endOfMonth(end)
+		}
+		start := a.date
+		if !a.yearKnow {
+			start.Year = end.Year
+			if start.Month > end.Month || start.Month == end.Month && start.Day > end.Day {
+				start.Year--
+			}
+		}
+		if start.Time().After(end.Time()) || end.Time().Sub(start.Time()) > 2*366*24*time.Hour {
+			continue
+		}
+		return &statement.FinancialPeriod{Start: start, End: end}, true
+	}
+	// "year ending 31 March 2022", "year ended March 2022"
+	for _, h := range dates {
+		if !h.yearKnow {
+			continue
+		}
+		before := s[max(0, h.start-40):h.start]
+		if !reEndCue.MatchString(before) {
+			continue
+		}
+		end := h.date
+		if !h.dayKnown {
+			end = endOfMonth(end)
+		}
+		return &statement.FinancialPeriod{Start: yearBefore(end), End: end}, true
+	}
+	// "2021/22": the end is in the second year; the month is unknown, so
+	// only the years are given (start of the first, end of the second).
+	if m := reYearSpan.FindStringSubmatch(s); m != nil {
+		y1 := fullYear(m[1])
+		y2 := spanEnd(y1, m[2])
+		if y2 == y1+1 {
+			return &statement.FinancialPeriod{
+				Start: statement.Date{Year: y1, Month: time.January, Day: 1},
+				End:   statement.Date{Year: y2, Month: time.December, Day: 31}, Approximate: true,
+			}, false
+		}
+	}
+	if m := reFYShort.FindStringSubmatch(s); m != nil {
+		y := fullYear(m[1])
+		return &statement.FinancialPeriod{
+			Start: statement.Date{Year: y - 1, Month: time.January, Day: 1},
+			End:   statement.Date{Year: y, Month: time.December, Day: 31}, Approximate: true,
+		}, false
+	}
+	// "this statement covers 2018", "during 2018": a calendar year
+	for _, w := range strings.Fields(s) {
+		w = strings.Trim(w, ".,;:()")
+		if len(w) == 4 && (strings.HasPrefix(w, "20") || strings.HasPrefix(w, "19")) {
+			y := fullYear(w)
+			if y >= 1990 {
+				return &statement.FinancialPeriod{
+					Start: statement.Date{Year: y, Month: time.January, Day: 1},
+					End:   statement.Date{Year: y, Month: time.December, Day: 31}, Approximate: true,
+				}, false
+			}
+		}
+	}
+	return nil, false
+}
+
+// spanEnd reads the second year of "2021/22" or "2021/2022".
+func spanEnd(y1 int, s string) int {
+	if len(s) == 4 {
+		return fullYear(s)
+	}
+	y2 := y1/100*100 + fullYear(s)%100
+	if y2 < y1 {
+		y2 += 100
+	}
+	return y2
+}

@@ -1,0 +1,378 @@
+package checker
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/s54dev/s54/statement"
+)
+
+// A signature is a person's name next to a senior role, in a sign-off: the
+// words "signed", "signature" or "name:" close before it, or near the end of
+// the statement where sign-off blocks sit. Names are read from the original
+// text (capitalised words, initials, names in capitals) because case is
+// what tells a name from the words around it.
+
+// signatureTail is the share of the text, from the end, where a name and
+// role without a "signed" cue still count as the sign-off.
+const signatureTail = 0.35
+
+// nameWindow bounds how far (bytes) from the role a name may be.
+const nameWindow = 90
+
+type sigCandidate struct {
+	name, role  string
+	start, end  int
+	cued        bool
+	date        statement.Date
+	roleAtStart int
+}
+
+func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.Finding) *statement.Signatory {
+	r := cc.rule
+	nonNames := c.nonNames(r.NonNames, r.Roles)
+	var cands []sigCandidate
+	for i := range d.spans {
+		if !d.groups[i].has(c.roleGroup) {
+			continue
+		}
+		if c.contextExcluded(d, i) {
+			continue
+		}
+		from := d.tokOf[i][0]
+		for _, h := range d.hits[i] {
+			if h.group != c.roleGroup || c.isJunior(d, i, h) {
+				continue
+			}
+			rs, re := d.toks[from+h.tok].start, d.toks[from+h.end-1].end
+			rs = extendRoleBack(d.body, rs, nonNames)
+			name, ns, ne := nameBefore(d.body, rs, nonNames)
+			if name == "" {
+				name, ns, ne = nameAfter(d.body, re, nonNames)
+			}
+			if name == "" {
+				continue
+			}
+			start, end := min(ns, rs), max(ne, re)
+			cand := sigCandidate{
+				name:  name,
+				role:  strings.Join(strings.Fields(d.body[rs:re]), " "),
+				start: start, end: end,
+				cued: c.signCue(d, start),
+			}
+			for _, dh := range findDates(d.body[end:min(len(d.body), end+60)]) {
+				if dh.yearKnow {
+					cand.date = dh.date
+					if !dh.dayKnown {
+						cand.date = endOfMonth(dh.date)
+					}
+					break
+				}
+			}
+			if !cand.cued && float64(start) < float64(len(d.body))*(1-signatureTail) {
+				continue
+			}
+			cands = append(cands, cand)
+		}
+	}
+	if len(cands) == 0 {
+		fd.Status = statement.Missing
+		return nil
+	}
+	best := cands[len(cands)-1]
+	for _, k := range cands {
+		if k.cued {
+			best = k
+			break
+		}
+	}
+	fd.Status = statement.Met
+	fd.Evidence = append(fd.Evidence, statement.Evidence{
+		Text:   strings.Join(strings.Fields(d.body[best.start:best.end]), " "),
+		Offset: best.start,
+	})
+	return &statement.Signatory{Name: best.name, Role: best.role, Date: best.date}
+}
+
+func (c *Checker) nonNames(lists ...[]string) map[string]bool {
+	m := map[string]bool{}
+	for _, l := range lists {
+		for _, t := range c.set.Expand(l) {
+			for _, w := range strings.Fields(t) {
+				m[strings.TrimSuffix(w, "*")] = true
+			}
+		}
+	}
+	return m
+}
+
+// contextExcluded reports whether span i is contact details or a
+// responsibility statement rather than a sign-off.
+func (c *Checker) contextExcluded(d *doc, i int) bool {
+	return c.sigExclude >= 0 && d.groups[i].has(c.sigExclude)
+}
+
+// signCue reports whether a "signed" cue occurs shortly before offset.
+func (c *Checker) signCue(d *doc, offset int) bool {
+	for i := range d.spans {
+		s := d.spans[i]
+		if s.end < offset-200 || s.start > offset+5 {
+			continue
+		}
+		if !d.groups[i].has(c.sigContext) {
+			continue
+		}
+		for _, h := range d.hits[i] {
+			if h.group == c.sigContext {
+				at := d.toks[d.tokOf[i][0]+h.tok].start
+				if at <= offset+5 && at >= offset-200 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// isJunior reports whether the role hit is part of a junior title ("Vice
+// President", "Head of", "Director of Studies" is not handled).
+func (c *Checker) isJunior(d *doc, i int, role hit) bool {
+	for _, h := range d.hits[i] {
+		if h.group == c.juniorGroup && h.tok <= role.tok && h.end >= role.tok {
+			return true
+		}
+	}
+	return false
+}
+
+// extendRoleBack includes capitalised qualifiers before the role ("Group
+// Managing Director", "UK Sales Director") that are not names.
+func extendRoleBack(body string, rs int, nonNames map[string]bool) int {
+	for k := 0; k < 3; k++ {
+		ws, we := prevWord(body, rs)
+		if ws < 0 || we != rs-1 && !(we == rs) && strings.TrimSpace(body[we:rs]) != "" {
+			return rs
+		}
+		w := body[ws:we]
+		if !isCapitalised(w) || !nonNames[strings.ToLower(strings.Trim(w, ".,"))] {
+			return rs
+		}
+		rs = ws
+	}
+	return rs
+}
+
+// prevWord returns the word ending before offset, skipping spaces only.
+func prevWord(body string, offset int) (int, int) {
+	e := offset
+	for e > 0 && (body[e-1] == ' ' || body[e-1] == '\t') {
+		e--
+	}
+	s := e
+	for s > 0 {
+		r, size := utf8.DecodeLastRuneInString(body[:s])
+		if unicode.IsSpace(r) {
+			break
+		}
+		s -= size
+	}
+	if s == e {
+		return -1, -1
+	}
+	return s, e
+}
+
+func isCapitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// word is a word of the original text with its offsets.
+type word struct {
+	text       string
+	start, end int
+}
+
+// words splits body[from:to] into words at spaces and punctuation that
+// separates (commas, colons, bars, dashes between spaces). Full stops stay
+// with the word so that initials ("K.T.") survive.
+func words(body string, from, to int) []word {
+	var out []word
+	start := -1
+	for i := from; i < to; {
+		r, size := utf8.DecodeRuneInString(body[i:])
+		sep := unicode.IsSpace(r) || r == ',' || r == ':' || r == '|' || r == ';' || r == '(' || r == ')' || r == '–' || r == '—' || r == '/' || r == '•'
+		if r == '-' && (start < 0 || i+1 < to && body[i+1] == ' ') {
+			sep = true
+		}
+		if sep {
+			if start >= 0 {
+				out = append(out, word{body[start:i], start, i})
+				start = -1
+			}
+			out = append(out, word{string(r), i, i + size})
+		} else if start < 0 {
+			start = i
+		}
+		i += size
+	}
+	if start >= 0 {
+		out = append(out, word{body[start:to], start, to})
+	}
+	return out
+}
+
+var namePrefixes = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "sir": true, "dame": true, "professor": true, "prof": true, "lord": true, "lady": true, "baroness": true}
+
+// isNameWord reports whether w can be part of a person's name.
+func isNameWord(w string, nonNames map[string]bool) bool {
+	w = strings.TrimRight(w, ".")
+	if w == "" || utf8.RuneCountInString(w) > 20 {
+		return false
+	}
+	lw := strings.ToLower(w)
+	if nonNames[lw] {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '-' && r != '\'' && r != '’' && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// isInitial reports "K", "K.", "K.T.".
+func isInitial(w string) bool {
+	n := 0
+	for _, r := range w {
+		if r == '.' {
+			continue
+		}
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 1 && n <= 3 && (n == 1 || strings.Contains(w, "."))
+}
+
+// fillers may stand between a name and its role: "Date: 30 June 2022",
+// "Job Title:", "Print name:", "'s name:".
+var fillers = map[string]bool{
+	"date": true, "dated": true, "title": true, "job": true, "position": true, "name": true, "print": true,
+	"signed": true, "signature": true, "s": true, "by": true, "the": true, "our": true, "its": true, "on": true,
+}
+
+var monthWords = map[string]bool{}
+
+func init() {
+	for _, m := range []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "sept"} {
+		monthWords[m] = true
+		monthWords[m[:3]] = true
+	}
+}
+
+func isFiller(w string) bool {
+	lw := strings.ToLower(strings.Trim(w, ".'’"))
+	if lw == "" || fillers[lw] || monthWords[lw] {
+		return true
+	}
+	// 30th, 2022, 30.06.22
+	if lw[0] < '0' || lw[0] > '9' {
+		return false
+	}
+	for _, r := range lw {
+		if !unicode.IsDigit(r) && r != '.' && r != '/' && !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func isSeparator(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return utf8.RuneCountInString(w) == 1 && !unicode.IsLetter(r) && !unicode.IsDigit(r)
+}
+
+// nameBefore finds a name that ends shortly before offset.
+func nameBefore(body string, offset int, nonNames map[string]bool) (string, int, int) {
+	ws := words(body, max(0, offset-nameWindow), offset)
+	i := len(ws) - 1
+	fill := 0
+	for i >= 0 && (isSeparator(ws[i].text) || isFiller(ws[i].text)) {
+		if !isSeparator(ws[i].text) {
+			fill++
+		}
+		if fill > 6 {
+			return "", 0, 0
+		}
+		i--
+	}
+	return collectName(ws, i, -1, nonNames)
+}
+
+// nameAfter finds a name that starts shortly after offset.
+func nameAfter(body string, offset int, nonNames map[string]bool) (string, int, int) {
+	ws := words(body, offset, min(len(body), offset+nameWindow))
+	i, fill := 0, 0
+	for i < len(ws) && (isSeparator(ws[i].text) || isFiller(ws[i].text)) {
+		if !isSeparator(ws[i].text) {
+			fill++
+		}
+		if fill > 3 {
+			return "", 0, 0
+		}
+		i++
+	}
+	return collectName(ws, i, 1, nonNames)
+}
+
+// collectName reads name words from ws[i] in direction dir (-1 or 1) across
+// single spaces, and returns the name if it has a surname and a first name
+// or initial.
+func collectName(ws []word, i, dir int, nonNames map[string]bool) (string, int, int) {
+	var parts []word
+	for i >= 0 && i < len(ws) && len(parts) < 5 {
+		w := ws[i].text
+		if w == " " {
+			i += dir
+			continue
+		}
+		if !isNameWord(w, nonNames) && !namePrefixes[strings.ToLower(strings.TrimRight(w, "."))] {
+			break
+		}
+		parts = append(parts, ws[i])
+		i += dir
+	}
+	if dir < 0 {
+		for l, r := 0, len(parts)-1; l < r; l, r = l+1, r-1 {
+			parts[l], parts[r] = parts[r], parts[l]
+		}
+	}
+	// drop leading honorifics from the count
+	real := 0
+	hasSurname := false
+	for _, p := range parts {
+		if namePrefixes[strings.ToLower(strings.TrimRight(p.text, "."))] {
+			continue
+		}
+		real++
+		if !isInitial(p.text) {
+			hasSurname = true
+		}
+	}
+	if real < 2 || !hasSurname || isInitial(parts[len(parts)-1].text) {
+		return "", 0, 0
+	}
+	names := make([]string, len(parts))
+	for k, p := range parts {
+		names[k] = p.text
+	}
+	return strings.Join(names, " "), parts[0].start, parts[len(parts)-1].end
+}

@@ -1,0 +1,79 @@
+package checker
+
+import (
+	"fmt"
+
+	"github.com/s54dev/s54/statement"
+)
+
+// The statutory guidance expects a statement within six months of the end
+// of the financial year it covers; a register entry is current while its
+// latest statement covers a year that ended less than 18 months ago.
+const (
+	timelyMonths  = 6
+	currentMonths = 18
+)
+
+// decideTimely compares the approval or signature date with the end of the
+// period. It needs both; otherwise it does not apply.
+func decideTimely(a *statement.Assessment, fd *statement.Finding) {
+	var signed statement.Date
+	switch {
+	case a.Approved != nil && !a.Approved.Date.IsZero():
+		signed = a.Approved.Date
+	case a.SignedBy != nil && !a.SignedBy.Date.IsZero():
+		signed = a.SignedBy.Date
+	}
+	if a.Period == nil || a.Period.Approximate || signed.IsZero() {
+		fd.Status = statement.NotApplicable
+		fd.Note = "needs the end of the financial year and the date of approval or signature"
+		return
+	}
+	end := a.Period.End.Time()
+	deadline := end.AddDate(0, timelyMonths, 0)
+	switch {
+	case signed.Time().After(deadline):
+		fd.Status = statement.Missing
+		fd.Note = fmt.Sprintf("dated %s, more than %d months after the year ended %s", signed, timelyMonths, a.Period.End)
+	case signed.Time().Before(end.AddDate(0, -3, 0)):
+		// dated well before the year it covers ended: the dates disagree
+		fd.Status = statement.NotApplicable
+		fd.Note = fmt.Sprintf("dated %s, before the year it covers ended (%s)", signed, a.Period.End)
+	default:
+		fd.Status = statement.Met
+		fd.Note = fmt.Sprintf("dated %s, within %d months of the year ended %s", signed, timelyMonths, a.Period.End)
+	}
+}
+
+// decideCrawl sets the criteria only a crawl can judge.
+func decideCrawl(fd *statement.Finding, f Facts, p *statement.FinancialPeriod) {
+	switch fd.ID {
+	case statement.HomepageLink:
+		switch {
+		case f.HomepageLink == nil:
+			fd.Status = statement.NotApplicable
+			fd.Note = "judged when the statement is found by crawling the website"
+		case *f.HomepageLink:
+			fd.Status = statement.Met
+		default:
+			fd.Status = statement.Missing
+			fd.Note = "the statement was found, but not through a link on the homepage"
+		}
+	case statement.Current:
+		switch {
+		case f.Now.IsZero():
+			fd.Status = statement.NotApplicable
+			fd.Note = "judged when the statement is found by crawling the website"
+		case p == nil:
+			fd.Status = statement.Missing
+			fd.Note = "the statement does not say which financial year it covers"
+		case p.End.Time().AddDate(0, currentMonths, 0).After(f.Now):
+			fd.Status = statement.Met
+		default:
+			fd.Status = statement.Missing
+			fd.Note = fmt.Sprintf("covers a year that ended %s, more than %d months ago", p.End, currentMonths)
+		}
+	default:
+		fd.Status = statement.NotApplicable
+	}
+}
