@@ -77,7 +77,9 @@ func isCollapsed(body string) bool {
 	return n == 0 || len(body)/n > 500
 }
 
-func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' }
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
 
 // segment splits body into spans: headings on their own, list items on
 // their own, paragraphs (lines joined) split into sentences.
