@@ -192,18 +192,100 @@ func (d *doc) headingGroups(i int) bitset {
 	return nil
 }
 
-// isIntention reports whether sentence i states an intention or a negation
-// rather than an action already taken.
-func (c *Checker) isIntention(d *doc, i int) bool {
-	g := d.groups[i]
-	if g.has(c.negation) {
-		return true
+// An intention or negation word counts when it is in the same clause as
+// the pattern's key term, before it or at most modifierAfter words after it.
+// A whole-sentence test would wrongly discount "our policy, which states
+// we will not tolerate slavery" or "we trained 40 buyers and will train
+// more next year".
+const (
+	modifierBefore = 15
+	modifierAfter  = 4
+)
+
+// isIntention reports whether the pattern's key terms in sentence i state
+// an intention or a negation rather than an action already taken: true
+// when every occurrence of the key term has such a modifier in its clause
+// and no continuation word ("we will continue to") with it.
+func (c *Checker) isIntention(d *doc, i int, p *compiledPattern) bool {
+	hits := d.hits[i]
+	key := -1
+	if len(p.all) > 0 {
+		key = p.all[0]
 	}
-	return g.has(c.intention) && !g.has(c.continuation)
+	anchored := false
+	for _, h := range hits {
+		if key >= 0 && h.group != key {
+			continue
+		}
+		anchored = true
+		from := d.clauseStart(i, h.tok, modifierBefore)
+		if !c.modified(d, i, from, h.end+modifierAfter) {
+			return false
+		}
+	}
+	if !anchored { // a heading-only pattern: judge the whole sentence
+		return c.modified(d, i, 0, 1<<30)
+	}
+	return true
+}
+
+// clauseStart returns the first token of the clause holding token k of
+// span i, looking back at most limit tokens. Colons, semicolons and
+// bullets end clauses; commas do not ("In addition, we will train").
+func (d *doc) clauseStart(i, k, limit int) int {
+	base := d.tokOf[i][0]
+	toks := d.toks[base:d.tokOf[i][1]]
+	for j := k; j > 0 && j > k-limit; j-- {
+		between := d.body[toks[j-1].end:toks[j].start]
+		if strings.ContainsAny(between, ";:•") || strings.Contains(between, ". ") {
+			return j
+		}
+	}
+	return max(0, k-limit)
+}
+
+// modified reports whether tokens [from, to) of span i hold a negation, or
+// an intention without a continuation.
+func (c *Checker) modified(d *doc, i, from, to int) bool {
+	intent, cont := false, false
+	hits := d.hits[i]
+	for _, h := range hits {
+		if h.tok < from || h.tok >= to {
+			continue
+		}
+		switch h.group {
+		case c.negation:
+			return true
+		case c.intention:
+			if !d.isMonthMay(i, h.tok) {
+				intent = true
+			}
+		case c.continuation:
+			cont = true
+		}
+	}
+	return intent && !cont
+}
+
+// isMonthMay reports whether token k of span i is the month "May" ("in May
+// 2022", "31 May") rather than the verb.
+func (d *doc) isMonthMay(i, k int) bool {
+	base, end := d.tokOf[i][0], d.tokOf[i][1]
+	if d.toks[base+k].word != "may" {
+		return false
+	}
+	isNum := func(j int) bool {
+		if j < base || j >= end {
+			return false
+		}
+		w := d.toks[j].word
+		return w != "" && w[0] >= '0' && w[0] <= '9'
+	}
+	return isNum(base+k-1) || isNum(base+k+1)
 }
 
 // maxEvidence bounds the evidence listed per criterion.
-const maxEvidence = 5
+const maxEvidence = 50
 
 // detectSentences applies the generic pattern matcher.
 func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.Finding) {
@@ -218,7 +300,7 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 			if !p.matches(d.groups[i], d.headingGroups(i)) || !c.regexMatches(d, i, p) {
 				continue
 			}
-			if !p.src.Intentions && c.isIntention(d, i) {
+			if !p.src.Intentions && c.isIntention(d, i, p) {
 				intentions++
 				if firstIntention < 0 {
 					firstIntention = i

@@ -49,6 +49,11 @@ func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.F
 			rs = extendRoleBack(d.body, rs, nonNames)
 			name, ns, ne := nameBefore(d.body, rs, nonNames)
 			if name == "" {
+				name, ns, ne = nameOnLineBefore(d.body, rs, nonNames)
+			}
+			// A name after the role ("Managing Director Example Foods")
+			// is as often a company as a person: only with a cue.
+			if name == "" && c.signCue(d, rs) {
 				name, ns, ne = nameAfter(d.body, re, nonNames)
 			}
 			if name == "" {
@@ -70,7 +75,9 @@ func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.F
 					break
 				}
 			}
-			if !cand.cued && float64(start) < float64(len(d.body))*(1-signatureTail) {
+			// A name and role followed by a date is a sign-off wherever it is
+			// (a chief executive's letter opening the statement).
+			if !cand.cued && cand.date.IsZero() && float64(start) < float64(len(d.body))*(1-signatureTail) {
 				continue
 			}
 			cands = append(cands, cand)
@@ -155,7 +162,7 @@ func extendRoleBack(body string, rs int, nonNames map[string]bool) int {
 			return rs
 		}
 		w := body[ws:we]
-		if !isCapitalised(w) || !nonNames[strings.ToLower(strings.Trim(w, ".,"))] {
+		if !isCapitalised(w) || strings.ContainsAny(w, ",;:") || !nonNames[strings.ToLower(strings.Trim(w, "."))] {
 			return rs
 		}
 		rs = ws
@@ -183,6 +190,9 @@ func prevWord(body string, offset int) (int, int) {
 	return s, e
 }
 
+func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isLowerASCII(c byte) bool { return 'a' <= c && c <= 'z' }
+
 func isCapitalised(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
@@ -203,6 +213,16 @@ func words(body string, from, to int) []word {
 	for i := from; i < to; {
 		r, size := utf8.DecodeRuneInString(body[i:])
 		sep := unicode.IsSpace(r) || r == ',' || r == ':' || r == '|' || r == ';' || r == '(' || r == ')' || r == '–' || r == '—' || r == '/' || r == '•'
+		if r == '.' && i+2 < to && isUpperASCII(body[i+1]) && isLowerASCII(body[i+2]) {
+			sep = true // "2023.Nick": a full stop that lost its space
+		}
+		if start >= 0 && i-start >= 3 && r < utf8.RuneSelf && isUpperASCII(byte(r)) &&
+			isLowerASCII(body[i-1]) && isLowerASCII(body[i-2]) && isLowerASCII(body[i-3]) {
+			// "operationsDavid AlderDirector": words glued by a lost space,
+			// but not "McGowan" or "MacDonald"
+			out = append(out, word{body[start:i], start, i})
+			start = i
+		}
 		if r == '-' && (start < 0 || i+1 < to && body[i+1] == ' ') {
 			sep = true
 		}
@@ -223,6 +243,9 @@ func words(body string, from, to int) []word {
 	return out
 }
 
+// nameParticles may stand inside a name in lower case: "Fadel al Faraj".
+var nameParticles = map[string]bool{"al": true, "de": true, "da": true, "di": true, "du": true, "van": true, "von": true, "der": true, "den": true, "la": true, "le": true, "bin": true, "ibn": true, "el": true, "dos": true, "del": true}
+
 var namePrefixes = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "sir": true, "dame": true, "professor": true, "prof": true, "lord": true, "lady": true, "baroness": true}
 
 // isNameWord reports whether w can be part of a person's name.
@@ -232,7 +255,7 @@ func isNameWord(w string, nonNames map[string]bool) bool {
 		return false
 	}
 	lw := strings.ToLower(w)
-	if nonNames[lw] {
+	if nonNames[lw] || strings.HasSuffix(lw, "’s") || strings.HasSuffix(lw, "'s") || strings.HasSuffix(lw, "’") {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(w)
@@ -265,6 +288,8 @@ func isInitial(w string) bool {
 // fillers may stand between a name and its role: "Date: 30 June 2022",
 // "Job Title:", "Print name:", "'s name:".
 var fillers = map[string]bool{
+	"and": true, "&": true, "owner": true, "joint": true, "founder": true, "interim": true, "acting": true,
+	"mbe": true, "obe": true, "cbe": true, "kbe": true, "dbe": true, "frs": true, "phd": true, "fca": true, "aca": true, "acca": true,
 	"date": true, "dated": true, "title": true, "job": true, "position": true, "name": true, "print": true,
 	"signed": true, "signature": true, "s": true, "by": true, "the": true, "our": true, "its": true, "on": true,
 }
@@ -300,12 +325,14 @@ func isSeparator(w string) bool {
 	return utf8.RuneCountInString(w) == 1 && !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
-// nameBefore finds a name that ends shortly before offset.
+// nameBefore finds a name that ends shortly before offset: "Jane Smith,
+// Managing Director", "Jane Smith Date: 30 June 2022 Director", and with a
+// qualifier between them, "Jane Smith, Ethics Director".
 func nameBefore(body string, offset int, nonNames map[string]bool) (string, int, int) {
 	ws := words(body, max(0, offset-nameWindow), offset)
 	i := len(ws) - 1
 	fill := 0
-	for i >= 0 && (isSeparator(ws[i].text) || isFiller(ws[i].text)) {
+	for i >= 0 && (isSeparator(ws[i].text) || isFiller(ws[i].text) || isQualifier(ws[i].text, nonNames)) {
 		if !isSeparator(ws[i].text) {
 			fill++
 		}
@@ -314,7 +341,54 @@ func nameBefore(body string, offset int, nonNames map[string]bool) (string, int,
 		}
 		i--
 	}
-	return collectName(ws, i, -1, nonNames)
+	if name, s, e := collectName(ws, i, -1, nonNames); name != "" {
+		return name, s, e
+	}
+	// up to two capitalised words of the title before the role, then a
+	// separator, then the name
+	k := i
+	for n := 0; n < 2 && k >= 0 && (ws[k].text == " " || isCapitalised(ws[k].text)); k-- {
+		if ws[k].text != " " {
+			n++
+		}
+	}
+	if k < 0 || k == i || ws[k].text == " " || !isSeparator(ws[k].text) {
+		return "", 0, 0
+	}
+	for k >= 0 && isSeparator(ws[k].text) && ws[k].text != "\n" {
+		k--
+	}
+	return collectName(ws, k, -1, nonNames)
+}
+
+// isQualifier reports a capitalised word that belongs to a title rather
+// than a name ("Group", "UK").
+func isQualifier(w string, nonNames map[string]bool) bool {
+	return isCapitalised(w) && nonNames[strings.ToLower(strings.Trim(w, ".,"))]
+}
+
+// nameOnLineBefore accepts the line above the role's line when that line
+// is nothing but a name: sign-off blocks put the name and the title on
+// lines of their own, sometimes with a company name before the title.
+func nameOnLineBefore(body string, offset int, nonNames map[string]bool) (string, int, int) {
+	ls := strings.LastIndexByte(body[:offset], '\n')
+	if ls < 0 || offset-ls > nameWindow {
+		return "", 0, 0
+	}
+	prevEnd := ls
+	for prevEnd > 0 && isSpaceByte(body[prevEnd-1]) {
+		prevEnd--
+	}
+	prevStart := strings.LastIndexByte(body[:prevEnd], '\n') + 1
+	if prevEnd-prevStart > 50 {
+		return "", 0, 0
+	}
+	ws := words(body, prevStart, prevEnd)
+	name, ns, ne := collectName(ws, len(ws)-1, -1, nonNames)
+	if name == "" || ns != prevStart {
+		return "", 0, 0
+	}
+	return name, ns, ne
 }
 
 // nameAfter finds a name that starts shortly after offset.
@@ -344,7 +418,8 @@ func collectName(ws []word, i, dir int, nonNames map[string]bool) (string, int, 
 			i += dir
 			continue
 		}
-		if !isNameWord(w, nonNames) && !namePrefixes[strings.ToLower(strings.TrimRight(w, "."))] {
+		if !isNameWord(w, nonNames) && !namePrefixes[strings.ToLower(strings.TrimRight(w, "."))] &&
+			!(nameParticles[w] && len(parts) > 0) {
 			break
 		}
 		parts = append(parts, ws[i])
@@ -354,6 +429,15 @@ func collectName(ws []word, i, dir int, nonNames map[string]bool) (string, int, 
 		for l, r := 0, len(parts)-1; l < r; l, r = l+1, r-1 {
 			parts[l], parts[r] = parts[r], parts[l]
 		}
+	}
+	for len(parts) > 0 && nameParticles[parts[0].text] {
+		parts = parts[1:]
+	}
+	for len(parts) > 0 && nameParticles[parts[len(parts)-1].text] {
+		parts = parts[:len(parts)-1]
+	}
+	if len(parts) == 0 {
+		return "", 0, 0
 	}
 	// drop leading honorifics from the count
 	real := 0

@@ -23,12 +23,15 @@ func main() {
 	rulesDir := flag.String("rules", "", "rule set folder (default: the embedded rules)")
 	show := flag.String("show", "", "list the errors for this criterion")
 	only := flag.String("only", "", "only statements whose id starts with this prefix")
+	flag.StringVar(&dist, "dist", "", "print the evidence count of every statement for this criterion")
 	flag.Parse()
 	if err := run(os.Stdout, *corpus, *rulesDir, *show, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(1)
 	}
 }
+
+var dist string
 
 type counts struct{ tp, fp, fn, tn int }
 
@@ -105,6 +108,9 @@ func run(w io.Writer, corpus, rulesDir, show, only string) error {
 				c.fn++
 			default:
 				c.tn++
+			}
+			if string(id) == dist {
+				fmt.Fprintf(w, "DIST %s label=%v n=%d status=%s\n", row[col["id"]], label, len(fd.Evidence), fd.Status)
 			}
 			if string(id) == show && label != pred {
 				kind := "FN"
