@@ -173,9 +173,13 @@ func (d *doc) text(i int) string {
 	return strings.Join(strings.Fields(d.body[d.spans[i].start:d.spans[i].end]), " ")
 }
 
+// ligatures are undone for the regular expressions of the rules, as the
+// tokenizer undoes them for terms.
+var ligatures = strings.NewReplacer("ﬁ", "fi", "ﬂ", "fl", "ﬀ", "ff", "ﬃ", "ffi", "ﬄ", "ffl", "’", "'")
+
 func (d *doc) lowerText(i int) string {
 	if d.lower[i] == "" {
-		d.lower[i] = strings.ToLower(d.text(i))
+		d.lower[i] = ligatures.Replace(strings.ToLower(d.text(i)))
 	}
 	return d.lower[i]
 }
@@ -219,7 +223,7 @@ func (c *Checker) isIntention(d *doc, i int, p *compiledPattern) bool {
 		}
 		anchored = true
 		from := d.clauseStart(i, h.tok, modifierBefore)
-		if !c.modified(d, i, from, h.end+modifierAfter) {
+		if !c.modified(d, i, from, d.clauseEnd(i, h.end, modifierAfter)) {
 			return false
 		}
 	}
@@ -242,6 +246,26 @@ func (d *doc) clauseStart(i, k, limit int) int {
 		}
 	}
 	return max(0, k-limit)
+}
+
+// clauseEnd returns the token after the clause holding tokens from k of
+// span i, looking ahead at most limit tokens. "and" and "but" end it too:
+// "the board approved it and will update it annually".
+func (d *doc) clauseEnd(i, k, limit int) int {
+	base := d.tokOf[i][0]
+	toks := d.toks[base:d.tokOf[i][1]]
+	for j := k; j < len(toks) && j < k+limit; j++ {
+		if w := toks[j].word; w == "and" || w == "but" {
+			return j
+		}
+		if j > 0 {
+			between := d.body[toks[j-1].end:toks[j].start]
+			if strings.ContainsAny(between, ";:•") || strings.Contains(between, ". ") {
+				return j
+			}
+		}
+	}
+	return k + limit
 }
 
 // modified reports whether tokens [from, to) of span i hold a negation, or
@@ -297,7 +321,7 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 			if d.spans[i].heading && !p.src.Headings {
 				continue
 			}
-			if !p.matches(d.groups[i], d.headingGroups(i)) || !c.regexMatches(d, i, p) {
+			if !p.matches(d.groups[i], d.headingGroups(i)) || !c.regexMatches(d, i, p) || !passesCheck(p.src.Check, d.text(i)) {
 				continue
 			}
 			if !p.src.Intentions && c.isIntention(d, i, p) {

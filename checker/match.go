@@ -31,6 +31,9 @@ func tokenize(s string, base int, dst []token) []token {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			if start >= 0 && '0' <= r && r <= '9' && i > 0 && isLetterASCII(s[i-1]) {
+				flush(i) // "year2021", "December2021": a lost space
+			}
 			if start < 0 {
 				start = i
 			}
@@ -59,6 +62,8 @@ func tokenize(s string, base int, dst []token) []token {
 	flush(len(s))
 	return dst
 }
+
+func isLetterASCII(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // foldRune lower-cases and undoes ligatures and accents that matter for
 // matching English terms.

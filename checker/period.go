@@ -12,9 +12,27 @@ var (
 	reRangeJoin = regexp.MustCompile(`(?i)^[\s,]*(?:to|until|till|through|and|[-–—])[\s,]*(?:the\s+)?$`)
 	reEndCue    = regexp.MustCompile(`(?i)(?:end(?:ed|ing|s)?|to|until|up to|close[sd]?|ended on|ending on)\s*(?:on\s*)?(?:the\s*)?$`)
 	// FY2021/22, 2021/22, 2021-2022, 2021 – 22
-	reYearSpan = regexp.MustCompile(`(?i)\b(?:fy\s?)?(20\d\d|19\d\d)\s?[/–—-]\s?(\d{4}|\d{2})\b`)
+	reYearSpan = regexp.MustCompile(`(?i)(?:^|[^0-9])(?:fy\s?)?(20\d\d|19\d\d)\s?[/–—-]\s?(\d{4}|\d{2})\b`)
 	reFYShort  = regexp.MustCompile(`(?i)\bfy\s?'?(\d{2}|\d{4})\b`)
 )
+
+// passesCheck applies a pattern's named check to a sentence.
+func passesCheck(name, s string) bool {
+	switch name {
+	case "year_span":
+		for _, m := range reYearSpan.FindAllStringSubmatch(s, -1) {
+			y1 := fullYear(m[1])
+			if spanEnd(y1, m[2]) == y1+1 {
+				return true
+			}
+		}
+		return reFYShort.MatchString(s)
+	case "period":
+		p, _ := parsePeriod(s)
+		return p != nil
+	}
+	return true
+}
 
 // periodCovered reads the period from the evidence of the period criterion.
 func periodCovered(d *doc, fd *statement.Finding) *statement.FinancialPeriod {
@@ -80,7 +98,7 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 	}
 	// "2021/22": the end is in the second year; the month is unknown, so
 	// only the years are given (start of the first, end of the second).
-	if m := reYearSpan.FindStringSubmatch(s); m != nil {
+	for _, m := range reYearSpan.FindAllStringSubmatch(s, -1) {
 		y1 := fullYear(m[1])
 		y2 := spanEnd(y1, m[2])
 		if y2 == y1+1 {
@@ -98,8 +116,14 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 		}, false
 	}
 	// "this statement covers 2018", "during 2018": a calendar year
+	prev := ""
 	for _, w := range strings.Fields(s) {
 		w = strings.Trim(w, ".,;:()")
+		after := prev
+		prev = strings.ToLower(w)
+		if after == "act" || after == "regulations" {
+			continue // "Modern Slavery Act 2015" names a law, not a period
+		}
 		if len(w) == 4 && (strings.HasPrefix(w, "20") || strings.HasPrefix(w, "19")) {
 			y := fullYear(w)
 			if y >= 1990 {

@@ -105,6 +105,12 @@ func segment(body string) []span {
 		}
 		if isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || i+1 < len(lines) && gaps[i+1] > 0) {
 			flush(i)
+			if n := len(out); n > 0 && out[n-1].heading && out[n-1].line == i-1 && gaps[i] == 0 && !bullet {
+				// a title broken over two lines is one heading
+				out[n-1].end = l.end
+				out[n-1].line = i
+				continue
+			}
 			out = append(out, span{start: l.start, end: l.end, heading: true, section: section, line: i})
 			section = len(out) - 1
 			continue

@@ -60,6 +60,9 @@ const (
 	DetectCrawl     = "crawl"
 )
 
+// Checks are the names a pattern's "check" may take.
+var Checks = []string{"year_span", "period"}
+
 // Set is a complete rule set.
 type Set struct {
 	Name     string
@@ -135,6 +138,11 @@ type Pattern struct {
 	Headings bool `yaml:"headings"`
 	// Weight: how many evidence sentences this one counts for (default 1).
 	Weight int `yaml:"weight"`
+	// Check names a test in Go code that a matching sentence must also
+	// pass, for what a regular expression cannot say: "year_span" (the
+	// years of "2021/22" are consecutive), "period" (the sentence names a
+	// period the checker can read).
+	Check string `yaml:"check"`
 
 	compiled []*regexp.Regexp
 }
@@ -318,6 +326,9 @@ func (s *Set) Validate() error {
 			}
 			if p.Weight <= 0 {
 				p.Weight = 1
+			}
+			if p.Check != "" && !slices.Contains(Checks, p.Check) {
+				errs = append(errs, fmt.Errorf("%s: unknown check %q (known: %s)", pw, p.Check, strings.Join(Checks, ", ")))
 			}
 			for _, g := range append(slices.Clone(p.All), p.Heading, p.None) {
 				for _, t := range g {
