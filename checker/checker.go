@@ -316,6 +316,10 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 	weight, intentions := 0, 0
 	var firstIntention = -1
 	for i := range d.spans {
+		// A sentence counts once, with the weights of every pattern it
+		// matches: "X is a brokerage headquartered in London with offices
+		// in Asia" describes both the business and where it operates.
+		w := 0
 		for pi := range cc.patterns {
 			p := &cc.patterns[pi]
 			if d.spans[i].heading && !p.src.Headings {
@@ -331,11 +335,13 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 				}
 				continue
 			}
-			weight += p.src.Weight
+			w += p.src.Weight
+		}
+		if w > 0 {
+			weight += w
 			if len(fd.Evidence) < maxEvidence {
 				fd.Evidence = append(fd.Evidence, d.evidence(i))
 			}
-			break
 		}
 	}
 	switch {
