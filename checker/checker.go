@@ -206,6 +206,26 @@ const (
 	modifierAfter  = 4
 )
 
+// nearMatches reports whether the pattern's near group has a term in span
+// i, its heading, or the spans just before it in the same section.
+func (d *doc) nearMatches(i int, p *compiledPattern) bool {
+	if p.near < 0 {
+		return true
+	}
+	if d.groups[i].has(p.near) {
+		return true
+	}
+	if h := d.spans[i].section; h >= 0 && d.groups[h].has(p.near) {
+		return true
+	}
+	for k := i - 1; k >= 0 && k >= i-p.src.NearSpans && d.spans[k].section == d.spans[i].section; k-- {
+		if d.groups[k].has(p.near) {
+			return true
+		}
+	}
+	return false
+}
+
 // isIntention reports whether the pattern's key terms in sentence i state
 // an intention or a negation rather than an action already taken: true
 // when every occurrence of the key term has such a modifier in its clause
@@ -217,15 +237,20 @@ func (c *Checker) isIntention(d *doc, i int, p *compiledPattern) bool {
 		key = p.all[0]
 	}
 	anchored := false
+	prev := -1 // token of the previous key term, which was modified
 	for _, h := range hits {
 		if key >= 0 && h.group != key {
 			continue
 		}
 		anchored = true
 		from := d.clauseStart(i, h.tok, modifierBefore)
-		if !c.modified(d, i, from, d.clauseEnd(i, h.end, modifierAfter)) {
+		// "we will provide training ..., comprising online training": a
+		// later key term in the same clause shares the earlier modal.
+		sameClause := prev >= 0 && d.clauseStart(i, h.tok, h.tok-prev+1) <= prev
+		if !sameClause && !c.modified(d, i, from, d.clauseEnd(i, h.end, modifierAfter)) {
 			return false
 		}
+		prev = h.tok
 	}
 	if !anchored { // a heading-only pattern: judge the whole sentence
 		return c.modified(d, i, 0, 1<<30)
@@ -325,7 +350,7 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 			if d.spans[i].heading && !p.src.Headings {
 				continue
 			}
-			if !p.matches(d.groups[i], d.headingGroups(i)) || !c.regexMatches(d, i, p) || !passesCheck(p.src.Check, d.text(i)) {
+			if !p.matches(d.groups[i], d.headingGroups(i)) || !d.nearMatches(i, p) || !c.regexMatches(d, i, p) || !passesCheck(p.src.Check, d.text(i)) {
 				continue
 			}
 			if !p.src.Intentions && c.isIntention(d, i, p) {

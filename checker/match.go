@@ -222,10 +222,11 @@ type compiledPattern struct {
 	all     []int
 	heading int // -1 when none
 	none    int // -1 when none
+	near    int // -1 when none
 }
 
 func compilePattern(m *matcher, set *rules.Set, p *rules.Pattern) compiledPattern {
-	cp := compiledPattern{src: p, heading: -1, none: -1}
+	cp := compiledPattern{src: p, heading: -1, none: -1, near: -1}
 	for _, g := range p.All {
 		cp.all = append(cp.all, m.addGroup(set.Expand(g)))
 	}
@@ -234,6 +235,9 @@ func compilePattern(m *matcher, set *rules.Set, p *rules.Pattern) compiledPatter
 	}
 	if len(p.None) > 0 {
 		cp.none = m.addGroup(set.Expand(p.None))
+	}
+	if len(p.Near) > 0 {
+		cp.near = m.addGroup(set.Expand(p.Near))
 	}
 	return cp
 }

@@ -127,6 +127,11 @@ type Pattern struct {
 	All [][]string `yaml:"all"`
 	// Heading: a group that must have a term in the section heading.
 	Heading []string `yaml:"heading"`
+	// Near: a group that must have a term in the sentence, its heading or
+	// one of the NearSpans sentences before it ("Supervisors are trained
+	// to spot the signs." after a paragraph on modern slavery).
+	Near      []string `yaml:"near"`
+	NearSpans int      `yaml:"near_spans"`
 	// None: terms that disqualify the sentence.
 	None []string `yaml:"none"`
 	// Regex: when present, one must match the lower-cased sentence.
@@ -330,7 +335,10 @@ func (s *Set) Validate() error {
 			if p.Check != "" && !slices.Contains(Checks, p.Check) {
 				errs = append(errs, fmt.Errorf("%s: unknown check %q (known: %s)", pw, p.Check, strings.Join(Checks, ", ")))
 			}
-			for _, g := range append(slices.Clone(p.All), p.Heading, p.None) {
+			if len(p.Near) > 0 && p.NearSpans <= 0 {
+				p.NearSpans = 2
+			}
+			for _, g := range append(slices.Clone(p.All), p.Heading, p.None, p.Near) {
 				for _, t := range g {
 					if err := s.checkTerm(t); err != nil {
 						errs = append(errs, fmt.Errorf("%s: %w", pw, err))
