@@ -8,8 +8,9 @@ import (
 )
 
 // reBody finds the approving body in an approval sentence: "the Board of
-// Directors of Example Foods Limited", "our Board", "the members".
-var reBody = regexp.MustCompile(`(?i)\b(?:(?:the|our|its)\s+)?(?:[A-Z][\w&'’.-]*\s+){0,5}?(?:board(?:s)?(?:\s+of\s+(?:directors|trustees|governors|management))?|directors|trustees|designated members|members|partners|governing body|council)\b(?:\s+of\s+(?:[A-Z][\w&'’.-]*\s*){1,6})?`)
+// Directors of Example Foods Limited", "our Board", "the members". Case
+// matters: capitalised words before and after the body name belong to it.
+var reBody = regexp.MustCompile(`(?:(?:[Tt]he|[Oo]ur|[Ii]ts)\s+)?(?:[A-Z][\w&'’.-]*\s+){0,5}?(?:[Bb]oards?(?:\s+of\s+(?:[Dd]irectors|[Tt]rustees|[Gg]overnors|[Mm]anagement))?|[Dd]irectors|[Tt]rustees|[Gg]overnors|[Dd]esignated [Mm]embers|[Mm]embers|[Pp]artners|[Gg]overning [Bb]ody|[Cc]ouncil)\b(?:\s+of\s+(?:(?:[A-Z][\w&'’.,-]*|&|plc|ltd|limited|llp)\s*){1,8})?`)
 
 // approvalRecord reads who approved the statement and when from the first
 // evidence sentence that names both.

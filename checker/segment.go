@@ -103,7 +103,9 @@ func segment(body string) []span {
 		if gaps[i] > 0 || bullet {
 			flush(i)
 		}
-		if isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || i+1 < len(lines) && gaps[i+1] > 0) {
+		nextGap := i+1 >= len(lines) || gaps[i+1] > 0
+		if isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || nextGap) ||
+			isSentenceCaseHeading(text) && (gaps[i] > 0 || prevEnds || i == 0) && (nextGap || startsUpper(body[lines[i+1].start:lines[i+1].end])) {
 			flush(i)
 			if n := len(out); n > 0 && out[n-1].heading && out[n-1].line == i-1 && gaps[i] == 0 && !bullet {
 				// a title broken over two lines is one heading
@@ -269,6 +271,29 @@ func endsSentence(s string) bool {
 		return true
 	}
 	return false
+}
+
+// isSentenceCaseHeading reports a short line in sentence case with no
+// terminal punctuation ("Our policies", "Risk assessment and
+// management"), which is a heading when it stands between sentences.
+func isSentenceCaseHeading(s string) bool {
+	if len(s) > 60 || len(s) < 3 || !startsUpper(s) {
+		return false
+	}
+	switch s[len(s)-1] {
+	case '.', ',', ';', '!', '?':
+		return false
+	}
+	words := strings.Fields(s)
+	if len(words) > 8 {
+		return false
+	}
+	return !headingStop[strings.ToLower(strings.Trim(words[len(words)-1], ":"))]
+}
+
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) || unicode.IsDigit(r) || isBulletRune(r)
 }
 
 var headingStop = map[string]bool{

@@ -42,7 +42,7 @@ func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.F
 		}
 		from := d.tokOf[i][0]
 		for _, h := range d.hits[i] {
-			if h.group != c.roleGroup || c.isJunior(d, i, h) {
+			if h.group != c.roleGroup || c.isJunior(d, i, h) || longerRole(d.hits[i], h, c.roleGroup) {
 				continue
 			}
 			rs, re := d.toks[from+h.tok].start, d.toks[from+h.end-1].end
@@ -137,6 +137,17 @@ func (c *Checker) signCue(d *doc, offset int) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// longerRole reports whether another role hit starts at the same word and
+// is longer: "Chief Executive Officer" rather than "Chief Executive".
+func longerRole(hits []hit, h hit, group int) bool {
+	for _, o := range hits {
+		if o.group == group && o.tok == h.tok && o.end > h.end {
+			return true
 		}
 	}
 	return false

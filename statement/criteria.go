@@ -65,3 +65,14 @@ func (r Rating) Rank() int {
 	}
 	return -1
 }
+
+// Label is the id as words: "due diligence".
+func (id CriterionID) Label() string {
+	b := []byte(id)
+	for i, c := range b {
+		if c == '_' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func newRulesCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List the criteria statements are checked against",
+		Long: `List the criteria of the rule set in use (the built-in one, or --rules DIR):
+id, legal reference, what it applies to, its weight in the score and
+whether it is part of the legal minimum. -v adds what each requires and
+the advice given when it is missing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			set, err := g.rules()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(g.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(set.Criteria)
+			}
+			tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tREF\tAPPLIES TO\tWEIGHT\tMINIMUM\tTITLE")
+			for _, c := range set.Criteria {
+				min := ""
+				if c.Minimum {
+					min = "yes"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", c.ID, c.Ref, c.AppliesTo, c.Weight, min, c.Title)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if g.verbose {
+				for _, c := range set.Criteria {
+					fmt.Fprintf(g.stdout, "\n%s — %s (%s)\n  Met when: %s\n  Advice: %s\n", c.ID, c.Title, c.Ref,
+						strings.TrimSpace(c.Description), strings.TrimSpace(c.Advice))
+				}
+			}
+			fmt.Fprintf(g.stdout, "\nRule set: %s. Score: weights of met criteria plus half of partial ones, over the weights that apply.\n", set.Name)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the rules as JSON")
+	return cmd
+}

@@ -1,0 +1,198 @@
+// Package crawler finds and fetches organisations' statements from their
+// websites, politely and safely. This file holds the guarded HTTP client
+// every fetch goes through: the crawler, and `s54 check URL`, so that a URL
+// typed by a user is fetched with the same limits as a crawl.
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ErrPrivateAddress is returned for a host that resolves to a private,
+// loopback, link-local or otherwise internal address: the crawler must not
+// be turned against the network it runs in.
+var ErrPrivateAddress = errors.New("refusing to connect to a private or internal address")
+
+// ErrTooLarge is returned when a response body is over the size limit.
+var ErrTooLarge = errors.New("response too large")
+
+// FetchOptions bound one fetch.
+type FetchOptions struct {
+	// UserAgent names the tool and a contact URL.
+	UserAgent string
+	// Timeout bounds the whole request, body included.
+	Timeout time.Duration
+	// MaxBytes bounds the body.
+	MaxBytes int64
+	// MaxRedirects bounds the redirects followed.
+	MaxRedirects int
+	// AllowPrivate permits private and loopback addresses (tests, intranets).
+	AllowPrivate bool
+}
+
+// DefaultUserAgent identifies s54 to website owners.
+const DefaultUserAgent = "s54/0.1 (+https://github.com/s54dev/s54; modern slavery statement checker)"
+
+// DefaultFetchOptions are the limits of the crawler.
+func DefaultFetchOptions() FetchOptions {
+	return FetchOptions{
+		UserAgent:    DefaultUserAgent,
+		Timeout:      30 * time.Second,
+		MaxBytes:     50 << 20,
+		MaxRedirects: 5,
+	}
+}
+
+// isPublic reports whether ip may be fetched from the public internet.
+func isPublic(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() ||
+		ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast() ||
+		ip.IsUnspecified() {
+		return false
+	}
+	for _, p := range blockedPrefixes {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+// blockedPrefixes are special-purpose ranges that netip does not flag.
+var blockedPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
+	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
+	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+	netip.MustParsePrefix("192.0.2.0/24"),    // documentation
+	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
+	netip.MustParsePrefix("198.51.100.0/24"), // documentation
+	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
+	netip.MustParsePrefix("240.0.0.0/4"),     // reserved
+	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64, may reach IPv4 internals
+	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+}
+
+// NewTransport returns an HTTP transport whose dialer checks every address
+// after DNS resolution, so neither a hostile DNS answer nor a redirect can
+// reach an internal address.
+func NewTransport(opts FetchOptions) *http.Transport {
+	dialer := &net.Dialer{
+		Timeout:   10 * time.Second,
+		KeepAlive: 30 * time.Second,
+		Control: func(network, address string, _ syscall.RawConn) error {
+			if opts.AllowPrivate {
+				return nil
+			}
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return fmt.Errorf("crawler: %s: %w", address, ErrPrivateAddress)
+			}
+			if !isPublic(ap.Addr()) {
+				return fmt.Errorf("crawler: %s: %w", ap.Addr(), ErrPrivateAddress)
+			}
+			return nil
+		},
+	}
+	return &http.Transport{
+		Proxy:                 nil, // a proxy would bypass the address check
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   2,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 20 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// NewClient returns an HTTP client with the transport of NewTransport and
+// a bound on redirects.
+func NewClient(opts FetchOptions) *http.Client {
+	return &http.Client{
+		Transport: NewTransport(opts),
+		Timeout:   opts.Timeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > opts.MaxRedirects {
+				return fmt.Errorf("crawler: more than %d redirects", opts.MaxRedirects)
+			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return fmt.Errorf("crawler: redirect to unsupported scheme %q", req.URL.Scheme)
+			}
+			return nil
+		},
+	}
+}
+
+// Document is a fetched response body.
+type Document struct {
+	URL string // final URL after redirects
+	// ContentType is the Content-Type header as sent, parameters included
+	// (extract reads the charset from it); MediaType is its lower-case
+	// media type alone.
+	ContentType string
+	MediaType   string
+	Body        []byte
+	Header      http.Header
+}
+
+// Fetch gets rawURL with the limits of opts.
+func Fetch(ctx context.Context, client *http.Client, rawURL string, opts FetchOptions) (*Document, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("crawler: %q is not an http or https URL", rawURL)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("crawler: %w", err)
+	}
+	req.Header.Set("User-Agent", opts.UserAgent)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.9,*/*;q=0.5")
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("crawler: fetch %s: %w", rawURL, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("crawler: fetch %s: HTTP %s", rawURL, resp.Status)
+	}
+	if resp.ContentLength > opts.MaxBytes {
+		return nil, fmt.Errorf("crawler: fetch %s: %d bytes: %w", rawURL, resp.ContentLength, ErrTooLarge)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, opts.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("crawler: read %s: %w", rawURL, unwrapURLError(err))
+	}
+	if int64(len(body)) > opts.MaxBytes {
+		return nil, fmt.Errorf("crawler: fetch %s: over %d MB: %w", rawURL, opts.MaxBytes>>20, ErrTooLarge)
+	}
+	doc := &Document{URL: resp.Request.URL.String(), Body: body, Header: resp.Header, ContentType: resp.Header.Get("Content-Type")}
+	if mt, _, err := mime.ParseMediaType(doc.ContentType); err == nil {
+		doc.MediaType = strings.ToLower(mt)
+	}
+	return doc, nil
+}
+
+// unwrapURLError drops the *url.Error wrapper, whose message repeats the URL.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return fmt.Errorf("timed out: %w", ue.Err)
+		}
+		return ue.Err
+	}
+	return err
+}
