@@ -8,6 +8,7 @@ package checker
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ type Checker struct {
 	intention, negation, continuation int
 	// signature detector groups
 	roleGroup, juniorGroup, sigContext, sigExclude int
+	nonNameWords                                   map[string]bool
 }
 
 type compiledCriterion struct {
@@ -54,6 +56,7 @@ func New(set *rules.Set) (*Checker, error) {
 			c.juniorGroup = c.m.addGroup(set.Expand(r.JuniorRoles))
 			c.sigContext = c.m.addGroup(set.Expand(r.Context))
 			c.sigExclude = c.m.addGroup(set.Expand(r.Exclude))
+			c.nonNameWords = c.nonNames(r.NonNames, r.Roles)
 		}
 		c.criteria = append(c.criteria, cc)
 	}
@@ -145,6 +148,11 @@ type doc struct {
 	hits   [][]hit
 	lines  []line
 	words  int
+	texts  []string // span text with collapsed spaces, filled lazily
+	// periods caches parsePeriod of each span: 0 not parsed, 1 none, 2 found
+	periods    []uint8
+	periodVals []*statement.FinancialPeriod
+	periodExct []bool
 	lower  []string // lower-cased span text, filled lazily
 }
 
@@ -155,6 +163,10 @@ func (c *Checker) analyse(body string) *doc {
 	d.groups = make([]bitset, len(d.spans))
 	d.hits = make([][]hit, len(d.spans))
 	d.lower = make([]string, len(d.spans))
+	d.texts = make([]string, len(d.spans))
+	d.periods = make([]uint8, len(d.spans))
+	d.periodVals = make([]*statement.FinancialPeriod, len(d.spans))
+	d.periodExct = make([]bool, len(d.spans))
 	words := (c.m.groups + 63) / 64
 	backing := make([]uint64, words*len(d.spans))
 	for i, s := range d.spans {
@@ -162,7 +174,7 @@ func (c *Checker) analyse(body string) *doc {
 		d.toks = tokenize(body[s.start:s.end], s.start, d.toks)
 		d.tokOf[i] = [2]int{from, len(d.toks)}
 		d.groups[i] = bitset(backing[i*words : (i+1)*words])
-		d.hits[i] = c.m.scan(d.toks[from:], d.groups[i], nil)
+		d.hits[i] = c.m.scan(body, d.toks[from:], d.groups[i], nil)
 	}
 	d.words = len(d.toks)
 	return d
@@ -170,7 +182,10 @@ func (c *Checker) analyse(body string) *doc {
 
 // text returns the sentence i with its whitespace collapsed.
 func (d *doc) text(i int) string {
-	return strings.Join(strings.Fields(d.body[d.spans[i].start:d.spans[i].end]), " ")
+	if d.texts[i] == "" {
+		d.texts[i] = strings.Join(strings.Fields(d.body[d.spans[i].start:d.spans[i].end]), " ")
+	}
+	return d.texts[i]
 }
 
 // ligatures are undone for the regular expressions of the rules, as the
@@ -186,6 +201,11 @@ func (d *doc) lowerText(i int) string {
 
 func (d *doc) evidence(i int) statement.Evidence {
 	return statement.Evidence{Text: d.text(i), Offset: d.spans[i].start}
+}
+
+// spanAt returns the index of the span that starts at offset.
+func (d *doc) spanAt(offset int) int {
+	return sort.Search(len(d.spans), func(i int) bool { return d.spans[i].start >= offset })
 }
 
 // headingGroups returns the groups of the heading span i sits under.
@@ -350,7 +370,7 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 			if d.spans[i].heading && !p.src.Headings {
 				continue
 			}
-			if !p.matches(d.groups[i], d.headingGroups(i)) || !d.nearMatches(i, p) || !c.regexMatches(d, i, p) || !passesCheck(p.src.Check, d.text(i)) {
+			if !p.matches(d.groups[i], d.headingGroups(i)) || !d.nearMatches(i, p) || !c.regexMatches(d, i, p) || !d.passesCheck(p.src.Check, i) {
 				continue
 			}
 			if !p.src.Intentions && c.isIntention(d, i, p) {

@@ -22,11 +22,11 @@ const monthRe = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 
 var (
 	// 31 March 2022, 31st of March, 2022, 31-Mar-22, 20’h June 2022 (OCR)
-	reDayMonthYear = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th|’h|'h)?\s*(?:of\s+)?[\s-]?` + monthRe + `(?:,?[\s-]*(\d{4}|\d{2}\b))?`)
+	reDayMonthYear = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th|’h|'h)?\s*(?:of\s+)?[\s-]?` + monthRe + `(?:,?[\s-]*(\d{4}|\d{2}\b))?`)
 	// March 31, 2022
-	reMonthDayYear = regexp.MustCompile(`(?i)\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
+	reMonthDayYear = regexp.MustCompile(`\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
 	// March 2022
-	reMonthYear = regexp.MustCompile(`(?i)\b` + monthRe + `,?\s*(\d{4})\b`)
+	reMonthYear = regexp.MustCompile(`\b` + monthRe + `,?\s*(\d{4})\b`)
 	// 31/03/2022, 31.03.22, 2022-03-31
 	reNumeric = regexp.MustCompile(`\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b`)
 	reISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
@@ -60,6 +60,9 @@ func daysIn(y int, m time.Month) int {
 // findDates returns the dates in s in order of appearance, without
 // overlaps; earlier, more specific patterns win.
 func findDates(s string) []dateHit {
+	// The patterns are lower-case; lower-casing ASCII keeps byte offsets.
+	s = asciiLower(s)
+	hasMonth := containsMonth(s)
 	var hits []dateHit
 	taken := func(a, b int) bool {
 		for _, h := range hits {
@@ -81,6 +84,9 @@ func findDates(s string) []dateHit {
 		if validDate(y, time.Month(mo), d) {
 			add(dateHit{statement.Date{Year: y, Month: time.Month(mo), Day: d}, m[0], m[1], true, true})
 		}
+	}
+	if !hasMonth {
+		goto numeric
 	}
 	for _, m := range reMonthDayYear.FindAllStringSubmatchIndex(s, -1) {
 		mo := parseMonth(s[m[2]:m[3]])
@@ -111,6 +117,7 @@ func findDates(s string) []dateHit {
 			add(dateHit{statement.Date{Year: y, Month: mo, Day: 1}, m[0], m[1], false, true})
 		}
 	}
+numeric:
 	for _, m := range reNumeric.FindAllStringSubmatchIndex(s, -1) {
 		d, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
@@ -126,6 +133,32 @@ func findDates(s string) []dateHit {
 		}
 	}
 	return hits
+}
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+var monthStems = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+func containsMonth(s string) bool {
+	for _, m := range monthStems {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // endOfMonth turns a month-only date into the last day of that month, as a

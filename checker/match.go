@@ -93,6 +93,12 @@ type termDef struct {
 
 // matcher finds, for a run of tokens, which term groups occur in it.
 type matcher struct {
+	// numberGroups and yearGroups hold the groups of the special terms
+	// "<number>" (a word that starts with a digit) and "<year>" (1900–2099).
+	numberGroups, yearGroups []int
+	// percentGroups hold the groups of "<percent>": a number followed by
+	// "%" or "per cent".
+	percentGroups []int
 	terms      []termDef
 	exact      map[string][]int
 	prefix     map[string][]int
@@ -116,6 +122,17 @@ func (m *matcher) addGroup(terms []string) int {
 }
 
 func (m *matcher) addTerm(t string, group int) {
+	switch t {
+	case "<number>":
+		m.numberGroups = append(m.numberGroups, group)
+		return
+	case "<year>":
+		m.yearGroups = append(m.yearGroups, group)
+		return
+	case "<percent>":
+		m.percentGroups = append(m.percentGroups, group)
+		return
+	}
 	if i, ok := m.byKey[t]; ok {
 		m.terms[i].groups = append(m.terms[i].groups, group)
 		return
@@ -170,9 +187,27 @@ type hit struct {
 
 // scan marks in set the groups whose terms occur in toks, and appends the
 // hits (for proximity tests) to hits.
-func (m *matcher) scan(toks []token, set bitset, hits []hit) []hit {
+func (m *matcher) scan(body string, toks []token, set bitset, hits []hit) []hit {
 	for i := range toks {
 		w := toks[i].word
+		if w[0] >= '0' && w[0] <= '9' {
+			if len(m.percentGroups) > 0 && isPercent(body, toks, i) {
+				for _, g := range m.percentGroups {
+					set.set(g)
+					hits = append(hits, hit{g, i, i + 1})
+				}
+			}
+			for _, g := range m.numberGroups {
+				set.set(g)
+				hits = append(hits, hit{g, i, i + 1})
+			}
+			if len(w) == 4 && (w[:2] == "19" || w[:2] == "20") {
+				for _, g := range m.yearGroups {
+					set.set(g)
+					hits = append(hits, hit{g, i, i + 1})
+				}
+			}
+		}
 		for _, ti := range m.exact[w] {
 			if m.matchAt(ti, toks, i) {
 				for _, g := range m.terms[ti].groups {
@@ -196,6 +231,19 @@ func (m *matcher) scan(toks []token, set bitset, hits []hit) []hit {
 		}
 	}
 	return hits
+}
+
+// isPercent reports whether number token i is followed by "%" or by the
+// words "per cent" / "percent".
+func isPercent(body string, toks []token, i int) bool {
+	e := toks[i].end
+	for e < len(body) && body[e] == ' ' {
+		e++
+	}
+	if e < len(body) && body[e] == '%' {
+		return true
+	}
+	return i+1 < len(toks) && (toks[i+1].word == "percent" || toks[i+1].word == "per" && i+2 < len(toks) && toks[i+2].word == "cent")
 }
 
 func (m *matcher) matchAt(ti int, toks []token, i int) bool {

@@ -16,22 +16,71 @@ var (
 	reFYShort  = regexp.MustCompile(`(?i)\bfy\s?'?(\d{2}|\d{4})\b`)
 )
 
-// passesCheck applies a pattern's named check to a sentence.
-func passesCheck(name, s string) bool {
+// passesCheck applies a pattern's named check to span i.
+func (d *doc) passesCheck(name string, i int) bool {
 	switch name {
 	case "year_span":
-		for _, m := range reYearSpan.FindAllStringSubmatch(s, -1) {
-			y1 := fullYear(m[1])
-			if spanEnd(y1, m[2]) == y1+1 {
-				return true
-			}
-		}
-		return reFYShort.MatchString(s)
+		s := d.text(i)
+		return hasYearSpan(s) || reFYShort.MatchString(s)
 	case "period":
-		p, _ := parsePeriod(s)
+		p, _ := d.period(i)
 		return p != nil
 	}
 	return true
+}
+
+// period is parsePeriod of span i, computed once.
+func (d *doc) period(i int) (*statement.FinancialPeriod, bool) {
+	if d.periods[i] == 0 {
+		p, exact := parsePeriod(d.text(i))
+		d.periodVals[i], d.periodExct[i] = p, exact
+		d.periods[i] = 1
+	}
+	return d.periodVals[i], d.periodExct[i]
+}
+
+// hasYearSpan reports whether s holds two consecutive years written as a
+// span: "2021/22", "2021-2022", "2021 – 22". It is a scanner rather than
+// a regular expression because it runs on every sentence with a year.
+func hasYearSpan(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if !isYear(s, i) || i > 0 && isDigit(s[i-1]) {
+			continue
+		}
+		y1 := int(s[i]-'0')*1000 + int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
+		j := i + 4
+		if j < len(s) && s[j] == ' ' {
+			j++
+		}
+		switch {
+		case j < len(s) && (s[j] == '/' || s[j] == '-'):
+			j++
+		case strings.HasPrefix(s[j:], "–") || strings.HasPrefix(s[j:], "—"):
+			j += len("–")
+		default:
+			continue
+		}
+		if j < len(s) && s[j] == ' ' {
+			j++
+		}
+		n := 0
+		for j+n < len(s) && isDigit(s[j+n]) {
+			n++
+		}
+		if n != 2 && n != 4 {
+			continue
+		}
+		if spanEnd(y1, s[j:j+n]) == y1+1 {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isYear(s string, i int) bool {
+	return (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && isDigit(s[i+2]) && isDigit(s[i+3])
 }
 
 // periodCovered reads the period from the evidence of the period criterion.
@@ -41,7 +90,7 @@ func periodCovered(d *doc, fd *statement.Finding) *statement.FinancialPeriod {
 	}
 	var fallback *statement.FinancialPeriod
 	for _, ev := range fd.Evidence {
-		p, exact := parsePeriod(ev.Text)
+		p, exact := d.period(d.spanAt(ev.Offset))
 		if p == nil {
 			continue
 		}

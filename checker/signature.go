@@ -18,6 +18,10 @@ import (
 // role without a "signed" cue still count as the sign-off.
 const signatureTail = 0.35
 
+// signatureTailBytes: in a short statement the last few hundred bytes are
+// the sign-off whatever their share of the text.
+const signatureTailBytes = 400
+
 // nameWindow bounds how far (bytes) from the role a name may be.
 const nameWindow = 90
 
@@ -30,8 +34,7 @@ type sigCandidate struct {
 }
 
 func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.Finding) *statement.Signatory {
-	r := cc.rule
-	nonNames := c.nonNames(r.NonNames, r.Roles)
+	nonNames := c.nonNameWords
 	var cands []sigCandidate
 	for i := range d.spans {
 		if !d.groups[i].has(c.roleGroup) {
@@ -77,7 +80,8 @@ func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.F
 			}
 			// A name and role followed by a date is a sign-off wherever it is
 			// (a chief executive's letter opening the statement).
-			if !cand.cued && cand.date.IsZero() && float64(start) < float64(len(d.body))*(1-signatureTail) {
+			inTail := float64(start) >= float64(len(d.body))*(1-signatureTail) || len(d.body)-start <= signatureTailBytes
+			if !cand.cued && cand.date.IsZero() && !inTail {
 				continue
 			}
 			cands = append(cands, cand)

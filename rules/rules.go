@@ -13,7 +13,9 @@
 // when the pattern has regular expressions, one of them matches the
 // lower-cased sentence. Terms are words or phrases, lower-case; a word ending
 // in "*" matches any word that starts with it ("train*" matches "training");
-// "@name" includes the lexicon list of that name.
+// "@name" includes the lexicon list of that name; "<number>" matches any
+// word that starts with a digit, "<year>" a year from 1900 to 2099 and
+// "<percent>" a number followed by "%" or "per cent".
 //
 // A matching sentence that states an intention ("we will", "we plan to") or
 // a negation ("we have not yet") is not an action: it makes the criterion at
@@ -378,6 +380,9 @@ func (s *Set) checkTerm(t string) error {
 	}
 	if strings.TrimSpace(t) == "" {
 		return errors.New("empty term")
+	}
+	if t == "<number>" || t == "<year>" || t == "<percent>" {
+		return nil
 	}
 	if t != strings.ToLower(t) {
 		return fmt.Errorf("term %q must be lower-case", t)

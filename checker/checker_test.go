@@ -1,0 +1,150 @@
+package checker_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/statement"
+)
+
+// Each case is a short text and the status one criterion must get. The
+// texts are written for these tests; they are the hard calls of the
+// labelling guide in miniature.
+var ruleCases = []struct {
+	name string
+	id   statement.CriterionID
+	text string
+	want statement.Status
+}{
+	// approval
+	{"board approved", statement.Approval, "This statement was approved by the Board of Directors on 3 May 2024.", statement.Met},
+	{"board has approved", statement.Approval, "The board of directors of Example Ltd has approved this statement.", statement.Met},
+	{"LLP members", statement.Approval, "This statement was approved by the members of Example LLP on 2 June 2024.", statement.Met},
+	{"trustees", statement.Approval, "This statement has been approved by our Board of Trustees.", statement.Met},
+	{"sign-off line", statement.Approval, "Some text about us.\n\nApproved by the Board: 12 March 2024", statement.Met},
+	{"on behalf of the board only", statement.Approval, "Signed for and on behalf of the Board.", statement.Missing},
+	{"one person approves", statement.Approval, "This statement was approved by the Managing Director on 1 April 2024.", statement.Missing},
+	{"committee", statement.Approval, "This statement was approved by the Audit Committee.", statement.Missing},
+	{"policy not statement", statement.Approval, "In 2019 the Board approved our Anti-Slavery Policy.", statement.Missing},
+	{"bare heading", statement.Approval, "Board approval\n\nWe review this statement every year.", statement.Missing},
+
+	// signature
+	{"name then role", statement.Signature, "We are proud of our work.\n\nSigned:\nJane Q. Smith\nChief Executive Officer\n1 July 2024", statement.Met},
+	{"name, role one line", statement.Signature, "Our statement ends here.\n\nJohn Carter, Managing Director", statement.Met},
+	{"glued by extraction", statement.Signature, "This statement was approved on 10 June 2024.Nick FieldChief Executive Officer", statement.Met},
+	{"initials", statement.Signature, "Signed by R J Hewett, Chairman.", statement.Met},
+	{"designated member", statement.Signature, "Signed: Eleanor Finch, Designated Member", statement.Met},
+	{"role without name", statement.Signature, "Signed by the Managing Director.", statement.Missing},
+	{"name without role", statement.Signature, "Signed: Jean-Paul Laborde", statement.Missing},
+	{"junior title", statement.Signature, "Signed: Mark Jones, Vice President of Sales", statement.Missing},
+	{"responsibility, not a signature", statement.Signature,
+		strings.Repeat("We trade fairly. ", 20) + "Our Chief Executive, Anna Bell, has overall responsibility for this programme.", statement.Missing},
+
+	// period
+	{"year ending", statement.Period, "This statement covers the financial year ending 31 March 2024.", statement.Met},
+	{"FY span in title", statement.Period, "Modern Slavery Statement FY2023/24\n\nWe make this statement under the Act.", statement.Met},
+	{"date range", statement.Period, "This statement relates to the period 1 January 2023 to 31 December 2023.", statement.Met},
+	{"covers a calendar year", statement.Period, "This statement covers 2023.", statement.Met},
+	{"title year alone", statement.Period, "Modern Slavery Statement 2024\n\nWe are committed to ethical trading.", statement.Missing},
+	{"the Act's year only", statement.Period, "This statement is made under section 54 of the Modern Slavery Act 2015 each financial year.", statement.Missing},
+	{"copyright years", statement.Period, "© 1998 - 2024 Example Limited. All rights reserved.", statement.Missing},
+	{"signing date only", statement.Period, "Signed on 4 June 2024.", statement.Missing},
+
+	// training: action, intention, negation, off-topic
+	{"training given", statement.Training, "All buyers completed training on modern slavery in 2024.", statement.Met},
+	{"training planned", statement.Training, "We will introduce training on modern slavery next year.", statement.Partial},
+	{"training not given", statement.Training, "We have not yet provided modern slavery training to staff.", statement.Partial},
+	{"continuing training", statement.Training, "We will continue to provide modern slavery awareness training to all new starters.", statement.Met},
+	{"ethics training only", statement.Training, "All employees complete annual training on our Code of Conduct.", statement.Missing},
+	{"policy that says it will not tolerate", statement.Policies,
+		"Our Anti-Slavery Policy, which is displayed in every office, states that we will not tolerate forced labour and requires managers to report concerns.", statement.Met},
+
+	// risk
+	{"risk not assessed", statement.Risk, "We have not yet carried out a risk assessment of our supply chain.", statement.Partial},
+	{"bare low risk", statement.Risk, "We consider the risk of modern slavery in our business to be low.", statement.Missing},
+	{"risk areas named", statement.Risk, "The parts of our supply chain at highest risk are seasonal agricultural labour and cleaning contractors.", statement.Met},
+
+	// boilerplate meets nothing
+	{"zero tolerance", statement.Policies, "We have a zero tolerance approach to modern slavery and human trafficking.", statement.Missing},
+	{"zero tolerance dd", statement.DueDiligence, "We have a zero tolerance approach to modern slavery in our supply chains.", statement.Missing},
+
+	// effectiveness
+	{"figures", statement.Effectiveness, "During the year 96% of our buyers completed the course and 41 supplier audits were carried out.", statement.Met},
+	{"vague review", statement.Effectiveness, "We will review the effectiveness of our approach each year.", statement.Missing},
+	{"kpis listed", statement.Effectiveness, "Our key performance indicators are: the number of staff trained; the number of suppliers audited.", statement.Met},
+}
+
+func TestRules(t *testing.T) {
+	ck := checker.Default()
+	for _, tc := range ruleCases {
+		t.Run(string(tc.id)+"/"+tc.name, func(t *testing.T) {
+			a := ck.Check(statement.Text{Body: tc.text})
+			fd := a.Finding(tc.id)
+			if fd == nil {
+				t.Fatalf("no finding for %s", tc.id)
+			}
+			if fd.Status != tc.want {
+				t.Errorf("%s = %s, want %s (evidence %v, note %q)", tc.id, fd.Status, tc.want, fd.Evidence, fd.Note)
+			}
+			if (fd.Status == statement.Met || fd.Status == statement.Partial) && len(fd.Evidence) == 0 {
+				t.Errorf("%s is %s without evidence", tc.id, fd.Status)
+			}
+			for _, e := range fd.Evidence {
+				if e.Offset < 0 || e.Offset >= len(tc.text) {
+					t.Errorf("evidence offset %d outside the text", e.Offset)
+				}
+			}
+			if (fd.Status == statement.Missing || fd.Status == statement.Partial) && fd.Advice == "" {
+				t.Errorf("%s is %s without advice", tc.id, fd.Status)
+			}
+		})
+	}
+}
+
+// TestEvidenceOffsets: the offset of every evidence sentence points at the
+// sentence in the text, so the web can highlight it.
+func TestEvidenceOffsets(t *testing.T) {
+	text := "Intro line.\n\nOur Anti-Slavery Policy requires suppliers to pay fair wages and prohibits forced labour.\n\nAll  buyers completed training on\nmodern slavery."
+	a := checker.Default().Check(statement.Text{Body: text})
+	for _, fd := range a.Criteria {
+		for _, e := range fd.Evidence {
+			first := strings.Fields(e.Text)[0]
+			if !strings.HasPrefix(text[e.Offset:], first) {
+				t.Errorf("%s: offset %d points at %q, want %q", fd.ID, e.Offset, text[e.Offset:min(len(text), e.Offset+20)], first)
+			}
+		}
+	}
+}
+
+func TestRatingAndScore(t *testing.T) {
+	ck := checker.Default()
+	a := ck.Check(statement.Text{Body: "Nothing here."})
+	if a.Rating != statement.BelowMinimum || a.Score != 0 {
+		t.Errorf("empty statement: rating %s score %d", a.Rating, a.Score)
+	}
+	yes := true
+	b := ck.CheckWith(statement.Text{Body: "This statement was approved by the Board of Directors on 3 May 2024.\n\nSigned: Jane Smith, Director"},
+		checker.Facts{HomepageLink: &yes})
+	if b.Rating != statement.Minimum {
+		t.Errorf("approved and signed: rating %s, want minimum", b.Rating)
+	}
+	if b.Score != 30 {
+		t.Errorf("approved and signed: score %d, want 30 (15+15 of 100)", b.Score)
+	}
+	no := false
+	c := ck.CheckWith(statement.Text{Body: "This statement was approved by the Board of Directors on 3 May 2024.\n\nSigned: Jane Smith, Director"},
+		checker.Facts{HomepageLink: &no})
+	if c.Rating != statement.BelowMinimum {
+		t.Errorf("no homepage link: rating %s, want below_minimum", c.Rating)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	ck := checker.Default()
+	text := statement.Text{Body: strings.Repeat("All buyers completed training on modern slavery. ", 50)}
+	a, b := ck.Check(text), ck.Check(text)
+	if a.Score != b.Score || len(a.Criteria) != len(b.Criteria) || a.Finding(statement.Training).Evidence[0] != b.Finding(statement.Training).Evidence[0] {
+		t.Error("two checks of the same text differ")
+	}
+}
