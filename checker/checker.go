@@ -153,7 +153,7 @@ type doc struct {
 	periods    []uint8
 	periodVals []*statement.FinancialPeriod
 	periodExct []bool
-	lower  []string // lower-cased span text, filled lazily
+	lower      []string // lower-cased span text, filled lazily
 }
 
 func (c *Checker) analyse(body string) *doc {

@@ -71,7 +71,7 @@ func TestGoldenVerdicts(t *testing.T) {
 	cases := map[string]want{
 		"strong.txt": {rating: statement.Strong, met: all},
 		"group.txt":  {rating: statement.Strong, met: all},
-		"llp.md": {rating: statement.Strong, met: all},
+		"llp.md":     {rating: statement.Strong, met: all},
 		"weak.txt": {rating: statement.BelowMinimum,
 			notMet: []statement.CriterionID{statement.Approval, statement.Signature, statement.Period, statement.Structure,
 				statement.DueDiligence, statement.Risk, statement.Effectiveness, statement.Training}},

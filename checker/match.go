@@ -99,12 +99,12 @@ type matcher struct {
 	// percentGroups hold the groups of "<percent>": a number followed by
 	// "%" or "per cent".
 	percentGroups []int
-	terms      []termDef
-	exact      map[string][]int
-	prefix     map[string][]int
-	prefixLens []int
-	groups     int
-	byKey      map[string]int // term text → index, to share terms between groups
+	terms         []termDef
+	exact         map[string][]int
+	prefix        map[string][]int
+	prefixLens    []int
+	groups        int
+	byKey         map[string]int // term text → index, to share terms between groups
 }
 
 func newMatcher() *matcher {
