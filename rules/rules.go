@@ -37,6 +37,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -203,6 +204,36 @@ func MustDefault() *Set {
 		panic(err)
 	}
 	return s
+}
+
+// Export writes the embedded rule files to dir, as a starting point for a
+// rule set of one's own. Existing files are not overwritten.
+func Export(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
+	names, err := fs.Glob(defaultFS, "default/*.yaml")
+	if err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
+	for _, n := range names {
+		data, err := defaultFS.ReadFile(n)
+		if err != nil {
+			return fmt.Errorf("rules: %w", err)
+		}
+		f, err := os.OpenFile(filepath.Join(dir, path.Base(n)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return fmt.Errorf("rules: %w", err)
+		}
+		_, werr := f.Write(data)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return fmt.Errorf("rules: %w", werr)
+		}
+	}
+	return nil
 }
 
 // LoadDir loads a rule set from a directory of YAML files.

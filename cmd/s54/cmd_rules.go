@@ -7,10 +7,13 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/s54dev/s54/rules"
 )
 
 func newRulesCmd(g *globals) *cobra.Command {
 	var asJSON bool
+	var export string
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the criteria statements are checked against",
@@ -20,6 +23,13 @@ whether it is part of the legal minimum. -v adds what each requires and
 the advice given when it is missing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if export != "" {
+				if err := rules.Export(export); err != nil {
+					return err
+				}
+				fmt.Fprintf(g.stdout, "wrote the built-in rules to %s; edit them and use --rules %s\n", export, export)
+				return nil
+			}
 			set, err := g.rules()
 			if err != nil {
 				return err
@@ -52,5 +62,6 @@ the advice given when it is missing.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the rules as JSON")
+	cmd.Flags().StringVar(&export, "export", "", "write the built-in rule files to this directory, to edit")
 	return cmd
 }

@@ -16,6 +16,9 @@ import (
 	"github.com/s54dev/s54/rules"
 )
 
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
 // Exit codes, documented in `s54 --help`.
 const (
 	exitOK           = 0 // done; for check: every statement meets the legal minimum
@@ -91,6 +94,7 @@ a director's signature, the financial year covered and the six areas of
 s.54(5), each with the evidence found and advice on what is missing.` + "\n" + helpExit,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version,
 	}
 	root.SetIn(g.stdin)
 	root.SetOut(g.stdout)

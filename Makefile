@@ -1,0 +1,33 @@
+# s54 — see README.md. Targets: run, test, bench, eval, lint, build.
+GO      ?= go
+CORPUS  ?= ../shared/corpus
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+BIN     := bin/s54
+
+.PHONY: run test bench eval lint build
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/s54
+
+# Until `s54 demo` exists (issue 8), run checks the bundled sample statements.
+run: build
+	./$(BIN) check testdata/statements/strong.txt testdata/statements/llp.md
+
+test:
+	$(GO) test -race -count=1 ./...
+
+# Figures the issues ask for: checker speed on one core, PDF extraction
+# against poppler's pdftotext over the corpus PDFs, and the other benchmarks.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./checker/
+	$(GO) test -run '^$$' -bench . -benchmem ./extract/
+	$(GO) run ./tools/pdfbench -s54 $(BIN) -dir $(CORPUS)/pdf
+
+# Accuracy against the labelled real statements (skips when absent).
+eval:
+	$(GO) run ./tools/eval -corpus $(CORPUS)
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
