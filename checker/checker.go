@@ -222,7 +222,7 @@ func (d *doc) headingGroups(i int) bitset {
 // we will not tolerate slavery" or "we trained 40 buyers and will train
 // more next year".
 const (
-	modifierBefore = 15
+	modifierBefore = 25
 	modifierAfter  = 4
 )
 
