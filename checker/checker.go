@@ -22,7 +22,7 @@ type Checker struct {
 	m        *matcher
 	criteria []compiledCriterion
 	// modifier groups
-	intention, negation, continuation int
+	intention, negation, continuation, planHeading int
 	// signature detector groups
 	roleGroup, juniorGroup, sigContext, sigExclude int
 	nonNameWords                                   map[string]bool
@@ -45,6 +45,7 @@ func New(set *rules.Set) (*Checker, error) {
 	c.intention = c.m.addGroup(set.Expand(set.Modifiers.Intention))
 	c.negation = c.m.addGroup(set.Expand(set.Modifiers.Negation))
 	c.continuation = c.m.addGroup(set.Expand(set.Modifiers.Continuation))
+	c.planHeading = c.m.addGroup(set.Expand(set.Modifiers.PlanHeadings))
 	for i := range set.Criteria {
 		r := &set.Criteria[i]
 		cc := compiledCriterion{rule: r}
@@ -250,7 +251,10 @@ func (d *doc) nearMatches(i int, p *compiledPattern) bool {
 // an intention or a negation rather than an action already taken: true
 // when every occurrence of the key term has such a modifier in its clause
 // and no continuation word ("we will continue to") with it.
-func (c *Checker) isIntention(d *doc, i int, p *compiledPattern) bool {
+func (c *Checker) isIntention(d *doc, i int, p *compiledPattern, area bool) bool {
+	if area && c.inPlans(d, i) {
+		return true
+	}
 	hits := d.hits[i]
 	key := -1
 	if len(p.all) > 0 {
@@ -276,6 +280,33 @@ func (c *Checker) isIntention(d *doc, i int, p *compiledPattern) bool {
 		return c.modified(d, i, 0, 1<<30)
 	}
 	return true
+}
+
+// inPlans reports whether span i sits in a section of plans ("Next
+// steps") or is an item of a list introduced by an intention ("In the
+// coming year we will:"), unless it says the work continues.
+func (c *Checker) inPlans(d *doc, i int) bool {
+	if d.groups[i].has(c.continuation) {
+		return false
+	}
+	if h := d.spans[i].section; h >= 0 && d.groups[h].has(c.planHeading) {
+		return true
+	}
+	if !d.spans[i].bullet {
+		return false
+	}
+	for k := i - 1; k >= 0 && k >= i-40; k-- {
+		if d.spans[k].bullet {
+			continue
+		}
+		if d.spans[k].heading || d.spans[k].section != d.spans[i].section {
+			return false
+		}
+		intro := strings.TrimSpace(d.body[d.spans[k].start:d.spans[k].end])
+		return strings.HasSuffix(intro, ":") && (d.groups[k].has(c.intention) || d.groups[k].has(c.planHeading)) &&
+			!d.groups[k].has(c.continuation)
+	}
+	return false
 }
 
 // clauseStart returns the first token of the clause holding token k of
@@ -373,7 +404,7 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 			if !p.matches(d.groups[i], d.headingGroups(i)) || !d.nearMatches(i, p) || !c.regexMatches(d, i, p) || !d.passesCheck(p.src.Check, i) {
 				continue
 			}
-			if !p.src.Intentions && c.isIntention(d, i, p) {
+			if !p.src.Intentions && c.isIntention(d, i, p, cc.rule.Area) {
 				intentions++
 				if firstIntention < 0 {
 					firstIntention = i

@@ -60,6 +60,12 @@ var ruleCases = []struct {
 	{"policy that says it will not tolerate", statement.Policies,
 		"Our Anti-Slavery Policy, which is displayed in every office, states that we will not tolerate forced labour and requires managers to report concerns.", statement.Met},
 
+	// plans are not actions, whether in a section of plans or a list
+	// introduced by an intention
+	{"plans section", statement.Training, "Our progress\n\nWe appointed a new buyer.\n\nNext steps\n\nAll buyers to complete modern slavery training.", statement.Partial},
+	{"plans list", statement.Training, "In the coming year we will:\n• Deliver modern slavery training to all site managers\n• Audit two labour providers", statement.Partial},
+	{"actions list", statement.Training, "During the year we:\n• Delivered modern slavery training to all site managers\n• Audited two labour providers", statement.Met},
+
 	// risk
 	{"risk not assessed", statement.Risk, "We have not yet carried out a risk assessment of our supply chain.", statement.Partial},
 	{"bare low risk", statement.Risk, "We consider the risk of modern slavery in our business to be low.", statement.Missing},

@@ -10,6 +10,7 @@ import (
 type span struct {
 	start, end int
 	heading    bool
+	bullet     bool // a list item
 	// section is the index of the heading the span sits under, or -1.
 	section int
 	// line is the index of the first line of the span.
@@ -201,7 +202,7 @@ func appendSpan(out []span, body string, s, e, section, line int) []span {
 		}
 	}
 	if s < e {
-		out = append(out, span{start: s, end: e, section: section, line: line})
+		out = append(out, span{start: s, end: e, section: section, line: line, bullet: isBullet(body[s:e])})
 	}
 	return out
 }

@@ -86,6 +86,11 @@ type Modifiers struct {
 	// Continuation terms turn an intention back into an action: "we will
 	// continue to train" says training happens now.
 	Continuation []string `yaml:"continuation"`
+	// PlanHeadings are headings of sections that list plans ("Next
+	// steps", "Our priorities for 2025"): what they hold is an intention.
+	// A list introduced by a sentence with an intention ("Over the next
+	// year we will:") is treated the same way.
+	PlanHeadings []string `yaml:"plan_headings"`
 }
 
 // Criterion is one rule.
@@ -394,7 +399,7 @@ func (s *Set) Validate() error {
 			errs = append(errs, fmt.Errorf("criterion %q is missing", id))
 		}
 	}
-	for _, t := range slices.Concat(s.Modifiers.Intention, s.Modifiers.Negation, s.Modifiers.Continuation) {
+	for _, t := range slices.Concat(s.Modifiers.Intention, s.Modifiers.Negation, s.Modifiers.Continuation, s.Modifiers.PlanHeadings) {
 		if err := s.checkTerm(t); err != nil {
 			errs = append(errs, fmt.Errorf("modifiers: %w", err))
 		}
