@@ -2,6 +2,7 @@ package checker_test
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,4 +46,35 @@ func BenchmarkCheck(b *testing.B) {
 		ck.Check(text)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "statements/s")
+}
+
+// BenchmarkCheckCorpus checks every real statement of ../shared/corpus and
+// reports the rate in 1,500-word statements per second, so the synthetic
+// figure above can be compared with real layout noise. Skips when the
+// corpus is absent.
+func BenchmarkCheckCorpus(b *testing.B) {
+	files, _ := filepath.Glob("../../shared/corpus/statements/*.txt")
+	if len(files) == 0 {
+		b.Skip("../shared/corpus is absent")
+	}
+	var texts []statement.Text
+	words := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, statement.Text{Body: string(data)})
+		words += len(strings.Fields(string(data)))
+	}
+	ck := checker.Default()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, t := range texts {
+			ck.Check(t)
+		}
+	}
+	perSec := float64(b.N) * float64(words) / b.Elapsed().Seconds()
+	b.ReportMetric(perSec, "words/s")
+	b.ReportMetric(perSec/1500, "1500-word-statements/s")
 }

@@ -170,12 +170,13 @@ func (c *Checker) analyse(body string) *doc {
 	d.periodExct = make([]bool, len(d.spans))
 	words := (c.m.groups + 63) / 64
 	backing := make([]uint64, words*len(d.spans))
+	memo := make(map[string][]int32, 512)
 	for i, s := range d.spans {
 		from := len(d.toks)
 		d.toks = tokenize(body[s.start:s.end], s.start, d.toks)
 		d.tokOf[i] = [2]int{from, len(d.toks)}
 		d.groups[i] = bitset(backing[i*words : (i+1)*words])
-		d.hits[i] = c.m.scan(body, d.toks[from:], d.groups[i], nil)
+		d.hits[i] = c.m.scan(body, d.toks[from:], d.groups[i], nil, memo)
 	}
 	d.words = len(d.toks)
 	return d
@@ -257,8 +258,11 @@ func (c *Checker) isIntention(d *doc, i int, p *compiledPattern, area bool) bool
 	}
 	hits := d.hits[i]
 	key := -1
-	if len(p.all) > 0 {
+	switch {
+	case len(p.all) > 0:
 		key = p.all[0]
+	case len(p.seq) > 0:
+		key = p.seq[0]
 	}
 	anchored := false
 	prev := -1 // token of the previous key term, which was modified
@@ -401,7 +405,7 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 			if d.spans[i].heading && !p.src.Headings {
 				continue
 			}
-			if !p.matches(d.groups[i], d.headingGroups(i)) || !d.nearMatches(i, p) || !c.regexMatches(d, i, p) || !d.passesCheck(p.src.Check, i) {
+			if !p.matches(d.groups[i], d.headingGroups(i)) || !p.sequenceMatches(d.hits[i]) || !d.nearMatches(i, p) || !c.regexMatches(d, i, p) || !d.passesCheck(p.src.Check, i) {
 				continue
 			}
 			if !p.src.Intentions && c.isIntention(d, i, p, cc.rule.Area) {

@@ -187,7 +187,7 @@ type hit struct {
 
 // scan marks in set the groups whose terms occur in toks, and appends the
 // hits (for proximity tests) to hits.
-func (m *matcher) scan(body string, toks []token, set bitset, hits []hit) []hit {
+func (m *matcher) scan(body string, toks []token, set bitset, hits []hit, memo map[string][]int32) []hit {
 	for i := range toks {
 		w := toks[i].word
 		if w[0] >= '0' && w[0] <= '9' {
@@ -208,29 +208,40 @@ func (m *matcher) scan(body string, toks []token, set bitset, hits []hit) []hit 
 				}
 			}
 		}
-		for _, ti := range m.exact[w] {
-			if m.matchAt(ti, toks, i) {
-				for _, g := range m.terms[ti].groups {
-					set.set(g)
-					hits = append(hits, hit{g, i, i + len(m.terms[ti].words)})
-				}
-			}
+		cands, ok := memo[w]
+		if !ok {
+			cands = m.candidates(w)
+			memo[w] = cands
 		}
-		for _, n := range m.prefixLens {
-			if len(w) < n {
-				continue
-			}
-			for _, ti := range m.prefix[w[:n]] {
-				if m.matchAt(ti, toks, i) {
-					for _, g := range m.terms[ti].groups {
-						set.set(g)
-						hits = append(hits, hit{g, i, i + len(m.terms[ti].words)})
-					}
+		for _, ti := range cands {
+			if m.matchAt(int(ti), toks, i) {
+				t := &m.terms[ti]
+				for _, g := range t.groups {
+					set.set(g)
+					hits = append(hits, hit{g, i, i + len(t.words)})
 				}
 			}
 		}
 	}
 	return hits
+}
+
+// candidates returns the terms whose first word matches w, exactly or as
+// a prefix. Documents repeat their words, so scan remembers the answer.
+func (m *matcher) candidates(w string) []int32 {
+	var out []int32
+	for _, ti := range m.exact[w] {
+		out = append(out, int32(ti))
+	}
+	for _, n := range m.prefixLens {
+		if len(w) < n {
+			continue
+		}
+		for _, ti := range m.prefix[w[:n]] {
+			out = append(out, int32(ti))
+		}
+	}
+	return out
 }
 
 // isPercent reports whether number token i is followed by "%" or by the
@@ -271,6 +282,7 @@ type compiledPattern struct {
 	heading int // -1 when none
 	none    int // -1 when none
 	near    int // -1 when none
+	seq     []int
 }
 
 func compilePattern(m *matcher, set *rules.Set, p *rules.Pattern) compiledPattern {
@@ -286,6 +298,9 @@ func compilePattern(m *matcher, set *rules.Set, p *rules.Pattern) compiledPatter
 	}
 	if len(p.Near) > 0 {
 		cp.near = m.addGroup(set.Expand(p.Near))
+	}
+	for _, g := range p.Sequence {
+		cp.seq = append(cp.seq, m.addGroup(set.Expand(g)))
 	}
 	return cp
 }
@@ -304,5 +319,37 @@ func (cp *compiledPattern) matches(sent, head bitset) bool {
 	if cp.heading >= 0 && (head == nil || !head.has(cp.heading)) {
 		return false
 	}
+	for _, g := range cp.seq {
+		if !sent.has(g) {
+			return false
+		}
+	}
 	return true
+}
+
+// sequenceMatches reports whether the pattern's sequence groups occur in
+// order in hits, each within the pattern's gap of the one before.
+func (cp *compiledPattern) sequenceMatches(hits []hit) bool {
+	if len(cp.seq) == 0 {
+		return true
+	}
+	var try func(k, after int) bool
+	try = func(k, after int) bool {
+		if k == len(cp.seq) {
+			return true
+		}
+		for _, h := range hits {
+			if h.group != cp.seq[k] {
+				continue
+			}
+			if k > 0 && (h.tok < after || h.tok-after > cp.src.Gap) {
+				continue
+			}
+			if try(k+1, h.end) {
+				return true
+			}
+		}
+		return false
+	}
+	return try(0, 0)
 }

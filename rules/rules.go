@@ -133,6 +133,12 @@ type Pattern struct {
 	Name string `yaml:"name"`
 	// All: every group must have a term in the sentence.
 	All [][]string `yaml:"all"`
+	// Sequence: groups whose terms must occur in this order, each at most
+	// Gap words after the previous one ("41 supplier audits were carried
+	// out": a number, then audits, then a verb of completion). Cheaper and
+	// clearer than a regular expression for the same thing.
+	Sequence [][]string `yaml:"sequence"`
+	Gap      int        `yaml:"gap"`
 	// Heading: a group that must have a term in the section heading.
 	Heading []string `yaml:"heading"`
 	// Near: a group that must have a term in the sentence, its heading or
@@ -364,8 +370,11 @@ func (s *Set) Validate() error {
 		for j := range c.Patterns {
 			p := &c.Patterns[j]
 			pw := fmt.Sprintf("%s pattern %d (%s)", where, j+1, p.Name)
-			if len(p.All) == 0 && len(p.Heading) == 0 && len(p.Regex) == 0 {
-				errs = append(errs, fmt.Errorf("%s: needs all, heading or regex", pw))
+			if len(p.All) == 0 && len(p.Heading) == 0 && len(p.Regex) == 0 && len(p.Sequence) == 0 {
+				errs = append(errs, fmt.Errorf("%s: needs all, sequence, heading or regex", pw))
+			}
+			if len(p.Sequence) > 0 && p.Gap <= 0 {
+				p.Gap = 6
 			}
 			if p.Weight <= 0 {
 				p.Weight = 1
@@ -376,7 +385,7 @@ func (s *Set) Validate() error {
 			if len(p.Near) > 0 && p.NearSpans <= 0 {
 				p.NearSpans = 2
 			}
-			for _, g := range append(slices.Clone(p.All), p.Heading, p.None, p.Near) {
+			for _, g := range slices.Concat(p.All, p.Sequence, [][]string{p.Heading, p.None, p.Near}) {
 				for _, t := range g {
 					if err := s.checkTerm(t); err != nil {
 						errs = append(errs, fmt.Errorf("%s: %w", pw, err))
