@@ -5,6 +5,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/s54dev/s54/rules"
 )
 
@@ -18,42 +20,69 @@ type token struct {
 // are relative to base. Apostrophes inside a word are dropped ("company's"
 // gives "companys"), so terms are written without them.
 func tokenize(s string, base int, dst []token) []token {
-	var b strings.Builder
-	start := -1
+	// Most words are lower-case ASCII already: they are sliced from s
+	// without a copy; only the others are built in buf.
+	var buf []byte
+	start, copied := -1, false
 	flush := func(end int) {
 		if start >= 0 {
-			dst = append(dst, token{word: b.String(), start: base + start, end: base + end})
-			b.Reset()
-			start = -1
+			w := s[start:end]
+			if copied {
+				w = string(buf)
+			}
+			dst = append(dst, token{word: w, start: base + start, end: base + end})
+			start, copied, buf = -1, false, buf[:0]
+		}
+	}
+	// begin starts a word at i, or switches to copying when the word so far
+	// could be sliced but the next rune changes it.
+	copyFrom := func(i int) {
+		if !copied {
+			buf = append(buf[:0], s[start:i]...)
+			copied = true
 		}
 	}
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
-			if start >= 0 && '0' <= r && r <= '9' && i > 0 && isLetterASCII(s[i-1]) {
-				flush(i) // "year2021", "December2021": a lost space
-			}
-			if start < 0 {
-				start = i
-			}
-			b.WriteByte(byte(r))
-		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
-			if start >= 0 && i > 0 && 'a' <= s[i-1] && s[i-1] <= 'z' {
-				// "FieldChief": words glued by a lost space in extraction
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				if start >= 0 && '0' <= c && c <= '9' && isLetterASCII(s[i-1]) {
+					flush(i) // "year2021", "December2021": a lost space
+				}
+				if start < 0 {
+					start = i
+				}
+				if copied {
+					buf = append(buf, c)
+				}
+			case 'A' <= c && c <= 'Z':
+				if start >= 0 && 'a' <= s[i-1] && s[i-1] <= 'z' {
+					flush(i) // "FieldChief": words glued by a lost space
+				}
+				if start < 0 {
+					start = i
+				}
+				copyFrom(i)
+				buf = append(buf, c+'a'-'A')
+			case c == '\'' && start >= 0:
+				copyFrom(i) // "company's" is "companys"
+			default:
 				flush(i)
 			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '’' && start >= 0:
+			copyFrom(i)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if start < 0 {
 				start = i
 			}
-			b.WriteByte(byte(r + 'a' - 'A'))
-		case (r == '\'' || r == '’') && start >= 0:
-			// inside a word: skip
-		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			if start < 0 {
-				start = i
-			}
-			b.WriteString(foldRune(r))
+			copyFrom(i)
+			buf = append(buf, foldRune(r)...)
 		default:
 			flush(i)
 		}
@@ -65,8 +94,8 @@ func tokenize(s string, base int, dst []token) []token {
 
 func isLetterASCII(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// foldRune lower-cases and undoes ligatures and accents that matter for
-// matching English terms.
+// foldRune lower-cases and undoes ligatures and accents, so that
+// "Mondelēz" and "ﬁnancial" match "mondelez" and "financial".
 func foldRune(r rune) string {
 	switch r {
 	case 'ﬁ':
@@ -77,10 +106,21 @@ func foldRune(r rune) string {
 		return "ff"
 	case 'ﬃ':
 		return "ffi"
-	case 'é', 'è', 'ê', 'É':
-		return "e"
+	case 'ﬄ':
+		return "ffl"
 	}
-	return string(unicode.ToLower(r))
+	r = unicode.ToLower(r)
+	d := norm.NFD.String(string(r))
+	if len(d) > 1 {
+		var b strings.Builder
+		for _, c := range d {
+			if !unicode.Is(unicode.Mn, c) {
+				b.WriteRune(c)
+			}
+		}
+		return b.String()
+	}
+	return d
 }
 
 // termDef is one compiled term: a sequence of words, each matched exactly

@@ -105,8 +105,8 @@ func segment(body string) []span {
 			flush(i)
 		}
 		nextGap := i+1 >= len(lines) || gaps[i+1] > 0
-		if isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || nextGap) ||
-			isSentenceCaseHeading(text) && (gaps[i] > 0 || prevEnds || i == 0) && (nextGap || startsUpper(body[lines[i+1].start:lines[i+1].end])) {
+		if !bullet && isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || nextGap) ||
+			!bullet && isSentenceCaseHeading(text) && (gaps[i] > 0 || prevEnds || i == 0) && (nextGap || startsUpper(body[lines[i+1].start:lines[i+1].end])) {
 			flush(i)
 			if n := len(out); n > 0 && out[n-1].heading && out[n-1].line == i-1 && gaps[i] == 0 && !bullet {
 				// a title broken over two lines is one heading
@@ -231,8 +231,9 @@ func isAbbreviation(before string) bool {
 		return false
 	}
 	if utf8.RuneCountInString(w) == 1 {
-		r, _ := utf8.DecodeRuneInString(w)
-		return unicode.IsUpper(r)
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			return true // an initial
+		}
 	}
 	return abbreviations[strings.ToLower(w)]
 }
