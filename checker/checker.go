@@ -22,7 +22,7 @@ type Checker struct {
 	m        *matcher
 	criteria []compiledCriterion
 	// modifier groups
-	intention, negation, continuation, planHeading int
+	intention, negation, continuation, planHeading, passiveFuture int
 	// signature detector groups
 	roleGroup, juniorGroup, sigContext, sigExclude int
 	nonNameWords                                   map[string]bool
@@ -46,6 +46,7 @@ func New(set *rules.Set) (*Checker, error) {
 	c.negation = c.m.addGroup(set.Expand(set.Modifiers.Negation))
 	c.continuation = c.m.addGroup(set.Expand(set.Modifiers.Continuation))
 	c.planHeading = c.m.addGroup(set.Expand(set.Modifiers.PlanHeadings))
+	c.passiveFuture = c.m.addGroup(set.Expand(set.Modifiers.PassiveFuture))
 	for i := range set.Criteria {
 		r := &set.Criteria[i]
 		cc := compiledCriterion{rule: r}
@@ -275,7 +276,8 @@ func (c *Checker) isIntention(d *doc, i int, p *compiledPattern, area bool) bool
 		// "we will provide training ..., comprising online training": a
 		// later key term in the same clause shares the earlier modal.
 		sameClause := prev >= 0 && d.clauseStart(i, h.tok, h.tok-prev+1) <= prev
-		if !sameClause && !c.modified(d, i, from, d.clauseEnd(i, h.end, modifierAfter)) {
+		if !sameClause && !c.modified(d, i, from, d.clauseEnd(i, h.end, modifierAfter)) &&
+			!(p.src.PassiveFuture && c.passiveFutureAfter(d, i, h.end)) {
 			return false
 		}
 		prev = h.tok
@@ -327,6 +329,34 @@ func (d *doc) clauseStart(i, k, limit int) int {
 	}
 	return max(0, k-limit)
 }
+
+// passiveFutureAfter reports whether a passive future ("will be
+// provided") follows token k of span i in the same clause, where only
+// punctuation ends the clause: the key term is its subject.
+func (c *Checker) passiveFutureAfter(d *doc, i, k int) bool {
+	base := d.tokOf[i][0]
+	toks := d.toks[base:d.tokOf[i][1]]
+	end := k
+	for end < len(toks) && end < k+passiveWindow {
+		if end > 0 && strings.ContainsAny(d.body[toks[end-1].end:toks[end].start], ";:•.") {
+			break
+		}
+		end++
+	}
+	for _, h := range d.hits[i] {
+		if h.group == c.passiveFuture && h.tok >= k && h.tok < end {
+			// "we will be training" has a subject of its own before it
+			if h.tok > 0 && (toks[h.tok-1].word == "we" || toks[h.tok-1].word == "they") {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// passiveWindow bounds how far after its key term a passive future counts.
+const passiveWindow = 25
 
 // clauseEnd returns the token after the clause holding tokens from k of
 // span i, looking ahead at most limit tokens. "and" and "but" end it too:

@@ -91,6 +91,10 @@ type Modifiers struct {
 	// A list introduced by a sentence with an intention ("Over the next
 	// year we will:") is treated the same way.
 	PlanHeadings []string `yaml:"plan_headings"`
+	// PassiveFuture terms ("will be provided") make the key term before
+	// them an intention anywhere in its clause: "Training on this policy
+	// and on the risks we face will be provided as necessary".
+	PassiveFuture []string `yaml:"passive_future"`
 }
 
 // Criterion is one rule.
@@ -152,6 +156,11 @@ type Pattern struct {
 	Regex []string `yaml:"regex"`
 	// Intentions: a sentence that states an intention still counts.
 	Intentions bool `yaml:"intentions"`
+	// PassiveFuture: a passive future anywhere after the key term in its
+	// clause ("training ... will be provided") makes the sentence an
+	// intention. Off by default: "our policy applies to all staff and will
+	// be reviewed each year" describes a policy in force.
+	PassiveFuture bool `yaml:"passive_future"`
 	// Headings: a heading line may be the evidence (a title that names the
 	// financial year, say). By default only sentences and list items are.
 	Headings bool `yaml:"headings"`
@@ -408,7 +417,7 @@ func (s *Set) Validate() error {
 			errs = append(errs, fmt.Errorf("criterion %q is missing", id))
 		}
 	}
-	for _, t := range slices.Concat(s.Modifiers.Intention, s.Modifiers.Negation, s.Modifiers.Continuation, s.Modifiers.PlanHeadings) {
+	for _, t := range slices.Concat(s.Modifiers.Intention, s.Modifiers.Negation, s.Modifiers.Continuation, s.Modifiers.PlanHeadings, s.Modifiers.PassiveFuture) {
 		if err := s.checkTerm(t); err != nil {
 			errs = append(errs, fmt.Errorf("modifiers: %w", err))
 		}
