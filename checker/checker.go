@@ -11,10 +11,16 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/s54dev/s54/rules"
 	"github.com/s54dev/s54/statement"
 )
+
+// MaxTextBytes bounds the text checked: the longest real statements are a
+// few hundred kilobytes; anything far longer is not a statement, and
+// checking it whole would only cost time and memory.
+const MaxTextBytes = 4 << 20
 
 // Checker applies one rule set. It is safe for concurrent use.
 type Checker struct {
@@ -94,12 +100,22 @@ func (c *Checker) Check(t statement.Text) statement.Assessment {
 
 // CheckWith assesses a text with what the crawler learned.
 func (c *Checker) CheckWith(t statement.Text, f Facts) statement.Assessment {
-	d := c.analyse(t.Body)
+	body := t.Body
+	notes := append([]string(nil), t.Notes...)
+	if len(body) > MaxTextBytes {
+		cut := MaxTextBytes
+		for cut > 0 && !utf8.RuneStart(body[cut]) {
+			cut--
+		}
+		body = body[:cut]
+		notes = append(notes, fmt.Sprintf("the text is %d MB: only the first %d MB were checked", len(t.Body)>>20, MaxTextBytes>>20))
+	}
+	d := c.analyse(body)
 	a := statement.Assessment{
 		Source: t.Source,
 		Format: t.Format,
 		Words:  d.words,
-		Notes:  append([]string(nil), t.Notes...),
+		Notes:  notes,
 	}
 	for i := range c.criteria {
 		cc := &c.criteria[i]

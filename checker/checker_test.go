@@ -154,3 +154,14 @@ func TestDeterministic(t *testing.T) {
 		t.Error("two checks of the same text differ")
 	}
 }
+
+func TestHugeText(t *testing.T) {
+	body := strings.Repeat("All buyers completed training on modern slavery. ", 200000) // ~10 MB
+	a := checker.Default().Check(statement.Text{Body: body})
+	if len(a.Notes) == 0 || !strings.Contains(a.Notes[len(a.Notes)-1], "only the first 4 MB") {
+		t.Errorf("notes %q", a.Notes)
+	}
+	if a.Status(statement.Training) != statement.Met {
+		t.Errorf("training %s", a.Status(statement.Training))
+	}
+}
