@@ -78,3 +78,27 @@ func BenchmarkCheckCorpus(b *testing.B) {
 	b.ReportMetric(perSec, "words/s")
 	b.ReportMetric(perSec/1500, "1500-word-statements/s")
 }
+
+// BenchmarkCheckPathological runs texts built to hit the checker's worst
+// cases (a role word repeated, names on every line, endless bullets or
+// dates). Each is ~0.3 MB; time should stay proportional to length.
+func BenchmarkCheckPathological(b *testing.B) {
+	ck := checker.Default()
+	for name, s := range map[string]string{
+		"roles":   strings.Repeat("Director. ", 30000),
+		"names":   strings.Repeat("John Smith Director\n", 15000),
+		"numbers": strings.Repeat("10 staff were trained 10 staff ", 10000),
+		"years":   strings.Repeat("2021/22 ", 40000),
+		"bullets": strings.Repeat("• ", 100000),
+		"dates":   strings.Repeat("1 January 2020 to ", 18000),
+		"lines":   strings.Repeat("A\n", 150000),
+	} {
+		b.Run(name, func(b *testing.B) {
+			text := statement.Text{Body: s}
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				ck.Check(text)
+			}
+		})
+	}
+}

@@ -108,7 +108,8 @@ func segment(body string) []span {
 		if !bullet && isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || nextGap) ||
 			!bullet && isSentenceCaseHeading(text) && (gaps[i] > 0 || prevEnds || i == 0) && (nextGap || startsUpper(body[lines[i+1].start:lines[i+1].end])) {
 			flush(i)
-			if n := len(out); n > 0 && out[n-1].heading && out[n-1].line == i-1 && gaps[i] == 0 && !bullet {
+			if n := len(out); n > 0 && out[n-1].heading && out[n-1].line == i-1 && gaps[i] == 0 && !bullet &&
+				l.end-out[n-1].start <= maxHeading {
 				// a title broken over two lines is one heading
 				out[n-1].end = l.end
 				out[n-1].line = i
@@ -172,6 +173,9 @@ func appendSentences(out []span, body string, s, e, section, line int) []span {
 	}
 	return appendSpan(out, body, start, e, section, line)
 }
+
+// maxHeading bounds a title merged from consecutive lines.
+const maxHeading = 160
 
 // maxSpan bounds a sentence so that a table or a list without punctuation
 // does not become one giant sentence matching everything.

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -124,13 +125,12 @@ func (c *Checker) contextExcluded(d *doc, i int) bool {
 	return c.sigExclude >= 0 && d.groups[i].has(c.sigExclude)
 }
 
-// signCue reports whether a "signed" cue occurs shortly before offset.
+// signCue reports whether a "signed" cue occurs shortly before offset
+// (within 200 bytes) or just after it.
 func (c *Checker) signCue(d *doc, offset int) bool {
-	for i := range d.spans {
-		s := d.spans[i]
-		if s.end < offset-200 || s.start > offset+5 {
-			continue
-		}
+	// the first span that ends after the window starts; spans are in order
+	i := sort.Search(len(d.spans), func(i int) bool { return d.spans[i].end >= offset-200 })
+	for ; i < len(d.spans) && d.spans[i].start <= offset+5; i++ {
 		if !d.groups[i].has(c.sigContext) {
 			continue
 		}
@@ -386,17 +386,21 @@ func isQualifier(w string, nonNames map[string]bool) bool {
 // is nothing but a name: sign-off blocks put the name and the title on
 // lines of their own, sometimes with a company name before the title.
 func nameOnLineBefore(body string, offset int, nonNames map[string]bool) (string, int, int) {
-	ls := strings.LastIndexByte(body[:offset], '\n')
-	if ls < 0 || offset-ls > nameWindow {
+	// look back only within the window: a text without newlines must not
+	// make every role a scan of the whole text
+	from := max(0, offset-nameWindow)
+	ls := strings.LastIndexByte(body[from:offset], '\n')
+	if ls < 0 {
 		return "", 0, 0
 	}
-	prevEnd := ls
+	prevEnd := from + ls
 	for prevEnd > 0 && isSpaceByte(body[prevEnd-1]) {
 		prevEnd--
 	}
-	prevStart := strings.LastIndexByte(body[:prevEnd], '\n') + 1
-	if prevEnd-prevStart > 50 {
-		return "", 0, 0
+	lineFrom := max(0, prevEnd-51)
+	prevStart := lineFrom + strings.LastIndexByte(body[lineFrom:prevEnd], '\n') + 1
+	if prevStart == lineFrom && lineFrom > 0 && body[lineFrom-1] != '\n' {
+		return "", 0, 0 // the line above is longer than a name
 	}
 	ws := words(body, prevStart, prevEnd)
 	name, ns, ne := collectName(ws, len(ws)-1, -1, nonNames)
