@@ -29,6 +29,9 @@ type Checker struct {
 	criteria []compiledCriterion
 	// modifier groups
 	intention, negation, continuation, planHeading, passiveFuture int
+	// topic is the lexicon's "slavery" list, to tell a statement from
+	// another document (a privacy policy, a carbon reduction plan)
+	topic int
 	// signature detector groups
 	roleGroup, juniorGroup, sigContext, sigExclude int
 	nonNameWords                                   map[string]bool
@@ -53,6 +56,10 @@ func New(set *rules.Set) (*Checker, error) {
 	c.continuation = c.m.addGroup(set.Expand(set.Modifiers.Continuation))
 	c.planHeading = c.m.addGroup(set.Expand(set.Modifiers.PlanHeadings))
 	c.passiveFuture = c.m.addGroup(set.Expand(set.Modifiers.PassiveFuture))
+	c.topic = -1
+	if _, ok := set.Lexicon["slavery"]; ok {
+		c.topic = c.m.addGroup(set.Expand([]string{"@slavery"}))
+	}
 	for i := range set.Criteria {
 		r := &set.Criteria[i]
 		cc := compiledCriterion{rule: r}
@@ -150,8 +157,11 @@ func (c *Checker) CheckWith(t statement.Text, f Facts) statement.Assessment {
 	}
 	a.Score = c.score(&a)
 	a.Rating = c.rate(&a)
-	if d.words < 50 {
+	switch {
+	case d.words < 50:
 		a.Notes = append(a.Notes, fmt.Sprintf("only %d words: this does not look like a full statement", d.words))
+	case c.topic >= 0 && d.countSpans(c.topic) < minTopicSentences:
+		a.Notes = append(a.Notes, "the text hardly mentions slavery or human trafficking: it may not be a modern slavery statement")
 	}
 	return a
 }
@@ -220,6 +230,21 @@ func (d *doc) lowerText(i int) string {
 
 func (d *doc) evidence(i int) statement.Evidence {
 	return statement.Evidence{Text: d.text(i), Offset: d.spans[i].start}
+}
+
+// minTopicSentences: a statement speaks of slavery or trafficking in at
+// least this many sentences; a privacy policy or a carbon plan does not.
+const minTopicSentences = 2
+
+// countSpans counts the spans with a term of group g.
+func (d *doc) countSpans(g int) int {
+	n := 0
+	for i := range d.groups {
+		if d.groups[i].has(g) {
+			n++
+		}
+	}
+	return n
 }
 
 // spanAt returns the index of the span that starts at offset.

@@ -165,3 +165,15 @@ func TestHugeText(t *testing.T) {
 		t.Errorf("training %s", a.Status(statement.Training))
 	}
 }
+
+func TestNotAStatement(t *testing.T) {
+	privacy := strings.Repeat("We collect your name and email address to answer your enquiry and keep it for two years. ", 10)
+	a := checker.Default().Check(statement.Text{Body: privacy})
+	if !strings.Contains(strings.Join(a.Notes, "|"), "may not be a modern slavery statement") {
+		t.Errorf("privacy policy not flagged: notes %q", a.Notes)
+	}
+	b := checker.Default().Check(statement.Text{Body: strings.Repeat("All buyers completed modern slavery training. ", 10)})
+	if len(b.Notes) != 0 {
+		t.Errorf("statement flagged: %q", b.Notes)
+	}
+}

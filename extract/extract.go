@@ -26,6 +26,12 @@ type Options struct {
 	// OCR runs tesseract on PDF pages without a text layer when it is
 	// installed. It is slow (seconds per page), so it is off by default.
 	OCR bool
+	// InProcess parses PDFs in this process rather than in a child. Only
+	// for a process that exits once this one document is done (a one-shot
+	// command): a parser that hangs is abandoned at the time limit, not
+	// stopped, and dies with the process. It saves starting a second
+	// process, which is most of the cost of a small PDF.
+	InProcess bool
 }
 
 // DefaultOptions are the limits used by the CLI, the crawler and the web.
@@ -73,10 +79,4 @@ func Reader(ctx context.Context, r io.Reader, source, contentType string, opts O
 		return statement.Text{}, fmt.Errorf("extract: %s is over the %d MB limit: %w", source, opts.MaxBytes>>20, ErrTooLarge)
 	}
 	return Bytes(ctx, data, source, contentType, opts)
-}
-
-// Bytes extracts the text of a document held in memory. PLACEHOLDER: the
-// dispatch by magic bytes is written with the HTML/DOCX/text work.
-func Bytes(ctx context.Context, data []byte, source, contentType string, opts Options) (statement.Text, error) {
-	return pdfText(ctx, data, source, opts.withDefaults())
 }

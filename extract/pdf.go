@@ -1,12 +1,376 @@
 package extract
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/s54dev/s54/statement"
 )
 
-// pdfText extracts the text of a PDF. PLACEHOLDER: replaced by the PDF work.
+// PDF text comes from a walker over ledongthuc/pdf's parser (pdf_walker.go);
+// what that parser cannot open (AES-256, broken cross-reference tables) is
+// rewritten by pdfcpu and walked again (pdf_pdfcpu.go); what still fails,
+// or reads as unmapped glyphs, goes to pdfium compiled to WebAssembly
+// (pdf_pdfium.go); scans go to tesseract when asked (pdf_ocr.go). All of it
+// runs in a child process with a time limit (pdf_child.go).
+
+// Notes added to statement.Text.Notes.
+const (
+	notePDFium = "read with the pdfium fallback"
+	notePDFcpu = "decrypted or repaired with pdfcpu before reading"
+	noteOCR    = "text read by OCR (tesseract); check it"
+)
+
+// scanLetters: a page with fewer letters than this has no real text layer
+// (page numbers and bullets drawn as text around scanned images).
+const scanLetters = 30
+
+// pdfConfig is what one extraction needs besides the bytes.
+type pdfConfig struct {
+	ocr bool
+	// tempDir receives OCR page images; empty means make and remove one.
+	tempDir string
+}
+
+// pdfResult is the outcome of one extraction; the child sends it as JSON.
+type pdfResult struct {
+	Body  string   `json:"body"`
+	Pages int      `json:"pages"`
+	Title string   `json:"title,omitempty"`
+	Notes []string `json:"notes,omitempty"`
+}
+
+func (r pdfResult) text(source string) statement.Text {
+	return statement.Text{Source: source, Format: statement.FormatPDF, Body: r.Body,
+		Pages: r.Pages, Title: r.Title, Notes: r.Notes}
+}
+
+// pdfError carries a sentinel and the detail after it, so that the message
+// reads "corrupt document: malformed PDF: …" and errors.Is still works.
+type pdfError struct {
+	kind   error
+	detail string
+}
+
+func (e *pdfError) Error() string {
+	if e.detail == "" {
+		return e.kind.Error()
+	}
+	return e.kind.Error() + ": " + e.detail
+}
+
+func (e *pdfError) Unwrap() error { return e.kind }
+
+// pdfText extracts the text of a PDF in a child process bounded by
+// opts.Timeout.
 func pdfText(ctx context.Context, data []byte, source string, opts Options) (statement.Text, error) {
-	return statement.Text{}, ErrUnsupported
+	opts = opts.withDefaults()
+	if int64(len(data)) > opts.MaxBytes {
+		return statement.Text{}, fmt.Errorf("extract: %s is over the %d MB limit: %w", source, opts.MaxBytes>>20, ErrTooLarge)
+	}
+	res, err := runPDFChild(ctx, data, source, opts)
+	if err != nil {
+		return statement.Text{}, err
+	}
+	return res.text(source), nil
+}
+
+// PDFInProcess extracts the text of a PDF in the calling process, with no
+// time limit. The child process, fuzzing and benchmarks use it; everything
+// else should go through Bytes, which isolates the parser.
+func PDFInProcess(data []byte, opts Options) (statement.Text, error) {
+	opts = opts.withDefaults()
+	res, err := extractPDF(context.Background(), data, pdfConfig{ocr: opts.OCR})
+	if err != nil {
+		return statement.Text{}, fmt.Errorf("extract: %w", err)
+	}
+	return res.text(""), nil
+}
+
+// extractPDF never panics: the library is called behind recover() deeper
+// down, and this last guard catches whatever slips past.
+func extractPDF(ctx context.Context, data []byte, cfg pdfConfig) (res pdfResult, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = pdfResult{}, &pdfError{ErrCorrupt, fmt.Sprintf("parser failure: %v", r)}
+		}
+	}()
+	if len(bytes.TrimSpace(data)) == 0 {
+		return pdfResult{}, &pdfError{ErrEmpty, "the file has no content"}
+	}
+	if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
+		return pdfResult{}, &pdfError{ErrUnsupported, "no %PDF- header"}
+	}
+
+	var wr *walkResult
+	r, walkErr := openPDF(data)
+	if walkErr == nil {
+		wr, walkErr = walkPDF(r)
+	}
+	var images []int
+	if wr != nil {
+		res = wr.result()
+		images = wr.images
+	}
+	// A file the walker cannot open at all (AES-256, a broken
+	// cross-reference table) is first rewritten by pdfcpu.
+	var pdfcpuErr error
+	if walkErr != nil {
+		var cw *walkResult
+		if cw, pdfcpuErr = walkPDFcpuCopy(data); pdfcpuErr == nil {
+			wr, walkErr = cw, nil
+			res = wr.result()
+			res.Notes = append(res.Notes, notePDFcpu)
+			images = wr.images
+		}
+	}
+	// Glyphs without a Unicode mapping in most of the text, or pages that
+	// broke part way, are worth a second reader too.
+	if walkErr != nil || len(wr.failed) > 0 || wr.unmapped > wr.mapped {
+		pr, copyWalk, perr := pdfiumRead(ctx, data, wr == nil)
+		switch {
+		case perr == nil && copyWalk != nil:
+			res = copyWalk.result()
+			res.Notes = append(res.Notes, notePDFium)
+			images = copyWalk.images
+		case perr == nil && (wr == nil || pdfLetters(pr.Body) >= pdfLetters(res.Body)):
+			pr.Notes = append(pr.Notes, notePDFium)
+			if images == nil {
+				images = pr.images
+			}
+			res = pr.pdfResult
+		case wr != nil:
+			if len(wr.failed) > 0 {
+				res.Notes = append(res.Notes, "could not read all of "+pageNumbers(wr.failed))
+			}
+		default:
+			return pdfResult{}, classifyOpenError(walkErr, errors.Join(pdfcpuErr, perr))
+		}
+	}
+
+	// Pages drawn as images with (nearly) no text are scans: all of them
+	// (a scanned statement) or a few (a typed statement with a scanned,
+	// signed last page).
+	pages := strings.Split(res.Body, "\f")
+	var scans []int
+	for i, p := range pages {
+		if i < len(images) && images[i] > 0 && pdfLetters(p) < scanLetters {
+			scans = append(scans, i+1)
+		}
+	}
+	whole := len(scans) > 0 && !hasTextLayer(pages)
+	switch {
+	case len(scans) == 0 && pdfLetters(res.Body) == 0:
+		return pdfResult{}, &pdfError{ErrEmpty, fmt.Sprintf("no text in %d %s", res.Pages, pick(res.Pages == 1, "page", "pages"))}
+	case len(scans) == 0:
+		return res, nil
+	case cfg.ocr && ocrAvailable():
+		return ocrPDF(ctx, data, res, pages, scans, whole, cfg)
+	case whole && cfg.ocr:
+		return pdfResult{}, &pdfError{ErrNoTextLayer, ocrMissing}
+	case whole:
+		return pdfResult{}, &pdfError{ErrNoTextLayer, "run again with --ocr to read it with tesseract (if installed)"}
+	case cfg.ocr:
+		res.Notes = append(res.Notes, fmt.Sprintf("%s scanned without a text layer; %s", pluralPages(scans), ocrMissing))
+	default:
+		res.Notes = append(res.Notes, fmt.Sprintf("%s scanned without a text layer; --ocr can read %s", pluralPages(scans), pick(len(scans) == 1, "it", "them")))
+	}
+	return res, nil
+}
+
+// pluralPages says "page 3 is" or "pages 3, 4 are".
+func pluralPages(pages []int) string {
+	return pageNumbers(pages) + pick(len(pages) == 1, " is", " are")
+}
+
+func pick(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
+}
+
+func (wr *walkResult) result() pdfResult {
+	pages := make([]string, len(wr.pages))
+	for i, p := range wr.pages {
+		pages[i] = normalizePDFPage(p)
+	}
+	return pdfResult{Body: strings.Join(dehyphenate(pages), "\f"), Pages: len(pages), Title: cleanPDFTitle(wr.title)}
+}
+
+var (
+	lineEndHyphen = regexp.MustCompile(`(\p{L}+)-\n(\p{Ll}\p{L}*)`)
+	wordPattern   = regexp.MustCompile(`\p{L}+(?:-\p{L}+)*`)
+)
+
+// dehyphenate joins words broken across lines by typesetting ("princi-" /
+// "ples"), which would otherwise escape the checker and the search index,
+// while keeping compounds ("anti-" / "slavery"). The document decides:
+// a joined form used elsewhere in it wins, then a hyphenated one; failing
+// both, words are joined only where the document hyphenates many lines.
+func dehyphenate(pages []string) []string {
+	breaks := 0
+	for _, p := range pages {
+		if strings.Contains(p, "-\n") { // the expression is slow; most pages have none
+			breaks += len(lineEndHyphen.FindAllStringIndex(p, -1))
+		}
+	}
+	if breaks == 0 {
+		return pages
+	}
+	used := make(map[string]bool)
+	for _, p := range pages {
+		for _, w := range wordPattern.FindAllString(strings.ReplaceAll(p, "-\n", "\n"), -1) {
+			used[strings.ToLower(w)] = true
+		}
+	}
+	typeset := breaks > max(2, len(pages))
+	out := make([]string, len(pages))
+	for i, p := range pages {
+		var b strings.Builder
+		last := 0
+		for _, m := range lineEndHyphen.FindAllStringSubmatchIndex(p, -1) {
+			head, tail := p[m[2]:m[3]], p[m[4]:m[5]]
+			joined := strings.ToLower(head + tail)
+			if !used[joined] && (used[strings.ToLower(head+"-"+tail)] || !typeset) {
+				continue
+			}
+			// The rest of the word moves up to the line it started on.
+			b.WriteString(p[last:m[0]])
+			b.WriteString(head + tail)
+			last = m[1]
+			if last < len(p) && p[last] == ' ' {
+				b.WriteByte('\n')
+				last++
+			}
+		}
+		b.WriteString(p[last:])
+		out[i] = b.String()
+	}
+	return out
+}
+
+func pageNumbers(pages []int) string {
+	s := make([]string, len(pages))
+	for i, p := range pages {
+		s[i] = strconv.Itoa(p)
+	}
+	if len(s) == 1 {
+		return "page " + s[0]
+	}
+	return "pages " + strings.Join(s, ", ")
+}
+
+// hasTextLayer reports whether some page has real text.
+func hasTextLayer(pages []string) bool {
+	for _, p := range pages {
+		if pdfLetters(p) >= scanLetters {
+			return true
+		}
+	}
+	return false
+}
+
+func pdfLetters(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// classifyOpenError picks the sentinel when neither reader could open the
+// document. The walker's message names the damage better than pdfium's
+// error codes, so it leads.
+func classifyOpenError(walkErr, fallbackErr error) error {
+	if errors.Is(fallbackErr, errPDFiumPassword) || errors.Is(fallbackErr, errPDFcpuPassword) {
+		return &pdfError{ErrEncrypted, "it needs a password to open"}
+	}
+	detail := walkErr.Error()
+	if errors.Is(fallbackErr, errPDFiumSecurity) {
+		return &pdfError{ErrEncrypted, detail}
+	}
+	if fallbackErr != nil {
+		detail += " (fallbacks: " + strings.Join(strings.Fields(strings.ReplaceAll(fallbackErr.Error(), "\n", "; ")), " ") + ")"
+	}
+	return &pdfError{ErrCorrupt, detail}
+}
+
+var pdfLigatures = strings.NewReplacer(
+	"\ufb00", "ff", "\ufb01", "fi", "\ufb02", "fl", "\ufb03", "ffi", "\ufb04", "ffl",
+	"\ufb05", "st", "\ufb06", "st", "\r\n", "\n", "\r", "\n",
+)
+
+// normalizePDFPage cleans one page: ligatures spelled out, odd spaces made
+// plain, invisible and replacement characters dropped, spaces collapsed and
+// trimmed, at most one blank line in a row.
+func normalizePDFPage(s string) string {
+	s = pdfLigatures.Replace(s)
+	var out strings.Builder
+	out.Grow(len(s))
+	blank := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		line = cleanPDFLine(line)
+		if line == "" {
+			blank++
+			continue
+		}
+		if out.Len() > 0 {
+			out.WriteString("\n")
+			if blank > 0 {
+				out.WriteString("\n")
+			}
+		}
+		blank = 0
+		out.WriteString(line)
+	}
+	return out.String()
+}
+
+func cleanPDFLine(line string) string {
+	var b strings.Builder
+	space := false
+	runes := []rune(line)
+	for i, r := range runes {
+		switch {
+		case r == '\u00ad':
+			// A soft hyphen shows only where the line breaks.
+			if strings.TrimSpace(string(runes[i+1:])) != "" {
+				continue
+			}
+			r = '-'
+		case r == '\t' || r == '\u00a0' || r == '\u202f' || r == '\u3000' || (r >= '\u2000' && r <= '\u200a'):
+			r = ' '
+		case r == '\ufffd' || r == '\ufeff' || (r >= '\u200b' && r <= '\u200d') || r == '\u2060' || unicode.IsControl(r):
+			continue
+		case r == '\uf0b7' || r == '\uf0a7' || r == '\uf076' || r == '\uf0d8' || r == '\uf0fc':
+			// Symbol and Wingdings bullets mapped to the private use area.
+			r = '•'
+		}
+		if r == ' ' {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// cleanPDFTitle keeps a title a person would recognise: Word prefixes the
+// application's name to the file name when the author set no title.
+func cleanPDFTitle(t string) string {
+	t = cleanPDFLine(strings.ReplaceAll(t, "\n", " "))
+	return strings.TrimPrefix(t, "Microsoft Word - ")
 }

@@ -76,6 +76,10 @@ func runCheck(ctx context.Context, g *globals, opts checkOptions, args []string)
 		return err
 	}
 	eopts := extract.Options{MaxBytes: opts.maxMB << 20, Timeout: opts.timeout, OCR: opts.ocr}
+	// One input: this process reads one document and exits, so it can be
+	// the PDF parser's own process. Several: each PDF gets a child, so a
+	// hang on one cannot hold up the others.
+	eopts.InProcess = len(inputs) == 1 && oneShot()
 	code := exitOK
 	for i, in := range inputs {
 		if err := ctx.Err(); err != nil {

@@ -16,6 +16,7 @@ import (
 
 func TestMain(m *testing.M) {
 	extract.RunChildIfRequested() // the test binary is the PDF child too
+	inTest = true
 	os.Exit(m.Run())
 }
 

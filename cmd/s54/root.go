@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -110,6 +111,26 @@ s.54(5), each with the evidence found and advice on what is missing.` + "\n" + h
 	root.AddCommand(newCheckCmd(g), newExtractCmd(g), newRulesCmd(g))
 	return root
 }
+
+// oneShot reports whether this process may parse a document itself and
+// exit afterwards. It does so with a soft memory limit, as the PDF child
+// has. Tests call Main many times in one process, so they keep children.
+func oneShot() bool {
+	if inTest {
+		return false
+	}
+	// A short-lived process need not collect garbage until its heap nears
+	// the limit: the collector then runs as usual.
+	debug.SetMemoryLimit(oneShotMemoryLimit)
+	debug.SetGCPercent(-1)
+	return true
+}
+
+// oneShotMemoryLimit matches the PDF child's soft heap limit.
+const oneShotMemoryLimit = 1 << 30
+
+// inTest is set by the tests of this package.
+var inTest bool
 
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
