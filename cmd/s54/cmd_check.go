@@ -44,12 +44,15 @@ Drafts are read in memory and never stored.` + "\n" + helpExit,
 			if len(args) == 0 {
 				return usageError("check: give at least one FILE, DIR, URL or - for standard input")
 			}
+			if opts.ocr && !cmd.Flags().Changed("timeout") {
+				opts.timeout = ocrTimeout // tesseract takes seconds per page
+			}
 			return runCheck(cmd.Context(), g, opts, args)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&opts.json, "json", false, "print one JSON object per input, one per line")
-	f.BoolVar(&opts.ocr, "ocr", false, "read scanned PDFs with tesseract OCR when it is installed (slow)")
+	f.BoolVar(&opts.ocr, "ocr", false, "read scanned PDFs with tesseract OCR when it is installed (slow; the time limit becomes 10m unless --timeout is given)")
 	f.BoolVar(&opts.allowPrivate, "allow-private", false, "allow URLs on private and loopback addresses")
 	f.DurationVar(&opts.timeout, "timeout", 30*time.Second, "time limit per input")
 	f.Int64Var(&opts.maxMB, "max-mb", 50, "largest input accepted, in MB")

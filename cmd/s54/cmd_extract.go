@@ -32,11 +32,14 @@ was missed. Byte offsets in check's evidence point into this text.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.ocr && !cmd.Flags().Changed("timeout") {
+				opts.timeout = ocrTimeout // tesseract takes seconds per page
+			}
 			return runExtract(cmd.Context(), g, opts, args[0])
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&opts.ocr, "ocr", false, "read scanned PDFs with tesseract OCR when it is installed (slow)")
+	f.BoolVar(&opts.ocr, "ocr", false, "read scanned PDFs with tesseract OCR when it is installed (slow; the time limit becomes 10m unless --timeout is given)")
 	f.BoolVar(&opts.allowPrivate, "allow-private", false, "allow URLs on private and loopback addresses")
 	f.DurationVar(&opts.timeout, "timeout", 30*time.Second, "time limit")
 	return cmd

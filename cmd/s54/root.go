@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -125,6 +126,10 @@ func oneShot() bool {
 	debug.SetGCPercent(-1)
 	return true
 }
+
+// ocrTimeout replaces the default time limit when --ocr is given and
+// --timeout is not: OCR takes 7–12 s per page.
+const ocrTimeout = 10 * time.Minute
 
 // oneShotMemoryLimit matches the PDF child's soft heap limit.
 const oneShotMemoryLimit = 1 << 30
