@@ -5,11 +5,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/internal/wordcmp"
 )
 
 // corpusPDFDir is ../shared/corpus/pdf next to the repository: real
@@ -69,34 +69,11 @@ func TestPDFCorpus(t *testing.T) {
 			if err != nil {
 				t.Skipf("pdftotext: %v", err)
 			}
-			recall, precision := wordOverlap(string(ref), got.Body)
+			recall, precision := wordcmp.RecallPrecision(string(ref), got.Body)
 			t.Logf("recall %.3f precision %.3f", recall, precision)
 			if recall < 0.97 || precision < 0.97 {
 				t.Errorf("recall %.3f, precision %.3f against pdftotext; want 0.97 or more", recall, precision)
 			}
 		})
 	}
-}
-
-// wordOverlap is word-level recall and precision of got against ref,
-// words compared with surrounding punctuation trimmed.
-func wordOverlap(ref, got string) (recall, precision float64) {
-	count := func(s string) (map[string]int, int) {
-		m, n := map[string]int{}, 0
-		for _, w := range strings.Fields(s) {
-			w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) })
-			if w != "" {
-				m[w]++
-				n++
-			}
-		}
-		return m, n
-	}
-	r, nr := count(ref)
-	g, ng := count(got)
-	common := 0
-	for w, n := range r {
-		common += min(n, g[w])
-	}
-	return float64(common) / float64(max(nr, 1)), float64(common) / float64(max(ng, 1))
 }

@@ -19,6 +19,8 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+
+	"github.com/s54dev/s54/internal/wordcmp"
 )
 
 // textLetters: a PDF whose pdftotext output has fewer letters than this
@@ -111,7 +113,7 @@ func run(o options) error {
 			continue
 		}
 		opened++
-		c, r, g := overlap(p.text, s.text)
+		c, r, g := wordcmp.Overlap(p.text, s.text)
 		common, refWords, gotWords = common+c, refWords+r, gotWords+g
 		n := strings.Count(strings.TrimRight(s.text, "\f"), "\f") + 1
 		pages += n
@@ -168,29 +170,6 @@ func measure(runs int, name string, args ...string) measurement {
 		}
 	}
 	return best
-}
-
-// overlap counts the words two texts share (as multisets), with
-// surrounding punctuation trimmed.
-func overlap(ref, got string) (common, refWords, gotWords int) {
-	r, nr := words(ref)
-	g, ng := words(got)
-	for w, n := range r {
-		common += min(n, g[w])
-	}
-	return common, nr, ng
-}
-
-func words(s string) (map[string]int, int) {
-	m, n := map[string]int{}, 0
-	for _, w := range strings.Fields(s) {
-		w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) })
-		if w != "" {
-			m[w]++
-			n++
-		}
-	}
-	return m, n
 }
 
 func letterCount(s string) int {
