@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"unicode"
 
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/wordcmp"
