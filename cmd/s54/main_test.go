@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -170,7 +171,22 @@ func TestCheckBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+	// a DOCX whose document.xml unpacks to 20 MB of spaces, checked with a
+	// 1 MB limit
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	w, err := zw.Create("word/document.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte(" "), 1<<20)
+	for range 20 {
+		w.Write(chunk)
+	}
+	zw.Close()
 	cases := map[string]string{
+		"zip bomb":      write("bomb.docx", bomb.Bytes()),
+		"encrypted pdf": "../../testdata/pdf/aes256-user.pdf",
 		"empty":         write("empty.txt", nil),
 		"random bytes":  write("random.bin", random),
 		"truncated pdf": write("cut.pdf", []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa")),
@@ -179,7 +195,7 @@ func TestCheckBadInput(t *testing.T) {
 	}
 	for name, path := range cases {
 		t.Run(name, func(t *testing.T) {
-			code, out, stderr := run(t, "", "check", path)
+			code, out, stderr := run(t, "", "check", "--max-mb", "1", path)
 			if code != exitUnreadable {
 				t.Errorf("exit %d, want 1 (stdout %q, stderr %q)", code, out, stderr)
 			}
