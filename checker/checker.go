@@ -29,11 +29,13 @@ type Checker struct {
 	criteria []compiledCriterion
 	// modifier groups
 	intention, negation, continuation, planHeading, passiveFuture int
+	negationNear                                                  map[string]bool
 	// topic is the lexicon's "slavery" list, to tell a statement from
 	// another document (a privacy policy, a carbon reduction plan)
 	topic int
 	// signature detector groups
 	roleGroup, juniorGroup, sigContext, sigExclude int
+	secretaryGroup, boardCueGroup                  int
 	nonNameWords                                   map[string]bool
 }
 
@@ -50,12 +52,17 @@ func New(set *rules.Set) (*Checker, error) {
 	if err := set.Validate(); err != nil {
 		return nil, fmt.Errorf("checker: %w", err)
 	}
-	c := &Checker{set: set, m: newMatcher(), roleGroup: -1, juniorGroup: -1, sigContext: -1, sigExclude: -1}
+	c := &Checker{set: set, m: newMatcher(), roleGroup: -1, juniorGroup: -1, sigContext: -1, sigExclude: -1,
+		secretaryGroup: -1, boardCueGroup: -1}
 	c.intention = c.m.addGroup(set.Expand(set.Modifiers.Intention))
 	c.negation = c.m.addGroup(set.Expand(set.Modifiers.Negation))
 	c.continuation = c.m.addGroup(set.Expand(set.Modifiers.Continuation))
 	c.planHeading = c.m.addGroup(set.Expand(set.Modifiers.PlanHeadings))
 	c.passiveFuture = c.m.addGroup(set.Expand(set.Modifiers.PassiveFuture))
+	c.negationNear = map[string]bool{}
+	for _, w := range set.Expand(set.Modifiers.NegationNear) {
+		c.negationNear[w] = true
+	}
 	c.topic = -1
 	if _, ok := set.Lexicon["slavery"]; ok {
 		c.topic = c.m.addGroup(set.Expand([]string{"@slavery"}))
@@ -72,6 +79,8 @@ func New(set *rules.Set) (*Checker, error) {
 			c.sigContext = c.m.addGroup(set.Expand(r.Context))
 			c.sigExclude = c.m.addGroup(set.Expand(r.Exclude))
 			c.nonNameWords = c.nonNames(r.NonNames, r.Roles)
+			c.secretaryGroup = c.m.addGroup(set.Expand(r.SecretaryRoles))
+			c.boardCueGroup = c.m.addGroup(set.Expand(r.BoardCue))
 		}
 		c.criteria = append(c.criteria, cc)
 	}
@@ -229,7 +238,8 @@ func (d *doc) lowerText(i int) string {
 }
 
 func (d *doc) evidence(i int) statement.Evidence {
-	return statement.Evidence{Text: d.text(i), Offset: d.spans[i].start}
+	s := d.spans[i]
+	return statement.Evidence{Text: d.text(i), Offset: s.start, Length: s.end - s.start}
 }
 
 // minTopicSentences: a statement speaks of slavery or trafficking in at
@@ -290,13 +300,24 @@ func (d *doc) nearMatches(i int, p *compiledPattern) bool {
 	return false
 }
 
-// isIntention reports whether the pattern's key terms in sentence i state
-// an intention or a negation rather than an action already taken: true
-// when every occurrence of the key term has such a modifier in its clause
-// and no continuation word ("we will continue to") with it.
-func (c *Checker) isIntention(d *doc, i int, p *compiledPattern, area bool) bool {
+// modality says whether a matching sentence reports an action, states an
+// intention ("we will introduce training"), or says the thing was not done
+// ("we have not carried out a risk assessment", "no training has been
+// given").
+type modality int
+
+const (
+	action modality = iota
+	intended
+	negated
+)
+
+// modalityOf judges the pattern's key terms in sentence i: an action unless
+// every occurrence of the key term has an intention or a negation in its
+// clause, and no continuation word ("we will continue to") with it.
+func (c *Checker) modalityOf(d *doc, i int, p *compiledPattern, area bool) modality {
 	if area && c.inPlans(d, i) {
-		return true
+		return intended
 	}
 	hits := d.hits[i]
 	key := -1
@@ -307,27 +328,55 @@ func (c *Checker) isIntention(d *doc, i int, p *compiledPattern, area bool) bool
 		key = p.seq[0]
 	}
 	anchored := false
-	prev := -1 // token of the previous key term, which was modified
+	worst := action
+	prev, prevMod := -1, action // the previous key term, which was modified, and how
 	for _, h := range hits {
 		if key >= 0 && h.group != key {
 			continue
 		}
 		anchored = true
-		from := d.clauseStart(i, h.tok, modifierBefore)
 		// "we will provide training ..., comprising online training": a
 		// later key term in the same clause shares the earlier modal.
-		sameClause := prev >= 0 && d.clauseStart(i, h.tok, h.tok-prev+1) <= prev
-		if !sameClause && !c.modified(d, i, from, d.clauseEnd(i, h.end, modifierAfter)) &&
-			!(p.src.PassiveFuture && c.passiveFutureAfter(d, i, h.end)) {
-			return false
+		m := action
+		if prev >= 0 && d.clauseStart(i, h.tok, h.tok-prev+1) <= prev {
+			m = prevMod
+		} else {
+			m = c.modified(d, i, d.clauseStart(i, h.tok, modifierBefore), d.clauseEnd(i, h.end, modifierAfter))
+			if m == action && d.negatedNear(i, h.tok, c.negationNear) {
+				m = negated
+			}
+			if m == action && p.src.PassiveFuture && c.passiveFutureAfter(d, i, h.end) {
+				m = intended
+			}
 		}
-		prev = h.tok
+		if m == action {
+			return action
+		}
+		worst = max(worst, m)
+		prev, prevMod = h.tok, m
 	}
 	if !anchored { // a heading-only pattern: judge the whole sentence
 		return c.modified(d, i, 0, 1<<30)
 	}
-	return true
+	return worst
 }
+
+// negatedNear reports whether one of words stands in the few tokens just
+// before token k of span i: "No training", "none of our staff have had
+// training". Farther away "no" negates something else ("we ensure no
+// child labour is used and train all staff").
+func (d *doc) negatedNear(i, k int, words map[string]bool) bool {
+	base := d.tokOf[i][0]
+	for j := max(0, k-negationNearWords); j < k; j++ {
+		if words[d.toks[base+j].word] {
+			return true
+		}
+	}
+	return false
+}
+
+// negationNearWords is how close "no" must be to negate a key term.
+const negationNearWords = 3
 
 // inPlans reports whether span i sits in a section of plans ("Next
 // steps") or is an item of a list introduced by an intention ("In the
@@ -419,9 +468,9 @@ func (d *doc) clauseEnd(i, k, limit int) int {
 	return k + limit
 }
 
-// modified reports whether tokens [from, to) of span i hold a negation, or
-// an intention without a continuation.
-func (c *Checker) modified(d *doc, i, from, to int) bool {
+// modified reports whether tokens [from, to) of span i hold a negation,
+// or an intention without a continuation.
+func (c *Checker) modified(d *doc, i, from, to int) modality {
 	intent, cont := false, false
 	hits := d.hits[i]
 	for _, h := range hits {
@@ -430,7 +479,7 @@ func (c *Checker) modified(d *doc, i, from, to int) bool {
 		}
 		switch h.group {
 		case c.negation:
-			return true
+			return negated
 		case c.intention:
 			if !d.isMonthMay(i, h.tok) {
 				intent = true
@@ -439,7 +488,10 @@ func (c *Checker) modified(d *doc, i, from, to int) bool {
 			cont = true
 		}
 	}
-	return intent && !cont
+	if intent && !cont {
+		return intended
+	}
+	return action
 }
 
 // isMonthMay reports whether token k of span i is the month "May" ("in May
@@ -464,8 +516,8 @@ const maxEvidence = 50
 
 // detectSentences applies the generic pattern matcher.
 func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.Finding) {
-	weight, intentions := 0, 0
-	var firstIntention = -1
+	weight, intentions, negations := 0, 0, 0
+	firstIntention, firstNegation := -1, -1
 	for i := range d.spans {
 		// A sentence counts once, with the weights of every pattern it
 		// matches: "X is a brokerage headquartered in London with offices
@@ -479,12 +531,21 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 			if !p.matches(d.groups[i], d.headingGroups(i)) || !p.sequenceMatches(d.hits[i]) || !d.nearMatches(i, p) || !c.regexMatches(d, i, p) || !d.passesCheck(p.src.Check, i) {
 				continue
 			}
-			if !p.src.Intentions && c.isIntention(d, i, p, cc.rule.Area) {
-				intentions++
-				if firstIntention < 0 {
-					firstIntention = i
+			if !p.src.Intentions {
+				switch c.modalityOf(d, i, p, cc.rule.Area) {
+				case intended:
+					intentions++
+					if firstIntention < 0 {
+						firstIntention = i
+					}
+					continue
+				case negated:
+					negations++
+					if firstNegation < 0 {
+						firstNegation = i
+					}
+					continue
 				}
-				continue
 			}
 			w += p.src.Weight
 		}
@@ -505,6 +566,12 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 		fd.Status = statement.Partial
 		fd.Note = "only intentions or plans found, not actions taken"
 		fd.Evidence = append(fd.Evidence, d.evidence(firstIntention))
+	case negations > 0:
+		// the statement says it was not done: missing, with the sentence
+		// that says so
+		fd.Status = statement.Missing
+		fd.Note = "the statement says this has not been done"
+		fd.Evidence = append(fd.Evidence, d.evidence(firstNegation))
 	default:
 		fd.Status = statement.Missing
 	}

@@ -35,6 +35,8 @@ var ruleCases = []struct {
 	{"glued by extraction", statement.Signature, "This statement was approved on 10 June 2024.Nick FieldChief Executive Officer", statement.Met},
 	{"initials", statement.Signature, "Signed by R J Hewett, Chairman.", statement.Met},
 	{"designated member", statement.Signature, "Signed: Eleanor Finch, Designated Member", statement.Met},
+	{"company secretary for the board", statement.Signature, "Signed for and on behalf of the Board\nJohn Smith, Company Secretary", statement.Met},
+	{"company secretary alone", statement.Signature, "Signed: John Smith, Company Secretary", statement.Missing},
 	{"role without name", statement.Signature, "Signed by the Managing Director.", statement.Missing},
 	{"name without role", statement.Signature, "Signed: Jean-Paul Laborde", statement.Missing},
 	{"junior title", statement.Signature, "Signed: Mark Jones, Vice President of Sales", statement.Missing},
@@ -54,7 +56,10 @@ var ruleCases = []struct {
 	// training: action, intention, negation, off-topic
 	{"training given", statement.Training, "All buyers completed training on modern slavery in 2024.", statement.Met},
 	{"training planned", statement.Training, "We will introduce training on modern slavery next year.", statement.Partial},
-	{"training not given", statement.Training, "We have not yet provided modern slavery training to staff.", statement.Partial},
+	{"training not given", statement.Training, "We have not yet provided modern slavery training to staff.", statement.Missing},
+	{"no training given", statement.Training, "No training on modern slavery has been provided to staff.", statement.Missing},
+	{"none trained", statement.Training, "None of our staff have received modern slavery training.", statement.Missing},
+	{"no elsewhere in the sentence", statement.Training, "We make sure no child labour is used, and all buyers completed modern slavery training.", statement.Met},
 	{"continuing training", statement.Training, "We will continue to provide modern slavery awareness training to all new starters.", statement.Met},
 	{"ethics training only", statement.Training, "All employees complete annual training on our Code of Conduct.", statement.Missing},
 	{"policy that says it will not tolerate", statement.Policies,
@@ -67,7 +72,7 @@ var ruleCases = []struct {
 	{"actions list", statement.Training, "During the year we:\n• Delivered modern slavery training to all site managers\n• Audited two labour providers", statement.Met},
 
 	// risk
-	{"risk not assessed", statement.Risk, "We have not yet carried out a risk assessment of our supply chain.", statement.Partial},
+	{"risk not assessed", statement.Risk, "We have not yet carried out a risk assessment of our supply chain.", statement.Missing},
 	{"bare low risk", statement.Risk, "We consider the risk of modern slavery in our business to be low.", statement.Missing},
 	{"risk areas named", statement.Risk, "The parts of our supply chain at highest risk are seasonal agricultural labour and cleaning contractors.", statement.Met},
 
@@ -93,12 +98,14 @@ func TestRules(t *testing.T) {
 			if fd.Status != tc.want {
 				t.Errorf("%s = %s, want %s (evidence %v, note %q)", tc.id, fd.Status, tc.want, fd.Evidence, fd.Note)
 			}
-			if (fd.Status == statement.Met || fd.Status == statement.Partial) && len(fd.Evidence) == 0 {
+			if (fd.Status == statement.Met || fd.Status == statement.Partial || fd.Note != "" && fd.Status == statement.Missing) && len(fd.Evidence) == 0 {
 				t.Errorf("%s is %s without evidence", tc.id, fd.Status)
 			}
 			for _, e := range fd.Evidence {
-				if e.Offset < 0 || e.Offset >= len(tc.text) {
-					t.Errorf("evidence offset %d outside the text", e.Offset)
+				if e.Offset < 0 || e.Offset+e.Length > len(tc.text) {
+					t.Errorf("evidence %d+%d outside the text", e.Offset, e.Length)
+				} else if got := strings.Join(strings.Fields(tc.text[e.Offset:e.Offset+e.Length]), " "); got != e.Text {
+					t.Errorf("evidence text %q, but the text at %d+%d is %q", e.Text, e.Offset, e.Length, got)
 				}
 			}
 			if (fd.Status == statement.Missing || fd.Status == statement.Partial) && fd.Advice == "" {
@@ -175,5 +182,29 @@ func TestNotAStatement(t *testing.T) {
 	b := checker.Default().Check(statement.Text{Body: strings.Repeat("All buyers completed modern slavery training. ", 10)})
 	if len(b.Notes) != 0 {
 		t.Errorf("statement flagged: %q", b.Notes)
+	}
+}
+
+// TestTimely: six months after 31 August is the end of February, not
+// 3 March; every verdict carries the sentences it rests on.
+func TestTimely(t *testing.T) {
+	ck := checker.Default()
+	for _, tc := range []struct {
+		signed string
+		want   statement.Status
+	}{
+		{"28 February 2025", statement.Met},
+		{"2 March 2025", statement.Missing},
+		{"15 October 2024", statement.Met},
+	} {
+		body := "This statement covers the financial year ending 31 August 2024.\n\nThis statement was approved by the Board of Directors on " + tc.signed + "."
+		a := ck.Check(statement.Text{Body: body})
+		fd := a.Finding(statement.Timely)
+		if fd.Status != tc.want {
+			t.Errorf("approved %s: timely %s, want %s (%s)", tc.signed, fd.Status, tc.want, fd.Note)
+		}
+		if len(fd.Evidence) != 2 {
+			t.Errorf("approved %s: evidence %v, want the period and the approval", tc.signed, fd.Evidence)
+		}
 	}
 }

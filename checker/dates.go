@@ -167,7 +167,8 @@ func endOfMonth(d statement.Date) statement.Date {
 	return statement.Date{Year: d.Year, Month: d.Month, Day: daysIn(d.Year, d.Month)}
 }
 
-// yearBefore returns the first day of the year that ends on end.
+// yearBefore returns the first day of the year that ends on end: the day
+// after end, twelve months back (29 February 2024 gives 1 March 2023).
 func yearBefore(end statement.Date) statement.Date {
-	return statement.DateOf(end.Time().AddDate(-1, 0, 1))
+	return statement.DateOf(addMonths(end.Time().AddDate(0, 0, 1), -12))
 }

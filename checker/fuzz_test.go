@@ -32,8 +32,8 @@ func FuzzCheck(f *testing.F) {
 		}
 		for _, fd := range a.Criteria {
 			for _, e := range fd.Evidence {
-				if e.Offset < 0 || e.Offset > len(body) {
-					t.Fatalf("%s: offset %d outside a %d-byte text", fd.ID, e.Offset, len(body))
+				if e.Offset < 0 || e.Length < 0 || e.Offset+e.Length > len(body) {
+					t.Fatalf("%s: evidence %d+%d outside a %d-byte text", fd.ID, e.Offset, e.Length, len(body))
 				}
 				if utf8.ValidString(body) && !utf8.ValidString(e.Text) {
 					t.Fatalf("%s: evidence is not valid UTF-8", fd.ID)

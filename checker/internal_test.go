@@ -113,6 +113,10 @@ func TestParsePeriod(t *testing.T) {
 		{"Financial Year April 2022 to March 2023", "2022-04-01", "2023-03-31", false},
 		{"for the fiscal year ending September 30, 2022", "2021-10-01", "2022-09-30", false},
 		{"financial year 1st January – 31st December 2021", "2021-01-01", "2021-12-31", false},
+		{"for the 52 weeks ended 1 February 2025", "2024-02-04", "2025-02-01", false},
+		{"the 53-week period ended 2 January 2022", "2020-12-28", "2022-01-02", false},
+		{"for the year ending 29 February 2024", "2023-03-01", "2024-02-29", false},
+		{"the six months ended 30 September 2024", "2024-04-01", "2024-09-30", false},
 		{"Modern Slavery Statement 2021/22", "2021-01-01", "2022-12-31", true},
 		{"This statement covers 2023", "2023-01-01", "2023-12-31", true},
 	}

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,7 +144,7 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 		if !h.dayKnown {
 			end = endOfMonth(end)
 		}
-		return &statement.FinancialPeriod{Start: yearBefore(end), End: end}, true
+		return &statement.FinancialPeriod{Start: periodStart(s[:h.start], end), End: end}, true
 	}
 	// "2021/22": the end is in the second year; the month is unknown, so
 	// only the years are given (start of the first, end of the second).
@@ -184,6 +185,36 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 		}
 	}
 	return nil, false
+}
+
+// reLength finds a stated length before the end date: "52 weeks", "the
+// 53-week period", "six months".
+var reLength = regexp.MustCompile(`(?i)\b(\d{1,2}|six|nine|twelve|fifteen|eighteen|fifty[- ]two|fifty[- ]three)[- ](weeks?|months?)\b`)
+
+var numberWords = map[string]int{"six": 6, "nine": 9, "twelve": 12, "fifteen": 15, "eighteen": 18,
+	"fifty-two": 52, "fifty two": 52, "fifty-three": 53, "fifty three": 53}
+
+// periodStart is the first day of a period ending on end, of the length the
+// text before the date states ("the 52 weeks ended", "six months to"), or
+// of a year.
+func periodStart(before string, end statement.Date) statement.Date {
+	m := reLength.FindAllStringSubmatch(before, -1)
+	if len(m) == 0 {
+		return yearBefore(end)
+	}
+	last := m[len(m)-1]
+	n, err := strconv.Atoi(last[1])
+	if err != nil {
+		n = numberWords[strings.ToLower(last[1])]
+	}
+	t := end.Time()
+	switch {
+	case strings.HasPrefix(strings.ToLower(last[2]), "week") && n >= 4 && n <= 60:
+		return statement.DateOf(t.AddDate(0, 0, 1-7*n))
+	case strings.HasPrefix(strings.ToLower(last[2]), "month") && n >= 1 && n <= 24:
+		return statement.DateOf(addMonths(t.AddDate(0, 0, 1), -n))
+	}
+	return yearBefore(end)
 }
 
 // spanEnd reads the second year of "2021/22" or "2021/2022".

@@ -49,6 +49,9 @@ func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.F
 			if h.group != c.roleGroup || c.isJunior(d, i, h) || longerRole(d.hits[i], h, c.roleGroup) {
 				continue
 			}
+			if c.isSecretary(d, i, h) && !c.cueNear(d, c.boardCueGroup, d.toks[from+h.tok].start, 200) {
+				continue // a secretary signs for the board, and must say so
+			}
 			rs, re := d.toks[from+h.tok].start, d.toks[from+h.end-1].end
 			rs = extendRoleBack(d.body, rs, nonNames)
 			name, ns, ne := nameBefore(d.body, rs, nonNames)
@@ -103,6 +106,7 @@ func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.F
 	fd.Evidence = append(fd.Evidence, statement.Evidence{
 		Text:   strings.Join(strings.Fields(d.body[best.start:best.end]), " "),
 		Offset: best.start,
+		Length: best.end - best.start,
 	})
 	return &statement.Signatory{Name: best.name, Role: best.role, Date: best.date}
 }
@@ -128,19 +132,38 @@ func (c *Checker) contextExcluded(d *doc, i int) bool {
 // signCue reports whether a "signed" cue occurs shortly before offset
 // (within 200 bytes) or just after it.
 func (c *Checker) signCue(d *doc, offset int) bool {
+	return c.cueNear(d, c.sigContext, offset, 200)
+}
+
+// cueNear reports whether a term of group g occurs within before bytes
+// before offset, or just after it.
+func (c *Checker) cueNear(d *doc, g, offset, before int) bool {
+	if g < 0 {
+		return false
+	}
 	// the first span that ends after the window starts; spans are in order
-	i := sort.Search(len(d.spans), func(i int) bool { return d.spans[i].end >= offset-200 })
-	for ; i < len(d.spans) && d.spans[i].start <= offset+5; i++ {
-		if !d.groups[i].has(c.sigContext) {
+	i := sort.Search(len(d.spans), func(i int) bool { return d.spans[i].end >= offset-before })
+	for ; i < len(d.spans) && d.spans[i].start <= offset+before; i++ {
+		if !d.groups[i].has(g) {
 			continue
 		}
 		for _, h := range d.hits[i] {
-			if h.group == c.sigContext {
+			if h.group == g {
 				at := d.toks[d.tokOf[i][0]+h.tok].start
-				if at <= offset+5 && at >= offset-200 {
+				if at <= offset+before && at >= offset-before {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// isSecretary reports whether the role hit is a secretary's title.
+func (c *Checker) isSecretary(d *doc, i int, role hit) bool {
+	for _, h := range d.hits[i] {
+		if h.group == c.secretaryGroup && h.tok >= role.tok && h.tok < role.end {
+			return true
 		}
 	}
 	return false

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/s54dev/s54/statement"
 )
@@ -18,24 +19,31 @@ const (
 // period. It needs both; otherwise it does not apply.
 func decideTimely(a *statement.Assessment, fd *statement.Finding) {
 	var signed statement.Date
+	var from statement.CriterionID
 	switch {
 	case a.Approved != nil && !a.Approved.Date.IsZero():
-		signed = a.Approved.Date
+		signed, from = a.Approved.Date, statement.Approval
 	case a.SignedBy != nil && !a.SignedBy.Date.IsZero():
-		signed = a.SignedBy.Date
+		signed, from = a.SignedBy.Date, statement.Signature
 	}
 	if a.Period == nil || a.Period.Approximate || signed.IsZero() {
 		fd.Status = statement.NotApplicable
 		fd.Note = "needs the end of the financial year and the date of approval or signature"
 		return
 	}
+	// the sentences the decision rests on: the period, then the date
+	for _, id := range []statement.CriterionID{statement.Period, from} {
+		if f := a.Finding(id); f != nil && len(f.Evidence) > 0 {
+			fd.Evidence = append(fd.Evidence, f.Evidence[0])
+		}
+	}
 	end := a.Period.End.Time()
-	deadline := end.AddDate(0, timelyMonths, 0)
+	deadline := addMonths(end, timelyMonths)
 	switch {
 	case signed.Time().After(deadline):
 		fd.Status = statement.Missing
 		fd.Note = fmt.Sprintf("dated %s, more than %d months after the year ended %s", signed, timelyMonths, a.Period.End)
-	case signed.Time().Before(end.AddDate(0, -3, 0)):
+	case signed.Time().Before(addMonths(end, -3)):
 		// dated well before the year it covers ended: the dates disagree
 		fd.Status = statement.NotApplicable
 		fd.Note = fmt.Sprintf("dated %s, before the year it covers ended (%s)", signed, a.Period.End)
@@ -67,7 +75,7 @@ func decideCrawl(fd *statement.Finding, f Facts, p *statement.FinancialPeriod) {
 		case p == nil:
 			fd.Status = statement.Missing
 			fd.Note = "the statement does not say which financial year it covers"
-		case p.End.Time().AddDate(0, currentMonths, 0).After(f.Now):
+		case addMonths(p.End.Time(), currentMonths).After(f.Now):
 			fd.Status = statement.Met
 		default:
 			fd.Status = statement.Missing
@@ -76,4 +84,14 @@ func decideCrawl(fd *statement.Finding, f Facts, p *statement.FinancialPeriod) {
 	default:
 		fd.Status = statement.NotApplicable
 	}
+}
+
+// addMonths adds n calendar months to t, keeping to the last day of the
+// month where the day does not exist: 31 August plus six months is the
+// end of February, not 3 March as time.AddDate would have it.
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, t.Location())
 }

@@ -82,6 +82,9 @@ var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved
 	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64, may reach IPv4 internals
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+	netip.MustParsePrefix("2002::/16"),       // 6to4: embeds an IPv4 address
+	netip.MustParsePrefix("2001::/32"),       // Teredo: embeds an IPv4 address
+	netip.MustParsePrefix("fec0::/10"),       // deprecated site-local
 }
 
 // NewTransport returns an HTTP transport whose dialer checks every address
@@ -95,12 +98,13 @@ func NewTransport(opts FetchOptions) *http.Transport {
 			if opts.AllowPrivate {
 				return nil
 			}
+			// no "crawler:" prefix: the dial error is wrapped by Fetch's
 			ap, err := netip.ParseAddrPort(address)
 			if err != nil {
-				return fmt.Errorf("crawler: %s: %w", address, ErrPrivateAddress)
+				return fmt.Errorf("%s: %w", address, ErrPrivateAddress)
 			}
 			if !isPublic(ap.Addr()) {
-				return fmt.Errorf("crawler: %s: %w", ap.Addr(), ErrPrivateAddress)
+				return fmt.Errorf("%s: %w", ap.Addr(), ErrPrivateAddress)
 			}
 			return nil
 		},
@@ -152,8 +156,10 @@ type Document struct {
 func Fetch(ctx context.Context, client *http.Client, rawURL string, opts FetchOptions) (*Document, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("crawler: %q is not an http or https URL", rawURL)
+		return nil, fmt.Errorf("crawler: not an http or https URL: %.200q", rawURL)
 	}
+	// errors name the URL without any user:password in it
+	rawURL = u.Redacted()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("crawler: %w", err)

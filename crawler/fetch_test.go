@@ -29,6 +29,9 @@ func TestIsPublic(t *testing.T) {
 		"fc00::1":         false,
 		"::ffff:10.0.0.1": false, // IPv4-mapped private
 		"224.0.0.1":       false,
+		"2002:a00:1::1":   false, // 6to4 of 10.0.0.1
+		"2001:0:a00::1":   false, // Teredo
+		"fec0::1":         false,
 	} {
 		if got := isPublic(netip.MustParseAddr(addr)); got != want {
 			t.Errorf("isPublic(%s) = %v, want %v", addr, got, want)
@@ -135,5 +138,12 @@ func TestRedirectToPrivate(t *testing.T) {
 	_, err := Fetch(context.Background(), client, front.URL, opts)
 	if !errors.Is(err, ErrPrivateAddress) {
 		t.Fatalf("redirect to internal: %v, want ErrPrivateAddress", err)
+	}
+}
+
+func TestFetchRedactsPassword(t *testing.T) {
+	_, err := fetch(t, "http://user:secret@127.0.0.1:1/x", DefaultFetchOptions())
+	if err == nil || strings.Contains(err.Error(), "secret") || strings.Count(err.Error(), "crawler:") != 1 {
+		t.Errorf("error %v: want one crawler: prefix and no password", err)
 	}
 }

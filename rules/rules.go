@@ -83,6 +83,9 @@ type Modifiers struct {
 	Intention []string `yaml:"intention"`
 	// Negation terms: "not yet", "have not".
 	Negation []string `yaml:"negation"`
+	// NegationNear words negate a key term only when they stand just
+	// before it ("No training has been given"); they are single words.
+	NegationNear []string `yaml:"negation_near"`
 	// Continuation terms turn an intention back into an action: "we will
 	// continue to train" says training happens now.
 	Continuation []string `yaml:"continuation"`
@@ -117,6 +120,11 @@ type Criterion struct {
 	// JuniorRoles, for the signature detector: titles that contain a senior
 	// word but are not senior ("vice president", "head of").
 	JuniorRoles []string `yaml:"junior_roles"`
+	// SecretaryRoles, for the signature detector: roles that sign for the
+	// board rather than as a director ("Company Secretary"); they count
+	// only with a BoardCue close by ("for and on behalf of the Board").
+	SecretaryRoles []string `yaml:"secretary_roles"`
+	BoardCue       []string `yaml:"board_cue"`
 	// Context, for the signature detector: words that show a name and role
 	// are a sign-off ("signed", "signature", "name:").
 	Context []string `yaml:"context"`
@@ -417,7 +425,7 @@ func (s *Set) Validate() error {
 			errs = append(errs, fmt.Errorf("criterion %q is missing", id))
 		}
 	}
-	for _, t := range slices.Concat(s.Modifiers.Intention, s.Modifiers.Negation, s.Modifiers.Continuation, s.Modifiers.PlanHeadings, s.Modifiers.PassiveFuture) {
+	for _, t := range slices.Concat(s.Modifiers.Intention, s.Modifiers.Negation, s.Modifiers.Continuation, s.Modifiers.PlanHeadings, s.Modifiers.PassiveFuture, s.Modifiers.NegationNear) {
 		if err := s.checkTerm(t); err != nil {
 			errs = append(errs, fmt.Errorf("modifiers: %w", err))
 		}

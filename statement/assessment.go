@@ -5,11 +5,13 @@ import (
 	"time"
 )
 
-// Evidence is a sentence of the extracted text that supports a finding, with
-// its byte offset in Text.Body.
+// Evidence is a sentence of the extracted text that supports a finding:
+// Text.Body[Offset:Offset+Length] is the sentence as extracted; Text is
+// the same with its white space collapsed, for display.
 type Evidence struct {
 	Text   string `json:"text"`
 	Offset int    `json:"offset"`
+	Length int    `json:"length"`
 }
 
 // Finding is the result of one criterion.

@@ -197,7 +197,9 @@ func fetchAndExtract(ctx context.Context, rawURL string, eopts extract.Options, 
 	fo.AllowPrivate = opts.allowPrivate
 	fo.MaxBytes = eopts.MaxBytes
 	fo.Timeout = opts.timeout
-	doc, err := crawler.Fetch(ctx, crawler.NewClient(fo), rawURL, fo)
+	client := crawler.NewClient(fo)
+	defer client.CloseIdleConnections()
+	doc, err := crawler.Fetch(ctx, client, rawURL, fo)
 	if err != nil {
 		return statement.Text{}, err
 	}
