@@ -30,7 +30,8 @@ type Options struct {
 	// for a process that exits once this one document is done (a one-shot
 	// command): a parser that hangs is abandoned at the time limit, not
 	// stopped, and dies with the process. It saves starting a second
-	// process, which is most of the cost of a small PDF.
+	// process, which is most of the cost of a small PDF. OCR still runs in
+	// a child, so that its tools are killed at the time limit.
 	InProcess bool
 }
 

@@ -34,8 +34,6 @@ const scanLetters = 30
 // pdfConfig is what one extraction needs besides the bytes.
 type pdfConfig struct {
 	ocr bool
-	// tempDir receives OCR page images; empty means make and remove one.
-	tempDir string
 }
 
 // pdfResult is the outcome of one extraction; the child sends it as JSON.
@@ -154,6 +152,10 @@ func extractPDF(ctx context.Context, data []byte, cfg pdfConfig) (res pdfResult,
 		}
 	}
 
+	if wr != nil && len(wr.oversized) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s too large to read (over %d MB of content)",
+			pluralPages(wr.oversized), maxContentBytes>>20))
+	}
 	// Pages drawn as images with (nearly) no text are scans: all of them
 	// (a scanned statement) or a few (a typed statement with a scanned,
 	// signed last page).

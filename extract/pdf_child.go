@@ -50,7 +50,6 @@ func RunChildIfRequested() {
 
 type childRequest struct {
 	OCR     bool          `json:"ocr,omitempty"`
-	TempDir string        `json:"temp_dir,omitempty"`
 	Timeout time.Duration `json:"timeout"`
 }
 
@@ -89,7 +88,7 @@ func childMain(in io.Reader, out io.Writer) int {
 		return 2
 	}
 	var resp childResponse
-	res, err := extractPDF(context.Background(), data, pdfConfig{ocr: req.OCR, tempDir: req.TempDir})
+	res, err := extractPDF(context.Background(), data, pdfConfig{ocr: req.OCR})
 	if err != nil {
 		resp.Detail = err.Error()
 		var pe *pdfError
@@ -115,7 +114,9 @@ func childMain(in io.Reader, out io.Writer) int {
 func runPDFChild(ctx context.Context, data []byte, source string, opts Options) (pdfResult, error) {
 	tctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	if opts.InProcess || !childReady.Load() {
+	// OCR runs external tools: only a child, killed with its process
+	// group at the deadline, stops them too.
+	if opts.InProcess && !opts.OCR || !childReady.Load() {
 		return runPDFGoroutine(ctx, tctx, data, source, opts)
 	}
 	exe, err := os.Executable()
@@ -123,14 +124,6 @@ func runPDFChild(ctx context.Context, data []byte, source string, opts Options) 
 		return pdfResult{}, wrapPDFError(source, fmt.Errorf("start the pdf reader: %w", err))
 	}
 	req := childRequest{OCR: opts.OCR, Timeout: opts.Timeout}
-	if opts.OCR {
-		dir, err := os.MkdirTemp("", "s54-ocr-")
-		if err != nil {
-			return pdfResult{}, wrapPDFError(source, fmt.Errorf("ocr: %w", err))
-		}
-		defer os.RemoveAll(dir)
-		req.TempDir = dir
-	}
 	hdr, err := json.Marshal(req)
 	if err != nil {
 		return pdfResult{}, wrapPDFError(source, err)

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,29 +26,13 @@ func ocrAvailable() bool {
 const ocrMissing = "OCR needs pdftoppm (poppler-utils) and tesseract (tesseract-ocr), which are not installed"
 
 // ocrPDF replaces the text of the scanned pages (1-based) with what
-// tesseract reads on them. whole says every page is a scan.
+// tesseract reads on them. whole says every page is a scan. The document
+// may be a confidential draft: it and its page images go from tool to tool
+// through pipes and memory, never through files.
 func ocrPDF(ctx context.Context, data []byte, res pdfResult, pages []string, scans []int, whole bool, cfg pdfConfig) (pdfResult, error) {
-	// The document may be a confidential draft: its copy and page images
-	// live in a private directory that is removed afterwards (by the parent
-	// process when this runs in the child, since a killed child cannot).
-	dir := cfg.tempDir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "s54-ocr-")
-		if err != nil {
-			return pdfResult{}, fmt.Errorf("ocr: %w", err)
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	}
-	in := filepath.Join(dir, "in.pdf")
-	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return pdfResult{}, fmt.Errorf("ocr: %w", err)
-	}
-	defer os.Remove(in)
-
 	pages = slices.Clone(pages)
 	for _, p := range scans {
-		text, err := ocrPage(ctx, in, filepath.Join(dir, "page"), p)
+		text, err := ocrPage(ctx, data, p)
 		if err != nil {
 			return pdfResult{}, fmt.Errorf("ocr page %d: %w", p, err)
 		}
@@ -68,26 +50,26 @@ func ocrPDF(ctx context.Context, data []byte, res pdfResult, pages []string, sca
 	return res, nil
 }
 
-func ocrPage(ctx context.Context, in, prefix string, page int) (string, error) {
+// ocrPage rasterises one page from the PDF on pdftoppm's standard input
+// and hands the PNG to tesseract on its standard input.
+func ocrPage(ctx context.Context, data []byte, page int) (string, error) {
 	n := strconv.Itoa(page)
-	if err := runOCRTool(ctx, nil, "pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", n, "-l", n, in, prefix); err != nil {
+	var png bytes.Buffer
+	if err := runOCRTool(ctx, data, &png, "pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", n, "-l", n, "-"); err != nil {
 		return "", err
 	}
-	img := prefix + ".png"
-	defer os.Remove(img)
 	var out bytes.Buffer
-	if err := runOCRTool(ctx, &out, "tesseract", img, "stdout"); err != nil {
+	if err := runOCRTool(ctx, png.Bytes(), &out, "tesseract", "stdin", "stdout"); err != nil {
 		return "", err
 	}
 	return out.String(), nil
 }
 
-func runOCRTool(ctx context.Context, stdout *bytes.Buffer, name string, args ...string) error {
+func runOCRTool(ctx context.Context, stdin []byte, stdout *bytes.Buffer, name string, args ...string) error {
 	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdin = bytes.NewReader(stdin)
 	var stderr bytes.Buffer
-	if stdout != nil {
-		cmd.Stdout = stdout
-	}
+	cmd.Stdout = stdout
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())

@@ -318,3 +318,26 @@ func TestWritePDFFixtures(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFContentBomb: a small PDF whose page decompresses to 40 MB of one
+// text string costs that page, not gigabytes of memory; the other page is
+// read.
+func TestPDFContentBomb(t *testing.T) {
+	huge := "BT /F1 11 Tf 72 760 Td (" + strings.Repeat("A", 40<<20) + ") Tj ET"
+	data := docWithPages("",
+		pageSpec{content: huge, resources: helvetica, flate: true},
+		pageSpec{content: "BT /F1 11 Tf 72 760 Td (This statement was approved by the board.) Tj ET", resources: helvetica})
+	if len(data) > 1<<20 {
+		t.Fatalf("fixture is %d bytes, want a small file", len(data))
+	}
+	got, err := extract.PDFInProcess(data, extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.Body, "approved by the board") || strings.Contains(got.Body, "AAAA") {
+		t.Errorf("body %.100q", got.Body)
+	}
+	if !strings.Contains(strings.Join(got.Notes, "|"), "page 1 is too large to read") {
+		t.Errorf("notes %q", got.Notes)
+	}
+}

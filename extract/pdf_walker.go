@@ -23,6 +23,14 @@ const (
 	maxFormCalls     = 4096 // per page: a form drawn from a form drawn from … multiplies
 	maxGStateDepth   = 256
 	maxRunsPerPage   = 1 << 18 // real pages have a few thousand
+	// maxContentBytes bounds a page's decoded content streams: the
+	// library's lexer holds a whole string operand in memory, so a small
+	// PDF holding one compressed 400 MB string would cost gigabytes.
+	// Real pages have tens of kilobytes.
+	maxContentBytes = 32 << 20
+	// maxTextBytes bounds the text of a whole document, four times what
+	// the checker reads.
+	maxTextBytes = 16 << 20
 )
 
 // Layout thresholds, in units of the font size.
@@ -43,12 +51,15 @@ var errPageTree = errors.New("bad page tree")
 
 // walkResult is what the text walker read from a document.
 type walkResult struct {
-	pages    []string
-	images   []int // images drawn per page
-	failed   []int // 1-based pages whose content stream broke part way
-	title    string
-	mapped   int // glyphs decoded to text
-	unmapped int // glyphs of CID fonts with no ToUnicode map
+	pages  []string
+	images []int // images drawn per page
+	failed []int // 1-based pages whose content stream broke part way
+	// oversized are 1-based pages whose content is over maxContentBytes:
+	// skipped, and no reason to try another reader
+	oversized []int
+	title     string
+	mapped    int // glyphs decoded to text
+	unmapped  int // glyphs of CID fonts with no ToUnicode map
 }
 
 // recoverPDF turns a panic in the library into an error. The library
@@ -86,14 +97,18 @@ func walkPDF(r *pdf.Reader) (*walkResult, error) {
 	}
 	res := &walkResult{title: infoTitle(r)}
 	fonts := make(map[string]*pdfFont)
+	budget := maxTextBytes
 	for i, p := range pages {
-		w := &pageWalker{fonts: fonts}
+		w := &pageWalker{fonts: fonts, budget: &budget}
 		err := w.walkPage(p)
 		res.pages = append(res.pages, layoutPage(w.runs))
 		res.images = append(res.images, w.images)
 		res.mapped += w.mapped
 		res.unmapped += w.unmapped
-		if err != nil {
+		switch {
+		case errors.Is(err, errOversized):
+			res.oversized = append(res.oversized, i+1)
+		case err != nil:
 			res.failed = append(res.failed, i+1)
 		}
 	}
@@ -203,6 +218,7 @@ type pdfScope struct {
 
 type pageWalker struct {
 	fonts     map[string]*pdfFont // parsed fonts by dictionary, shared across pages
+	budget    *int                // bytes of text the document may still add
 	runs      []pdfRun
 	images    int
 	formCalls int
@@ -222,8 +238,35 @@ func (w *pageWalker) walkPage(p pdfPage) (err error) {
 	if contents.IsNull() {
 		return nil
 	}
+	if n := contentSize(contents, maxContentBytes); n > maxContentBytes {
+		return errOversized
+	}
 	w.run(contents, &pdfScope{res: p.res}, 0)
 	return nil
+}
+
+var errOversized = fmt.Errorf("page content over %d MB", maxContentBytes>>20)
+
+// contentSize counts the decoded bytes of a content stream or array of
+// streams, stopping once past limit. Counting reads into nothing, so a
+// bomb costs time, not memory.
+func contentSize(v pdf.Value, limit int64) (n int64) {
+	defer func() {
+		if recover() != nil {
+			n = 0 // the walk itself will meet and report the damage
+		}
+	}()
+	switch v.Kind() {
+	case pdf.Stream:
+		rc := v.Reader()
+		defer rc.Close()
+		n, _ = io.Copy(io.Discard, io.LimitReader(rc, limit+1))
+	case pdf.Array:
+		for i := 0; i < v.Len() && n <= limit; i++ {
+			n += contentSize(v.Index(i), limit-n)
+		}
+	}
+	return n
 }
 
 // run interprets one content stream (or array of streams).
@@ -420,9 +463,10 @@ func (w *pageWalker) show(s string) {
 	if size == 0 || math.IsNaN(size) || math.IsInf(size, 0) {
 		size = 1
 	}
-	if len(w.runs) >= maxRunsPerPage {
+	if len(w.runs) >= maxRunsPerPage || *w.budget < w.text.Len() {
 		return
 	}
+	*w.budget -= w.text.Len()
 	w.runs = append(w.runs, pdfRun{s: w.text.String(), x0: x0, y0: y0, x1: x1, y1: y1, ux: ux, uy: uy, size: size})
 }
 

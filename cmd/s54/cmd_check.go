@@ -82,7 +82,7 @@ func runCheck(ctx context.Context, g *globals, opts checkOptions, args []string)
 	// One input: this process reads one document and exits, so it can be
 	// the PDF parser's own process. Several: each PDF gets a child, so a
 	// hang on one cannot hold up the others.
-	eopts.InProcess = len(inputs) == 1 && oneShot()
+	eopts.InProcess = len(inputs) == 1 && g.inProcess()
 	code := exitOK
 	for i, in := range inputs {
 		if err := ctx.Err(); err != nil {

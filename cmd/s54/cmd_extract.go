@@ -49,7 +49,7 @@ func runExtract(ctx context.Context, g *globals, opts extractOptions, in string)
 	eopts := extract.DefaultOptions()
 	eopts.OCR = opts.ocr
 	eopts.Timeout = opts.timeout
-	eopts.InProcess = oneShot() // this process reads one document and exits
+	eopts.InProcess = g.inProcess() // this process reads one document and exits
 	var text statement.Text
 	var err error
 	switch {

@@ -10,5 +10,5 @@ import (
 
 func main() {
 	extract.RunChildIfRequested() // a PDF child process does its work and exits here
-	os.Exit(Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, true))
 }

@@ -17,15 +17,15 @@ import (
 
 func TestMain(m *testing.M) {
 	extract.RunChildIfRequested() // the test binary is the PDF child too
-	inTest = true
 	os.Exit(m.Run())
 }
 
 // run calls Main as the shell would and returns exit code, stdout, stderr.
+// The test process lives on, so documents are parsed in children.
 func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	code := Main(context.Background(), args, strings.NewReader(stdin), &out, &errb, false)
 	return code, out.String(), errb.String()
 }
 
@@ -279,5 +279,22 @@ func TestRulesProfile(t *testing.T) {
 	}
 	if !strings.Contains(strict, `"id":"training","title":"Training on slavery and trafficking","ref":"s.54(5)(f)","status":"partial"`) {
 		t.Errorf("strict rules: training should be partial: %s", strict)
+	}
+}
+
+// TestOneShotPDF runs the path the s54 binary takes for one document: the
+// PDF parsed in this process, at the same limits.
+func TestOneShotPDF(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), []string{"check", "--json", "../../testdata/pdf/aes128.pdf"}, strings.NewReader(""), &out, &errb, true)
+	if code != exitBelowMinimum && code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), `"format":"pdf"`) || !strings.Contains(out.String(), `"approved":{"by":"the board"`) {
+		t.Errorf("output %.300s", out.String())
+	}
+	code = Main(context.Background(), []string{"extract", "../../testdata/pdf/aes256-user.pdf"}, strings.NewReader(""), &out, &errb, true)
+	if code != exitUnreadable || !strings.Contains(errb.String(), "password") {
+		t.Errorf("password-protected PDF in process: exit %d, stderr %q", code, errb.String())
 	}
 }

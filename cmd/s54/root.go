@@ -55,7 +55,10 @@ type globals struct {
 	config   string
 	rulesDir string
 	verbose  bool
-	stdin    io.Reader
+	// oneShot: the process exits when this command returns (the s54
+	// binary, not a test calling Main repeatedly).
+	oneShot bool
+	stdin   io.Reader
 	stdout   io.Writer
 	stderr   io.Writer
 }
@@ -113,17 +116,16 @@ s.54(5), each with the evidence found and advice on what is missing.` + "\n" + h
 	return root
 }
 
-// oneShot reports whether this process may parse a document itself and
-// exit afterwards. It does so with a soft memory limit, as the PDF child
-// has. Tests call Main many times in one process, so they keep children.
-func oneShot() bool {
-	if inTest {
+// inProcess reports whether this run may parse a document in its own
+// process (see extract.Options.InProcess): only when the process exits
+// after this command. It then takes the PDF child's soft memory limit and
+// a lazier collector, which a short life can afford.
+func (g *globals) inProcess() bool {
+	if !g.oneShot {
 		return false
 	}
-	// A short-lived process need not collect garbage until its heap nears
-	// the limit: the collector then runs as usual.
 	debug.SetMemoryLimit(oneShotMemoryLimit)
-	debug.SetGCPercent(-1)
+	debug.SetGCPercent(400)
 	return true
 }
 
@@ -134,9 +136,6 @@ const ocrTimeout = 10 * time.Minute
 // oneShotMemoryLimit matches the PDF child's soft heap limit.
 const oneShotMemoryLimit = 1 << 30
 
-// inTest is set by the tests of this package.
-var inTest bool
-
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -145,11 +144,12 @@ func envOr(key, def string) string {
 }
 
 // Main runs s54 with args and returns the exit code. Errors are printed as
-// one line on stderr, never with a stack trace.
-func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// one line on stderr, never with a stack trace. oneShot says the process
+// exits afterwards, so a single document may be parsed in it.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, oneShot bool) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, oneShot: oneShot}
 	root := newRoot(g)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
