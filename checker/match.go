@@ -251,7 +251,9 @@ func (m *matcher) scan(body string, toks []token, set bitset, hits []hit, memo m
 		cands, ok := memo[w]
 		if !ok {
 			cands = m.candidates(w)
-			memo[w] = cands
+			if len(memo) < maxMemo { // text of random tokens must not grow it without end
+				memo[w] = cands
+			}
 		}
 		for _, ti := range cands {
 			if m.matchAt(int(ti), toks, i) {
@@ -265,6 +267,10 @@ func (m *matcher) scan(body string, toks []token, set bitset, hits []hit, memo m
 	}
 	return hits
 }
+
+// maxMemo bounds the words scan remembers; a real statement has a few
+// thousand different words.
+const maxMemo = 20000
 
 // candidates returns the terms whose first word matches w, exactly or as
 // a prefix. Documents repeat their words, so scan remembers the answer.

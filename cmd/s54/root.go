@@ -59,8 +59,8 @@ type globals struct {
 	// binary, not a test calling Main repeatedly).
 	oneShot bool
 	stdin   io.Reader
-	stdout   io.Writer
-	stderr   io.Writer
+	stdout  io.Writer
+	stderr  io.Writer
 }
 
 // checker returns a checker for the embedded rules or --rules DIR.
