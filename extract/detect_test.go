@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/s54dev/s54/extract"
@@ -233,13 +232,11 @@ func TestFileTooLarge(t *testing.T) {
 	if err := os.Truncate(path, 200<<20); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	// refused from its size, before reading: a sparse file costs nothing,
+	// and reading it would allocate 200 MB
 	_, err = extract.File(context.Background(), path, extract.Options{})
 	if !errors.Is(err, extract.ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("refusing a 200 MB file took %s", d)
 	}
 }
 

@@ -171,12 +171,8 @@ func TestDOCXRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := tt.data(t)
-			start := time.Now()
 			_, err := extract.Bytes(ctx, data, "bomb.docx", "", opts)
 			checkExtractError(t, err, tt.want, tt.message)
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("took %s", d)
-			}
 		})
 	}
 }

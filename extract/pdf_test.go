@@ -197,13 +197,9 @@ func TestBytesChildErrors(t *testing.T) {
 }
 
 func TestBytesTimeout(t *testing.T) {
-	start := time.Now()
 	_, err := extract.Bytes(context.Background(), slowPDF(), "slow.pdf", "", extract.Options{Timeout: 300 * time.Millisecond})
 	if !errors.Is(err, extract.ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("took %s to give up", d)
 	}
 }
 
