@@ -1,0 +1,82 @@
+// Package archtest checks that the packages import each other only in the
+// directions DESIGN.md allows, so the layering cannot erode unnoticed.
+package archtest
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/s54dev/s54/"
+
+// allowed lists, for each top-level package, the project packages its
+// non-test code may import (DESIGN.md, "who may import whom"). cmd and
+// tools may import everything; internal/ helpers nothing of the project.
+var allowed = map[string][]string{
+	"statement": {},
+	"rules":     {"statement"},
+	"extract":   {"statement"},
+	"checker":   {"statement", "rules"},
+	"crawler":   {"statement"},
+	"store":     {"statement"},
+	"index":     {"statement"},
+	"report":    {"statement"},
+	"web":       {"statement", "checker", "extract", "index", "store", "report"},
+	"internal":  {},
+}
+
+func TestImportDirections(t *testing.T) {
+	root := filepath.Join("..", "..")
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		top := strings.Split(filepath.ToSlash(rel), "/")[0]
+		if top == "cmd" || top == "tools" || !strings.Contains(filepath.ToSlash(rel), "/") {
+			return nil
+		}
+		may, known := allowed[top]
+		if !known {
+			t.Errorf("%s: package %q is not in DESIGN.md's table; add it to this test", rel, top)
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			p := strings.Trim(imp.Path.Value, `"`)
+			dep, ok := strings.CutPrefix(p, module)
+			if !ok {
+				continue
+			}
+			depTop := strings.Split(dep, "/")[0]
+			if depTop == top {
+				continue
+			}
+			okDep := false
+			for _, a := range may {
+				okDep = okDep || a == depTop
+			}
+			if !okDep {
+				t.Errorf("%s imports %s: %s may import only %v", rel, p, top, may)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
