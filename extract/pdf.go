@@ -79,9 +79,9 @@ func pdfText(ctx context.Context, data []byte, source string, opts Options) (sta
 	return res.text(source), nil
 }
 
-// PDFInProcess extracts the text of a PDF in the calling process, with no
-// time limit. The child process, fuzzing and benchmarks use it; everything
-// else should go through Bytes, which isolates the parser.
+// PDFInProcess extracts the text of a PDF in the calling goroutine, with
+// no time limit: for fuzzing and tests of the reader itself. Everything
+// else goes through Bytes, which isolates the parser and bounds its time.
 func PDFInProcess(data []byte, opts Options) (statement.Text, error) {
 	opts = opts.withDefaults()
 	res, err := extractPDF(context.Background(), data, pdfConfig{ocr: opts.OCR})
