@@ -245,17 +245,55 @@ func (w *pageWalker) walkPage(p pdfPage) (err error) {
 	return nil
 }
 
+// maxExpansion bounds how much one Flate (or LZW, RunLength) filter can
+// expand its input.
+const maxExpansion = 1100
+
 var errOversized = fmt.Errorf("page content over %d MB", maxContentBytes>>20)
 
-// contentSize counts the decoded bytes of a content stream or array of
-// streams, stopping once past limit. Counting reads into nothing, so a
-// bomb costs time, not memory.
+// contentSize returns the decoded size of a content stream or array of
+// streams, or a number past limit when it is larger. Deflate expands at
+// most about a thousand times, so streams short enough cannot pass the
+// limit and are not decoded twice (most page streams are a few
+// kilobytes); others are counted by reading into nothing, so a bomb costs
+// time, not memory.
 func contentSize(v pdf.Value, limit int64) (n int64) {
 	defer func() {
 		if recover() != nil {
 			n = 0 // the walk itself will meet and report the damage
 		}
 	}()
+	if b := contentBound(v); b <= limit {
+		return b
+	}
+	return countDecoded(v, limit)
+}
+
+// contentBound is an upper bound of the decoded size from the encoded
+// lengths, or the maximum when there is none (no length, chained filters).
+func contentBound(v pdf.Value) int64 {
+	switch v.Kind() {
+	case pdf.Stream:
+		enc := v.Key("Length").Int64()
+		if enc <= 0 || v.Key("Filter").Kind() == pdf.Array || enc > math.MaxInt64/maxExpansion {
+			return math.MaxInt64
+		}
+		return enc * maxExpansion
+	case pdf.Array:
+		var sum int64
+		for i := 0; i < v.Len(); i++ {
+			b := contentBound(v.Index(i))
+			if b > math.MaxInt64-sum {
+				return math.MaxInt64
+			}
+			sum += b
+		}
+		return sum
+	}
+	return 0
+}
+
+func countDecoded(v pdf.Value, limit int64) (n int64) {
 	switch v.Kind() {
 	case pdf.Stream:
 		rc := v.Reader()
@@ -263,7 +301,7 @@ func contentSize(v pdf.Value, limit int64) (n int64) {
 		n, _ = io.Copy(io.Discard, io.LimitReader(rc, limit+1))
 	case pdf.Array:
 		for i := 0; i < v.Len() && n <= limit; i++ {
-			n += contentSize(v.Index(i), limit-n)
+			n += countDecoded(v.Index(i), limit-n)
 		}
 	}
 	return n
