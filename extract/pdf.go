@@ -306,66 +306,39 @@ func classifyOpenError(walkErr, fallbackErr error) error {
 	return &pdfError{ErrCorrupt, detail}
 }
 
-var pdfLigatures = strings.NewReplacer(
-	"\ufb00", "ff", "\ufb01", "fi", "\ufb02", "fl", "\ufb03", "ffi", "\ufb04", "ffl",
-	"\ufb05", "st", "\ufb06", "st", "\r\n", "\n", "\r", "\n",
-)
-
-// normalizePDFPage cleans one page: ligatures spelled out, odd spaces made
-// plain, invisible and replacement characters dropped, spaces collapsed and
-// trimmed, at most one blank line in a row.
+// normalizePDFPage cleans one page: what only PDFs need, then tidyText,
+// which every format goes through (ligatures, odd spaces, invisible
+// characters, trimmed lines, at most one blank line in a row).
 func normalizePDFPage(s string) string {
-	s = pdfLigatures.Replace(s)
-	var out strings.Builder
-	out.Grow(len(s))
-	blank := 0
-	for line := range strings.SplitSeq(s, "\n") {
-		line = cleanPDFLine(line)
-		if line == "" {
-			blank++
-			continue
-		}
-		if out.Len() > 0 {
-			out.WriteString("\n")
-			if blank > 0 {
-				out.WriteString("\n")
-			}
-		}
-		blank = 0
-		out.WriteString(line)
-	}
-	return out.String()
+	return tidyText(pdfSymbols(s))
 }
 
-func cleanPDFLine(line string) string {
+// pdfSymbols handles what PDFs alone produce: a soft hyphen shows only
+// where the line breaks; Symbol and Wingdings bullets come mapped to the
+// private use area (which tidyText drops); U+FFFD marks glyphs the font
+// could not map, which carry no text.
+func pdfSymbols(s string) string {
+	if !strings.ContainsAny(s, "\u00ad\ufffd\uf0b7\uf0a7\uf076\uf0d8\uf0fc") {
+		return s
+	}
 	var b strings.Builder
-	space := false
-	runes := []rune(line)
-	for i, r := range runes {
-		switch {
-		case r == '\u00ad':
-			// A soft hyphen shows only where the line breaks.
-			if strings.TrimSpace(string(runes[i+1:])) != "" {
-				continue
+	b.Grow(len(s))
+	for i, r := range s {
+		switch r {
+		case '\u00ad':
+			rest := s[i+len("\u00ad"):]
+			if end := strings.IndexByte(rest, '\n'); end >= 0 {
+				rest = rest[:end]
 			}
-			r = '-'
-		case r == '\t' || r == '\u00a0' || r == '\u202f' || r == '\u3000' || (r >= '\u2000' && r <= '\u200a'):
-			r = ' '
-		case r == '\ufffd' || r == '\ufeff' || (r >= '\u200b' && r <= '\u200d') || r == '\u2060' || unicode.IsControl(r):
-			continue
-		case r == '\uf0b7' || r == '\uf0a7' || r == '\uf076' || r == '\uf0d8' || r == '\uf0fc':
-			// Symbol and Wingdings bullets mapped to the private use area.
-			r = '•'
+			if strings.TrimSpace(rest) == "" {
+				b.WriteByte('-')
+			}
+		case '\ufffd':
+		case '\uf0b7', '\uf0a7', '\uf076', '\uf0d8', '\uf0fc':
+			b.WriteRune('•')
+		default:
+			b.WriteRune(r)
 		}
-		if r == ' ' {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
 	}
 	return b.String()
 }
@@ -373,6 +346,6 @@ func cleanPDFLine(line string) string {
 // cleanPDFTitle keeps a title a person would recognise: Word prefixes the
 // application's name to the file name when the author set no title.
 func cleanPDFTitle(t string) string {
-	t = cleanPDFLine(strings.ReplaceAll(t, "\n", " "))
+	t = strings.Join(strings.Fields(normalizePDFPage(t)), " ")
 	return strings.TrimPrefix(t, "Microsoft Word - ")
 }
