@@ -1,0 +1,37 @@
+package statement
+
+import "time"
+
+// RegisterEntry is one organisation's line in the compliance register: who
+// it is and the latest result for it. Its JSON is the shape of DESIGN.md's
+// `s54 register --json`, with more fields after those.
+type RegisterEntry struct {
+	OrgID         int64  `json:"-"`
+	CompanyNumber string `json:"company_number"`
+	Name          string `json:"name"`
+	Region        string `json:"region"`
+	Website       string `json:"website"`
+	// StatementURL is where the latest statement was found.
+	StatementURL string `json:"statement_url"`
+	// HomepageLink is nil until a statement was found by crawling.
+	HomepageLink *bool  `json:"homepage_link"`
+	Status       string `json:"status"`
+	// Rating, Score and Criteria are of the latest assessed statement:
+	// nil when none could be assessed.
+	Rating    *Rating                `json:"rating"`
+	Score     *int                   `json:"score"`
+	PeriodEnd Date                   `json:"period_end"`
+	Criteria  map[CriterionID]Status `json:"criteria"`
+	// CheckedAt is when the latest statement was assessed.
+	CheckedAt *time.Time `json:"checked_at"`
+
+	Postcode string   `json:"postcode"`
+	Sector   string   `json:"sector"`
+	Turnover Turnover `json:"turnover"`
+	Scope    Scope    `json:"scope"`
+	// LastFetch is when the site was last fetched, and Failure what went
+	// wrong then: a site that fails keeps its last good statement, marked
+	// with the failure.
+	LastFetch *time.Time `json:"last_fetch"`
+	Failure   string     `json:"failure,omitempty"`
+}
