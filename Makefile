@@ -22,6 +22,7 @@ test:
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./checker/
 	$(GO) test -run '^$$' -bench . -benchmem ./extract/
+	$(GO) test -run '^$$' -bench . -benchtime 5x ./store/
 	$(GO) run ./tools/pdfbench -s54 $(BIN) -dir $(CORPUS)/pdf
 
 # Accuracy against the labelled real statements (skips when absent).

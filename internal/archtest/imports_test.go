@@ -18,15 +18,21 @@ const module = "github.com/s54dev/s54/"
 // tools may import everything; internal/ helpers nothing of the project.
 var allowed = map[string][]string{
 	"statement": {},
-	"rules":     {"statement"},
-	"extract":   {"statement"},
-	"checker":   {"statement", "rules"},
-	"crawler":   {"statement"},
-	"store":     {"statement"},
-	"index":     {"statement"},
-	"report":    {"statement"},
-	"web":       {"statement", "checker", "extract", "index", "store", "report"},
-	"internal":  {},
+	// region (postcode regions) and orglist (organisation lists as
+	// published) are leaves like statement; export writes the register as
+	// CSV and XLSX for cmd and report.
+	"region":   {},
+	"orglist":  {"statement"},
+	"export":   {"statement"},
+	"rules":    {"statement"},
+	"extract":  {"statement"},
+	"checker":  {"statement", "rules"},
+	"crawler":  {"statement"},
+	"store":    {"statement", "region"},
+	"index":    {"statement"},
+	"report":   {"statement", "export"},
+	"web":      {"statement", "region", "checker", "extract", "index", "store", "report", "export"},
+	"internal": {},
 }
 
 func TestImportDirections(t *testing.T) {

@@ -1,0 +1,131 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/s54dev/s54/orglist"
+	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/store"
+)
+
+// BenchmarkImportHomeOffice reads the real Home Office list (16,212 rows,
+// windows-1252) and imports it into an empty register: the target is under
+// 3 s. Skips when ../shared/corpus is absent.
+func BenchmarkImportHomeOffice(b *testing.B) {
+	path := filepath.Join("..", "..", "shared", "corpus", "registry", "govuk_msu_import_private_orgs_full.csv")
+	if _, err := os.Stat(path); err != nil {
+		b.Skip("no shared corpus")
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		st, err := store.Open(ctx, b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		list, err := orglist.Read(f, orglist.FormatAuto)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.ImportOrgs(ctx, path, string(list.Format), list.Orgs, 0); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(16212, "rows")
+}
+
+// BenchmarkImport16k imports 16,212 generated organisations, so the figure
+// exists without the corpus too.
+func BenchmarkImport16k(b *testing.B) {
+	ctx := context.Background()
+	orgs := synthetic(16212)
+	for b.Loop() {
+		b.StopTimer()
+		st, err := store.Open(ctx, b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := st.ImportOrgs(ctx, "x.csv", "s54", orgs, 0); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkRegisterRegion queries the register of one region among 16,212
+// organisations: the target is under 50 ms.
+func BenchmarkRegisterRegion(b *testing.B) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(16212), 0); err != nil {
+		b.Fatal(err)
+	}
+	set, err := region.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	hants, _ := set.Get("hampshire-iow")
+	var n int
+	for b.Loop() {
+		reg, err := st.Register(ctx, store.OrgFilter{Region: hants})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(reg)
+	}
+	b.ReportMetric(float64(n), "orgs")
+}
+
+// BenchmarkRegisterRegionHomeOffice queries hampshire-iow in the register
+// of the real Home Office list. Skips when ../shared/corpus is absent.
+func BenchmarkRegisterRegionHomeOffice(b *testing.B) {
+	path := filepath.Join("..", "..", "shared", "corpus", "registry", "govuk_msu_import_private_orgs_full.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		b.Skip("no shared corpus")
+	}
+	list, err := orglist.Read(f, orglist.FormatAuto)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.ImportOrgs(ctx, path, string(list.Format), list.Orgs, 0); err != nil {
+		b.Fatal(err)
+	}
+	set, _ := region.Default()
+	hants, _ := set.Get("hampshire-iow")
+	var n int
+	for b.Loop() {
+		reg, err := st.Register(ctx, store.OrgFilter{Region: hants})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(reg)
+	}
+	b.ReportMetric(float64(n), "orgs")
+}

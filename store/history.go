@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/s54dev/s54/statement"
+)
+
+// SnapshotDir is where fetched documents are kept, by SHA-256.
+const SnapshotDir = "snapshots"
+
+// SaveDocument keeps the bytes of a fetched document on disk under their
+// SHA-256 and records them. A document already kept is neither written
+// again nor changed: snapshots are never overwritten or deleted.
+func (s *Store) SaveDocument(ctx context.Context, data []byte, contentType string) (string, error) {
+	sum := sha256.Sum256(data)
+	sha := hex.EncodeToString(sum[:])
+	path := s.DocumentPath(sha)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if err := writeNew(path, data); err != nil {
+			return "", fmt.Errorf("store: keep document: %w", err)
+		}
+	} else if err != nil {
+		return "", fmt.Errorf("store: keep document: %w", err)
+	}
+	rel, _ := filepath.Rel(s.dir, path)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO documents (sha256, size, content_type, path, first_seen)
+		VALUES (?,?,?,?,?) ON CONFLICT (sha256) DO NOTHING`, sha, len(data), contentType, filepath.ToSlash(rel), s.stamp())
+	if err != nil {
+		return "", fmt.Errorf("store: record document: %w", err)
+	}
+	return sha, nil
+}
+
+// DocumentPath is where the document with this SHA-256 is kept.
+func (s *Store) DocumentPath(sha string) string {
+	if len(sha) < 2 {
+		return filepath.Join(s.dir, SnapshotDir, "_", sha)
+	}
+	return filepath.Join(s.dir, SnapshotDir, sha[:2], sha)
+}
+
+// writeNew writes a file through a temporary name and a rename, so that a
+// crash never leaves a half-written snapshot under the real name.
+func writeNew(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	if werr == nil {
+		werr = tmp.Sync()
+	}
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+	}
+	return werr
+}
+
+// Fetch is the outcome of looking for one organisation's statement.
+type Fetch struct {
+	RunID   int64 // 0 outside a crawl run
+	OrgID   int64
+	Outcome string // StatusFound, StatusNoStatement, …
+	URL     string
+	// HTTPStatus, Error and Tried say what happened and what was tried.
+	HTTPStatus     int
+	Error          string
+	Tried          []string
+	HomepageLink   *bool
+	DocumentSHA256 string
+	ETag           string
+	LastModified   string
+}
+
+// RecordFetch records a fetch outcome.
+func (s *Store) RecordFetch(ctx context.Context, f Fetch) (int64, error) {
+	var doc any
+	if f.DocumentSHA256 != "" {
+		doc = f.DocumentSHA256
+	}
+	var run any
+	if f.RunID != 0 {
+		run = f.RunID
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO fetches (run_id, org_id, fetched_at, outcome, url, http_status, error,
+		tried, homepage_link, document_sha256, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+		run, f.OrgID, s.stamp(), f.Outcome, f.URL, f.HTTPStatus, f.Error, strings.Join(f.Tried, "\n"),
+		nullBool(f.HomepageLink), doc, f.ETag, f.LastModified)
+	if err != nil {
+		return 0, fmt.Errorf("store: record fetch: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+func nullBool(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
+}
+
+// Version is a statement as found on an organisation's website.
+type Version struct {
+	OrgID          int64
+	URL            string
+	DocumentSHA256 string
+	HomepageLink   *bool
+}
+
+// Recorded says what RecordAssessment did.
+type Recorded struct {
+	StatementID, AssessmentID int64
+	// NewVersion is true when this document had not been seen for the
+	// organisation before.
+	NewVersion bool
+}
+
+// RecordAssessment records a statement version (a new one when the
+// document is new for the organisation, else it marks the version seen
+// again) and its assessment, in one transaction.
+func (s *Store) RecordAssessment(ctx context.Context, v Version, a statement.Assessment, rules string) (Recorded, error) {
+	var rec Recorded
+	body, err := json.Marshal(a)
+	if err != nil {
+		return rec, fmt.Errorf("store: record assessment: %w", err)
+	}
+	var start, end string
+	year := 0
+	if a.Period != nil {
+		start, end, year = a.Period.Start.String(), a.Period.End.String(), a.Period.End.Year
+	}
+	now := s.stamp()
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM statements WHERE org_id = ? AND document_sha256 = ?`,
+			v.OrgID, v.DocumentSHA256).Scan(&rec.StatementID)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			res, err := tx.ExecContext(ctx, `INSERT INTO statements (org_id, url, document_sha256, year, period_start,
+				period_end, homepage_link, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?)`,
+				v.OrgID, v.URL, v.DocumentSHA256, year, start, end, nullBool(v.HomepageLink), now, now)
+			if err != nil {
+				return err
+			}
+			rec.StatementID, _ = res.LastInsertId()
+			rec.NewVersion = true
+		case err != nil:
+			return err
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE statements SET last_seen = ?, url = ?, homepage_link = ?,
+				year = ?, period_start = ?, period_end = ? WHERE id = ?`,
+				now, v.URL, nullBool(v.HomepageLink), year, start, end, rec.StatementID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO assessments (statement_id, checked_at, rules, score, rating, json)
+			VALUES (?,?,?,?,?,?)`, rec.StatementID, now, rules, a.Score, string(a.Rating), string(body))
+		if err != nil {
+			return err
+		}
+		rec.AssessmentID, _ = res.LastInsertId()
+		for _, fd := range a.Criteria {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO assessment_criteria (assessment_id, criterion, status) VALUES (?,?,?)`,
+				rec.AssessmentID, string(fd.ID), string(fd.Status)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Recorded{}, fmt.Errorf("store: record assessment: %w", err)
+	}
+	return rec, nil
+}
+
+// StartJob records the start of a job run ("crawl", "report", "import")
+// and returns its id.
+func (s *Store) StartJob(ctx context.Context, job string) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO job_runs (job, started_at) VALUES (?, ?)`, job, s.stamp())
+	if err != nil {
+		return 0, fmt.Errorf("store: start job: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// FinishJob records how a job run ended.
+func (s *Store) FinishJob(ctx context.Context, id int64, outcome, detail string) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE job_runs SET finished_at = ?, outcome = ?, detail = ? WHERE id = ?`,
+		s.stamp(), outcome, detail, id); err != nil {
+		return fmt.Errorf("store: finish job: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/statement"
+)
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Added, Updated, Unchanged int
+}
+
+// ImportOrgs adds or updates organisations, all in one transaction: a
+// failure part way changes nothing. An organisation is found again by its
+// company number, or without one by name and postcode; what the new row
+// says replaces what the register had, and what it leaves empty is kept
+// (a Home Office list has no websites; importing it again must not erase
+// the websites another list gave). skipped is how many rows the reader
+// left out, recorded with the import.
+func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []statement.Org, skipped int) (ImportResult, error) {
+	var res ImportResult
+	now := s.stamp()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		find, err := tx.PrepareContext(ctx, `SELECT id, org_key, company_number, name, website, postcode, sector, sic,
+			turnover_min, turnover_max, turnover_text, statement_url FROM orgs WHERE org_key = ?`)
+		if err != nil {
+			return err
+		}
+		defer find.Close()
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO orgs (org_key, company_number, name, website, postcode,
+			pc_area, pc_district, pc_sector, sector, sic, turnover_min, turnover_max, turnover_text, statement_url,
+			source, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
+		update, err := tx.PrepareContext(ctx, `UPDATE orgs SET org_key=?, company_number=?, name=?, website=?, postcode=?,
+			pc_area=?, pc_district=?, pc_sector=?, sector=?, sic=?, turnover_min=?, turnover_max=?, turnover_text=?,
+			statement_url=?, source=?, updated_at=? WHERE id=?`)
+		if err != nil {
+			return err
+		}
+		defer update.Close()
+
+		for i := range orgs {
+			in := orgs[i]
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			old, id, err := findOrg(ctx, find, &in)
+			if err != nil {
+				return err
+			}
+			if id == 0 {
+				pc := postcodeOf(in.Postcode)
+				if _, err := insert.ExecContext(ctx, in.Key(), in.CompanyNumber, in.Name, in.Website, pc.Full,
+					pc.Area, pc.District, pc.Sector, in.Sector, in.SIC, in.Turnover.Min, in.Turnover.Max, in.Turnover.Text,
+					in.StatementURL, in.Source, now, now); err != nil {
+					return fmt.Errorf("add %s: %w", in.Name, err)
+				}
+				res.Added++
+				continue
+			}
+			merged := mergeOrg(old, in)
+			if merged == old {
+				res.Unchanged++
+				continue
+			}
+			pc := postcodeOf(merged.Postcode)
+			if _, err := update.ExecContext(ctx, merged.Key(), merged.CompanyNumber, merged.Name, merged.Website, pc.Full,
+				pc.Area, pc.District, pc.Sector, merged.Sector, merged.SIC, merged.Turnover.Min, merged.Turnover.Max,
+				merged.Turnover.Text, merged.StatementURL, merged.Source, now, id); err != nil {
+				return fmt.Errorf("update %s: %w", in.Name, err)
+			}
+			res.Updated++
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO imports (file, format, imported_at, rows, added, updated, unchanged, skipped)
+			VALUES (?,?,?,?,?,?,?,?)`, file, format, now, len(orgs)+skipped, res.Added, res.Updated, res.Unchanged, skipped)
+		return err
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("store: import %s: %w", file, err)
+	}
+	return res, nil
+}
+
+// findOrg looks an organisation up by its key; one imported before
+// without a company number is found by name and postcode.
+func findOrg(ctx context.Context, find *sql.Stmt, in *statement.Org) (statement.Org, int64, error) {
+	keys := []string{in.Key()}
+	if in.CompanyNumber != "" {
+		bare := *in
+		bare.CompanyNumber = ""
+		keys = append(keys, bare.Key())
+	}
+	for _, k := range keys {
+		var o statement.Org
+		var id int64
+		var key string
+		err := find.QueryRowContext(ctx, k).Scan(&id, &key, &o.CompanyNumber, &o.Name, &o.Website, &o.Postcode,
+			&o.Sector, &o.SIC, &o.Turnover.Min, &o.Turnover.Max, &o.Turnover.Text, &o.StatementURL)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return statement.Org{}, 0, err
+		}
+		o.Source = in.Source
+		return o, id, nil
+	}
+	return statement.Org{}, 0, nil
+}
+
+// mergeOrg lays the non-empty fields of in over old.
+func mergeOrg(old, in statement.Org) statement.Org {
+	m := old
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&m.CompanyNumber, in.CompanyNumber)
+	set(&m.Name, in.Name)
+	set(&m.Website, in.Website)
+	set(&m.Postcode, postcodeOf(in.Postcode).Full)
+	set(&m.Sector, in.Sector)
+	set(&m.SIC, in.SIC)
+	set(&m.StatementURL, in.StatementURL)
+	set(&m.Source, in.Source)
+	if in.Turnover.Known() || in.Turnover.Text != "" && !old.Turnover.Known() {
+		m.Turnover = in.Turnover
+	}
+	return m
+}
+
+// postcodeOf splits a postcode for the indexed columns; one that cannot be
+// read is kept as written, with no area.
+func postcodeOf(s string) region.Postcode {
+	if pc, ok := region.Normalize(s); ok {
+		return pc
+	}
+	return region.Postcode{Full: strings.ToUpper(strings.Join(strings.Fields(s), " "))}
+}
+
+// OrgRecord is an organisation as the register holds it.
+type OrgRecord struct {
+	ID int64
+	statement.Org
+	CreatedAt, UpdatedAt time.Time
+}
+
+// OrgFilter selects organisations. The zero filter selects all.
+type OrgFilter struct {
+	// Region keeps the organisations whose postcode is in it.
+	Region *region.Region
+	// CompanyNumbers keeps these (normalised) numbers.
+	CompanyNumbers []string
+}
+
+// where returns the SQL condition and arguments of the filter, on the
+// indexed postcode columns.
+func (f OrgFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	in := func(col string, vals []string) string {
+		if len(vals) == 0 {
+			return "0"
+		}
+		for _, v := range vals {
+			args = append(args, v)
+		}
+		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",") + ")"
+	}
+	if r := f.Region; r != nil {
+		areas, districts, sectors := r.Prefixes()
+		conds = append(conds, "("+in("o.pc_area", areas)+" OR "+in("o.pc_district", districts)+" OR "+in("o.pc_sector", sectors)+")")
+		xa, xd, xs := r.Excludes()
+		if len(xa)+len(xd)+len(xs) > 0 {
+			conds = append(conds, "NOT ("+in("o.pc_area", xa)+" OR "+in("o.pc_district", xd)+" OR "+in("o.pc_sector", xs)+")")
+		}
+	}
+	if len(f.CompanyNumbers) > 0 {
+		conds = append(conds, in("o.company_number", f.CompanyNumbers))
+	}
+	if len(conds) == 0 {
+		return "1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// Orgs returns the organisations the filter selects, by name.
+func (s *Store) Orgs(ctx context.Context, f OrgFilter) ([]OrgRecord, error) {
+	cond, args := f.where()
+	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.company_number, o.name, o.website, o.postcode, o.sector, o.sic,
+		o.turnover_min, o.turnover_max, o.turnover_text, o.statement_url, o.source, o.created_at, o.updated_at
+		FROM orgs o WHERE `+cond+` ORDER BY o.name COLLATE NOCASE, o.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list organisations: %w", err)
+	}
+	defer rows.Close()
+	var out []OrgRecord
+	for rows.Next() {
+		var r OrgRecord
+		var created, updated string
+		if err := rows.Scan(&r.ID, &r.CompanyNumber, &r.Name, &r.Website, &r.Postcode, &r.Sector, &r.SIC,
+			&r.Turnover.Min, &r.Turnover.Max, &r.Turnover.Text, &r.StatementURL, &r.Source, &created, &updated); err != nil {
+			return nil, fmt.Errorf("store: list organisations: %w", err)
+		}
+		r.CreatedAt, r.UpdatedAt = parseStamp(created), parseStamp(updated)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list organisations: %w", err)
+	}
+	return out, nil
+}
+
+// CountOrgs is the number of organisations in the register.
+func (s *Store) CountOrgs(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM orgs").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count organisations: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/s54dev/s54/statement"
+)
+
+// Register statuses of an organisation (DESIGN.md).
+const (
+	StatusNotChecked    = "not_checked"
+	StatusFound         = "found"
+	StatusNoStatement   = "no_statement"
+	StatusOutOfDate     = "out_of_date"
+	StatusUnreachable   = "unreachable"
+	StatusRobotsBlocked = "robots_blocked"
+	StatusError         = "error"
+)
+
+// Register returns the register entries the filter selects, by name.
+func (s *Store) Register(ctx context.Context, f OrgFilter) ([]statement.RegisterEntry, error) {
+	cond, args := f.where()
+	q := `WITH lf AS (SELECT org_id, max(id) AS id FROM fetches GROUP BY org_id),
+	ls AS (SELECT id, org_id, url, period_end, homepage_link,
+		row_number() OVER (PARTITION BY org_id ORDER BY period_end DESC, first_seen DESC, id DESC) AS rn FROM statements),
+	la AS (SELECT statement_id, max(id) AS id FROM assessments GROUP BY statement_id)
+	SELECT o.id, o.company_number, o.name, o.website, o.postcode, o.sector,
+		o.turnover_min, o.turnover_max, o.turnover_text,
+		coalesce(f.outcome, ''), coalesce(f.error, ''), coalesce(f.fetched_at, ''),
+		coalesce(ls.url, ''), coalesce(ls.period_end, ''), ls.homepage_link,
+		coalesce(a.id, 0), coalesce(a.rating, ''), coalesce(a.score, 0), coalesce(a.checked_at, '')
+	FROM orgs o
+	LEFT JOIN lf ON lf.org_id = o.id
+	LEFT JOIN fetches f ON f.id = lf.id
+	LEFT JOIN ls ON ls.org_id = o.id AND ls.rn = 1
+	LEFT JOIN la ON la.statement_id = ls.id
+	LEFT JOIN assessments a ON a.id = la.id
+	WHERE ` + cond + ` ORDER BY o.name COLLATE NOCASE, o.id`
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: register: %w", err)
+	}
+	defer rows.Close()
+	var out []statement.RegisterEntry
+	byAssessment := map[int64]int{}
+	for rows.Next() {
+		var e statement.RegisterEntry
+		var outcome, fetchErr, fetched, periodEnd, checked string
+		var homepage sql.NullBool
+		var assessmentID int64
+		var rating string
+		var score int
+		if err := rows.Scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &e.Postcode, &e.Sector,
+			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
+			&outcome, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
+			&assessmentID, &rating, &score, &checked); err != nil {
+			return nil, fmt.Errorf("store: register: %w", err)
+		}
+		e.Scope = e.Turnover.Scope()
+		if assessmentID != 0 {
+			r := statement.Rating(rating)
+			e.Rating, e.Score = &r, &score
+		}
+		if homepage.Valid {
+			e.HomepageLink = &homepage.Bool
+		}
+		e.PeriodEnd, _ = statement.ParseDate(periodEnd)
+		e.CheckedAt, e.LastFetch = stampPtr(checked), stampPtr(fetched)
+		e.Status = outcome
+		if e.Status == "" {
+			e.Status = StatusNotChecked
+		}
+		if outcome != StatusFound && outcome != "" {
+			e.Failure = fetchErr
+		}
+		if assessmentID != 0 {
+			byAssessment[assessmentID] = len(out)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: register: %w", err)
+	}
+	rows.Close()
+	if err := s.fillCriteria(ctx, out, byAssessment); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Status == StatusFound && out[i].Criteria[statement.Current] == statement.Missing {
+			out[i].Status = StatusOutOfDate
+		}
+	}
+	return out, nil
+}
+
+// fillCriteria reads the criteria of the assessments, a batch at a time.
+func (s *Store) fillCriteria(ctx context.Context, out []statement.RegisterEntry, byAssessment map[int64]int) error {
+	ids := make([]any, 0, len(byAssessment))
+	for id := range byAssessment {
+		ids = append(ids, id)
+	}
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		rows, err := s.db.QueryContext(ctx, `SELECT assessment_id, criterion, status FROM assessment_criteria
+			WHERE assessment_id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`)`, part...)
+		if err != nil {
+			return fmt.Errorf("store: register criteria: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var c, st string
+			if err := rows.Scan(&id, &c, &st); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: register criteria: %w", err)
+			}
+			e := &out[byAssessment[id]]
+			if e.Criteria == nil {
+				e.Criteria = map[statement.CriterionID]statement.Status{}
+			}
+			e.Criteria[statement.CriterionID(c)] = statement.Status(st)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("store: register criteria: %w", err)
+		}
+	}
+	return nil
+}
+
+// stampPtr parses a stored time, nil when there is none.
+func stampPtr(v string) *time.Time {
+	if v == "" {
+		return nil
+	}
+	t := parseStamp(v)
+	return &t
+}

@@ -1,0 +1,224 @@
+// Package store is the register: organisations, crawl runs and what each
+// fetch found, the documents fetched (their bytes kept on disk by SHA-256,
+// never overwritten or deleted), statement versions by organisation and
+// financial year, their assessments, and job runs. It is one SQLite file
+// (modernc.org/sqlite: pure Go, no cgo) in the data directory, in WAL mode,
+// with its schema migrated on open; every change of more than one row is
+// one transaction, so a process killed at any point leaves either all of a
+// change or none of it.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+)
+
+// Store is an open register.
+type Store struct {
+	db  *sql.DB
+	dir string
+	// now is the clock; tests replace it.
+	now func() time.Time
+}
+
+// DBFile is the register's file name in the data directory.
+const DBFile = "register.db"
+
+// Open opens (creating if need be) the register in dir and brings its
+// schema up to date.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	path := filepath.Join(dir, DBFile)
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: db, dir: dir, now: func() time.Time { return time.Now().UTC() }}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the register.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dir is the data directory.
+func (s *Store) Dir() string { return s.dir }
+
+// SetClock replaces the clock, for tests and for regenerating a past report.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// migrations are applied in order; PRAGMA user_version records how many
+// have been. Never edit one that has shipped: add another.
+var migrations = []string{
+	// 1: the register
+	`CREATE TABLE orgs (
+		id             INTEGER PRIMARY KEY,
+		org_key        TEXT NOT NULL UNIQUE,
+		company_number TEXT NOT NULL DEFAULT '',
+		name           TEXT NOT NULL,
+		website        TEXT NOT NULL DEFAULT '',
+		postcode       TEXT NOT NULL DEFAULT '',
+		pc_area        TEXT NOT NULL DEFAULT '',
+		pc_district    TEXT NOT NULL DEFAULT '',
+		pc_sector      TEXT NOT NULL DEFAULT '',
+		sector         TEXT NOT NULL DEFAULT '',
+		sic            TEXT NOT NULL DEFAULT '',
+		turnover_min   INTEGER NOT NULL DEFAULT 0,
+		turnover_max   INTEGER NOT NULL DEFAULT 0,
+		turnover_text  TEXT NOT NULL DEFAULT '',
+		statement_url  TEXT NOT NULL DEFAULT '',
+		source         TEXT NOT NULL DEFAULT '',
+		created_at     TEXT NOT NULL,
+		updated_at     TEXT NOT NULL
+	);
+	CREATE INDEX orgs_area ON orgs(pc_area);
+	CREATE INDEX orgs_district ON orgs(pc_district);
+	CREATE INDEX orgs_sector ON orgs(pc_sector);
+	CREATE INDEX orgs_number ON orgs(company_number);
+
+	CREATE TABLE imports (
+		id          INTEGER PRIMARY KEY,
+		file        TEXT NOT NULL,
+		format      TEXT NOT NULL,
+		imported_at TEXT NOT NULL,
+		rows        INTEGER NOT NULL,
+		added       INTEGER NOT NULL,
+		updated     INTEGER NOT NULL,
+		unchanged   INTEGER NOT NULL,
+		skipped     INTEGER NOT NULL
+	);
+
+	CREATE TABLE crawl_runs (
+		id          INTEGER PRIMARY KEY,
+		started_at  TEXT NOT NULL,
+		finished_at TEXT,
+		status      TEXT NOT NULL,
+		detail      TEXT NOT NULL DEFAULT ''
+	);
+
+	CREATE TABLE documents (
+		sha256       TEXT PRIMARY KEY,
+		size         INTEGER NOT NULL,
+		content_type TEXT NOT NULL DEFAULT '',
+		path         TEXT NOT NULL,
+		first_seen   TEXT NOT NULL
+	);
+
+	CREATE TABLE fetches (
+		id              INTEGER PRIMARY KEY,
+		run_id          INTEGER REFERENCES crawl_runs(id),
+		org_id          INTEGER NOT NULL REFERENCES orgs(id),
+		fetched_at      TEXT NOT NULL,
+		outcome         TEXT NOT NULL,
+		url             TEXT NOT NULL DEFAULT '',
+		http_status     INTEGER NOT NULL DEFAULT 0,
+		error           TEXT NOT NULL DEFAULT '',
+		tried           TEXT NOT NULL DEFAULT '',
+		homepage_link   INTEGER,
+		document_sha256 TEXT REFERENCES documents(sha256),
+		etag            TEXT NOT NULL DEFAULT '',
+		last_modified   TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX fetches_org ON fetches(org_id, id);
+
+	CREATE TABLE statements (
+		id              INTEGER PRIMARY KEY,
+		org_id          INTEGER NOT NULL REFERENCES orgs(id),
+		url             TEXT NOT NULL,
+		document_sha256 TEXT NOT NULL REFERENCES documents(sha256),
+		year            INTEGER NOT NULL DEFAULT 0,
+		period_start    TEXT NOT NULL DEFAULT '',
+		period_end      TEXT NOT NULL DEFAULT '',
+		homepage_link   INTEGER,
+		first_seen      TEXT NOT NULL,
+		last_seen       TEXT NOT NULL,
+		UNIQUE (org_id, document_sha256)
+	);
+	CREATE INDEX statements_org ON statements(org_id, period_end, first_seen);
+
+	CREATE TABLE assessments (
+		id           INTEGER PRIMARY KEY,
+		statement_id INTEGER NOT NULL REFERENCES statements(id),
+		checked_at   TEXT NOT NULL,
+		rules        TEXT NOT NULL DEFAULT '',
+		score        INTEGER NOT NULL,
+		rating       TEXT NOT NULL,
+		json         TEXT NOT NULL
+	);
+	CREATE INDEX assessments_statement ON assessments(statement_id, id);
+
+	CREATE TABLE assessment_criteria (
+		assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+		criterion     TEXT NOT NULL,
+		status        TEXT NOT NULL,
+		PRIMARY KEY (assessment_id, criterion)
+	) WITHOUT ROWID;
+
+	CREATE TABLE job_runs (
+		id          INTEGER PRIMARY KEY,
+		job         TEXT NOT NULL,
+		started_at  TEXT NOT NULL,
+		finished_at TEXT,
+		outcome     TEXT NOT NULL DEFAULT '',
+		detail      TEXT NOT NULL DEFAULT ''
+	);`,
+}
+
+// ErrTooNew: the register was written by a newer s54.
+var ErrTooNew = errors.New("the register was written by a newer version of s54")
+
+func (s *Store) migrate(ctx context.Context) error {
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("store: read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("store: %w (schema %d, this one knows %d)", ErrTooNew, version, len(migrations))
+	}
+	for v := version; v < len(migrations); v++ {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: migrate schema to %d: %w", v+1, err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in a transaction, committed when fn returns nil.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }
+
+func parseStamp(v string) time.Time {
+	t, _ := time.Parse(time.RFC3339, v)
+	return t
+}

@@ -1,0 +1,262 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
+)
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("S54_TEST_SLOW_IMPORT"); dir != "" {
+		// the child of TestKilledImport: a long import, killed part way
+		st, err := store.Open(context.Background(), dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		_, err = st.ImportOrgs(context.Background(), "big.csv", "s54", synthetic(400_000), 0)
+		fmt.Fprintln(os.Stderr, "import finished:", err)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func open(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// synthetic makes n organisations spread over postcode areas.
+func synthetic(n int) []statement.Org {
+	areas := []string{"SO14 7DX", "PO1 3AX", "GU14 7LP", "LE1 5FQ", "HU1 2AA", "SY1 1AA", "M1 1AE", "EC1A 4HD", "PO19 1RQ", "B98 8AA"}
+	out := make([]statement.Org, n)
+	for i := range out {
+		out[i] = statement.Org{
+			CompanyNumber: fmt.Sprintf("%08d", i+1),
+			Name:          "Company " + strconv.Itoa(i+1) + " Limited",
+			Postcode:      areas[i%len(areas)],
+			Source:        "s54",
+		}
+	}
+	return out
+}
+
+func TestOpenMigratesOnce(t *testing.T) {
+	dir := t.TempDir()
+	for range 2 {
+		st, err := store.Open(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CountOrgs(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+	}
+	if _, err := os.Stat(filepath.Join(dir, store.DBFile)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestImportAddsUpdatesMerges(t *testing.T) {
+	ctx := context.Background()
+	st := open(t)
+	orgs := []statement.Org{
+		{CompanyNumber: "04830352", Name: "Alpha Foods Limited", Postcode: "SO14 7DX", Website: "https://alpha.example"},
+		{Name: "Beta Trust", Postcode: "le1 5fq"},
+	}
+	res, err := st.ImportOrgs(ctx, "a.csv", "s54", orgs, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res != (store.ImportResult{Added: 2}) {
+		t.Fatalf("first import %+v", res)
+	}
+	res, err = st.ImportOrgs(ctx, "a.csv", "s54", orgs, 0)
+	if err != nil || res != (store.ImportResult{Unchanged: 2}) {
+		t.Fatalf("same import again: %+v %v", res, err)
+	}
+	// a list without websites updates the name and keeps the website; the
+	// trust gains a company number and is not duplicated
+	again := []statement.Org{
+		{CompanyNumber: "04830352", Name: "Alpha Foods Ltd", Postcode: "SO14 7DX"},
+		{CompanyNumber: "RC000123", Name: "Beta Trust", Postcode: "LE1 5FQ", Turnover: statement.Turnover{Min: 40e6, Max: 60e6, Text: "£40m-£60m"}},
+	}
+	res, err = st.ImportOrgs(ctx, "b.csv", "home-office-orgs", again, 0)
+	if err != nil || res != (store.ImportResult{Updated: 2}) {
+		t.Fatalf("update import: %+v %v", res, err)
+	}
+	all, err := st.Orgs(ctx, store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 {
+		t.Fatalf("%d organisations, want 2", len(all))
+	}
+	a, b := all[0], all[1]
+	if a.Name != "Alpha Foods Ltd" || a.Website != "https://alpha.example" {
+		t.Errorf("alpha %+v", a.Org)
+	}
+	if b.CompanyNumber != "RC000123" || b.Postcode != "LE1 5FQ" || b.Turnover.Scope() != statement.InScope {
+		t.Errorf("beta %+v", b.Org)
+	}
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	st := open(t)
+	cancel()
+	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(1000), 0); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	n, err := st.CountOrgs(context.Background())
+	if err != nil || n != 0 {
+		t.Fatalf("after a failed import the register holds %d (%v), want 0", n, err)
+	}
+}
+
+// TestKilledImport kills (SIGKILL) a process in the middle of a long import
+// and checks the register opens cleanly afterwards and holds none of it.
+func TestKilledImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a 400,000-organisation import")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "S54_TEST_SLOW_IMPORT="+dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// wait until the transaction is writing: the WAL grows
+	wal := filepath.Join(dir, store.DBFile+"-wal")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if fi, err := os.Stat(wal); err == nil && fi.Size() > 4<<20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the import never started writing")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	st, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("the register does not open after the kill: %v", err)
+	}
+	defer st.Close()
+	n, err := st.CountOrgs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 && n != 400_000 {
+		t.Fatalf("the register holds %d organisations: part of an import", n)
+	}
+	if n == 400_000 {
+		t.Log("the import finished before the kill; the test proved nothing this time")
+	}
+}
+
+func TestRegionFilter(t *testing.T) {
+	ctx := context.Background()
+	st := open(t)
+	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(100), 0); err != nil {
+		t.Fatal(err)
+	}
+	set, err := region.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hants, _ := set.Get("hampshire-iow")
+	orgs, err := st.Orgs(ctx, store.OrgFilter{Region: hants})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// SO14, PO1 and GU14 are in; PO19 (Chichester) is not
+	if len(orgs) != 30 {
+		t.Errorf("%d organisations in hampshire-iow, want 30", len(orgs))
+	}
+	for _, o := range orgs {
+		if o.Postcode == "PO19 1RQ" {
+			t.Errorf("Chichester (PO19) counted in hampshire-iow")
+		}
+	}
+}
+
+func TestRegisterHistory(t *testing.T) {
+	ctx := context.Background()
+	st := open(t)
+	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(2), 0); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := st.Register(ctx, store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reg) != 2 || reg[0].Status != store.StatusNotChecked || reg[0].Rating != nil {
+		t.Fatalf("fresh register %+v", reg)
+	}
+	org := reg[0].OrgID
+	sha, err := st.SaveDocument(ctx, []byte("%PDF-1.7 statement"), "application/pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: org, Outcome: store.StatusFound, URL: "https://a.example/msa.pdf", HomepageLink: &yes, DocumentSHA256: sha}); err != nil {
+		t.Fatal(err)
+	}
+	a := statement.Assessment{Score: 80, Rating: statement.Good,
+		Period:   &statement.FinancialPeriod{Start: statement.Date{Year: 2024, Month: 4, Day: 1}, End: statement.Date{Year: 2025, Month: 3, Day: 31}},
+		Criteria: []statement.Finding{{ID: statement.Approval, Status: statement.Met}, {ID: statement.Current, Status: statement.Met}}}
+	rec, err := st.RecordAssessment(ctx, store.Version{OrgID: org, URL: "https://a.example/msa.pdf", DocumentSHA256: sha, HomepageLink: &yes}, a, "default")
+	if err != nil || !rec.NewVersion {
+		t.Fatalf("record %+v %v", rec, err)
+	}
+	// the same document again is not a new version
+	rec2, err := st.RecordAssessment(ctx, store.Version{OrgID: org, URL: "https://a.example/msa.pdf", DocumentSHA256: sha, HomepageLink: &yes}, a, "default")
+	if err != nil || rec2.NewVersion || rec2.StatementID != rec.StatementID {
+		t.Fatalf("record again %+v %v", rec2, err)
+	}
+	// then the site fails: the statement stays, marked with the failure
+	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: org, Outcome: store.StatusUnreachable, URL: "https://a.example/", Error: "connection refused"}); err != nil {
+		t.Fatal(err)
+	}
+	reg, err = st.Register(ctx, store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := reg[0]
+	if e.Status != store.StatusUnreachable || e.Failure != "connection refused" || e.Rating == nil || *e.Rating != statement.Good ||
+		*e.Score != 80 || e.PeriodEnd.String() != "2025-03-31" || e.Criteria[statement.Approval] != statement.Met ||
+		e.HomepageLink == nil || !*e.HomepageLink || e.StatementURL != "https://a.example/msa.pdf" {
+		t.Errorf("after a failure: %+v", e)
+	}
+	// the document is kept, once
+	data, err := os.ReadFile(st.DocumentPath(sha))
+	if err != nil || string(data) != "%PDF-1.7 statement" {
+		t.Errorf("snapshot %q %v", data, err)
+	}
+	if again, _ := st.SaveDocument(ctx, []byte("%PDF-1.7 statement"), "application/pdf"); again != sha {
+		t.Errorf("same bytes, other name %s", again)
+	}
+}
