@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s54dev/s54/orglist"
+	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
+)
+
+func newOrgsCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "orgs",
+		Short: "Import and list the organisations in the register",
+	}
+	cmd.AddCommand(newOrgsImportCmd(g), newOrgsListCmd(g))
+	return cmd
+}
+
+type importOptions struct {
+	format string
+}
+
+func newOrgsImportCmd(g *globals) *cobra.Command {
+	var opts importOptions
+	cmd := &cobra.Command{
+		Use:   "import [--format F] FILE",
+		Short: "Add or update organisations from a list",
+		Long: `Add or update organisations from a CSV list, as published:
+  home-office-orgs  the Home Office list of organisations presumed in scope
+                    (OrganisationName, Address1…, PostCode, Sector, CompanyNumber, SICCode)
+  govuk-registry    the GOV.UK modern slavery statement registry download
+                    (StatementSummaries{YEAR}.csv); its StatementURL gives the crawler
+                    a known statement and the website
+  companies-house   Companies House basic company data
+                    (CompanyName, CompanyNumber, RegAddress.PostCode, SICCode.SicText_1…)
+  s54               company_number,name,website,postcode,turnover,sector
+                    (turnover in pounds, "£45m", or a band such as "£36m-£60m")
+--format auto (the default) recognises them by their header. Files may be
+UTF-8 (with or without a byte order mark) or windows-1252.
+
+An organisation is found again by its company number (or, without one, by
+name and postcode): importing again updates, never duplicates, and what a
+list leaves empty is kept. Rows that cannot be used are listed with their
+line numbers; the import is one transaction, so a file that cannot be read
+changes nothing.`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError("orgs import: give one FILE")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runOrgsImport(cmd.Context(), g, opts, args[0])
+		},
+	}
+	names := make([]string, len(orglist.Formats))
+	for i, f := range orglist.Formats {
+		names[i] = string(f)
+	}
+	cmd.Flags().StringVar(&opts.format, "format", "auto", "list format: "+strings.Join(names, ", "))
+	return cmd
+}
+
+func runOrgsImport(ctx context.Context, g *globals, opts importOptions, path string) error {
+	format := orglist.Format(opts.format)
+	known := false
+	for _, f := range orglist.Formats {
+		known = known || f == format
+	}
+	if !known {
+		return usageError("orgs import: unknown --format %q", opts.format)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("orgs import: %w", err)
+	}
+	defer f.Close()
+	list, err := orglist.Read(f, format)
+	if err != nil {
+		return fmt.Errorf("orgs import: %s: %w", path, err)
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	skipped := 0
+	for _, p := range list.Problems {
+		if p.Skipped {
+			skipped++
+		}
+	}
+	res, err := st.ImportOrgs(ctx, path, string(list.Format), list.Orgs, skipped)
+	if err != nil {
+		return err
+	}
+	total, err := st.CountOrgs(ctx)
+	if err != nil {
+		return err
+	}
+	enc := "UTF-8"
+	if list.Latin1 {
+		enc = "windows-1252"
+	}
+	fmt.Fprintf(g.stdout, "%s: %s list, %s, %d rows: %d added, %d updated, %d unchanged, %d skipped.\n",
+		path, list.Format, enc, list.Rows, res.Added, res.Updated, res.Unchanged, skipped)
+	fmt.Fprintf(g.stdout, "The register holds %d organisations.\n", total)
+	writeProblems(g, list.Problems)
+	return nil
+}
+
+// problemsShown bounds the problems listed without -v.
+const problemsShown = 20
+
+func writeProblems(g *globals, probs []orglist.Problem) {
+	if len(probs) == 0 {
+		return
+	}
+	fmt.Fprintf(g.stdout, "%d rows had problems:\n", len(probs))
+	for i, p := range probs {
+		if i == problemsShown && !g.verbose {
+			fmt.Fprintf(g.stdout, "  … and %d more (-v lists them all)\n", len(probs)-i)
+			break
+		}
+		what := "kept"
+		if p.Skipped {
+			what = "skipped"
+		}
+		fmt.Fprintf(g.stdout, "  line %d (%s): %s\n", p.Line, what, p.Reason)
+	}
+}
+
+type listOptions struct {
+	region string
+	json   bool
+}
+
+func newOrgsListCmd(g *globals) *cobra.Command {
+	var opts listOptions
+	cmd := &cobra.Command{
+		Use:   "list [--region R] [--json]",
+		Short: "List the organisations in the register",
+		Args:  noArgs("orgs list"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runOrgsList(cmd.Context(), g, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.region, "region", "", "only organisations in this region (see `s54 regions`)")
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print JSON")
+	return cmd
+}
+
+// orgJSON is an organisation as `s54 orgs list --json` prints it.
+type orgJSON struct {
+	statement.Org
+	Region string          `json:"region"`
+	Scope  statement.Scope `json:"scope"`
+}
+
+func runOrgsList(ctx context.Context, g *globals, opts listOptions) error {
+	st, regions, filter, err := g.openWithRegion(ctx, opts.region)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	orgs, err := st.Orgs(ctx, filter)
+	if err != nil {
+		return err
+	}
+	if opts.json {
+		out := make([]orgJSON, len(orgs))
+		for i, o := range orgs {
+			out[i] = orgJSON{Org: o.Org, Region: regions.Match(o.Postcode), Scope: o.Turnover.Scope()}
+		}
+		enc := json.NewEncoder(g.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NUMBER\tNAME\tPOSTCODE\tREGION\tTURNOVER\tSECTOR")
+	for _, o := range orgs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", o.CompanyNumber, o.Name, o.Postcode, regions.Match(o.Postcode), o.Turnover, o.Sector)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "%d organisations\n", len(orgs))
+	return nil
+}
+
+// openWithRegion opens the register and turns --region into a filter.
+func (g *globals) openWithRegion(ctx context.Context, id string) (*store.Store, *region.Set, store.OrgFilter, error) {
+	regions, err := g.regions()
+	if err != nil {
+		return nil, nil, store.OrgFilter{}, err
+	}
+	var f store.OrgFilter
+	if id != "" {
+		r, ok := regions.Get(id)
+		if !ok {
+			return nil, nil, f, usageError("unknown region %q (known: %s)", id, strings.Join(regions.IDs(), ", "))
+		}
+		f.Region = r
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return nil, nil, f, err
+	}
+	return st, regions, f, nil
+}
+
+func (g *globals) openStore(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, g.data)
+}
+
+// noArgs is cobra.NoArgs with exit code 2.
+func noArgs(cmd string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageError("%s takes no arguments (got %q)", cmd, strings.Join(args, " "))
+		}
+		return nil
+	}
+}

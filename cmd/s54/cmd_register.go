@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s54dev/s54/export"
+)
+
+type registerOptions struct {
+	region string
+	json   bool
+	csv    string
+	xlsx   string
+}
+
+func newRegisterCmd(g *globals) *cobra.Command {
+	var opts registerOptions
+	cmd := &cobra.Command{
+		Use:   "register [--region R] [--json | --csv FILE | --xlsx FILE]",
+		Short: "Show the compliance register: the latest result per organisation",
+		Long: `Show the compliance register: each organisation with the status of its
+latest check (not_checked, found, no_statement, out_of_date, unreachable,
+robots_blocked, error), the rating and score of its latest statement, and
+each criterion. --csv and --xlsx write it to a file (the workbook has its
+header frozen and filters on).`,
+		Args: noArgs("register"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			n := 0
+			for _, b := range []bool{opts.json, opts.csv != "", opts.xlsx != ""} {
+				if b {
+					n++
+				}
+			}
+			if n > 1 {
+				return usageError("register: choose one of --json, --csv, --xlsx")
+			}
+			return runRegister(cmd.Context(), g, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.region, "region", "", "only organisations in this region")
+	f.BoolVar(&opts.json, "json", false, "print JSON")
+	f.StringVar(&opts.csv, "csv", "", "write CSV to this file")
+	f.StringVar(&opts.xlsx, "xlsx", "", "write an Excel workbook to this file")
+	return cmd
+}
+
+func runRegister(ctx context.Context, g *globals, opts registerOptions) error {
+	st, regions, filter, err := g.openWithRegion(ctx, opts.region)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	entries, err := st.Register(ctx, filter)
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		entries[i].Region = regions.Match(entries[i].Postcode)
+	}
+	switch {
+	case opts.json:
+		enc := json.NewEncoder(g.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(entries)
+	case opts.csv != "":
+		return writeFile(opts.csv, func(f *os.File) error { return export.RegisterCSV(f, entries) })
+	case opts.xlsx != "":
+		name := "Register"
+		if opts.region != "" {
+			name = opts.region
+		}
+		return writeFile(opts.xlsx, func(f *os.File) error {
+			return export.RegisterXLSX(f, []export.Sheet{{Name: name, Entries: entries}})
+		})
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NUMBER\tNAME\tREGION\tSTATUS\tRATING\tSCORE\tPERIOD END")
+	for _, e := range entries {
+		rating, score := "-", "-"
+		if e.Rating != nil {
+			rating, score = string(*e.Rating), fmt.Sprint(*e.Score)
+		}
+		pe := e.PeriodEnd.String()
+		if pe == "" {
+			pe = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.CompanyNumber, e.Name, e.Region, e.Status, rating, score, pe)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "%d organisations\n", len(entries))
+	return nil
+}
+
+// writeFile writes through a temporary file renamed into place, so a
+// failure leaves no half-written file under the name asked for.
+func writeFile(path string, write func(*os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".s54-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	werr := write(tmp)
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
+}

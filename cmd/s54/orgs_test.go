@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+const orgsDir = "../../testdata/orgs/"
+
+func TestOrgsImportListRegister(t *testing.T) {
+	data := t.TempDir()
+	code, out, stderr := run(t, "", "--data", data, "orgs", "import", orgsDir+"own.csv")
+	if code != exitOK {
+		t.Fatalf("import: %d %s", code, stderr)
+	}
+	for _, want := range []string{"s54 list, UTF-8, 7 rows: 5 added, 0 updated, 0 unchanged, 1 skipped.", "The register holds 5 organisations.",
+		`line 5 (kept): company number "12345678901" is not valid; kept without it`, "line 6 (skipped): no organisation name"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import output lacks %q:\n%s", want, out)
+		}
+	}
+	// again: nothing duplicated
+	if code, out, _ = run(t, "", "--data", data, "orgs", "import", orgsDir+"own.csv"); code != exitOK || !strings.Contains(out, "0 added, 0 updated, 5 unchanged") {
+		t.Errorf("second import: %d %s", code, out)
+	}
+	if code, out, _ = run(t, "", "--data", data, "orgs", "import", orgsDir+"home-office-1252.csv"); code != exitOK || !strings.Contains(out, "home-office-orgs list, windows-1252, 3 rows: 3 added") {
+		t.Errorf("windows-1252 import: %d %s", code, out)
+	}
+
+	code, out, _ = run(t, "", "--data", data, "orgs", "list", "--region", "hampshire-iow", "--json")
+	if code != exitOK {
+		t.Fatalf("list: %d", code)
+	}
+	var orgs []map[string]any
+	if err := json.Unmarshal([]byte(out), &orgs); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, o := range orgs {
+		names = append(names, o["name"].(string))
+		if o["region"] != "hampshire-iow" {
+			t.Errorf("%s region %v", o["name"], o["region"])
+		}
+	}
+	// Southampton and Portsmouth are in; Chichester (PO19, West Sussex) is not
+	if strings.Join(names, "|") != "Bad Number Ltd|Harbourside Foods Limited" {
+		t.Errorf("hampshire-iow holds %q", names)
+	}
+
+	code, out, _ = run(t, "", "--data", data, "register", "--json")
+	if code != exitOK {
+		t.Fatalf("register: %d", code)
+	}
+	var reg []map[string]any
+	if err := json.Unmarshal([]byte(out), &reg); err != nil {
+		t.Fatal(err)
+	}
+	if len(reg) != 8 {
+		t.Fatalf("%d register entries", len(reg))
+	}
+	for _, k := range []string{"company_number", "name", "region", "website", "statement_url", "homepage_link", "status", "rating", "score", "period_end", "criteria", "checked_at"} {
+		if _, ok := reg[0][k]; !ok {
+			t.Errorf("register entry lacks %q", k)
+		}
+	}
+	if reg[0]["status"] != "not_checked" || reg[0]["rating"] != nil || reg[0]["homepage_link"] != nil {
+		t.Errorf("fresh entry %v", reg[0])
+	}
+
+	csvPath, xlsxPath := filepath.Join(t.TempDir(), "r.csv"), filepath.Join(t.TempDir(), "r.xlsx")
+	if code, _, stderr = run(t, "", "--data", data, "register", "--region", "humber", "--csv", csvPath); code != exitOK {
+		t.Fatalf("csv: %s", stderr)
+	}
+	if b, _ := os.ReadFile(csvPath); strings.Count(string(b), "\n") != 2 || !strings.Contains(string(b), "Café Flöra Limited") {
+		t.Errorf("humber csv %q", b)
+	}
+	if code, _, stderr = run(t, "", "--data", data, "register", "--xlsx", xlsxPath); code != exitOK {
+		t.Fatalf("xlsx: %s", stderr)
+	}
+	f, err := excelize.OpenFile(xlsxPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Register")
+	f.Close()
+	if len(rows) != 9 {
+		t.Errorf("xlsx has %d rows", len(rows))
+	}
+}
+
+func TestOrgsErrors(t *testing.T) {
+	data := t.TempDir()
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("a,b\n1,2\n"), 0o644)
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"orgs", "import", bad}, exitUnreadable, "is not one of the formats"},
+		{[]string{"orgs", "import", "--format", "excel", bad}, exitUsage, `unknown --format "excel"`},
+		{[]string{"orgs", "import", "no-such.csv"}, exitUnreadable, "no such file"},
+		{[]string{"orgs", "list", "--region", "atlantis"}, exitUsage, `unknown region "atlantis"`},
+		{[]string{"register", "--json", "--csv", "x.csv"}, exitUsage, "choose one of"},
+		{[]string{"orgs", "list", "extra"}, exitUsage, "takes no arguments"},
+	}
+	for _, tc := range cases {
+		code, _, stderr := run(t, "", append([]string{"--data", data}, tc.args...)...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+			t.Errorf("%v: exit %d stderr %q; want %d and %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+	// a file that cannot be read changed nothing
+	code, out, _ := run(t, "", "--data", data, "orgs", "list")
+	if code != exitOK || !strings.Contains(out, "0 organisations") {
+		t.Errorf("after failed imports: %d %s", code, out)
+	}
+}
+
+func TestRegionsConfig(t *testing.T) {
+	data := t.TempDir()
+	os.WriteFile(filepath.Join(data, "s54.yaml"), []byte("regions:\n  - id: chichester\n    name: Chichester district\n    postcodes: [PO18, PO19, PO20]\n"), 0o644)
+	run(t, "", "--data", data, "orgs", "import", orgsDir+"home-office-1252.csv")
+	code, out, stderr := run(t, "", "--data", data, "orgs", "list", "--region", "chichester")
+	if code != exitOK || !strings.Contains(out, "Chichester Things Ltd") || !strings.Contains(out, "1 organisations") {
+		t.Errorf("own region: %d %s %s", code, out, stderr)
+	}
+	code, out, _ = run(t, "", "--data", data, "regions")
+	if code != exitOK || !strings.Contains(out, "hampshire-iow") || !strings.Contains(out, "chichester") {
+		t.Errorf("regions: %s", out)
+	}
+	os.WriteFile(filepath.Join(data, "s54.yaml"), []byte("regoins: []\n"), 0o644)
+	if code, _, stderr = run(t, "", "--data", data, "regions"); code != exitUnreadable || !strings.Contains(stderr, "regoins") {
+		t.Errorf("misspelt config key: %d %q", code, stderr)
+	}
+}
