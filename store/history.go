@@ -209,3 +209,23 @@ func (s *Store) FinishJob(ctx context.Context, id int64, outcome, detail string)
 	}
 	return nil
 }
+
+// StartRun records the start of a crawl run and returns its id; fetches
+// of the run refer to it.
+func (s *Store) StartRun(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, status) VALUES (?, 'running')`, s.stamp())
+	if err != nil {
+		return 0, fmt.Errorf("store: start crawl run: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// FinishRun records how a crawl run ended: "completed", "interrupted" or
+// "failed", with a summary.
+func (s *Store) FinishRun(ctx context.Context, id int64, status, detail string) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = ?, status = ?, detail = ? WHERE id = ?`,
+		s.stamp(), status, detail, id); err != nil {
+		return fmt.Errorf("store: finish crawl run: %w", err)
+	}
+	return nil
+}

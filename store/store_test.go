@@ -217,12 +217,19 @@ func TestRegisterHistory(t *testing.T) {
 		t.Fatalf("fresh register %+v", reg)
 	}
 	org := reg[0].OrgID
+	run, err := st.StartRun(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sha, err := st.SaveDocument(ctx, []byte("%PDF-1.7 statement"), "application/pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
 	yes := true
-	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: org, Outcome: store.StatusFound, URL: "https://a.example/msa.pdf", HomepageLink: &yes, DocumentSHA256: sha}); err != nil {
+	if _, err := st.RecordFetch(ctx, store.Fetch{RunID: run, OrgID: org, Outcome: store.StatusFound, URL: "https://a.example/msa.pdf", HomepageLink: &yes, DocumentSHA256: sha}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.FinishRun(ctx, run, "completed", "1 found"); err != nil {
 		t.Fatal(err)
 	}
 	a := statement.Assessment{Score: 80, Rating: statement.Good,
@@ -237,6 +244,15 @@ func TestRegisterHistory(t *testing.T) {
 	if err != nil || rec2.NewVersion || rec2.StatementID != rec.StatementID {
 		t.Fatalf("record again %+v %v", rec2, err)
 	}
+	// a statement whose year is over: out_of_date
+	old := a
+	old.Criteria = []statement.Finding{{ID: statement.Approval, Status: statement.Met}, {ID: statement.Current, Status: statement.Missing}}
+	if _, err := st.RecordAssessment(ctx, store.Version{OrgID: reg[1].OrgID, URL: "https://b.example/msa", DocumentSHA256: sha}, old, "default"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: reg[1].OrgID, Outcome: store.StatusFound, URL: "https://b.example/msa", DocumentSHA256: sha}); err != nil {
+		t.Fatal(err)
+	}
 	// then the site fails: the statement stays, marked with the failure
 	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: org, Outcome: store.StatusUnreachable, URL: "https://a.example/", Error: "connection refused"}); err != nil {
 		t.Fatal(err)
@@ -250,6 +266,9 @@ func TestRegisterHistory(t *testing.T) {
 		*e.Score != 80 || e.PeriodEnd.String() != "2025-03-31" || e.Criteria[statement.Approval] != statement.Met ||
 		e.HomepageLink == nil || !*e.HomepageLink || e.StatementURL != "https://a.example/msa.pdf" {
 		t.Errorf("after a failure: %+v", e)
+	}
+	if reg[1].Status != store.StatusOutOfDate {
+		t.Errorf("statement of a year long over: status %s, want out_of_date", reg[1].Status)
 	}
 	// the document is kept, once
 	data, err := os.ReadFile(st.DocumentPath(sha))

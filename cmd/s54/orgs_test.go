@@ -139,3 +139,35 @@ func TestRegionsConfig(t *testing.T) {
 		t.Errorf("misspelt config key: %d %q", code, stderr)
 	}
 }
+
+// TestHomeOfficeListTwice imports the real Home Office list twice: the same
+// register, and hampshire-iow without West Sussex. Skips without the corpus.
+func TestHomeOfficeListTwice(t *testing.T) {
+	path := "../../../shared/corpus/registry/govuk_msu_import_private_orgs_full.csv"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("no shared corpus")
+	}
+	data := t.TempDir()
+	_, first, _ := run(t, "", "--data", data, "orgs", "import", path)
+	code, second, stderr := run(t, "", "--data", data, "orgs", "import", path)
+	if code != exitOK || !strings.Contains(first, "16212 added") || !strings.Contains(second, "0 added, 0 updated, 16212 unchanged") ||
+		!strings.Contains(second, "The register holds 16212 organisations.") {
+		t.Fatalf("imports:\n%s\n%s\n%s", first, second, stderr)
+	}
+	_, out, _ := run(t, "", "--data", data, "orgs", "list", "--region", "hampshire-iow", "--json")
+	var orgs []map[string]any
+	if err := json.Unmarshal([]byte(out), &orgs); err != nil {
+		t.Fatal(err)
+	}
+	if len(orgs) < 300 {
+		t.Errorf("only %d organisations in hampshire-iow", len(orgs))
+	}
+	for _, o := range orgs {
+		pc := o["postcode"].(string)
+		for _, ws := range []string{"PO18", "PO19", "PO20", "PO21", "PO22", "RH", "BN"} {
+			if strings.HasPrefix(pc, ws) && (len(pc) == len(ws) || pc[len(ws)] == ' ' || len(ws) == 2) {
+				t.Errorf("%s (%s) is West Sussex, listed in hampshire-iow", o["name"], pc)
+			}
+		}
+	}
+}
