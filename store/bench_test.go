@@ -11,14 +11,34 @@ import (
 	"github.com/s54dev/s54/store"
 )
 
-// BenchmarkImportHomeOffice reads the real Home Office list (16,212 rows,
-// windows-1252) and imports it into an empty register: the target is under
-// 3 s. Skips when ../shared/corpus is absent.
-func BenchmarkImportHomeOffice(b *testing.B) {
+// homeOfficePath is the real Home Office list in ../shared/corpus; the
+// benchmarks that read it skip when it is absent.
+func homeOfficePath(b *testing.B) string {
 	path := filepath.Join("..", "..", "shared", "corpus", "registry", "govuk_msu_import_private_orgs_full.csv")
 	if _, err := os.Stat(path); err != nil {
 		b.Skip("no shared corpus")
 	}
+	return path
+}
+
+func readList(b *testing.B, path string) *orglist.List {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	list, err := orglist.Read(f, orglist.FormatAuto)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return list
+}
+
+// BenchmarkImportHomeOffice reads the real Home Office list (16,212 rows,
+// windows-1252) and imports it into an empty register: the target is under
+// 3 s. Skips when ../shared/corpus is absent.
+func BenchmarkImportHomeOffice(b *testing.B) {
+	path := homeOfficePath(b)
 	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()
@@ -27,15 +47,7 @@ func BenchmarkImportHomeOffice(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		f, err := os.Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		list, err := orglist.Read(f, orglist.FormatAuto)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
+		list := readList(b, path)
 		if _, err := st.ImportOrgs(ctx, path, string(list.Format), list.Orgs, 0); err != nil {
 			b.Fatal(err)
 		}
@@ -98,16 +110,8 @@ func BenchmarkRegisterRegion(b *testing.B) {
 // BenchmarkRegisterRegionHomeOffice queries hampshire-iow in the register
 // of the real Home Office list. Skips when ../shared/corpus is absent.
 func BenchmarkRegisterRegionHomeOffice(b *testing.B) {
-	path := filepath.Join("..", "..", "shared", "corpus", "registry", "govuk_msu_import_private_orgs_full.csv")
-	f, err := os.Open(path)
-	if err != nil {
-		b.Skip("no shared corpus")
-	}
-	list, err := orglist.Read(f, orglist.FormatAuto)
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
+	path := homeOfficePath(b)
+	list := readList(b, path)
 	ctx := context.Background()
 	st, err := store.Open(ctx, b.TempDir())
 	if err != nil {

@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -26,7 +28,7 @@ func (s *Store) SaveDocument(ctx context.Context, data []byte, contentType strin
 	sha := hex.EncodeToString(sum[:])
 	path := s.DocumentPath(sha)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if err := writeNew(path, data); err != nil {
+		if err := atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 			return "", fmt.Errorf("store: keep document: %w", err)
 		}
 	} else if err != nil {
@@ -47,32 +49,6 @@ func (s *Store) DocumentPath(sha string) string {
 		return filepath.Join(s.dir, SnapshotDir, "_", sha)
 	}
 	return filepath.Join(s.dir, SnapshotDir, sha[:2], sha)
-}
-
-// writeNew writes a file through a temporary name and a rename, so that a
-// crash never leaves a half-written snapshot under the real name.
-func writeNew(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-	}
-	return werr
 }
 
 // Fetch is the outcome of looking for one organisation's statement.

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/s54dev/s54/export"
+	"github.com/s54dev/s54/internal/atomicfile"
 )
 
 type registerOptions struct {
@@ -71,14 +71,14 @@ func runRegister(ctx context.Context, g *globals, opts registerOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(entries)
 	case opts.csv != "":
-		return writeFile(opts.csv, func(f *os.File) error { return export.RegisterCSV(f, entries) })
+		return writeFile(opts.csv, func(w io.Writer) error { return export.RegisterCSV(w, entries) })
 	case opts.xlsx != "":
 		name := "Register"
 		if opts.region != "" {
 			name = opts.region
 		}
-		return writeFile(opts.xlsx, func(f *os.File) error {
-			return export.RegisterXLSX(f, []export.Sheet{{Name: name, Entries: entries}})
+		return writeFile(opts.xlsx, func(w io.Writer) error {
+			return export.RegisterXLSX(w, []export.Sheet{{Name: name, Entries: entries}})
 		})
 	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
@@ -101,23 +101,10 @@ func runRegister(ctx context.Context, g *globals, opts registerOptions) error {
 	return nil
 }
 
-// writeFile writes through a temporary file renamed into place, so a
-// failure leaves no half-written file under the name asked for.
-func writeFile(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".s54-*")
-	if err != nil {
+// writeFile writes path whole or not at all.
+func writeFile(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
-	}
-	werr := write(tmp)
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, werr)
 	}
 	return nil
 }

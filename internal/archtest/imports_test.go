@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"extract":  {"statement"},
 	"checker":  {"statement", "rules"},
 	"crawler":  {"statement"},
-	"store":    {"statement", "region"},
+	"store":    {"statement", "region", "internal"},
 	"index":    {"statement"},
 	"report":   {"statement", "export"},
 	"web":      {"statement", "region", "checker", "extract", "index", "store", "report", "export"},
