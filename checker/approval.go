@@ -1,7 +1,6 @@
 package checker
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/s54dev/s54/statement"
@@ -10,7 +9,7 @@ import (
 // reBody finds the approving body in an approval sentence: "the Board of
 // Directors of Example Foods Limited", "our Board", "the members". Case
 // matters: capitalised words before and after the body name belong to it.
-var reBody = regexp.MustCompile(`(?:(?:[Tt]he|[Oo]ur|[Ii]ts)\s+)?(?:[A-Z][\w&'’.-]*\s+){0,5}?(?:[Bb]oards?(?:\s+of\s+(?:[Dd]irectors|[Tt]rustees|[Gg]overnors|[Mm]anagement))?|[Dd]irectors|[Tt]rustees|[Gg]overnors|[Dd]esignated [Mm]embers|[Mm]embers|[Pp]artners|[Gg]overning [Bb]ody|[Cc]ouncil)\b(?:\s+of\s+(?:(?:[A-Z][\w&'’.,-]*|&|plc|ltd|limited|llp)\s*){1,8})?`)
+var reBody = lazyRegexp(`(?:(?:[Tt]he|[Oo]ur|[Ii]ts)\s+)?(?:[A-Z][\w&'’.-]*\s+){0,5}?(?:[Bb]oards?(?:\s+of\s+(?:[Dd]irectors|[Tt]rustees|[Gg]overnors|[Mm]anagement))?|[Dd]irectors|[Tt]rustees|[Gg]overnors|[Dd]esignated [Mm]embers|[Mm]embers|[Pp]artners|[Gg]overning [Bb]ody|[Cc]ouncil)\b(?:\s+of\s+(?:(?:[A-Z][\w&'’.,-]*|&|plc|ltd|limited|llp)\s*){1,8})?`)
 
 // approvalRecord reads who approved the statement and when from the first
 // evidence sentence that names both.
@@ -20,7 +19,7 @@ func approvalRecord(d *doc, fd *statement.Finding) *statement.ApprovalRecord {
 	}
 	var rec *statement.ApprovalRecord
 	for _, ev := range fd.Evidence {
-		by := strings.TrimSpace(reBody.FindString(ev.Text))
+		by := strings.TrimSpace(reBody().FindString(ev.Text))
 		if by == "" {
 			continue
 		}

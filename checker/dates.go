@@ -1,7 +1,6 @@
 package checker
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,14 +21,14 @@ const monthRe = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 
 var (
 	// 31 March 2022, 31st of March, 2022, 31-Mar-22, 20’h June 2022 (OCR)
-	reDayMonthYear = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th|’h|'h)?\s*(?:of\s+)?[\s-]?` + monthRe + `(?:,?[\s-]*(\d{4}|\d{2}\b))?`)
+	reDayMonthYear = lazyRegexp(`\b(\d{1,2})(?:st|nd|rd|th|’h|'h)?\s*(?:of\s+)?[\s-]?` + monthRe + `(?:,?[\s-]*(\d{4}|\d{2}\b))?`)
 	// March 31, 2022
-	reMonthDayYear = regexp.MustCompile(`\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
+	reMonthDayYear = lazyRegexp(`\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
 	// March 2022
-	reMonthYear = regexp.MustCompile(`\b` + monthRe + `,?\s*(\d{4})\b`)
+	reMonthYear = lazyRegexp(`\b` + monthRe + `,?\s*(\d{4})\b`)
 	// 31/03/2022, 31.03.22, 2022-03-31
-	reNumeric = regexp.MustCompile(`\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b`)
-	reISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	reNumeric = lazyRegexp(`\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b`)
+	reISO     = lazyRegexp(`\b(\d{4})-(\d{2})-(\d{2})\b`)
 )
 
 var monthNum = map[string]time.Month{
@@ -77,7 +76,7 @@ func findDates(s string) []dateHit {
 			hits = append(hits, h)
 		}
 	}
-	for _, m := range reISO.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range reISO().FindAllStringSubmatchIndex(s, -1) {
 		y, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		d, _ := strconv.Atoi(s[m[6]:m[7]])
@@ -88,7 +87,7 @@ func findDates(s string) []dateHit {
 	if !hasMonth {
 		goto numeric
 	}
-	for _, m := range reMonthDayYear.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range reMonthDayYear().FindAllStringSubmatchIndex(s, -1) {
 		mo := parseMonth(s[m[2]:m[3]])
 		d, _ := strconv.Atoi(s[m[4]:m[5]])
 		y := fullYear(s[m[6]:m[7]])
@@ -96,7 +95,7 @@ func findDates(s string) []dateHit {
 			add(dateHit{statement.Date{Year: y, Month: mo, Day: d}, m[0], m[1], true, true})
 		}
 	}
-	for _, m := range reDayMonthYear.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range reDayMonthYear().FindAllStringSubmatchIndex(s, -1) {
 		d, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo := parseMonth(s[m[4]:m[5]])
 		if m[6] < 0 {
@@ -110,7 +109,7 @@ func findDates(s string) []dateHit {
 			add(dateHit{statement.Date{Year: y, Month: mo, Day: d}, m[0], m[1], true, true})
 		}
 	}
-	for _, m := range reMonthYear.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range reMonthYear().FindAllStringSubmatchIndex(s, -1) {
 		mo := parseMonth(s[m[2]:m[3]])
 		y := fullYear(s[m[4]:m[5]])
 		if validDate(y, mo, 1) {
@@ -118,7 +117,7 @@ func findDates(s string) []dateHit {
 		}
 	}
 numeric:
-	for _, m := range reNumeric.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range reNumeric().FindAllStringSubmatchIndex(s, -1) {
 		d, _ := strconv.Atoi(s[m[2]:m[3]])
 		mo, _ := strconv.Atoi(s[m[4]:m[5]])
 		y := fullYear(s[m[6]:m[7]])

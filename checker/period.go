@@ -1,7 +1,6 @@
 package checker
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -10,11 +9,11 @@ import (
 )
 
 var (
-	reRangeJoin = regexp.MustCompile(`(?i)^[\s,]*(?:to|until|till|through|and|[-–—])[\s,]*(?:the\s+)?$`)
-	reEndCue    = regexp.MustCompile(`(?i)(?:end(?:ed|ing|s)?|to|until|up to|close[sd]?|ended on|ending on)\s*(?:on\s*)?(?:the\s*)?$`)
+	reRangeJoin = lazyRegexp(`(?i)^[\s,]*(?:to|until|till|through|and|[-–—])[\s,]*(?:the\s+)?$`)
+	reEndCue    = lazyRegexp(`(?i)(?:end(?:ed|ing|s)?|to|until|up to|close[sd]?|ended on|ending on)\s*(?:on\s*)?(?:the\s*)?$`)
 	// FY2021/22, 2021/22, 2021-2022, 2021 – 22
-	reYearSpan = regexp.MustCompile(`(?i)(?:^|[^0-9])(?:fy\s?)?(20\d\d|19\d\d)\s?[/–—-]\s?(\d{4}|\d{2})\b`)
-	reFYShort  = regexp.MustCompile(`(?i)\bfy\s?'?(\d{2}|\d{4})\b`)
+	reYearSpan = lazyRegexp(`(?i)(?:^|[^0-9])(?:fy\s?)?(20\d\d|19\d\d)\s?[/–—-]\s?(\d{4}|\d{2})\b`)
+	reFYShort  = lazyRegexp(`(?i)\bfy\s?'?(\d{2}|\d{4})\b`)
 )
 
 // passesCheck applies a pattern's named check to span i.
@@ -22,7 +21,7 @@ func (d *doc) passesCheck(name string, i int) bool {
 	switch name {
 	case "year_span":
 		s := d.text(i)
-		return hasYearSpan(s) || reFYShort.MatchString(s)
+		return hasYearSpan(s) || reFYShort().MatchString(s)
 	case "period":
 		p, _ := d.period(i)
 		return p != nil
@@ -112,7 +111,7 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 	// "1 April 2021 to 31 March 2022", "April 2021 – March 2022"
 	for i := 0; i+1 < len(dates); i++ {
 		a, b := dates[i], dates[i+1]
-		if !b.yearKnow || !reRangeJoin.MatchString(s[a.end:b.start]) {
+		if !b.yearKnow || !reRangeJoin().MatchString(s[a.end:b.start]) {
 			continue
 		}
 		end := b.date
@@ -137,7 +136,7 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 			continue
 		}
 		before := s[max(0, h.start-40):h.start]
-		if !reEndCue.MatchString(before) {
+		if !reEndCue().MatchString(before) {
 			continue
 		}
 		end := h.date
@@ -148,7 +147,7 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 	}
 	// "2021/22": the end is in the second year; the month is unknown, so
 	// only the years are given (start of the first, end of the second).
-	for _, m := range reYearSpan.FindAllStringSubmatch(s, -1) {
+	for _, m := range reYearSpan().FindAllStringSubmatch(s, -1) {
 		y1 := fullYear(m[1])
 		y2 := spanEnd(y1, m[2])
 		if y2 == y1+1 {
@@ -158,7 +157,7 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 			}, false
 		}
 	}
-	if m := reFYShort.FindStringSubmatch(s); m != nil {
+	if m := reFYShort().FindStringSubmatch(s); m != nil {
 		y := fullYear(m[1])
 		return &statement.FinancialPeriod{
 			Start: statement.Date{Year: y - 1, Month: time.January, Day: 1},
@@ -189,7 +188,7 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 
 // reLength finds a stated length before the end date: "52 weeks", "the
 // 53-week period", "six months".
-var reLength = regexp.MustCompile(`(?i)\b(\d{1,2}|six|nine|twelve|fifteen|eighteen|fifty[- ]two|fifty[- ]three)[- ](weeks?|months?)\b`)
+var reLength = lazyRegexp(`(?i)\b(\d{1,2}|six|nine|twelve|fifteen|eighteen|fifty[- ]two|fifty[- ]three)[- ](weeks?|months?)\b`)
 
 var numberWords = map[string]int{"six": 6, "nine": 9, "twelve": 12, "fifteen": 15, "eighteen": 18,
 	"fifty-two": 52, "fifty two": 52, "fifty-three": 53, "fifty three": 53}
@@ -198,7 +197,7 @@ var numberWords = map[string]int{"six": 6, "nine": 9, "twelve": 12, "fifteen": 1
 // text before the date states ("the 52 weeks ended", "six months to"), or
 // of a year.
 func periodStart(before string, end statement.Date) statement.Date {
-	m := reLength.FindAllStringSubmatch(before, -1)
+	m := reLength().FindAllStringSubmatch(before, -1)
 	if len(m) == 0 {
 		return yearBefore(end)
 	}

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 
@@ -306,8 +305,8 @@ var (
 		"header", "nav", "span", "a", "b", "br", "font", "iframe", "ul", "ol", "center", "form",
 		"img", "strong", "em", "base", "noscript",
 	}
-	anyTag    = regexp.MustCompile(`<[A-Za-z!/]`)
-	blockTags = regexp.MustCompile(`(?i)<(?:p|div|br|h[1-6]|li|td|tr|table|ul|ol|section|article)[\s>/]`)
+	anyTag    = lazyRegexp(`<[A-Za-z!/]`)
+	blockTags = lazyRegexp(`(?i)<(?:p|div|br|h[1-6]|li|td|tr|table|ul|ol|section|article)[\s>/]`)
 )
 
 // sniffMarkup tells HTML from plain text: by the first tag, as browsers
@@ -334,37 +333,37 @@ func sniffMarkup(s, ext, media string) markupKind {
 			}
 		}
 	}
-	if (htmlExts[ext] || media == "text/html" || media == "application/xhtml+xml") && anyTag.MatchString(s) {
+	if (htmlExts[ext] || media == "text/html" || media == "application/xhtml+xml") && anyTag().MatchString(s) {
 		return markupHTML
 	}
 	lowerAll := strings.ToLower(s)
-	if strings.Contains(lowerAll, "<html") || strings.Contains(lowerAll, "<body") || len(blockTags.FindAllStringIndex(s, 5)) == 5 {
+	if strings.Contains(lowerAll, "<html") || strings.Contains(lowerAll, "<body") || len(blockTags().FindAllStringIndex(s, 5)) == 5 {
 		return markupHTML
 	}
 	return markupNone
 }
 
 var (
-	mdHeadingLine = regexp.MustCompile(`(?m)^#{1,6}[ \t]+\S`)
-	mdBulletLine  = regexp.MustCompile(`(?m)^[ \t]*[-*+][ \t]+\S`)
-	mdLinkSyntax  = regexp.MustCompile(`\[[^\]\n]+\]\([^)\s]+\)`)
-	mdStrongSpan  = regexp.MustCompile(`\*\*\S[^*\n]*\*\*`)
-	mdFenceLine   = regexp.MustCompile("(?m)^[ \t]*```")
-	mdFrontMatter = regexp.MustCompile(`\A---\r?\n(?:.*\r?\n){0,100}?---\r?\n`)
+	mdHeadingLine = lazyRegexp(`(?m)^#{1,6}[ \t]+\S`)
+	mdBulletLine  = lazyRegexp(`(?m)^[ \t]*[-*+][ \t]+\S`)
+	mdLinkSyntax  = lazyRegexp(`\[[^\]\n]+\]\([^)\s]+\)`)
+	mdStrongSpan  = lazyRegexp(`\*\*\S[^*\n]*\*\*`)
+	mdFenceLine   = lazyRegexp("(?m)^[ \t]*```")
+	mdFrontMatter = lazyRegexp(`\A---\r?\n(?:.*\r?\n){0,100}?---\r?\n`)
 )
 
 // looksLikeMarkdown recognises Markdown without a .md name: front matter,
 // or several kinds of Markdown syntax together. Bullets alone do not count,
 // since plain-text statements use "- " lists too.
 func looksLikeMarkdown(s string) bool {
-	if mdFrontMatter.MatchString(s) {
+	if mdFrontMatter().MatchString(s) {
 		return true
 	}
-	headings := len(mdHeadingLine.FindAllStringIndex(s, 2))
-	links := len(mdLinkSyntax.FindAllStringIndex(s, 2))
-	other := links + len(mdStrongSpan.FindAllStringIndex(s, 2)) + len(mdFenceLine.FindAllStringIndex(s, 2))
+	headings := len(mdHeadingLine().FindAllStringIndex(s, 2))
+	links := len(mdLinkSyntax().FindAllStringIndex(s, 2))
+	other := links + len(mdStrongSpan().FindAllStringIndex(s, 2)) + len(mdFenceLine().FindAllStringIndex(s, 2))
 	if headings > 0 {
-		other += len(mdBulletLine.FindAllStringIndex(s, 1))
+		other += len(mdBulletLine().FindAllStringIndex(s, 1))
 	}
 	return headings >= 2 || (headings == 1 && other >= 1) || links >= 2
 }

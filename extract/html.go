@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -372,7 +371,7 @@ func isSkipLink(n *html.Node) bool {
 
 // statementWords in text outside a <main> or <article> mean that the
 // statement does not fit in it: a title above it, a signature below it.
-var statementWords = regexp.MustCompile(`(?i)\b(?:slavery|traffick\w*|signed|signature|director|approved|board|statement|financial year|chief executive|ceo|trustees)\b`)
+var statementWords = lazyRegexp(`(?i)\b(?:slavery|traffick\w*|signed|signature|director|approved|board|statement|financial year|chief executive|ceo|trustees)\b`)
 
 // minMainText is the least text a <main> or <article> needs to be taken
 // as the page's content rather than, say, a card in a sidebar.
@@ -407,7 +406,7 @@ func mainContent(body *html.Node) *html.Node {
 		if n < minMainText || (bestLen >= 0 && n >= bestLen) {
 			continue
 		}
-		if statementWords.MatchString(ownTextOutside(body, c)) {
+		if statementWords().MatchString(ownTextOutside(body, c)) {
 			continue
 		}
 		best, bestLen = c, n

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -207,8 +206,8 @@ func (wr *walkResult) result() pdfResult {
 }
 
 var (
-	lineEndHyphen = regexp.MustCompile(`(\p{L}+)-\n(\p{Ll}\p{L}*)`)
-	wordPattern   = regexp.MustCompile(`\p{L}+(?:-\p{L}+)*`)
+	lineEndHyphen = lazyRegexp(`(\p{L}+)-\n(\p{Ll}\p{L}*)`)
+	wordPattern   = lazyRegexp(`\p{L}+(?:-\p{L}+)*`)
 )
 
 // dehyphenate joins words broken across lines by typesetting ("princi-" /
@@ -220,7 +219,7 @@ func dehyphenate(pages []string) []string {
 	breaks := 0
 	for _, p := range pages {
 		if strings.Contains(p, "-\n") { // the expression is slow; most pages have none
-			breaks += len(lineEndHyphen.FindAllStringIndex(p, -1))
+			breaks += len(lineEndHyphen().FindAllStringIndex(p, -1))
 		}
 	}
 	if breaks == 0 {
@@ -228,7 +227,7 @@ func dehyphenate(pages []string) []string {
 	}
 	used := make(map[string]bool)
 	for _, p := range pages {
-		for _, w := range wordPattern.FindAllString(strings.ReplaceAll(p, "-\n", "\n"), -1) {
+		for _, w := range wordPattern().FindAllString(strings.ReplaceAll(p, "-\n", "\n"), -1) {
 			used[strings.ToLower(w)] = true
 		}
 	}
@@ -237,7 +236,7 @@ func dehyphenate(pages []string) []string {
 	for i, p := range pages {
 		var b strings.Builder
 		last := 0
-		for _, m := range lineEndHyphen.FindAllStringSubmatchIndex(p, -1) {
+		for _, m := range lineEndHyphen().FindAllStringSubmatchIndex(p, -1) {
 			head, tail := p[m[2]:m[3]], p[m[4]:m[5]]
 			joined := strings.ToLower(head + tail)
 			if !used[joined] && (used[strings.ToLower(head+"-"+tail)] || !typeset) {

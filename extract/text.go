@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"html"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -116,25 +115,25 @@ func looksBinary(s string) bool {
 // Markdown syntax, matched line by line after fenced code and comments are
 // handled.
 var (
-	mdHeading     = regexp.MustCompile(`^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$`)
-	mdRule        = regexp.MustCompile(`^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+)[ \t]*$`)
-	mdQuote       = regexp.MustCompile(`^ {0,3}(?:>[ \t]?)+`)
-	mdBullet      = regexp.MustCompile(`^([ \t]*)[-*+][ \t]+(?:\[[ xX]\][ \t]+)?`)
-	mdRefDef      = regexp.MustCompile(`^ {0,3}\[[^\]]+\]:[ \t]*\S+`)
-	mdTableRule   = regexp.MustCompile(`^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$`)
-	mdImage       = regexp.MustCompile(`!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])`)
-	mdLink        = regexp.MustCompile(`\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])`)
-	mdAutolink    = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
-	mdStrong      = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	mdEmphStar    = regexp.MustCompile(`(^|[^\w*])\*(\S(?:[^*]*?\S)?)\*([^\w*]|$)`)
-	mdEmphUnder   = regexp.MustCompile(`(^|[^\w])_(\S(?:[^_]*?\S)?)_([^\w]|$)`)
-	mdStrike      = regexp.MustCompile(`~~(\S(?:.*?\S)?)~~`)
-	mdCode        = regexp.MustCompile("`+([^`]+)`+")
-	mdLiquid      = regexp.MustCompile(`\{%.*?%\}`)
-	mdBlockTag    = regexp.MustCompile(`(?i)</?(?:p|div|br|h[1-6]|li|ul|ol|dl|dt|dd|table|tr|td|th|section|article|blockquote|hr|pre)(?:\s[^<>]*)?/?>`)
-	mdTag         = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
-	mdEscape      = regexp.MustCompile(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|>~])`)
-	mdTitleInMeta = regexp.MustCompile(`^title:[ \t]*(.+?)[ \t]*$`)
+	mdHeading     = lazyRegexp(`^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$`)
+	mdRule        = lazyRegexp(`^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+)[ \t]*$`)
+	mdQuote       = lazyRegexp(`^ {0,3}(?:>[ \t]?)+`)
+	mdBullet      = lazyRegexp(`^([ \t]*)[-*+][ \t]+(?:\[[ xX]\][ \t]+)?`)
+	mdRefDef      = lazyRegexp(`^ {0,3}\[[^\]]+\]:[ \t]*\S+`)
+	mdTableRule   = lazyRegexp(`^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$`)
+	mdImage       = lazyRegexp(`!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])`)
+	mdLink        = lazyRegexp(`\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])`)
+	mdAutolink    = lazyRegexp(`<((?:https?|mailto):[^>\s]+)>`)
+	mdStrong      = lazyRegexp(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
+	mdEmphStar    = lazyRegexp(`(^|[^\w*])\*(\S(?:[^*]*?\S)?)\*([^\w*]|$)`)
+	mdEmphUnder   = lazyRegexp(`(^|[^\w])_(\S(?:[^_]*?\S)?)_([^\w]|$)`)
+	mdStrike      = lazyRegexp(`~~(\S(?:.*?\S)?)~~`)
+	mdCode        = lazyRegexp("`+([^`]+)`+")
+	mdLiquid      = lazyRegexp(`\{%.*?%\}`)
+	mdBlockTag    = lazyRegexp(`(?i)</?(?:p|div|br|h[1-6]|li|ul|ol|dl|dt|dd|table|tr|td|th|section|article|blockquote|hr|pre)(?:\s[^<>]*)?/?>`)
+	mdTag         = lazyRegexp(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
+	mdEscape      = lazyRegexp(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|>~])`)
+	mdTitleInMeta = lazyRegexp(`^title:[ \t]*(.+?)[ \t]*$`)
 )
 
 // stripMarkdown removes Markdown syntax and keeps the words: heading marks,
@@ -168,7 +167,7 @@ func stripMarkdown(ctx context.Context, s string) (body, title string) {
 			fence = trimmed[:3]
 			continue
 		}
-		if mdRefDef.MatchString(line) || mdTableRule.MatchString(line) {
+		if mdRefDef().MatchString(line) || mdTableRule().MatchString(line) {
 			continue // no words, and a blank line here would split a table
 		}
 		stripped := stripMarkdownLine(line)
@@ -182,16 +181,16 @@ func stripMarkdown(ctx context.Context, s string) (body, title string) {
 }
 
 func stripMarkdownLine(line string) string {
-	if mdRule.MatchString(line) {
+	if mdRule().MatchString(line) {
 		return ""
 	}
-	line = mdQuote.ReplaceAllString(line, "")
-	if m := mdHeading.FindStringSubmatch(line); m != nil {
+	line = mdQuote().ReplaceAllString(line, "")
+	if m := mdHeading().FindStringSubmatch(line); m != nil {
 		// Headings are blocks of their own even when the source puts a
 		// paragraph on the very next line.
 		return "\n" + stripInlineMarkdown(m[1]) + "\n"
 	}
-	line = mdBullet.ReplaceAllString(line, "$1")
+	line = mdBullet().ReplaceAllString(line, "$1")
 	if t := strings.TrimSpace(line); strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|") && len(t) > 1 {
 		line = strings.TrimSpace(t[1 : len(t)-1])
 	}
@@ -204,18 +203,18 @@ func stripInlineMarkdown(s string) string {
 	}
 	// Escaped characters are parked in the private-use area while the
 	// syntax is removed, so that "\*" is not taken for emphasis.
-	s = mdEscape.ReplaceAllStringFunc(s, func(m string) string { return string(rune(escapeBase + rune(m[1]))) })
-	s = mdImage.ReplaceAllString(s, "")
-	s = mdLink.ReplaceAllString(s, "$1")
-	s = mdAutolink.ReplaceAllString(s, "$1")
-	s = mdCode.ReplaceAllString(s, "$1")
-	s = mdStrong.ReplaceAllString(s, "$2")
-	s = mdEmphStar.ReplaceAllString(s, "$1$2$3")
-	s = mdEmphUnder.ReplaceAllString(s, "$1$2$3")
-	s = mdStrike.ReplaceAllString(s, "$1")
-	s = mdLiquid.ReplaceAllString(s, "")
-	s = mdBlockTag.ReplaceAllString(s, "\n")
-	s = mdTag.ReplaceAllString(s, "")
+	s = mdEscape().ReplaceAllStringFunc(s, func(m string) string { return string(rune(escapeBase + rune(m[1]))) })
+	s = mdImage().ReplaceAllString(s, "")
+	s = mdLink().ReplaceAllString(s, "$1")
+	s = mdAutolink().ReplaceAllString(s, "$1")
+	s = mdCode().ReplaceAllString(s, "$1")
+	s = mdStrong().ReplaceAllString(s, "$2")
+	s = mdEmphStar().ReplaceAllString(s, "$1$2$3")
+	s = mdEmphUnder().ReplaceAllString(s, "$1$2$3")
+	s = mdStrike().ReplaceAllString(s, "$1")
+	s = mdLiquid().ReplaceAllString(s, "")
+	s = mdBlockTag().ReplaceAllString(s, "\n")
+	s = mdTag().ReplaceAllString(s, "")
 	s = strings.Map(func(r rune) rune {
 		if r >= escapeBase && r < escapeBase+0x80 {
 			return r - escapeBase
@@ -251,7 +250,7 @@ func cutFrontMatter(s string) (rest, title string) {
 			end = off
 			break
 		}
-		if m := mdTitleInMeta.FindStringSubmatch(line); m != nil && title == "" {
+		if m := mdTitleInMeta().FindStringSubmatch(line); m != nil && title == "" {
 			title = strings.Trim(m[1], `"'`)
 		}
 		if nl < 0 {

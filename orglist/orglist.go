@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/s54dev/s54/statement"
@@ -343,11 +342,11 @@ func firstLine(s string) string {
 }
 
 // rePostcode finds a UK postcode in an address.
-var rePostcode = regexp.MustCompile(`(?i)\b([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})\b`)
+var rePostcode = lazyRegexp(`(?i)\b([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})\b`)
 
 // postcodeIn returns the last postcode in a multi-line address.
 func postcodeIn(addr string) string {
-	m := rePostcode.FindAllStringSubmatch(addr, -1)
+	m := rePostcode().FindAllStringSubmatch(addr, -1)
 	if len(m) == 0 {
 		return ""
 	}

@@ -2,7 +2,6 @@ package orglist
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -11,9 +10,9 @@ import (
 
 var (
 	// an amount: "£36m", "36 million", "£1.2bn", "45,000,000", "£500k"
-	reAmount = regexp.MustCompile(`(?i)£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(bn|billion|b|m|mn|million|k|thousand)?\b`)
-	reUnder  = regexp.MustCompile(`(?i)^(under|below|less than|up to|<)`)
-	reOver   = regexp.MustCompile(`(?i)^(over|above|more than|at least|from|>=?|\+)|\+$|(or more|and over|and above)$`)
+	reAmount = lazyRegexp(`(?i)£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(bn|billion|b|m|mn|million|k|thousand)?\b`)
+	reUnder  = lazyRegexp(`(?i)^(under|below|less than|up to|<)`)
+	reOver   = lazyRegexp(`(?i)^(over|above|more than|at least|from|>=?|\+)|\+$|(or more|and over|and above)$`)
 )
 
 // ParseTurnover reads a turnover as lists write it: a figure in pounds
@@ -22,7 +21,7 @@ var (
 func ParseTurnover(s string) (statement.Turnover, error) {
 	t := statement.Turnover{Text: strings.TrimSpace(s)}
 	clean := strings.TrimSpace(strings.NewReplacer("–", "-", "—", "-", "GBP", "£").Replace(s))
-	amounts := reAmount.FindAllStringSubmatch(clean, -1)
+	amounts := reAmount().FindAllStringSubmatch(clean, -1)
 	if len(amounts) == 0 || len(amounts) > 2 {
 		return statement.Turnover{Text: t.Text}, fmt.Errorf("turnover %q not understood", trim(s, 60))
 	}
@@ -42,9 +41,9 @@ func ParseTurnover(s string) (statement.Turnover, error) {
 	switch {
 	case len(vals) == 2:
 		t.Min, t.Max = min(vals[0], vals[1]), max(vals[0], vals[1])
-	case reUnder.MatchString(clean):
+	case reUnder().MatchString(clean):
 		t.Max = vals[0]
-	case reOver.MatchString(clean):
+	case reOver().MatchString(clean):
 		t.Min = vals[0]
 	default:
 		t.Min, t.Max = vals[0], vals[0]
