@@ -3,13 +3,14 @@ package checker
 import (
 	"strings"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
 // reBody finds the approving body in an approval sentence: "the Board of
 // Directors of Example Foods Limited", "our Board", "the members". Case
 // matters: capitalised words before and after the body name belong to it.
-var reBody = lazyRegexp(`(?:(?:[Tt]he|[Oo]ur|[Ii]ts)\s+)?(?:[A-Z][\w&'’.-]*\s+){0,5}?(?:[Bb]oards?(?:\s+of\s+(?:[Dd]irectors|[Tt]rustees|[Gg]overnors|[Mm]anagement))?|[Dd]irectors|[Tt]rustees|[Gg]overnors|[Dd]esignated [Mm]embers|[Mm]embers|[Pp]artners|[Gg]overning [Bb]ody|[Cc]ouncil)\b(?:\s+of\s+(?:(?:[A-Z][\w&'’.,-]*|&|plc|ltd|limited|llp)\s*){1,8})?`)
+var reBody = lazyre.New(`(?:(?:[Tt]he|[Oo]ur|[Ii]ts)\s+)?(?:[A-Z][\w&'’.-]*\s+){0,5}?(?:[Bb]oards?(?:\s+of\s+(?:[Dd]irectors|[Tt]rustees|[Gg]overnors|[Mm]anagement))?|[Dd]irectors|[Tt]rustees|[Gg]overnors|[Dd]esignated [Mm]embers|[Mm]embers|[Pp]artners|[Gg]overning [Bb]ody|[Cc]ouncil)\b(?:\s+of\s+(?:(?:[A-Z][\w&'’.,-]*|&|plc|ltd|limited|llp)\s*){1,8})?`)
 
 // approvalRecord reads who approved the statement and when from the first
 // evidence sentence that names both.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -21,14 +22,14 @@ const monthRe = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 
 var (
 	// 31 March 2022, 31st of March, 2022, 31-Mar-22, 20’h June 2022 (OCR)
-	reDayMonthYear = lazyRegexp(`\b(\d{1,2})(?:st|nd|rd|th|’h|'h)?\s*(?:of\s+)?[\s-]?` + monthRe + `(?:,?[\s-]*(\d{4}|\d{2}\b))?`)
+	reDayMonthYear = lazyre.New(`\b(\d{1,2})(?:st|nd|rd|th|’h|'h)?\s*(?:of\s+)?[\s-]?` + monthRe + `(?:,?[\s-]*(\d{4}|\d{2}\b))?`)
 	// March 31, 2022
-	reMonthDayYear = lazyRegexp(`\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
+	reMonthDayYear = lazyre.New(`\b` + monthRe + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})`)
 	// March 2022
-	reMonthYear = lazyRegexp(`\b` + monthRe + `,?\s*(\d{4})\b`)
+	reMonthYear = lazyre.New(`\b` + monthRe + `,?\s*(\d{4})\b`)
 	// 31/03/2022, 31.03.22, 2022-03-31
-	reNumeric = lazyRegexp(`\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b`)
-	reISO     = lazyRegexp(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	reNumeric = lazyre.New(`\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b`)
+	reISO     = lazyre.New(`\b(\d{4})-(\d{2})-(\d{2})\b`)
 )
 
 var monthNum = map[string]time.Month{

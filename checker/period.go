@@ -5,15 +5,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
 var (
-	reRangeJoin = lazyRegexp(`(?i)^[\s,]*(?:to|until|till|through|and|[-–—])[\s,]*(?:the\s+)?$`)
-	reEndCue    = lazyRegexp(`(?i)(?:end(?:ed|ing|s)?|to|until|up to|close[sd]?|ended on|ending on)\s*(?:on\s*)?(?:the\s*)?$`)
+	reRangeJoin = lazyre.New(`(?i)^[\s,]*(?:to|until|till|through|and|[-–—])[\s,]*(?:the\s+)?$`)
+	reEndCue    = lazyre.New(`(?i)(?:end(?:ed|ing|s)?|to|until|up to|close[sd]?|ended on|ending on)\s*(?:on\s*)?(?:the\s*)?$`)
 	// FY2021/22, 2021/22, 2021-2022, 2021 – 22
-	reYearSpan = lazyRegexp(`(?i)(?:^|[^0-9])(?:fy\s?)?(20\d\d|19\d\d)\s?[/–—-]\s?(\d{4}|\d{2})\b`)
-	reFYShort  = lazyRegexp(`(?i)\bfy\s?'?(\d{2}|\d{4})\b`)
+	reYearSpan = lazyre.New(`(?i)(?:^|[^0-9])(?:fy\s?)?(20\d\d|19\d\d)\s?[/–—-]\s?(\d{4}|\d{2})\b`)
+	reFYShort  = lazyre.New(`(?i)\bfy\s?'?(\d{2}|\d{4})\b`)
 )
 
 // passesCheck applies a pattern's named check to span i.
@@ -188,7 +189,7 @@ func parsePeriod(s string) (p *statement.FinancialPeriod, exact bool) {
 
 // reLength finds a stated length before the end date: "52 weeks", "the
 // 53-week period", "six months".
-var reLength = lazyRegexp(`(?i)\b(\d{1,2}|six|nine|twelve|fifteen|eighteen|fifty[- ]two|fifty[- ]three)[- ](weeks?|months?)\b`)
+var reLength = lazyre.New(`(?i)\b(\d{1,2}|six|nine|twelve|fifteen|eighteen|fifty[- ]two|fifty[- ]three)[- ](weeks?|months?)\b`)
 
 var numberWords = map[string]int{"six": 6, "nine": 9, "twelve": 12, "fifteen": 15, "eighteen": 18,
 	"fifty-two": 52, "fifty two": 52, "fifty-three": 53, "fifty three": 53}

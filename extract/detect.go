@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -305,8 +306,8 @@ var (
 		"header", "nav", "span", "a", "b", "br", "font", "iframe", "ul", "ol", "center", "form",
 		"img", "strong", "em", "base", "noscript",
 	}
-	anyTag    = lazyRegexp(`<[A-Za-z!/]`)
-	blockTags = lazyRegexp(`(?i)<(?:p|div|br|h[1-6]|li|td|tr|table|ul|ol|section|article)[\s>/]`)
+	anyTag    = lazyre.New(`<[A-Za-z!/]`)
+	blockTags = lazyre.New(`(?i)<(?:p|div|br|h[1-6]|li|td|tr|table|ul|ol|section|article)[\s>/]`)
 )
 
 // sniffMarkup tells HTML from plain text: by the first tag, as browsers
@@ -344,12 +345,12 @@ func sniffMarkup(s, ext, media string) markupKind {
 }
 
 var (
-	mdHeadingLine = lazyRegexp(`(?m)^#{1,6}[ \t]+\S`)
-	mdBulletLine  = lazyRegexp(`(?m)^[ \t]*[-*+][ \t]+\S`)
-	mdLinkSyntax  = lazyRegexp(`\[[^\]\n]+\]\([^)\s]+\)`)
-	mdStrongSpan  = lazyRegexp(`\*\*\S[^*\n]*\*\*`)
-	mdFenceLine   = lazyRegexp("(?m)^[ \t]*```")
-	mdFrontMatter = lazyRegexp(`\A---\r?\n(?:.*\r?\n){0,100}?---\r?\n`)
+	mdHeadingLine = lazyre.New(`(?m)^#{1,6}[ \t]+\S`)
+	mdBulletLine  = lazyre.New(`(?m)^[ \t]*[-*+][ \t]+\S`)
+	mdLinkSyntax  = lazyre.New(`\[[^\]\n]+\]\([^)\s]+\)`)
+	mdStrongSpan  = lazyre.New(`\*\*\S[^*\n]*\*\*`)
+	mdFenceLine   = lazyre.New("(?m)^[ \t]*```")
+	mdFrontMatter = lazyre.New(`\A---\r?\n(?:.*\r?\n){0,100}?---\r?\n`)
 )
 
 // looksLikeMarkdown recognises Markdown without a .md name: front matter,

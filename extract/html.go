@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -371,7 +372,7 @@ func isSkipLink(n *html.Node) bool {
 
 // statementWords in text outside a <main> or <article> mean that the
 // statement does not fit in it: a title above it, a signature below it.
-var statementWords = lazyRegexp(`(?i)\b(?:slavery|traffick\w*|signed|signature|director|approved|board|statement|financial year|chief executive|ceo|trustees)\b`)
+var statementWords = lazyre.New(`(?i)\b(?:slavery|traffick\w*|signed|signature|director|approved|board|statement|financial year|chief executive|ceo|trustees)\b`)
 
 // minMainText is the least text a <main> or <article> needs to be taken
 // as the page's content rather than, say, a card in a sidebar.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -206,8 +207,8 @@ func (wr *walkResult) result() pdfResult {
 }
 
 var (
-	lineEndHyphen = lazyRegexp(`(\p{L}+)-\n(\p{Ll}\p{L}*)`)
-	wordPattern   = lazyRegexp(`\p{L}+(?:-\p{L}+)*`)
+	lineEndHyphen = lazyre.New(`(\p{L}+)-\n(\p{Ll}\p{L}*)`)
+	wordPattern   = lazyre.New(`\p{L}+(?:-\p{L}+)*`)
 )
 
 // dehyphenate joins words broken across lines by typesetting ("princi-" /

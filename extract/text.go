@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/encoding/unicode"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -115,25 +116,25 @@ func looksBinary(s string) bool {
 // Markdown syntax, matched line by line after fenced code and comments are
 // handled.
 var (
-	mdHeading     = lazyRegexp(`^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$`)
-	mdRule        = lazyRegexp(`^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+)[ \t]*$`)
-	mdQuote       = lazyRegexp(`^ {0,3}(?:>[ \t]?)+`)
-	mdBullet      = lazyRegexp(`^([ \t]*)[-*+][ \t]+(?:\[[ xX]\][ \t]+)?`)
-	mdRefDef      = lazyRegexp(`^ {0,3}\[[^\]]+\]:[ \t]*\S+`)
-	mdTableRule   = lazyRegexp(`^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$`)
-	mdImage       = lazyRegexp(`!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])`)
-	mdLink        = lazyRegexp(`\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])`)
-	mdAutolink    = lazyRegexp(`<((?:https?|mailto):[^>\s]+)>`)
-	mdStrong      = lazyRegexp(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	mdEmphStar    = lazyRegexp(`(^|[^\w*])\*(\S(?:[^*]*?\S)?)\*([^\w*]|$)`)
-	mdEmphUnder   = lazyRegexp(`(^|[^\w])_(\S(?:[^_]*?\S)?)_([^\w]|$)`)
-	mdStrike      = lazyRegexp(`~~(\S(?:.*?\S)?)~~`)
-	mdCode        = lazyRegexp("`+([^`]+)`+")
-	mdLiquid      = lazyRegexp(`\{%.*?%\}`)
-	mdBlockTag    = lazyRegexp(`(?i)</?(?:p|div|br|h[1-6]|li|ul|ol|dl|dt|dd|table|tr|td|th|section|article|blockquote|hr|pre)(?:\s[^<>]*)?/?>`)
-	mdTag         = lazyRegexp(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
-	mdEscape      = lazyRegexp(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|>~])`)
-	mdTitleInMeta = lazyRegexp(`^title:[ \t]*(.+?)[ \t]*$`)
+	mdHeading     = lazyre.New(`^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$`)
+	mdRule        = lazyre.New(`^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+)[ \t]*$`)
+	mdQuote       = lazyre.New(`^ {0,3}(?:>[ \t]?)+`)
+	mdBullet      = lazyre.New(`^([ \t]*)[-*+][ \t]+(?:\[[ xX]\][ \t]+)?`)
+	mdRefDef      = lazyre.New(`^ {0,3}\[[^\]]+\]:[ \t]*\S+`)
+	mdTableRule   = lazyre.New(`^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$`)
+	mdImage       = lazyre.New(`!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])`)
+	mdLink        = lazyre.New(`\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])`)
+	mdAutolink    = lazyre.New(`<((?:https?|mailto):[^>\s]+)>`)
+	mdStrong      = lazyre.New(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
+	mdEmphStar    = lazyre.New(`(^|[^\w*])\*(\S(?:[^*]*?\S)?)\*([^\w*]|$)`)
+	mdEmphUnder   = lazyre.New(`(^|[^\w])_(\S(?:[^_]*?\S)?)_([^\w]|$)`)
+	mdStrike      = lazyre.New(`~~(\S(?:.*?\S)?)~~`)
+	mdCode        = lazyre.New("`+([^`]+)`+")
+	mdLiquid      = lazyre.New(`\{%.*?%\}`)
+	mdBlockTag    = lazyre.New(`(?i)</?(?:p|div|br|h[1-6]|li|ul|ol|dl|dt|dd|table|tr|td|th|section|article|blockquote|hr|pre)(?:\s[^<>]*)?/?>`)
+	mdTag         = lazyre.New(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
+	mdEscape      = lazyre.New(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|>~])`)
+	mdTitleInMeta = lazyre.New(`^title:[ \t]*(.+?)[ \t]*$`)
 )
 
 // stripMarkdown removes Markdown syntax and keeps the words: heading marks,

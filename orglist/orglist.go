@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -342,7 +343,7 @@ func firstLine(s string) string {
 }
 
 // rePostcode finds a UK postcode in an address.
-var rePostcode = lazyRegexp(`(?i)\b([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})\b`)
+var rePostcode = lazyre.New(`(?i)\b([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})\b`)
 
 // postcodeIn returns the last postcode in a multi-line address.
 func postcodeIn(addr string) string {

@@ -5,14 +5,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
 var (
 	// an amount: "£36m", "36 million", "£1.2bn", "45,000,000", "£500k"
-	reAmount = lazyRegexp(`(?i)£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(bn|billion|b|m|mn|million|k|thousand)?\b`)
-	reUnder  = lazyRegexp(`(?i)^(under|below|less than|up to|<)`)
-	reOver   = lazyRegexp(`(?i)^(over|above|more than|at least|from|>=?|\+)|\+$|(or more|and over|and above)$`)
+	reAmount = lazyre.New(`(?i)£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(bn|billion|b|m|mn|million|k|thousand)?\b`)
+	reUnder  = lazyre.New(`(?i)^(under|below|less than|up to|<)`)
+	reOver   = lazyre.New(`(?i)^(over|above|more than|at least|from|>=?|\+)|\+$|(or more|and over|and above)$`)
 )
 
 // ParseTurnover reads a turnover as lists write it: a figure in pounds

@@ -1,0 +1,19 @@
+package lazyre
+
+import "testing"
+
+func TestNew(t *testing.T) {
+	re := New(`a+b`)
+	if re() != re() {
+		t.Error("compiled twice")
+	}
+	if !re().MatchString("xaab") {
+		t.Error("no match")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("an invalid expression did not panic on first use")
+		}
+	}()
+	New(`(`)()
+}
