@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/statement"
@@ -69,6 +70,19 @@ type Fetch struct {
 
 // RecordFetch records a fetch outcome.
 func (s *Store) RecordFetch(ctx context.Context, f Fetch) (int64, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.recordFetch(ctx, tx, f)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: record fetch: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Store) recordFetch(ctx context.Context, tx *sql.Tx, f Fetch) (int64, error) {
 	var doc any
 	if f.DocumentSHA256 != "" {
 		doc = f.DocumentSHA256
@@ -77,12 +91,12 @@ func (s *Store) RecordFetch(ctx context.Context, f Fetch) (int64, error) {
 	if f.RunID != 0 {
 		run = f.RunID
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO fetches (run_id, org_id, fetched_at, outcome, url, http_status, error,
+	res, err := tx.ExecContext(ctx, `INSERT INTO fetches (run_id, org_id, fetched_at, outcome, url, http_status, error,
 		tried, homepage_link, document_sha256, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 		run, f.OrgID, s.stamp(), f.Outcome, f.URL, f.HTTPStatus, f.Error, strings.Join(f.Tried, "\n"),
 		nullBool(f.HomepageLink), doc, f.ETag, f.LastModified)
 	if err != nil {
-		return 0, fmt.Errorf("store: record fetch: %w", err)
+		return 0, err
 	}
 	return res.LastInsertId()
 }
@@ -100,6 +114,9 @@ type Version struct {
 	URL            string
 	DocumentSHA256 string
 	HomepageLink   *bool
+	// ETag and LastModified validate the document for a conditional
+	// re-fetch.
+	ETag, LastModified string
 }
 
 // Recorded says what RecordAssessment did.
@@ -110,14 +127,56 @@ type Recorded struct {
 	NewVersion bool
 }
 
+// Assessed is a statement version with its assessment.
+type Assessed struct {
+	Version    Version
+	Assessment statement.Assessment
+}
+
 // RecordAssessment records a statement version (a new one when the
 // document is new for the organisation, else it marks the version seen
 // again) and its assessment, in one transaction.
 func (s *Store) RecordAssessment(ctx context.Context, v Version, a statement.Assessment, rules string) (Recorded, error) {
 	var rec Recorded
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		rec, err = s.recordAssessment(ctx, tx, v, a, rules)
+		return err
+	})
+	if err != nil {
+		return Recorded{}, fmt.Errorf("store: record assessment: %w", err)
+	}
+	return rec, nil
+}
+
+// RecordCrawl records what a crawl found for one organisation, the fetch
+// and the statements it found with their assessments, whole or not at
+// all: a crawl killed part way leaves either all of it or none.
+func (s *Store) RecordCrawl(ctx context.Context, f Fetch, found []Assessed, rules string) ([]Recorded, error) {
+	var recs []Recorded
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		recs = recs[:0]
+		for _, fa := range found {
+			rec, err := s.recordAssessment(ctx, tx, fa.Version, fa.Assessment, rules)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, rec)
+		}
+		_, err := s.recordFetch(ctx, tx, f)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: record crawl: %w", err)
+	}
+	return recs, nil
+}
+
+func (s *Store) recordAssessment(ctx context.Context, tx *sql.Tx, v Version, a statement.Assessment, rules string) (Recorded, error) {
+	var rec Recorded
 	body, err := json.Marshal(a)
 	if err != nil {
-		return rec, fmt.Errorf("store: record assessment: %w", err)
+		return rec, err
 	}
 	var start, end string
 	year := 0
@@ -125,46 +184,76 @@ func (s *Store) RecordAssessment(ctx context.Context, v Version, a statement.Ass
 		start, end, year = a.Period.Start.String(), a.Period.End.String(), a.Period.End.Year
 	}
 	now := s.stamp()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM statements WHERE org_id = ? AND document_sha256 = ?`,
-			v.OrgID, v.DocumentSHA256).Scan(&rec.StatementID)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			res, err := tx.ExecContext(ctx, `INSERT INTO statements (org_id, url, document_sha256, year, period_start,
-				period_end, homepage_link, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?)`,
-				v.OrgID, v.URL, v.DocumentSHA256, year, start, end, nullBool(v.HomepageLink), now, now)
-			if err != nil {
-				return err
-			}
-			rec.StatementID, _ = res.LastInsertId()
-			rec.NewVersion = true
-		case err != nil:
-			return err
-		default:
-			if _, err := tx.ExecContext(ctx, `UPDATE statements SET last_seen = ?, url = ?, homepage_link = ?,
-				year = ?, period_start = ?, period_end = ? WHERE id = ?`,
-				now, v.URL, nullBool(v.HomepageLink), year, start, end, rec.StatementID); err != nil {
-				return err
-			}
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO assessments (statement_id, checked_at, rules, score, rating, json)
-			VALUES (?,?,?,?,?,?)`, rec.StatementID, now, rules, a.Score, string(a.Rating), string(body))
+	err = tx.QueryRowContext(ctx, `SELECT id FROM statements WHERE org_id = ? AND document_sha256 = ?`,
+		v.OrgID, v.DocumentSHA256).Scan(&rec.StatementID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		res, err := tx.ExecContext(ctx, `INSERT INTO statements (org_id, url, document_sha256, year, period_start,
+			period_end, homepage_link, first_seen, last_seen, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			v.OrgID, v.URL, v.DocumentSHA256, year, start, end, nullBool(v.HomepageLink), now, now, v.ETag, v.LastModified)
 		if err != nil {
-			return err
+			return rec, err
 		}
-		rec.AssessmentID, _ = res.LastInsertId()
-		for _, fd := range a.Criteria {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO assessment_criteria (assessment_id, criterion, status) VALUES (?,?,?)`,
-				rec.AssessmentID, string(fd.ID), string(fd.Status)); err != nil {
-				return err
-			}
+		rec.StatementID, _ = res.LastInsertId()
+		rec.NewVersion = true
+	case err != nil:
+		return rec, err
+	default:
+		if _, err := tx.ExecContext(ctx, `UPDATE statements SET last_seen = ?, url = ?, homepage_link = ?,
+			year = ?, period_start = ?, period_end = ?, etag = ?, last_modified = ? WHERE id = ?`,
+			now, v.URL, nullBool(v.HomepageLink), year, start, end, v.ETag, v.LastModified, rec.StatementID); err != nil {
+			return rec, err
 		}
-		return nil
-	})
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO assessments (statement_id, checked_at, rules, score, rating, json)
+		VALUES (?,?,?,?,?,?)`, rec.StatementID, now, rules, a.Score, string(a.Rating), string(body))
 	if err != nil {
-		return Recorded{}, fmt.Errorf("store: record assessment: %w", err)
+		return rec, err
+	}
+	rec.AssessmentID, _ = res.LastInsertId()
+	for _, fd := range a.Criteria {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO assessment_criteria (assessment_id, criterion, status) VALUES (?,?,?)`,
+			rec.AssessmentID, string(fd.ID), string(fd.Status)); err != nil {
+			return rec, err
+		}
 	}
 	return rec, nil
+}
+
+// KnownStatement is a statement document already recorded for an
+// organisation, with what the server said of it.
+type KnownStatement struct {
+	URL, DocumentSHA256, ContentType, ETag, LastModified string
+}
+
+// KnownStatements returns the statements recorded for an organisation,
+// the most recently seen first.
+func (s *Store) KnownStatements(ctx context.Context, orgID int64) ([]KnownStatement, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT s.url, s.document_sha256, d.content_type, s.etag, s.last_modified
+		FROM statements s JOIN documents d ON d.sha256 = s.document_sha256
+		WHERE s.org_id = ? ORDER BY s.last_seen DESC, s.id DESC`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("store: known statements: %w", err)
+	}
+	defer rows.Close()
+	var out []KnownStatement
+	for rows.Next() {
+		var k KnownStatement
+		if err := rows.Scan(&k.URL, &k.DocumentSHA256, &k.ContentType, &k.ETag, &k.LastModified); err != nil {
+			return nil, fmt.Errorf("store: known statements: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// ReadDocument returns the bytes of a kept document.
+func (s *Store) ReadDocument(sha string) ([]byte, error) {
+	data, err := os.ReadFile(s.DocumentPath(sha))
+	if err != nil {
+		return nil, fmt.Errorf("store: read document: %w", err)
+	}
+	return data, nil
 }
 
 // StartJob records the start of a job run ("crawl", "report", "import")
@@ -186,18 +275,74 @@ func (s *Store) FinishJob(ctx context.Context, id int64, outcome, detail string)
 	return nil
 }
 
-// StartRun records the start of a crawl run and returns its id; fetches
-// of the run refer to it.
-func (s *Store) StartRun(ctx context.Context) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, status) VALUES (?, 'running')`, s.stamp())
+// Run is a crawl run.
+type Run struct {
+	ID        int64
+	StartedAt time.Time
+	Selection string
+	Status    string
+}
+
+// StartRun records the start of a crawl run for a selection of
+// organisations (a description such as "region hampshire-iow"), and
+// returns its id; fetches of the run refer to it.
+func (s *Store) StartRun(ctx context.Context, selection string) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, status, selection) VALUES (?, 'running', ?)`,
+		s.stamp(), selection)
 	if err != nil {
 		return 0, fmt.Errorf("store: start crawl run: %w", err)
 	}
 	return res.LastInsertId()
 }
 
-// FinishRun records how a crawl run ended: "completed", "interrupted" or
-// "failed", with a summary.
+// UnfinishedRun returns the latest crawl run that did not complete
+// (interrupted, or killed while running), if it is the latest run.
+func (s *Store) UnfinishedRun(ctx context.Context) (Run, bool, error) {
+	var r Run
+	var started string
+	err := s.db.QueryRowContext(ctx, `SELECT id, started_at, selection, status FROM crawl_runs
+		ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &r.Selection, &r.Status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("store: crawl runs: %w", err)
+	}
+	r.StartedAt = parseStamp(started)
+	return r, r.Status == RunRunning || r.Status == RunInterrupted, nil
+}
+
+// RunDone returns the organisations whose outcome a run has recorded.
+func (s *Store) RunDone(ctx context.Context, runID int64) (map[int64]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT org_id FROM fetches WHERE run_id = ?`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("store: crawl run: %w", err)
+	}
+	defer rows.Close()
+	done := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: crawl run: %w", err)
+		}
+		done[id] = true
+	}
+	return done, rows.Err()
+}
+
+// Crawl run statuses.
+const (
+	RunRunning     = "running"
+	RunCompleted   = "completed"
+	RunInterrupted = "interrupted"
+	RunFailed      = "failed"
+	// RunAbandoned: an unfinished run that a run for other organisations
+	// replaced.
+	RunAbandoned = "abandoned"
+)
+
+// FinishRun records how a crawl run ended (RunCompleted, RunInterrupted,
+// …), with a summary.
 func (s *Store) FinishRun(ctx context.Context, id int64, status, detail string) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = ?, status = ?, detail = ? WHERE id = ?`,
 		s.stamp(), status, detail, id); err != nil {

@@ -175,6 +175,13 @@ var migrations = []string{
 		outcome     TEXT NOT NULL DEFAULT '',
 		detail      TEXT NOT NULL DEFAULT ''
 	);`,
+	// 2: validators of statement documents for conditional re-fetches, and
+	// the selection a crawl run was started for, so an interrupted run is
+	// resumed only by a run for the same organisations
+	`ALTER TABLE statements ADD COLUMN etag TEXT NOT NULL DEFAULT '';
+	ALTER TABLE statements ADD COLUMN last_modified TEXT NOT NULL DEFAULT '';
+	ALTER TABLE crawl_runs ADD COLUMN selection TEXT NOT NULL DEFAULT '';
+	CREATE INDEX fetches_run ON fetches(run_id, org_id);`,
 }
 
 // ErrTooNew: the register was written by a newer s54.

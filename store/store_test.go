@@ -217,7 +217,7 @@ func TestRegisterHistory(t *testing.T) {
 		t.Fatalf("fresh register %+v", reg)
 	}
 	org := reg[0].OrgID
-	run, err := st.StartRun(ctx)
+	run, err := st.StartRun(ctx, "all")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,5 +277,65 @@ func TestRegisterHistory(t *testing.T) {
 	}
 	if again, _ := st.SaveDocument(ctx, []byte("%PDF-1.7 statement"), "application/pdf"); again != sha {
 		t.Errorf("same bytes, other name %s", again)
+	}
+}
+
+func TestRecordCrawlAndRuns(t *testing.T) {
+	ctx := context.Background()
+	st := open(t)
+	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(3), 0); err != nil {
+		t.Fatal(err)
+	}
+	orgs, err := st.Orgs(ctx, store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := st.UnfinishedRun(ctx); ok || err != nil {
+		t.Fatalf("a fresh register has an unfinished run (%v)", err)
+	}
+	run, err := st.StartRun(ctx, "region humber")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha, err := st.SaveDocument(ctx, []byte("<p>statement</p>"), "text/html; charset=windows-1252")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	a := statement.Assessment{Score: 50, Rating: statement.Minimum, Criteria: []statement.Finding{{ID: statement.Approval, Status: statement.Met}}}
+	v := store.Version{OrgID: orgs[0].ID, URL: "https://a.example/msa", DocumentSHA256: sha, HomepageLink: &yes, ETag: `"e1"`, LastModified: "Sun, 01 Jun 2025 00:00:00 GMT"}
+	recs, err := st.RecordCrawl(ctx, store.Fetch{RunID: run, OrgID: orgs[0].ID, Outcome: store.StatusFound, URL: v.URL, DocumentSHA256: sha},
+		[]store.Assessed{{Version: v, Assessment: a}}, "default")
+	if err != nil || len(recs) != 1 || !recs[0].NewVersion {
+		t.Fatalf("record crawl %+v %v", recs, err)
+	}
+	// a crawl whose statement cannot be recorded records nothing, not even the fetch
+	bad := v
+	bad.OrgID = 999999 // no such organisation: the foreign key fails
+	if _, err := st.RecordCrawl(ctx, store.Fetch{RunID: run, OrgID: orgs[1].ID, Outcome: store.StatusFound},
+		[]store.Assessed{{Version: bad, Assessment: a}}, "default"); err == nil {
+		t.Fatal("recorded a statement of an organisation that does not exist")
+	}
+	done, err := st.RunDone(ctx, run)
+	if err != nil || len(done) != 1 || !done[orgs[0].ID] {
+		t.Errorf("run done %v %v, want only the first organisation", done, err)
+	}
+	r, ok, err := st.UnfinishedRun(ctx)
+	if !ok || err != nil || r.ID != run || r.Selection != "region humber" || r.Status != store.RunRunning {
+		t.Errorf("unfinished run %+v %v %v", r, ok, err)
+	}
+	known, err := st.KnownStatements(ctx, orgs[0].ID)
+	if err != nil || len(known) != 1 || known[0].ETag != `"e1"` || known[0].LastModified != v.LastModified ||
+		known[0].ContentType != "text/html; charset=windows-1252" || known[0].DocumentSHA256 != sha {
+		t.Errorf("known statements %+v %v", known, err)
+	}
+	if data, err := st.ReadDocument(sha); err != nil || string(data) != "<p>statement</p>" {
+		t.Errorf("read document %q %v", data, err)
+	}
+	if err := st.FinishRun(ctx, run, store.RunCompleted, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := st.UnfinishedRun(ctx); ok {
+		t.Error("a completed run is unfinished")
 	}
 }
