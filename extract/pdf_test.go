@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -136,7 +138,7 @@ func TestPDFInProcessErrors(t *testing.T) {
 			data: func(testing.TB) []byte { return imageOnlyPDF(2, 0, 0, nil) }},
 		{name: "blank page", want: extract.ErrEmpty,
 			data: func(testing.TB) []byte {
-				return docWithPages("", pageSpec{content: "0 0 m 10 10 l S", resources: "<< >>"})
+				return testpdf.Doc("", testpdf.Page{Content: "0 0 m 10 10 l S", Resources: "<< >>"})
 			}},
 		{name: "user password", slow: true, want: extract.ErrEncrypted, phrase: "password",
 			data: func(t testing.TB) []byte { return fixture(t, "aes256-user.pdf") }},
@@ -320,9 +322,9 @@ func TestWritePDFFixtures(t *testing.T) {
 // read.
 func TestPDFContentBomb(t *testing.T) {
 	huge := "BT /F1 11 Tf 72 760 Td (" + strings.Repeat("A", 40<<20) + ") Tj ET"
-	data := docWithPages("",
-		pageSpec{content: huge, resources: helvetica, flate: true},
-		pageSpec{content: "BT /F1 11 Tf 72 760 Td (This statement was approved by the board.) Tj ET", resources: helvetica})
+	data := testpdf.Doc("",
+		testpdf.Page{Content: huge, Resources: testpdf.Helvetica, Flate: true},
+		testpdf.Page{Content: "BT /F1 11 Tf 72 760 Td (This statement was approved by the board.) Tj ET", Resources: testpdf.Helvetica})
 	if len(data) > 1<<20 {
 		t.Fatalf("fixture is %d bytes, want a small file", len(data))
 	}
@@ -335,5 +337,32 @@ func TestPDFContentBomb(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(got.Notes, "|"), "page 1 is too large to read") {
 		t.Errorf("notes %q", got.Notes)
+	}
+}
+
+// TestTestPDFText: the documents internal/testpdf.Text lays out, which the
+// fake web serves as statements, read back as their paragraphs, pages and
+// WinAnsi characters included.
+func TestTestPDFText(t *testing.T) {
+	var paras []string
+	for i := range 30 {
+		paras = append(paras, fmt.Sprintf("Paragraph %d: our suppliers in the UK sign a code of conduct that forbids forced labour, and we check it each year with audits costing £%d,000 – “unannounced” where we can.", i, i+1))
+	}
+	data := testpdf.Text("Modern Slavery Statement 2025", paras...)
+	got, err := extract.PDFInProcess(data, extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Pages < 2 {
+		t.Errorf("%d pages, want the text to run onto a second page", got.Pages)
+	}
+	if got.Title != "Modern Slavery Statement 2025" {
+		t.Errorf("title %q", got.Title)
+	}
+	body := strings.Join(strings.Fields(got.Body), " ")
+	for _, want := range []string{"Modern Slavery Statement 2025", "Paragraph 0: our suppliers", "£30,000 – “unannounced” where we can."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%.600s", want, got.Body)
+		}
 	}
 }
