@@ -39,6 +39,10 @@ type FetchOptions struct {
 	MaxRedirects int
 	// AllowPrivate permits private and loopback addresses (tests, intranets).
 	AllowPrivate bool
+	// Hosts maps "host:port" to the address to dial instead, like
+	// /etc/hosts: the tests and the demo serve named sites from loopback.
+	// The address check applies to the mapped address.
+	Hosts map[string]string
 }
 
 // DefaultUserAgent identifies s54 to website owners.
@@ -109,9 +113,18 @@ func NewTransport(opts FetchOptions) *http.Transport {
 			return nil
 		},
 	}
+	dial := dialer.DialContext
+	if len(opts.Hosts) > 0 {
+		dial = func(ctx context.Context, network, address string) (net.Conn, error) {
+			if to, ok := opts.Hosts[strings.ToLower(address)]; ok {
+				address = to
+			}
+			return dialer.DialContext(ctx, network, address)
+		}
+	}
 	return &http.Transport{
 		Proxy:                 nil, // a proxy would bypass the address check
-		DialContext:           dialer.DialContext,
+		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   2,
@@ -150,6 +163,17 @@ type Document struct {
 	MediaType   string
 	Body        []byte
 	Header      http.Header
+	// Kind is what the body is, by its bytes: KindHTML, KindPDF, ….
+	Kind string
+	// ETag and LastModified validate the document for a later
+	// conditional request.
+	ETag, LastModified string
+	// NotModified: the server said the document is unchanged since the
+	// validators sent (Body is empty).
+	NotModified bool
+	// Year is the financial year the link to the document named, 0 when
+	// it named none.
+	Year int
 }
 
 // Fetch gets rawURL with the limits of opts.
@@ -188,6 +212,7 @@ func Fetch(ctx context.Context, client *http.Client, rawURL string, opts FetchOp
 	if mt, _, err := mime.ParseMediaType(doc.ContentType); err == nil {
 		doc.MediaType = strings.ToLower(mt)
 	}
+	doc.Kind = sniffKind(body, doc.MediaType)
 	return doc, nil
 }
 

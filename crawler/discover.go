@@ -1,0 +1,272 @@
+package crawler
+
+import (
+	"bytes"
+	"cmp"
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/s54dev/s54/internal/lazyre"
+)
+
+// A link is a candidate found on a page: one that speaks of a statement,
+// or a hub page ("legal", "policies", "sustainability") worth one hop.
+type link struct {
+	URL   string
+	Text  string // what the link says: text, title, aria-label, image alt
+	Score int
+	Year  int // the financial year it names, 0 when none
+}
+
+var (
+	// statementWords speak of a slavery statement in link text or in a URL
+	// whose separators became spaces().
+	statementWords = lazyre.New(`\b(modern ?slavery|slavery and (human )?trafficking|anti ?slavery|human trafficking|msa|s ?54|section 54)\b`)
+	// excludeWords are links about slavery that are not the statement.
+	excludeWords = lazyre.New(`\bhelpline|\breport (a|your) concern|\bunseen\b`)
+	// hubWords are pages one hop from the homepage where statements are
+	// often listed, with their weight.
+	hubWords = []struct {
+		re    func() *regexp.Regexp
+		score int
+	}{
+		{lazyre.New(`\b(legal|legals|legal information|legal notices?)\b`), 6},
+		{lazyre.New(`\b(policies|our policies|policy documents|policies and (reports|statements)|statements|compliance)\b`), 6},
+		{lazyre.New(`\b(sustainability|responsibility|responsible business|corporate responsibility|csr|esg|governance|ethics|ethical|human rights|our commitments?|people and planet|impact)\b`), 5},
+		{lazyre.New(`\b(reports|reporting|documents|downloads|investors?|corporate)\b`), 3},
+		{lazyre.New(`\b(about|about us|who we are)\b`), 1},
+	}
+	// notHubWords are links that look like hubs but never list statements.
+	notHubWords = lazyre.New(`\b(privacy|cookies?|terms|accessibility|careers|jobs|vacancies|login|sign in|basket|cart|news|blog|events?|calendar)\b`)
+	yearRange   = lazyre.New(`\b((?:19|20)\d\d)(?:\s*[-/–_]\s*((?:19|20)?\d\d))?\b`)
+	nonWord     = lazyre.New(`[^a-z0-9]+`)
+	spaces      = lazyre.New(`\s+`)
+)
+
+// documentExt are URL endings of documents a landing page offers.
+var documentExt = []string{".pdf", ".docx", ".doc"}
+
+// words lower-cases s and turns separators into single spaces, so that
+// "Modern-Slavery_Statement" and "modern slavery statement" match alike.
+func words(s string) string {
+	return strings.TrimSpace(nonWord().ReplaceAllString(strings.ToLower(s), " "))
+}
+
+// linkText is what a link says to a reader: its text, title, aria-label
+// and the alt text of images inside it.
+func linkText(a *goquery.Selection) string {
+	parts := []string{a.Text()}
+	for _, attr := range []string{"title", "aria-label"} {
+		if v, ok := a.Attr(attr); ok {
+			parts = append(parts, v)
+		}
+	}
+	a.Find("img[alt]").Each(func(_ int, img *goquery.Selection) {
+		parts = append(parts, img.AttrOr("alt", ""))
+	})
+	return strings.TrimSpace(spaces().ReplaceAllString(strings.Join(parts, " "), " "))
+}
+
+// urlWords are the words of a URL's path and query.
+func urlWords(u *url.URL) string {
+	p, err := url.PathUnescape(u.EscapedPath())
+	if err != nil {
+		p = u.Path
+	}
+	return words(p + " " + u.RawQuery)
+}
+
+// yearOf is the latest financial year a text names: "2024/25" and
+// "2024-2025" are 2025.
+func yearOf(s string) int {
+	best := 0
+	for _, m := range yearRange().FindAllStringSubmatch(s, -1) {
+		y, _ := strconv.Atoi(m[1])
+		if m[2] != "" {
+			e, _ := strconv.Atoi(m[2])
+			if e < 100 {
+				e += y / 100 * 100
+			}
+			if e == y+1 {
+				y = e
+			}
+		}
+		if y <= 2015 || y > 2100 { // the Act's duty began with years ending 31 March 2016
+			continue
+		}
+		best = max(best, y)
+	}
+	return best
+}
+
+// pageLinks are the candidate links of an HTML page: statements (by their
+// words) and hubs (same site only). relaxed, for a page already reached by
+// a statement link, also takes links to documents and links that say
+// "statement" or "download".
+type pageLinks struct {
+	statements, hubs []link
+}
+
+func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
+	var pl pageLinks
+	seen := map[string]int{} // URL → index in statements, hubs (negative)
+	doc.Find("a[href], area[href]").Each(func(_ int, a *goquery.Selection) {
+		href := strings.TrimSpace(a.AttrOr("href", ""))
+		u, err := base.Parse(href)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return
+		}
+		u.Fragment = ""
+		text := linkText(a)
+		tw, uw := words(text), urlWords(u)
+		if excludeWords().MatchString(tw) || excludeWords().MatchString(uw) || strings.HasSuffix(u.Hostname(), "gov.uk") {
+			return
+		}
+		l := link{URL: u.String(), Text: text}
+		switch {
+		case statementWords().MatchString(tw):
+			l.Score = 10
+		case statementWords().MatchString(uw):
+			l.Score = 6
+		case relaxed && (isDocumentURL(u) || strings.Contains(tw, "statement") || strings.Contains(tw, "download")):
+			l.Score = 3
+		}
+		if l.Score > 0 {
+			if strings.Contains(tw+" "+uw, "statement") {
+				l.Score += 2
+			}
+			l.Year = yearOf(text)
+			if l.Year == 0 {
+				l.Year = yearOf(path.Base(u.Path))
+			}
+			if l.Year == 0 {
+				l.Year = yearOf(u.Path)
+			}
+			if i, ok := seen[l.URL]; ok && i >= 0 {
+				pl.statements[i].Score = max(pl.statements[i].Score, l.Score)
+				pl.statements[i].Year = max(pl.statements[i].Year, l.Year)
+				return
+			}
+			seen[l.URL] = len(pl.statements)
+			pl.statements = append(pl.statements, l)
+			return
+		}
+		if !sameSite(u, base) || notHubWords().MatchString(tw) || u.String() == base.String() {
+			return
+		}
+		for _, h := range hubWords {
+			if h.re().MatchString(tw) || (h.score >= 5 && h.re().MatchString(uw)) {
+				l.Score = h.score
+				break
+			}
+		}
+		if l.Score == 0 {
+			return
+		}
+		if _, ok := seen[l.URL]; ok {
+			return
+		}
+		seen[l.URL] = -1
+		pl.hubs = append(pl.hubs, l)
+	})
+	// statements: the latest year first, then the strongest words; hubs by
+	// weight; the page's order breaks ties
+	slices.SortStableFunc(pl.statements, func(a, b link) int {
+		if c := cmp.Compare(b.Year, a.Year); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Score, a.Score)
+	})
+	slices.SortStableFunc(pl.hubs, func(a, b link) int { return cmp.Compare(b.Score, a.Score) })
+	return pl
+}
+
+// years counts the distinct years of the statement links: two or more make
+// a statements index.
+func (pl pageLinks) years() int {
+	seen := map[int]bool{}
+	for _, l := range pl.statements {
+		if l.Year != 0 {
+			seen[l.Year] = true
+		}
+	}
+	return len(seen)
+}
+
+func isDocumentURL(u *url.URL) bool {
+	p := strings.ToLower(u.Path)
+	return slices.ContainsFunc(documentExt, func(ext string) bool { return strings.HasSuffix(p, ext) })
+}
+
+// sameSite reports whether u is on base's host, "www." aside.
+func sameSite(u, base *url.URL) bool {
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") == strings.TrimPrefix(strings.ToLower(base.Hostname()), "www.")
+}
+
+// looksLikeStatement reports whether an HTML page is itself a statement
+// rather than a page that leads to one: enough words, and slavery spoken
+// of more than in passing.
+func looksLikeStatement(doc *goquery.Document) bool {
+	body := doc.Find("body")
+	body.Find("script, style, noscript, nav, header, footer").Remove()
+	text := strings.ToLower(body.Text())
+	return len(strings.Fields(text)) >= 250 && strings.Count(text, "slavery") >= 3
+}
+
+// scriptHint says why a homepage without a statement link may still have
+// one: the link is written by JavaScript, which the crawler does not run.
+func scriptHint(doc *goquery.Document) string {
+	found := false
+	doc.Find("script").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		found = statementWords().MatchString(words(s.Text()))
+		return !found
+	})
+	if found {
+		return "the homepage's JavaScript mentions a modern slavery statement, but the HTML has no link to it; s54 does not run JavaScript, and the law asks for a prominent link on the homepage"
+	}
+	if len(strings.Fields(doc.Find("body").Text())) < 20 && doc.Find("script[src]").Length() > 0 {
+		return "the homepage is built by JavaScript (its HTML has almost no text); s54 does not run JavaScript"
+	}
+	return ""
+}
+
+// Kinds of fetched content, by sniffing.
+const (
+	KindHTML  = "html"
+	KindPDF   = "pdf"
+	KindDOCX  = "docx"
+	KindText  = "text"
+	KindOther = "other"
+)
+
+// sniffKind names the content by its bytes, with the declared media type
+// only to tell HTML from plain text: servers send PDFs as
+// application/octet-stream and HTML as text/plain.
+func sniffKind(body []byte, mediaType string) string {
+	head := body[:min(len(body), 1024)]
+	trimmed := bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")
+	switch {
+	case bytes.Contains(head, []byte("%PDF-")):
+		return KindPDF
+	case bytes.HasPrefix(trimmed, []byte("PK\x03\x04")):
+		return KindDOCX
+	}
+	ct := http.DetectContentType(trimmed)
+	switch {
+	case strings.HasPrefix(ct, "text/html"), strings.HasPrefix(ct, "text/xml") && strings.Contains(mediaType, "html"):
+		return KindHTML
+	case strings.HasPrefix(ct, "text/plain"):
+		if strings.Contains(mediaType, "html") || bytes.Contains(bytes.ToLower(head), []byte("<a ")) {
+			return KindHTML
+		}
+		return KindText
+	}
+	return KindOther
+}

@@ -1,0 +1,104 @@
+package crawler
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+func TestYearOf(t *testing.T) {
+	for in, want := range map[string]int{
+		"Modern Slavery Statement 2024/25":       2025,
+		"statement 2023-2024":                    2024,
+		"msa-statement-2022_23.pdf":              2023,
+		"FY2021":                                 0, // no word boundary: not a year
+		"Statement for 2019 and 2020":            2020,
+		"uploads/2025/07/statement.pdf":          2025,
+		"Modern slavery statement":               0,
+		"2015 statement (before the duty began)": 0,
+		"2024/26 is not a financial year":        2024,
+	} {
+		if got := yearOf(in); got != want {
+			t.Errorf("yearOf(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func TestSniffKind(t *testing.T) {
+	for _, c := range []struct {
+		body, mediaType, want string
+	}{
+		{"%PDF-1.7\n...", "application/octet-stream", KindPDF},
+		{"\r\n%PDF-1.4", "text/html", KindPDF},
+		{"PK\x03\x04rest", "application/octet-stream", KindDOCX},
+		{"<!doctype html><title>x</title>", "application/octet-stream", KindHTML},
+		{"<div><a href=/x>x</a></div>", "text/plain", KindHTML},
+		{"Just words about our statement.", "text/plain", KindText},
+		{"Just words", "text/html", KindHTML},
+		{"\x89PNG\r\n\x1a\n", "application/pdf", KindOther},
+	} {
+		if got := sniffKind([]byte(c.body), c.mediaType); got != c.want {
+			t.Errorf("sniffKind(%.20q, %s) = %s, want %s", c.body, c.mediaType, got, c.want)
+		}
+	}
+}
+
+func TestFindLinks(t *testing.T) {
+	const page = `<html><body>
+<nav><ul><li><a href="/about/">About us</a><ul><li><a href="/about/msa/" title="Modern Slavery Act statement">Our commitment</a></li></ul></li>
+<li><a href="/sustainability/">Sustainability</a></li><li><a href="/news/">News</a></li></ul></nav>
+<main><p>Call the <a href="https://www.modernslaveryhelpline.org/">Modern Slavery Helpline</a>.</p>
+<a href="/files/anti-slavery-2023.pdf"><img src="x.png" alt="Anti-slavery statement 2023"></a>
+<a href="https://other.example/legal">Legal</a>
+<a href="mailto:x@y.z">Modern slavery enquiries</a>
+<a href="https://www.gov.uk/modern-slavery">Modern slavery guidance</a></main>
+<footer><a href="/privacy-policy">Privacy policy</a><a href="/legal/">Legal</a>
+<a href="/docs/s54-2024-25.pdf">Statement</a><a href="/about/msa/#top">again</a></footer></body></html>`
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://www.company.example/")
+	pl := findLinks(doc, base, false)
+	var got []string
+	for _, l := range pl.statements {
+		got = append(got, l.URL)
+	}
+	want := []string{
+		"https://www.company.example/docs/s54-2024-25.pdf",        // 2025, by its URL
+		"https://www.company.example/files/anti-slavery-2023.pdf", // 2023, by its image's alt
+		"https://www.company.example/about/msa/",                  // no year, by its title
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("statements:\n got %q\nwant %q", got, want)
+	}
+	if pl.years() != 2 {
+		t.Errorf("years = %d, want 2", pl.years())
+	}
+	got = got[:0]
+	for _, l := range pl.hubs {
+		got = append(got, l.URL)
+	}
+	// legal first (weight), then sustainability, then about; not news,
+	// privacy, or another site's legal page
+	want = []string{"https://www.company.example/legal/", "https://www.company.example/sustainability/", "https://www.company.example/about/"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("hubs:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestScriptHint(t *testing.T) {
+	for page, want := range map[string]string{
+		`<footer><script>f.insertAdjacentHTML('beforeend','<a href="/modern-slavery">Modern slavery statement</a>')</script></footer>`: "JavaScript mentions",
+		`<body><div id=app></div><script src="/app.js"></script></body>`:                                                               "built by JavaScript",
+		`<body><p>` + strings.Repeat("Plenty of words here. ", 20) + `</p><script>track()</script></body>`:                             "",
+	} {
+		doc, _ := goquery.NewDocumentFromReader(strings.NewReader(page))
+		got := scriptHint(doc)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("scriptHint(%.40q) = %q, want it to say %q", page, got, want)
+		}
+	}
+}

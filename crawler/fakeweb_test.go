@@ -1,0 +1,125 @@
+package crawler_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/s54dev/s54/crawler"
+	"github.com/s54dev/s54/internal/fakeweb"
+)
+
+// startFakeWeb serves testdata/web and returns a crawler pointed at it.
+func startFakeWeb(t *testing.T) (*fakeweb.Web, *crawler.Crawler) {
+	t.Helper()
+	web, err := fakeweb.Load(os.DirFS("../testdata/web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := fakeweb.Start(web)
+	t.Cleanup(srv.Close)
+	opts := crawler.DefaultOptions()
+	opts.Fetch.AllowPrivate = true
+	opts.Fetch.Hosts = srv.Hosts(web)
+	opts.Fetch.Timeout = 2 * time.Second
+	opts.Fetch.MaxBytes = 8 << 20
+	opts.Delay = 2 * time.Millisecond
+	opts.MaxRequests = 20
+	c := crawler.New(opts)
+	t.Cleanup(c.Close)
+	return web, c
+}
+
+func site(s *fakeweb.Site) crawler.Site {
+	return crawler.Site{Website: "http://" + s.Host + "/", KnownURL: s.KnownURL}
+}
+
+// TestFakeWeb crawls every site of the fake web at once and checks each
+// outcome, statement URL and homepage link against the site's
+// expectations, and the request log for robots.txt and the request bound.
+func TestFakeWeb(t *testing.T) {
+	web, c := startFakeWeb(t)
+	if len(web.Sites) < 15 {
+		t.Fatalf("the fake web has %d sites, want at least 15", len(web.Sites))
+	}
+	results := make([]*crawler.Result, len(web.Sites))
+	var wg sync.WaitGroup
+	for i, s := range web.Sites {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = c.Crawl(context.Background(), site(s))
+		}()
+	}
+	wg.Wait()
+	for i, s := range web.Sites {
+		res, want := results[i], s.Expect
+		t.Run(s.Host, func(t *testing.T) {
+			outcome := want.CrawlOutcome
+			if outcome == "" {
+				outcome = want.Outcome
+			}
+			if string(res.Outcome) != outcome {
+				t.Errorf("outcome %s (%s), want %s", res.Outcome, res.Reason, outcome)
+			}
+			got := ""
+			if res.Statement != nil {
+				got = res.Statement.URL
+			}
+			if outcome == "found" && got != want.StatementURL {
+				t.Errorf("statement %q, want %q", got, want.StatementURL)
+			}
+			if fmt.Sprint(deref(res.HomepageLink)) != fmt.Sprint(deref(want.HomepageLink)) && outcome == "found" {
+				t.Errorf("homepage_link %v, want %v", deref(res.HomepageLink), deref(want.HomepageLink))
+			}
+			var history []string
+			for _, h := range res.History {
+				history = append(history, h.URL)
+			}
+			if strings.Join(history, " ") != strings.Join(want.History, " ") {
+				t.Errorf("history %q, want %q", history, want.History)
+			}
+			if want.Hint != "" && !strings.Contains(res.Hint+" "+res.Reason, want.Hint) {
+				t.Errorf("hint %q, reason %q: want them to say %q", res.Hint, res.Reason, want.Hint)
+			}
+			if outcome != "found" && res.Reason == "" {
+				t.Error("no reason given for finding nothing")
+			}
+			log := web.RequestsTo(s.Host)
+			if res.Requests > c.Options().MaxRequests {
+				t.Errorf("%d requests, over the bound of %d", res.Requests, c.Options().MaxRequests)
+			}
+			if len(log) > c.Options().MaxRequests {
+				t.Errorf("the site served %d requests, over the bound of %d", len(log), c.Options().MaxRequests)
+			}
+			robots := 0
+			for _, r := range log {
+				if r.Path == "/robots.txt" {
+					robots++
+				}
+				for _, p := range want.Forbidden {
+					if r.Path == p {
+						t.Errorf("requested %s, which robots.txt disallows", p)
+					}
+				}
+				if !strings.HasPrefix(r.UserAgent, "s54/") {
+					t.Errorf("User-Agent %q does not name s54", r.UserAgent)
+				}
+			}
+			if len(log) > 0 && (robots != 1 || log[0].Path != "/robots.txt") {
+				t.Errorf("robots.txt fetched %d times (first request %s), want once, first", robots, log[0].Path)
+			}
+		})
+	}
+}
+
+func deref(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
+}
