@@ -1,0 +1,308 @@
+// Package pipeline runs a crawl end to end: for each organisation, the
+// crawler finds and fetches its statement, extract reads the text, the
+// checker assesses it, and the store records the outcome, the document and
+// the assessment together. cmd (s54 crawl, the scheduler) and web use it.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/crawler"
+	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
+)
+
+// Pipeline holds what a crawl needs.
+type Pipeline struct {
+	Store   *store.Store
+	Crawler *crawler.Crawler
+	Checker *checker.Checker
+	// Extract bounds the reading of each document. PDFs are read in a
+	// child process (the binary must call extract.RunChildIfRequested).
+	Extract extract.Options
+	// Concurrency is the number of sites visited at once.
+	Concurrency int
+	// Now is the clock for `current`; nil is time.Now.
+	Now func() time.Time
+	// Progress, when set, is called after each organisation, one call at a
+	// time.
+	Progress func(Event)
+}
+
+// Event reports one organisation done.
+type Event struct {
+	Org     store.OrgRecord
+	Outcome crawler.Outcome
+	URL     string
+	Reason  string
+	Rating  statement.Rating // "" when nothing was assessed
+	// NewVersion: the statement had not been seen before.
+	NewVersion bool
+	Done       int // organisations done so far in this run, resumed ones included
+	Total      int
+}
+
+// Summary is how a run went.
+type Summary struct {
+	RunID int64
+	// Resumed: the run continued one that had been interrupted; Skipped
+	// organisations were done before.
+	Resumed bool
+	Skipped int
+	Total   int
+	Done    int
+	// NoWebsite organisations have neither a website nor a known
+	// statement URL: nothing to crawl.
+	NoWebsite   int
+	Outcomes    map[crawler.Outcome]int
+	NewVersions int
+	Requests    int
+	Interrupted bool
+	Elapsed     time.Duration
+}
+
+// String is the summary in one line.
+func (s Summary) String() string {
+	var parts []string
+	for _, o := range []crawler.Outcome{crawler.Found, crawler.NoStatement, crawler.RobotsBlocked, crawler.Unreachable, crawler.Failed} {
+		if n := s.Outcomes[o]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ReplaceAll(string(o), "_", " ")))
+		}
+	}
+	line := fmt.Sprintf("%d of %d organisations crawled", s.Done, s.Total)
+	if len(parts) > 0 {
+		line += ": " + strings.Join(parts, ", ")
+	}
+	line += fmt.Sprintf("; %d new statement versions; %d requests in %s", s.NewVersions, s.Requests, s.Elapsed.Round(time.Millisecond))
+	if s.Resumed {
+		line += fmt.Sprintf("; resumed run %d, %d done before", s.RunID, s.Skipped)
+	}
+	if s.NoWebsite > 0 {
+		line += fmt.Sprintf("; %d without a website skipped", s.NoWebsite)
+	}
+	return line
+}
+
+// Crawl crawls the organisations. selection names them ("all", "region
+// hampshire-iow", …): an interrupted run for the same selection is resumed,
+// skipping the organisations it recorded. Per-site failures are recorded,
+// not returned; the error is for the run itself (the register cannot be
+// written). When ctx is cancelled the run stops cleanly, records what was
+// done, and returns the summary with Interrupted set and ctx's error.
+func (p *Pipeline) Crawl(ctx context.Context, orgs []store.OrgRecord, selection string) (Summary, error) {
+	start := time.Now()
+	sum := Summary{Outcomes: map[crawler.Outcome]int{}, Total: len(orgs)}
+	// the run's bookkeeping must be written even when ctx is cancelled
+	bg := context.WithoutCancel(ctx)
+	run, unfinished, err := p.Store.UnfinishedRun(ctx)
+	if err != nil {
+		return sum, err
+	}
+	done := map[int64]bool{}
+	if unfinished && run.Selection == selection {
+		sum.RunID, sum.Resumed = run.ID, true
+		if done, err = p.Store.RunDone(ctx, run.ID); err != nil {
+			return sum, err
+		}
+	} else {
+		if unfinished {
+			if err := p.Store.FinishRun(ctx, run.ID, store.RunAbandoned, "replaced by a run for "+selection); err != nil {
+				return sum, err
+			}
+		}
+		if sum.RunID, err = p.Store.StartRun(ctx, selection); err != nil {
+			return sum, err
+		}
+	}
+	var todo []store.OrgRecord
+	for _, o := range orgs {
+		switch {
+		case done[o.ID]:
+			sum.Skipped++
+		case o.Website == "" && o.StatementURL == "":
+			sum.NoWebsite++
+		default:
+			todo = append(todo, o)
+		}
+	}
+	sum.Done = sum.Skipped
+
+	workers := max(1, p.Concurrency)
+	jobs := make(chan store.OrgRecord)
+	var mu sync.Mutex // guards sum and Progress
+	var fatal error
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for o := range jobs {
+				ev, requests, err := p.one(ctx, sum.RunID, o)
+				mu.Lock()
+				sum.Requests += requests
+				switch {
+				case err != nil && ctx.Err() != nil:
+					// stopped part way: nothing recorded, the next run redoes it
+				case err != nil:
+					fatal = errors.Join(fatal, err)
+				default:
+					sum.Done++
+					sum.Outcomes[ev.Outcome]++
+					if ev.NewVersion {
+						sum.NewVersions++
+					}
+					ev.Done, ev.Total = sum.Done, sum.Total-sum.NoWebsite
+					if p.Progress != nil {
+						p.Progress(ev)
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, o := range todo {
+		mu.Lock()
+		stop := fatal != nil
+		mu.Unlock()
+		if stop {
+			break
+		}
+		select {
+		case jobs <- o:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	sum.Elapsed = time.Since(start)
+	switch {
+	case fatal != nil:
+		p.Store.FinishRun(bg, sum.RunID, store.RunFailed, fatal.Error())
+		return sum, fatal
+	case ctx.Err() != nil:
+		sum.Interrupted = true
+		if err := p.Store.FinishRun(bg, sum.RunID, store.RunInterrupted, sum.String()); err != nil {
+			return sum, err
+		}
+		return sum, ctx.Err()
+	}
+	return sum, p.Store.FinishRun(bg, sum.RunID, store.RunCompleted, sum.String())
+}
+
+// one crawls one organisation and records the outcome. An error means the
+// outcome could not be recorded (or the run was stopped).
+func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Event, int, error) {
+	ev := Event{Org: o}
+	known, err := p.Store.KnownStatements(ctx, o.ID)
+	if err != nil {
+		return ev, 0, err
+	}
+	site := crawler.Site{Website: o.Website, KnownURL: o.StatementURL, Validators: map[string]crawler.Validator{}}
+	byURL := map[string]store.KnownStatement{}
+	for _, k := range known {
+		if _, ok := byURL[k.URL]; ok {
+			continue // the most recently seen document at that URL
+		}
+		byURL[k.URL] = k
+		if k.ETag != "" || k.LastModified != "" {
+			site.Validators[k.URL] = crawler.Validator{ETag: k.ETag, LastModified: k.LastModified}
+		}
+	}
+	res := p.Crawler.Crawl(ctx, site)
+	if err := ctx.Err(); err != nil {
+		return ev, res.Requests, err
+	}
+	f := store.Fetch{RunID: runID, OrgID: o.ID, Outcome: string(res.Outcome), HTTPStatus: res.HTTPStatus,
+		Error: res.Reason, Tried: res.Tried, HomepageLink: res.HomepageLink}
+	if res.Hint != "" {
+		f.Error = strings.TrimPrefix(f.Error+"; "+res.Hint, "; ")
+	}
+	var found []store.Assessed
+	if res.Statement != nil {
+		f.URL, f.ETag, f.LastModified = res.Statement.URL, res.Statement.ETag, res.Statement.LastModified
+		a, sha, err := p.assess(ctx, res.Statement, byURL, res.HomepageLink)
+		f.DocumentSHA256 = sha
+		switch {
+		case ctx.Err() != nil:
+			return ev, res.Requests, ctx.Err()
+		case errors.Is(err, errStore):
+			return ev, res.Requests, err
+		case err != nil:
+			f.Outcome, f.Error = string(crawler.Failed), "cannot read the statement: "+oneLine(err.Error())
+		default:
+			found = append(found, store.Assessed{Version: version(o.ID, res.Statement, sha, res.HomepageLink), Assessment: a})
+			ev.Rating = a.Rating
+		}
+		for _, h := range res.History {
+			a, sha, err := p.assess(ctx, h, byURL, nil)
+			if errors.Is(err, errStore) || ctx.Err() != nil {
+				return ev, res.Requests, errors.Join(err, ctx.Err())
+			}
+			if err == nil {
+				found = append(found, store.Assessed{Version: version(o.ID, h, sha, nil), Assessment: a})
+			}
+		}
+	}
+	recs, err := p.Store.RecordCrawl(ctx, f, found, p.Checker.Rules().Name)
+	if err != nil {
+		return ev, res.Requests, err
+	}
+	ev.Outcome, ev.URL, ev.Reason = crawler.Outcome(f.Outcome), f.URL, f.Error
+	ev.NewVersion = len(recs) > 0 && recs[0].NewVersion && len(found) > 0 && found[0].Version.URL == f.URL
+	return ev, res.Requests, nil
+}
+
+// errStore marks errors of the register, which stop the run, from errors
+// of a document, which are the site's outcome.
+var errStore = errors.New("register")
+
+// assess keeps, reads and checks one fetched document. A document the
+// server said is unchanged is read from its snapshot.
+func (p *Pipeline) assess(ctx context.Context, d *crawler.Document, byURL map[string]store.KnownStatement, homepage *bool) (statement.Assessment, string, error) {
+	body, contentType := d.Body, d.ContentType
+	var sha string
+	if d.NotModified {
+		k, ok := byURL[d.URL]
+		if !ok {
+			return statement.Assessment{}, "", fmt.Errorf("the server said %s is unchanged, but no earlier copy is kept", d.URL)
+		}
+		data, err := p.Store.ReadDocument(k.DocumentSHA256)
+		if err != nil {
+			return statement.Assessment{}, "", fmt.Errorf("%w: %w", errStore, err)
+		}
+		body, contentType, sha = data, k.ContentType, k.DocumentSHA256
+		if d.ETag == "" && d.LastModified == "" {
+			d.ETag, d.LastModified = k.ETag, k.LastModified
+		}
+	} else {
+		var err error
+		if sha, err = p.Store.SaveDocument(ctx, body, contentType); err != nil {
+			return statement.Assessment{}, "", fmt.Errorf("%w: %w", errStore, err)
+		}
+	}
+	text, err := extract.Bytes(ctx, body, d.URL, contentType, p.Extract)
+	if err != nil {
+		return statement.Assessment{}, sha, err
+	}
+	now := time.Now()
+	if p.Now != nil {
+		now = p.Now()
+	}
+	return p.Checker.CheckWith(text, checker.Facts{HomepageLink: homepage, Now: now}), sha, nil
+}
+
+func version(orgID int64, d *crawler.Document, sha string, homepage *bool) store.Version {
+	return store.Version{OrgID: orgID, URL: d.URL, DocumentSHA256: sha, HomepageLink: homepage,
+		ETag: d.ETag, LastModified: d.LastModified}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,209 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/crawler"
+	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
+)
+
+func TestMain(m *testing.M) {
+	extract.RunChildIfRequested() // PDFs are read in a child process
+	os.Exit(m.Run())
+}
+
+// setup serves the fake web, imports its organisations into a new
+// register, and returns a pipeline for them.
+func setup(t testing.TB, web *fakeweb.Web) (*pipeline.Pipeline, []store.OrgRecord) {
+	t.Helper()
+	ctx := context.Background()
+	srv := fakeweb.Start(web)
+	t.Cleanup(srv.Close)
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var orgs []statement.Org
+	for _, s := range web.Sites {
+		orgs = append(orgs, statement.Org{CompanyNumber: s.CompanyNumber, Name: s.Name, Postcode: s.Postcode,
+			Website: "http://" + s.Host + "/", StatementURL: s.KnownURL})
+	}
+	if _, err := st.ImportOrgs(ctx, "fakeweb", "s54", orgs, 0); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := st.Orgs(ctx, store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := crawler.DefaultOptions()
+	opts.Fetch.AllowPrivate = true
+	opts.Fetch.Hosts = srv.Hosts(web)
+	opts.Fetch.Timeout = 2 * time.Second
+	opts.Fetch.MaxBytes = 8 << 20
+	opts.Delay = 0
+	opts.MaxRequests = 20
+	cr := crawler.New(opts)
+	t.Cleanup(cr.Close)
+	return &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: extract.DefaultOptions(),
+		Concurrency: 8, Now: func() time.Time { return time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC) }}, recs
+}
+
+func loadWeb(t *testing.T) *fakeweb.Web {
+	t.Helper()
+	web, err := fakeweb.Load(os.DirFS("../testdata/web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return web
+}
+
+// TestCrawlRegister crawls the fake web into a register, checks every
+// organisation's entry, then crawls again: conditional requests, no new
+// versions, the same register.
+func TestCrawlRegister(t *testing.T) {
+	ctx := context.Background()
+	web := loadWeb(t)
+	p, orgs := setup(t, web)
+	sum, err := p.Crawl(ctx, orgs, "all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Done != len(web.Sites) || sum.Interrupted || sum.Resumed {
+		t.Fatalf("summary %+v", sum)
+	}
+	reg, err := p.Store.Register(ctx, store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byNumber := map[string]statement.RegisterEntry{}
+	for _, e := range reg {
+		byNumber[e.CompanyNumber] = e
+	}
+	for _, s := range web.Sites {
+		e, want := byNumber[s.CompanyNumber], s.Expect
+		if e.Status != want.Outcome {
+			t.Errorf("%s: status %s (%s), want %s", s.Host, e.Status, e.Failure, want.Outcome)
+		}
+		switch want.Outcome {
+		case store.StatusFound:
+			if e.StatementURL != want.StatementURL || e.Rating == nil || e.CheckedAt == nil || len(e.Criteria) == 0 {
+				t.Errorf("%s: statement %q rating %v, want %q and an assessment", s.Host, e.StatementURL, e.Rating, want.StatementURL)
+			}
+			if fmt.Sprint(deref(e.HomepageLink)) != fmt.Sprint(deref(want.HomepageLink)) {
+				t.Errorf("%s: homepage_link %v, want %v", s.Host, deref(e.HomepageLink), deref(want.HomepageLink))
+			}
+			if want.HomepageLink != nil && e.Criteria[statement.HomepageLink] == "" {
+				t.Errorf("%s: homepage_link criterion not assessed", s.Host)
+			}
+		default:
+			if e.Failure == "" {
+				t.Errorf("%s: %s without a reason", s.Host, e.Status)
+			}
+			if e.Rating != nil {
+				t.Errorf("%s: rated %s with no statement", s.Host, *e.Rating)
+			}
+		}
+		if len(want.History) > 0 {
+			known, err := p.Store.KnownStatements(ctx, e.OrgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(known) != 1+len(want.History) {
+				t.Errorf("%s: %d statement versions kept, want %d", s.Host, len(known), 1+len(want.History))
+			}
+		}
+	}
+
+	// again: the statements are asked for with their validators, and
+	// nothing is a new version
+	before := len(web.Requests())
+	again, err := p.Crawl(ctx, orgs, "all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Resumed || again.NewVersions != 0 {
+		t.Errorf("second crawl: %+v, want a new run with no new versions", again)
+	}
+	conditional := 0
+	for _, r := range web.Requests()[before:] {
+		if r.IfNoneMatch != "" || r.IfModifiedSince != "" {
+			conditional++
+		}
+	}
+	if conditional == 0 {
+		t.Error("the second crawl sent no conditional request")
+	}
+	reg2, err := p.Store.Register(ctx, store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range reg {
+		a, b := reg[i], reg2[i]
+		if a.Status != b.Status || a.StatementURL != b.StatementURL || fmt.Sprint(a.Rating) != fmt.Sprint(b.Rating) && (a.Rating == nil || *a.Rating != *b.Rating) {
+			t.Errorf("%s changed on a re-crawl: %s %s → %s %s", a.Name, a.Status, a.StatementURL, b.Status, b.StatementURL)
+		}
+	}
+}
+
+// TestCrawlResumes stops a run part way, as Ctrl-C does, and checks that
+// the next run of the same organisations picks up where it stopped.
+func TestCrawlResumes(t *testing.T) {
+	ctx := context.Background()
+	web := loadWeb(t)
+	p, orgs := setup(t, web)
+	p.Concurrency = 2
+	stop, cancel := context.WithCancel(ctx)
+	defer cancel()
+	p.Progress = func(ev pipeline.Event) {
+		if ev.Done == 5 {
+			cancel()
+		}
+	}
+	first, err := p.Crawl(stop, orgs, "all")
+	if !errors.Is(err, context.Canceled) || !first.Interrupted {
+		t.Fatalf("interrupted run: %+v, %v", first, err)
+	}
+	if first.Done < 5 || first.Done >= len(orgs) {
+		t.Fatalf("interrupted run did %d of %d", first.Done, len(orgs))
+	}
+	p.Progress = nil
+	second, err := p.Crawl(ctx, orgs, "all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.Resumed || second.RunID != first.RunID || second.Skipped != first.Done || second.Done != len(orgs) {
+		t.Errorf("resumed run %+v after %+v", second, first)
+	}
+	reg, err := p.Store.Register(ctx, store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range reg {
+		if e.Status == store.StatusNotChecked {
+			t.Errorf("%s not checked after the resumed run", e.Name)
+		}
+	}
+	// a run for other organisations does not resume it
+	third, err := p.Crawl(ctx, orgs[:1], "orgs "+orgs[0].CompanyNumber)
+	if err != nil || third.Resumed || third.RunID == first.RunID {
+		t.Errorf("a run of other organisations: %+v %v", third, err)
+	}
+}
+
+func deref(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
+}
