@@ -262,6 +262,13 @@ func parseRow(f Format, r row) (*statement.Org, []Problem) {
 		o.Website = r.get("website")
 		o.Postcode = r.get("postcode")
 		o.Sector = r.get("sector")
+		if u := r.get("statement_url"); u != "" { // optional: a statement already known
+			if _, ok := origin(u); ok {
+				o.StatementURL = u
+			} else {
+				probs = append(probs, Problem{Reason: fmt.Sprintf("statement_url %q is not a web address; left out", trim(u, 60))})
+			}
+		}
 		if t := r.get("turnover"); t != "" {
 			tv, err := ParseTurnover(t)
 			if err != nil {

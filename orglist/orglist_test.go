@@ -224,3 +224,19 @@ func TestRealLists(t *testing.T) {
 		}
 	}
 }
+
+func TestOwnFormatStatementURL(t *testing.T) {
+	in := "company_number,name,website,postcode,turnover,sector,statement_url\n" +
+		"01234567,Alder Ltd,https://alder.example,SO14 3TJ,,,https://alder.example/msa.pdf\n" +
+		"02345678,Birch Ltd,https://birch.example,,,,not a url\n"
+	l, err := orglist.Read(strings.NewReader(in), orglist.FormatAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Orgs) != 2 || l.Orgs[0].StatementURL != "https://alder.example/msa.pdf" || l.Orgs[1].StatementURL != "" {
+		t.Fatalf("orgs %+v", l.Orgs)
+	}
+	if !strings.Contains(problems(l), `statement_url "not a url" is not a web address`) {
+		t.Errorf("problems: %s", problems(l))
+	}
+}

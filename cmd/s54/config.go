@@ -17,6 +17,8 @@ import (
 type config struct {
 	// Regions add to or replace (by id) the built-in regions.
 	Regions []region.Region `yaml:"regions"`
+	// Crawl settings (s54 crawl --help).
+	Crawl crawlConfig `yaml:"crawl"`
 }
 
 // configFile is the config's name in the data directory.

@@ -17,6 +17,7 @@ import (
 
 func TestMain(m *testing.M) {
 	extract.RunChildIfRequested() // the test binary is the PDF child too
+	crawlChild()                  // and the crawl TestCrawlKilled kills
 	os.Exit(m.Run())
 }
 

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/s54dev/s54/crawler"
+	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/orglist"
+	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/store"
+)
+
+type crawlOptions struct {
+	orgs         []string
+	region       string
+	allowPrivate bool
+	concurrency  int
+	delay        time.Duration
+	restart      bool
+}
+
+// loopbackHosts maps host:port to a loopback address for the crawler: the
+// tests and the demo serve named sites from loopback. Not a flag: a user
+// cannot point the crawler at internal addresses with it.
+var loopbackHosts map[string]string
+
+// crawlConfig is the crawl: section of s54.yaml.
+type crawlConfig struct {
+	// Contact is the URL website owners can read about the crawl and
+	// write to; it goes in the User-Agent. The partnership's own page.
+	Contact     string         `yaml:"contact"`
+	Delay       *time.Duration `yaml:"delay"` // nil: the --delay default
+	Concurrency int            `yaml:"concurrency"`
+	MaxRequests int            `yaml:"max_requests"`
+	Timeout     time.Duration  `yaml:"timeout"`
+	MaxBytes    int64          `yaml:"max_bytes"`
+}
+
+func newCrawlCmd(g *globals) *cobra.Command {
+	var opts crawlOptions
+	cmd := &cobra.Command{
+		Use:   "crawl [--org NUMBER]… [--region R] [--allow-private] [--concurrency N]",
+		Short: "Find, fetch, check and record the organisations' statements",
+		Long: `Visit each organisation's website, find its modern slavery statement from
+the homepage (links in the body, menus and footer, one or two hops through
+legal, policies or sustainability pages, a statements page with several
+years), fetch it, check it and record the outcome in the register:
+found, no_statement (with what was tried), robots_blocked, unreachable or
+error. robots.txt is obeyed; one request at a time per host, with a delay.
+
+A run stopped by Ctrl-C or killed is resumed by the next crawl of the
+same organisations; --restart starts afresh. Per-site failures are
+recorded, not fatal: the exit code is 0 when the run completed.
+
+Settings in s54.yaml:
+  crawl:
+    contact: https://partnership.example/s54   # in the User-Agent
+    delay: 1s            # between requests to one host
+    concurrency: 8       # sites at once
+    max_requests: 30     # per site
+    timeout: 30s         # per request`,
+		Args: noArgs("crawl"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.concurrency < 0 || opts.delay < 0 {
+				return usageError("crawl: --concurrency and --delay cannot be negative")
+			}
+			return runCrawl(cmd.Context(), g, opts, cmd.Flags().Changed("delay"), cmd.Flags().Changed("concurrency"))
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.orgs, "org", nil, "only this organisation (company number); repeat for more")
+	f.StringVar(&opts.region, "region", "", "only organisations in this region")
+	f.BoolVar(&opts.allowPrivate, "allow-private", false, "allow private and loopback addresses (tests, intranets)")
+	f.IntVar(&opts.concurrency, "concurrency", 8, "sites crawled at once")
+	f.DurationVar(&opts.delay, "delay", time.Second, "pause between two requests to one host")
+	f.BoolVar(&opts.restart, "restart", false, "do not resume an interrupted run")
+	return cmd
+}
+
+func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, concurrencySet bool) error {
+	conf, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	cc := conf.Crawl
+	if !delaySet && cc.Delay != nil {
+		if *cc.Delay < 0 {
+			return fmt.Errorf("config: crawl.delay cannot be negative")
+		}
+		opts.delay = *cc.Delay
+	}
+	if !concurrencySet && cc.Concurrency > 0 {
+		opts.concurrency = cc.Concurrency
+	}
+	st, _, filter, err := g.openWithRegion(ctx, opts.region)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	selection := "all"
+	if opts.region != "" {
+		selection = "region " + opts.region
+	}
+	if len(opts.orgs) > 0 {
+		for _, n := range opts.orgs {
+			num, err := orglist.NormalizeCompanyNumber(n)
+			if err != nil {
+				return usageError("crawl: --org %q: %v", n, err)
+			}
+			filter.CompanyNumbers = append(filter.CompanyNumbers, num)
+		}
+		selection += " orgs " + strings.Join(filter.CompanyNumbers, ",")
+	}
+	orgs, err := st.Orgs(ctx, filter)
+	if err != nil {
+		return err
+	}
+	if len(orgs) == 0 {
+		return errors.New("crawl: no organisations selected; import some with 's54 orgs import FILE'")
+	}
+	if opts.restart {
+		if run, ok, err := st.UnfinishedRun(ctx); err != nil {
+			return err
+		} else if ok {
+			if err := st.FinishRun(ctx, run.ID, store.RunAbandoned, "--restart"); err != nil {
+				return err
+			}
+		}
+	}
+	chk, err := g.checker()
+	if err != nil {
+		return err
+	}
+	co := crawler.DefaultOptions()
+	co.Fetch.UserAgent = crawler.UserAgent(cc.Contact)
+	co.Fetch.AllowPrivate = opts.allowPrivate
+	co.Fetch.Hosts = loopbackHosts
+	co.Delay = opts.delay
+	if cc.MaxRequests > 0 {
+		co.MaxRequests = cc.MaxRequests
+	}
+	if cc.Timeout > 0 {
+		co.Fetch.Timeout = cc.Timeout
+	}
+	if cc.MaxBytes > 0 {
+		co.Fetch.MaxBytes = cc.MaxBytes
+	}
+	cr := crawler.New(co)
+	defer cr.Close()
+	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: extract.DefaultOptions(),
+		Concurrency: max(1, opts.concurrency)}
+	prog := newCrawlProgress(g, len(orgs))
+	p.Progress = prog.event
+	sum, err := p.Crawl(ctx, orgs, selection)
+	prog.finish()
+	if sum.RunID != 0 {
+		fmt.Fprintln(g.stdout, sum.String())
+	}
+	switch {
+	case sum.Interrupted:
+		return &exitError{code: exitUnreadable, err: fmt.Errorf("crawl stopped: %d of %d organisations done; run the same crawl again to resume",
+			sum.Done, sum.Total-sum.NoWebsite)}
+	case err != nil:
+		return fmt.Errorf("crawl: %w", err)
+	}
+	if sum.NoWebsite > 0 {
+		fmt.Fprintf(g.stderr, "s54: %d organisations have no website and no statement URL; import a list with websites to crawl them\n", sum.NoWebsite)
+	}
+	return nil
+}
+
+// crawlProgress shows a bar on a terminal, plain lines otherwise.
+type crawlProgress struct {
+	g   *globals
+	bar *progressbar.ProgressBar
+	out io.Writer
+}
+
+func newCrawlProgress(g *globals, total int) *crawlProgress {
+	p := &crawlProgress{g: g, out: g.stdout}
+	if f, ok := g.stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(g.stderr),
+			progressbar.OptionSetDescription("crawling"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionFullWidth(),
+		)
+	}
+	return p
+}
+
+func (p *crawlProgress) event(ev pipeline.Event) {
+	line := fmt.Sprintf("%s %s: %s", ev.Org.CompanyNumber, ev.Org.Name, strings.ReplaceAll(string(ev.Outcome), "_", " "))
+	switch {
+	case ev.Rating != "":
+		line += fmt.Sprintf(" (%s) %s", ev.Rating, ev.URL)
+	case ev.Reason != "":
+		line += " — " + ev.Reason
+	}
+	if p.bar != nil {
+		p.bar.ChangeMax(ev.Total)
+		p.bar.Describe(truncate(ev.Org.Name, 30))
+		p.bar.Set(ev.Done)
+		if p.g.verbose {
+			p.bar.Clear()
+			fmt.Fprintln(p.g.stderr, line)
+		}
+		return
+	}
+	fmt.Fprintf(p.out, "[%d/%d] %s\n", ev.Done, ev.Total, line)
+}
+
+func (p *crawlProgress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

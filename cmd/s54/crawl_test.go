@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/store"
+)
+
+// serveFakeWeb serves testdata/web, points the crawler at it and writes
+// an organisations file for its sites.
+func serveFakeWeb(t *testing.T) (*fakeweb.Web, string) {
+	t.Helper()
+	web, err := fakeweb.Load(os.DirFS("../../testdata/web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := fakeweb.Start(web)
+	t.Cleanup(srv.Close)
+	loopbackHosts = srv.Hosts(web)
+	t.Cleanup(func() { loopbackHosts = nil })
+	var csv strings.Builder
+	csv.WriteString("company_number,name,website,postcode,turnover,sector,statement_url\n")
+	for _, s := range web.Sites {
+		csv.WriteString(s.CompanyNumber + "," + s.Name + ",http://" + s.Host + "/," + s.Postcode + ",50000000,Manufacturing," + s.KnownURL + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "orgs.csv")
+	if err := os.WriteFile(path, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return web, path
+}
+
+// fastCrawl is a config for tests: no politeness delay, short timeouts.
+const fastCrawl = "crawl:\n  delay: 0s\n  timeout: 2s\n  max_bytes: 8388608\n  max_requests: 20\n  contact: https://partnership.example/s54\n"
+
+func TestCrawlThenRegister(t *testing.T) {
+	web, orgs := serveFakeWeb(t)
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "s54.yaml"), []byte(fastCrawl), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "", "--data", data, "orgs", "import", orgs); code != 0 {
+		t.Fatalf("import: exit %d %s", code, stderr)
+	}
+	code, stdout, stderr := run(t, "", "--data", data, "crawl", "--allow-private", "--concurrency", "8")
+	if code != 0 {
+		t.Fatalf("crawl: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// not a terminal: a line per organisation, then the summary
+	if n := strings.Count(stdout, "\n["); n+1 < len(web.Sites) || !strings.Contains(stdout, "organisations crawled") {
+		t.Errorf("crawl output:\n%s", stdout)
+	}
+	for _, r := range web.Requests() {
+		if !strings.Contains(r.UserAgent, "https://partnership.example/s54") {
+			t.Fatalf("User-Agent %q lacks the contact URL from the config", r.UserAgent)
+		}
+	}
+	code, stdout, stderr = run(t, "", "--data", data, "register", "--json")
+	if code != 0 {
+		t.Fatalf("register: exit %d %s", code, stderr)
+	}
+	var entries []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &entries); err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(web.Sites) {
+		t.Fatalf("%d entries for %d sites", len(entries), len(web.Sites))
+	}
+	fields := []string{"company_number", "name", "region", "website", "statement_url", "homepage_link",
+		"status", "rating", "score", "period_end", "criteria", "checked_at"}
+	for _, e := range entries {
+		for _, f := range fields {
+			if _, ok := e[f]; !ok {
+				t.Errorf("%v: no %q field", e["name"], f)
+			}
+		}
+		site := siteByNumber(web, e["company_number"].(string))
+		if !sameStatus(e["status"].(string), site.Expect.Outcome) {
+			t.Errorf("%s: status %v, want %s", site.Host, e["status"], site.Expect.Outcome)
+		}
+	}
+	// without --allow-private the loopback web is refused, and recorded so
+	code, stdout, _ = run(t, "", "--data", data, "crawl", "--org", web.Sites[0].CompanyNumber)
+	if code != 0 || !strings.Contains(stdout, "1 error") {
+		t.Errorf("crawl without --allow-private: exit %d\n%s", code, stdout)
+	}
+}
+
+// sameStatus compares a register status with an expected one: a statement
+// found is out_of_date once its year ended 18 months ago, which the fake
+// web's fixed statements all will be one day.
+func sameStatus(got, want string) bool {
+	return got == want || (want == store.StatusFound && got == store.StatusOutOfDate)
+}
+
+func siteByNumber(web *fakeweb.Web, n string) *fakeweb.Site {
+	for _, s := range web.Sites {
+		if s.CompanyNumber == n {
+			return s
+		}
+	}
+	return &fakeweb.Site{}
+}
+
+// TestCrawlKilled kills (SIGKILL) a crawl part way and checks that the
+// register is whole and the next crawl resumes the run.
+func TestCrawlKilled(t *testing.T) {
+	if os.Getenv("S54_CRAWL_CHILD") != "" {
+		return // the child's work is done by TestMain's hook
+	}
+	web, orgs := serveFakeWeb(t)
+	data := t.TempDir()
+	// slow enough to be killed in the middle: one site at a time
+	if err := os.WriteFile(filepath.Join(data, "s54.yaml"), []byte(fastCrawl+"  concurrency: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "", "--data", data, "orgs", "import", orgs); code != 0 {
+		t.Fatalf("import: exit %d %s", code, stderr)
+	}
+	hosts, _ := json.Marshal(loopbackHosts)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "S54_CRAWL_CHILD="+data, "S54_CRAWL_HOSTS="+string(hosts))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r, ok, _ := st.UnfinishedRun(ctx)
+		if ok {
+			done, _ := st.RunDone(ctx, r.ID)
+			if len(done) >= 4 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the child crawl recorded nothing in 30 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	killed, ok, err := st.UnfinishedRun(ctx)
+	if err != nil || !ok {
+		t.Fatalf("after the kill: no unfinished run (%v)", err)
+	}
+	doneBefore, _ := st.RunDone(ctx, killed.ID)
+	if len(doneBefore) >= len(web.Sites) {
+		t.Skip("the child finished before it was killed")
+	}
+	st.Close()
+	code, stdout, stderr := run(t, "", "--data", data, "crawl", "--allow-private")
+	if code != 0 || !strings.Contains(stdout, "resumed run") {
+		t.Fatalf("crawl after the kill: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = run(t, "", "--data", data, "register", "--json")
+	var entries []struct {
+		Name   string  `json:"name"`
+		Status string  `json:"status"`
+		Rating *string `json:"rating"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &entries) != nil {
+		t.Fatalf("register: exit %d %s", code, stdout)
+	}
+	for _, e := range entries {
+		if e.Status == "not_checked" || sameStatus(e.Status, "found") != (e.Rating != nil) {
+			t.Errorf("%s: status %s, rating %v after the resumed run", e.Name, e.Status, e.Rating)
+		}
+	}
+}
+
+// crawlChild is the killed crawl of TestCrawlKilled, run by TestMain.
+func crawlChild() {
+	data := os.Getenv("S54_CRAWL_CHILD")
+	if data == "" {
+		return
+	}
+	json.Unmarshal([]byte(os.Getenv("S54_CRAWL_HOSTS")), &loopbackHosts)
+	os.Exit(Main(context.Background(), []string{"--data", data, "crawl", "--allow-private"}, nil, os.Stdout, os.Stderr, false))
+}
