@@ -331,6 +331,20 @@ func (s *visit) get(rawURL string) *page {
 			u = redirect.to
 			continue
 		}
+		if err == nil && doc.Kind == KindHTML && !doc.NotModified {
+			p.html = parseHTML(doc)
+			if to := metaRefresh(p.html, doc.URL); to != "" {
+				// a stub page that sends the browser on: a redirect
+				s.res.Tried = append(s.res.Tried, fmt.Sprintf("%s → meta refresh to %s", redact(u), redact(to)))
+				if hop >= s.c.opts.Fetch.MaxRedirects {
+					p.err, p.html = fmt.Errorf("more than %d redirects from %s", s.c.opts.Fetch.MaxRedirects, redact(rawURL)), nil
+					break
+				}
+				p.html = nil
+				u = to
+				continue
+			}
+		}
 		p.doc, p.err = doc, err
 		if err != nil {
 			s.res.Tried = append(s.res.Tried, fmt.Sprintf("%s → %s", redact(u), shortError(err)))
@@ -340,9 +354,6 @@ func (s *visit) get(rawURL string) *page {
 			s.res.Tried = append(s.res.Tried, fmt.Sprintf("%s → %s, %d bytes", redact(u), doc.Kind, len(doc.Body)))
 		}
 		break
-	}
-	if p.doc != nil && p.doc.Kind == KindHTML && !p.doc.NotModified {
-		p.html = parseHTML(p.doc)
 	}
 	s.pages[rawURL] = p
 	return p
@@ -368,7 +379,7 @@ func (s *visit) request(rawURL string) (*Document, error) {
 	err := s.col.Request(http.MethodGet, rawURL, nil, nil, hdr)
 	resp := s.resp
 	if s.tooLarge {
-		return nil, fmt.Errorf("over %d MB: %w", s.c.opts.Fetch.MaxBytes>>20, ErrTooLarge)
+		return nil, fmt.Errorf("%w: over the %s limit", ErrTooLarge, sizeString(s.c.opts.Fetch.MaxBytes))
 	}
 	if err == nil {
 		err = s.respErr
@@ -392,7 +403,7 @@ func (s *visit) request(rawURL string) (*Document, error) {
 		return nil, errors.New("no response")
 	}
 	if int64(len(resp.Body)) > s.c.opts.Fetch.MaxBytes {
-		return nil, fmt.Errorf("over %d MB: %w", s.c.opts.Fetch.MaxBytes>>20, ErrTooLarge)
+		return nil, fmt.Errorf("%w: over the %s limit", ErrTooLarge, sizeString(s.c.opts.Fetch.MaxBytes))
 	}
 	h := headerOf(resp)
 	d := &Document{URL: resp.Request.URL.String(), Body: resp.Body, Header: h, ContentType: h.Get(originalContentType),
@@ -704,7 +715,7 @@ func classify(err error) (Outcome, string, int) {
 	case errors.Is(err, ErrPrivateAddress):
 		return Failed, shortError(err), 0
 	case errors.Is(err, ErrTooLarge):
-		return Failed, "the document is too large: " + shortError(err), 0
+		return Failed, shortError(err), 0
 	case errors.Is(err, errBudget):
 		return Failed, shortError(err), 0
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
@@ -721,6 +732,13 @@ func classify(err error) (Outcome, string, int) {
 // URL.
 func shortError(err error) string {
 	return strings.Join(strings.Fields(unwrapURLError(err).Error()), " ")
+}
+
+func sizeString(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", n>>10)
 }
 
 func redact(raw string) string {

@@ -188,3 +188,26 @@ func TestStopsWhenCancelled(t *testing.T) {
 		t.Errorf("took %s to stop", time.Since(start))
 	}
 }
+
+func TestMetaRefresh(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, `<footer><a href="/modern-slavery-statement/">Modern slavery statement</a></footer>`)
+		case "/modern-slavery-statement/":
+			// a stub left behind when the page moved
+			fmt.Fprint(w, `<html><head><meta http-equiv="Refresh" content="0; URL='/anti-slavery-policy/'"></head><body>Moved.</body></html>`)
+		case "/anti-slavery-policy/":
+			fmt.Fprint(w, "<main><h1>Modern slavery statement</h1><p>"+strings.Repeat("We work against modern slavery in our supply chains. ", 60)+"</p></main>")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	c := testCrawler(Options{})
+	defer c.Close()
+	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
+	if res.Outcome != Found || res.Statement.URL != srv.URL+"/anti-slavery-policy/" || !*res.HomepageLink {
+		t.Errorf("outcome %s (%s), statement %v", res.Outcome, res.Reason, res.Statement)
+	}
+}

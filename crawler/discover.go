@@ -214,10 +214,47 @@ func sameSite(u, base *url.URL) bool {
 // rather than a page that leads to one: enough words, and slavery spoken
 // of more than in passing.
 func looksLikeStatement(doc *goquery.Document) bool {
-	body := doc.Find("body")
+	body := doc.Find("body").Clone() // the page's links are read after
 	body.Find("script, style, noscript, nav, header, footer").Remove()
 	text := strings.ToLower(body.Text())
 	return len(strings.Fields(text)) >= 250 && strings.Count(text, "slavery") >= 3
+}
+
+// metaRefresh returns where a page's <meta http-equiv="refresh"> sends
+// the browser, when the page is a stub that does so at once (a delay of a
+// few seconds at most, little text of its own), else "".
+func metaRefresh(doc *goquery.Document, pageURL string) string {
+	if doc == nil {
+		return ""
+	}
+	var target string
+	doc.Find("meta[http-equiv]").EachWithBreak(func(_ int, m *goquery.Selection) bool {
+		if !strings.EqualFold(strings.TrimSpace(m.AttrOr("http-equiv", "")), "refresh") {
+			return true
+		}
+		delay, rest, _ := strings.Cut(m.AttrOr("content", ""), ";")
+		if d, err := strconv.ParseFloat(strings.TrimSpace(delay), 64); err != nil || d > 5 {
+			return true
+		}
+		rest = strings.TrimSpace(rest)
+		if len(rest) >= 4 && strings.EqualFold(rest[:4], "url=") {
+			rest = rest[4:]
+		}
+		target = strings.Trim(strings.TrimSpace(rest), `'"`)
+		return false
+	})
+	if target == "" || len(strings.Fields(doc.Find("body").Text())) > 100 {
+		return ""
+	}
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return ""
+	}
+	u, err := base.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.String() == pageURL {
+		return ""
+	}
+	return u.String()
 }
 
 // scriptHint says why a homepage without a statement link may still have

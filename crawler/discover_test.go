@@ -102,3 +102,14 @@ func TestScriptHint(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksLikeStatementKeepsThePage(t *testing.T) {
+	page := `<body><nav><a href="/a">A</a></nav><main>` + strings.Repeat("modern slavery words ", 100) + `</main><footer><a href="/b">B</a></footer></body>`
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if !looksLikeStatement(doc) {
+		t.Error("not a statement")
+	}
+	if n := doc.Find("a").Length(); n != 2 {
+		t.Errorf("%d links left after looksLikeStatement, want 2", n)
+	}
+}

@@ -25,7 +25,7 @@ import (
 var ErrPrivateAddress = errors.New("refusing to connect to a private or internal address")
 
 // ErrTooLarge is returned when a response body is over the size limit.
-var ErrTooLarge = errors.New("response too large")
+var ErrTooLarge = errors.New("document too large")
 
 // FetchOptions bound one fetch.
 type FetchOptions struct {

@@ -1,0 +1,43 @@
+package crawler
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// FuzzDiscovery feeds hostile HTML to the discovery code: it must not
+// panic, and every candidate it returns is an absolute http(s) URL.
+func FuzzDiscovery(f *testing.F) {
+	f.Add(`<a href="/msa.pdf"><img alt="Modern slavery statement 2024/25"></a><a href="/legal">Legal</a>`)
+	f.Add(`<meta http-equiv=refresh content="0;url=javascript:alert(1)"><a href="//evil">anti-slavery</a>`)
+	f.Add(`<a href="http://[::1]:80/%zz">s54</a><a href="mailto:x">modern slavery</a><area href="/x" alt="MSA">`)
+	f.Add("<script>document.write('<a href=/msa>Modern slavery</a>')</script>")
+	f.Add("%PDF-1.7\n<a>")
+	f.Fuzz(func(t *testing.T, page string) {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+		if err != nil {
+			return
+		}
+		base, _ := url.Parse("https://www.company.example/en-gb/")
+		for _, relaxed := range []bool{false, true} {
+			pl := findLinks(doc, base, relaxed)
+			for _, l := range append(pl.statements, pl.hubs...) {
+				u, err := url.Parse(l.URL)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					t.Errorf("candidate %q is not an absolute web URL", l.URL)
+				}
+			}
+			pl.years()
+		}
+		if to := metaRefresh(doc, base.String()); to != "" && !strings.HasPrefix(to, "http") {
+			t.Errorf("meta refresh to %q", to)
+		}
+		looksLikeStatement(doc)
+		scriptHint(doc)
+		sniffKind([]byte(page), "text/html")
+		yearOf(page)
+	})
+}
