@@ -197,7 +197,7 @@ func newCrawlProgress(g *globals, total int) *crawlProgress {
 			progressbar.OptionSetElapsedTime(true),
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionFullWidth(),
+			progressbar.OptionSetWidth(30),
 		)
 	}
 	return p
