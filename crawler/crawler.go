@@ -147,7 +147,7 @@ func New(opts Options) *Crawler {
 	}
 	t := NewTransport(opts.Fetch)
 	t.MaxIdleConnsPerHost = 1 // one request at a time per host
-	return &Crawler{opts: opts, transport: t, polite: newPoliteTransport(t, opts.Delay)}
+	return &Crawler{opts: opts, transport: t, polite: newPoliteTransport(t, opts.Delay, opts.Fetch.Timeout)}
 }
 
 // Close releases idle connections.
@@ -219,7 +219,9 @@ func (c *Crawler) newVisit(ctx context.Context, site Site) *visit {
 		colly.AllowURLRevisit(),
 	)
 	col.IgnoreRobotsTxt = false
-	col.SetRequestTimeout(c.opts.Fetch.Timeout)
+	// each request's time limit runs from when it has its host's turn
+	// (politeTransport); the site's context bounds the whole visit
+	col.SetRequestTimeout(0)
 	col.WithTransport(&siteTransport{visit: s})
 	col.SetRedirectHandler(func(req *http.Request, _ []*http.Request) error {
 		return &errRedirect{to: req.URL.String()}

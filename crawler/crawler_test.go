@@ -211,3 +211,31 @@ func TestMetaRefresh(t *testing.T) {
 		t.Errorf("outcome %s (%s), statement %v", res.Outcome, res.Reason, res.Statement)
 	}
 }
+
+// TestWaitingForTheHostIsNotATimeout queues many organisations on one
+// host: the time each waits for its turn must not count against its
+// request's time limit.
+func TestWaitingForTheHostIsNotATimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(40 * time.Millisecond)
+		fmt.Fprint(w, "<p>no statement here</p>")
+	}))
+	defer srv.Close()
+	c := testCrawler(Options{Fetch: FetchOptions{Timeout: 200 * time.Millisecond}})
+	defer c.Close()
+	var wg sync.WaitGroup
+	results := make([]*Result, 12) // 12 × 40 ms of turns, well over 200 ms
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = c.Crawl(context.Background(), Site{Website: fmt.Sprintf("%s/sub%d/", srv.URL, i)})
+		}()
+	}
+	wg.Wait()
+	for i, res := range results {
+		if res.Outcome != NoStatement {
+			t.Errorf("subsidiary %d: %s (%s), want no_statement", i, res.Outcome, res.Reason)
+		}
+	}
+}

@@ -17,6 +17,10 @@ import (
 type politeTransport struct {
 	next  http.RoundTripper
 	delay time.Duration
+	// timeout bounds each request from the moment it has the host's
+	// turn to the end of its body: time spent waiting for the turn (a
+	// group's subsidiaries queue on one host) is not the server's fault.
+	timeout time.Duration
 
 	mu    sync.Mutex
 	hosts map[string]*hostTurn
@@ -28,8 +32,8 @@ type hostTurn struct {
 	users int           // waiting or in flight (guarded by politeTransport.mu)
 }
 
-func newPoliteTransport(next http.RoundTripper, delay time.Duration) *politeTransport {
-	return &politeTransport{next: next, delay: delay, hosts: map[string]*hostTurn{}}
+func newPoliteTransport(next http.RoundTripper, delay, timeout time.Duration) *politeTransport {
+	return &politeTransport{next: next, delay: delay, timeout: timeout, hosts: map[string]*hostTurn{}}
 }
 
 func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -38,12 +42,19 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	cancel := context.CancelFunc(func() {})
+	if t.timeout > 0 {
+		var ctx context.Context
+		ctx, cancel = context.WithTimeout(req.Context(), t.timeout)
+		req = req.WithContext(ctx)
+	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
+		cancel()
 		t.release(host, h)
 		return nil, err
 	}
-	resp.Body = &turnBody{ReadCloser: resp.Body, release: func() { t.release(host, h) }}
+	resp.Body = &turnBody{ReadCloser: resp.Body, release: func() { cancel(); t.release(host, h) }}
 	return resp, nil
 }
 
