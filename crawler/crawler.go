@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -30,7 +31,8 @@ type Options struct {
 	// MaxHubs bounds the pages visited one or two hops from the homepage
 	// ("legal", "policies", "sustainability") when it has no statement link.
 	MaxHubs int
-	// MaxHistory bounds the older statements taken from a statements page.
+	// MaxHistory bounds the older statements taken from a statements page;
+	// negative for none.
 	MaxHistory int
 	// SiteTimeout bounds the whole visit of one site.
 	SiteTimeout time.Duration
@@ -116,6 +118,9 @@ type Crawler struct {
 	transport *http.Transport
 	polite    *politeTransport
 	robots    robotsCache
+	// stop ends what outlives a site's visit (robots.txt fetches shared
+	// between sites) when the crawler is closed.
+	stop context.CancelFunc
 }
 
 // New returns a crawler. Zero options take the defaults.
@@ -139,7 +144,10 @@ func New(opts Options) *Crawler {
 	if opts.MaxHubs <= 0 {
 		opts.MaxHubs = def.MaxHubs
 	}
-	if opts.MaxHistory < 0 {
+	switch {
+	case opts.MaxHistory == 0:
+		opts.MaxHistory = def.MaxHistory
+	case opts.MaxHistory < 0: // none
 		opts.MaxHistory = 0
 	}
 	if opts.SiteTimeout <= 0 {
@@ -147,11 +155,17 @@ func New(opts Options) *Crawler {
 	}
 	t := NewTransport(opts.Fetch)
 	t.MaxIdleConnsPerHost = 1 // one request at a time per host
-	return &Crawler{opts: opts, transport: t, polite: newPoliteTransport(t, opts.Delay, opts.Fetch.Timeout)}
+	life, stop := context.WithCancel(context.Background())
+	return &Crawler{opts: opts, transport: t, polite: newPoliteTransport(t, opts.Delay, opts.Fetch.Timeout),
+		robots: robotsCache{life: life}, stop: stop}
 }
 
-// Close releases idle connections.
-func (c *Crawler) Close() { c.transport.CloseIdleConnections() }
+// Close stops the crawler's background fetches and releases idle
+// connections.
+func (c *Crawler) Close() {
+	c.stop()
+	c.transport.CloseIdleConnections()
+}
 
 // Options returns the crawler's options, defaults filled in.
 func (c *Crawler) Options() Options { return c.opts }
@@ -193,6 +207,11 @@ type page struct {
 	html *goquery.Document
 }
 
+// maxHTMLBytes bounds the pages parsed for links: a parsed page takes many
+// times its size in memory, and real pages, statements included, are far
+// smaller. A larger HTML page is kept as a document, not read for links.
+const maxHTMLBytes = 4 << 20
+
 // errRedirect stops net/http at a redirect, so the crawler makes the next
 // request itself: colly checks robots.txt only for the URLs it is asked
 // to visit, not for redirect targets.
@@ -218,6 +237,15 @@ func (c *Crawler) newVisit(ctx context.Context, site Site) *visit {
 		colly.StdlibContext(ctx),
 		colly.AllowURLRevisit(),
 	)
+	// NewCollector applies COLLY_* environment variables after the
+	// options: set what matters again, so the environment cannot change
+	// the limits, the User-Agent or robots.txt
+	col.UserAgent = c.opts.Fetch.UserAgent
+	col.MaxBodySize = int(c.opts.Fetch.MaxBytes + 1)
+	col.MaxDepth, col.MaxRequests = 0, 0
+	col.CacheDir = ""
+	col.DetectCharset, col.ParseHTTPErrorResponse, col.TraceHTTP = false, false, false
+	col.AllowedDomains, col.DisallowedDomains = nil, nil
 	col.IgnoreRobotsTxt = false
 	// each request's time limit runs from when it has its host's turn
 	// (politeTransport); the site's context bounds the whole visit
@@ -286,6 +314,24 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !resp.Uncompressed {
+		// colly would gunzip bodies whose Content-Encoding Go's transport
+		// left alone (x-gzip; a gzip the transport did not ask for) after
+		// its size limit, without one: decompress here, before it
+		switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
+		case "gzip", "x-gzip":
+			zr, err := gzip.NewReader(resp.Body)
+			if err != nil {
+				resp.Body.Close()
+				return nil, fmt.Errorf("bad gzip body: %w", err)
+			}
+			raw := resp.Body
+			resp.Body = &closeFunc{ReadCloser: io.NopCloser(zr), close: func() { raw.Close() }}
+			resp.Header.Del("Content-Encoding")
+			resp.ContentLength = -1
+		}
+		resp.Uncompressed = true // colly never decompresses again
+	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		resp.Header.Set(originalContentType, ct)
 		if mt, _, err := mime.ParseMediaType(ct); err == nil {
@@ -333,7 +379,7 @@ func (s *visit) get(rawURL string) *page {
 			u = redirect.to
 			continue
 		}
-		if err == nil && doc.Kind == KindHTML && !doc.NotModified {
+		if err == nil && doc.Kind == KindHTML && !doc.NotModified && len(doc.Body) <= maxHTMLBytes {
 			p.html = parseHTML(doc)
 			if to := metaRefresh(p.html, doc.URL); to != "" {
 				// a stub page that sends the browser on: a redirect
@@ -451,28 +497,66 @@ func (s *visit) run() {
 		homeErr = s.discover()
 	}
 	if res.Statement == nil && s.site.KnownURL != "" && s.ctx.Err() == nil {
-		if s.known() {
-			return
-		}
-	}
-	if res.Statement != nil {
-		res.Outcome = Found
-		return
+		s.known(homeErr)
 	}
 	switch {
+	case res.Statement != nil:
+		res.Outcome, res.Reason = Found, ""
+	case res.Outcome != "":
+		// decided on the way: robots.txt, the known URL
 	case s.ctx.Err() != nil:
 		res.Outcome, res.Reason = Failed, s.ctxReason()
 	case s.site.Website == "" && s.site.KnownURL == "":
 		res.Outcome, res.Reason = Failed, "no website known for the organisation"
 	case homeErr != nil:
 		res.Outcome, res.Reason, res.HTTPStatus = classify(homeErr)
-	case res.Outcome == "":
+	default:
 		res.Outcome = NoStatement
 		if res.Reason == "" {
-			res.Reason = "no link to a modern slavery statement on the homepage or the pages it links to"
+			res.Reason = noLinkReason
 		}
 	}
 }
+
+// known tries the statement URL known from an import, when discovery found
+// nothing. Its failure decides the outcome only when there is no website;
+// otherwise it is added to the reason.
+func (s *visit) known(homeErr error) {
+	doc, err := s.statementAt(link{URL: s.site.KnownURL}, 0)
+	if doc != nil {
+		s.res.Statement = doc
+		if s.res.HomepageLink != nil {
+			// the homepage was read and had no link that led here
+			*s.res.HomepageLink = false
+		}
+		return
+	}
+	if s.ctx.Err() != nil {
+		return
+	}
+	why := "it is not a statement"
+	var o Outcome
+	var status int
+	if err != nil {
+		o, why, status = classify(err)
+	}
+	if s.site.Website == "" {
+		s.res.Outcome, s.res.HTTPStatus = o, status
+		if o == "" {
+			s.res.Outcome = NoStatement
+		}
+		s.res.Reason = "the statement URL from the import failed: " + why
+		return
+	}
+	if homeErr == nil {
+		if s.res.Reason == "" {
+			s.res.Reason = noLinkReason
+		}
+		s.res.Reason += "; the statement URL from the import failed: " + why
+	}
+}
+
+const noLinkReason = "no link to a modern slavery statement on the homepage or the pages it links to"
 
 func (s *visit) ctxReason() string {
 	if errors.Is(s.ctx.Err(), context.DeadlineExceeded) {
@@ -626,35 +710,48 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 }
 
 // index takes the latest statement of a statements index and keeps up to
-// MaxHistory older ones.
+// MaxHistory older ones. An undated link (sorted last) may be the current
+// statement: the first one is taken as a version too, and the register
+// orders versions by the year their text covers.
 func (s *visit) index(links []link, depth int) (*Document, error) {
 	var lastErr error
-	for i, l := range links {
-		if s.ctx.Err() != nil {
-			break
+	var dated, undated []link
+	for _, l := range links {
+		if l.Year == 0 {
+			undated = append(undated, l)
+		} else {
+			dated = append(dated, l)
 		}
-		if s.res.Statement != nil && len(s.res.History) >= s.c.opts.MaxHistory {
-			break
-		}
-		if l.Year == 0 || (s.res.Statement == nil && i >= 3) {
-			continue
-		}
+	}
+	taken := map[string]bool{}
+	take := func(l link) bool {
 		doc, err := s.statementAt(l, depth+1)
 		if err != nil {
 			lastErr = err
-			if errors.Is(err, errBudget) {
-				break
-			}
-			continue
+			return !errors.Is(err, errBudget)
 		}
-		if doc == nil {
-			continue
+		if doc == nil || taken[doc.URL] {
+			return true
 		}
+		taken[doc.URL] = true
 		if s.res.Statement == nil {
 			s.res.Statement = doc
-		} else if doc.URL != s.res.Statement.URL {
+		} else {
 			s.res.History = append(s.res.History, doc)
 		}
+		return true
+	}
+	for i, l := range dated {
+		if s.ctx.Err() != nil || (s.res.Statement == nil && i >= 3) ||
+			(s.res.Statement != nil && len(s.res.History) >= s.c.opts.MaxHistory) {
+			break
+		}
+		if !take(l) {
+			break
+		}
+	}
+	if len(undated) > 0 && s.ctx.Err() == nil && !errors.Is(lastErr, errBudget) {
+		take(undated[0])
 	}
 	if s.res.Statement != nil {
 		return s.res.Statement, nil
@@ -674,29 +771,6 @@ func slicesDeleteURL(ls []link, urls ...string) []link {
 		}
 	}
 	return out
-}
-
-// known tries the statement URL known from an import. It reports whether
-// it found the statement.
-func (s *visit) known() bool {
-	if s.res.Outcome == RobotsBlocked {
-		s.res.Outcome = ""
-	}
-	doc, err := s.statementAt(link{URL: s.site.KnownURL}, 0)
-	if doc == nil {
-		if err != nil && s.res.Reason == "" {
-			_, reason, _ := classify(err)
-			s.res.Reason = "the statement URL from the import failed: " + reason
-		}
-		return false
-	}
-	s.res.Statement = doc
-	s.res.Outcome = Found
-	if s.res.HomepageLink != nil {
-		// the homepage was read and had no link that led here
-		*s.res.HomepageLink = false
-	}
-	return true
 }
 
 // classify turns a fetch error into an outcome, a one-line reason and the

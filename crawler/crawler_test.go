@@ -1,11 +1,14 @@
 package crawler
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -237,5 +240,174 @@ func TestWaitingForTheHostIsNotATimeout(t *testing.T) {
 		if res.Outcome != NoStatement {
 			t.Errorf("subsidiary %d: %s (%s), want no_statement", i, res.Outcome, res.Reason)
 		}
+	}
+}
+
+// TestRobotsRedirect follows a robots.txt that redirects (an apex domain
+// sending everything to www is common) and obeys the file it leads to.
+func TestRobotsRedirect(t *testing.T) {
+	var paths []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/robots.txt":
+			http.Redirect(w, r, "/www/robots.txt", http.StatusMovedPermanently)
+		case "/www/robots.txt":
+			fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
+		case "/":
+			fmt.Fprint(w, `<a href="/private/msa.pdf">Modern slavery statement</a><a href="/msa.pdf">Modern slavery statement</a>`)
+		case "/msa.pdf":
+			fmt.Fprint(w, "%PDF-1.4 statement")
+		default:
+			fmt.Fprint(w, "%PDF-1.4 secret")
+		}
+	}))
+	defer srv.Close()
+	c := testCrawler(Options{})
+	defer c.Close()
+	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
+	if res.Outcome != Found || res.Statement.URL != srv.URL+"/msa.pdf" {
+		t.Errorf("outcome %s (%s) %v", res.Outcome, res.Reason, res.Tried)
+	}
+	for _, p := range paths {
+		if strings.HasPrefix(p, "/private/") {
+			t.Errorf("requested %s, which the redirected robots.txt disallows", p)
+		}
+	}
+}
+
+// TestGzipBomb sends a small gzip body that expands far past the limit:
+// it must be refused as too large, not expanded whole.
+func TestGzipBomb(t *testing.T) {
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write([]byte("%PDF-1.4\n"))
+	zw.Write(make([]byte, 64<<20))
+	zw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, `<a href="/msa.pdf">Modern slavery statement</a>`)
+		case "/msa.pdf":
+			w.Header().Set("Content-Encoding", "x-gzip")
+			w.Write(z.Bytes())
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	c := testCrawler(Options{Fetch: FetchOptions{MaxBytes: 1 << 20}})
+	defer c.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
+	runtime.ReadMemStats(&after)
+	if res.Outcome != Failed || !strings.Contains(res.Reason, "too large") {
+		t.Errorf("outcome %s (%s)", res.Outcome, res.Reason)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
+		t.Errorf("allocated %d MB for a body limited to 1 MB", grew>>20)
+	}
+}
+
+// TestSharedRobotsSurvivesACancelledSite: a site stopped while the host's
+// robots.txt is being fetched must not fail another site waiting for it.
+func TestSharedRobotsSurvivesACancelledSite(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			time.Sleep(300 * time.Millisecond)
+			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
+			return
+		}
+		fmt.Fprint(w, "<p>nothing</p>")
+	}))
+	defer srv.Close()
+	c := testCrawler(Options{})
+	defer c.Close()
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	done := make(chan *Result)
+	go func() { done <- c.Crawl(short, Site{Website: srv.URL + "/a/"}) }()
+	time.Sleep(10 * time.Millisecond)
+	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/b/"})
+	if res.Outcome != NoStatement {
+		t.Errorf("the site that waited: %s (%s), want no_statement", res.Outcome, res.Reason)
+	}
+	if a := <-done; a.Outcome != Failed {
+		t.Errorf("the stopped site: %s (%s)", a.Outcome, a.Reason)
+	}
+}
+
+func TestKnownURLOutcome(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/gone.pdf":
+			http.Error(w, "down", http.StatusServiceUnavailable)
+		case "/":
+			fmt.Fprint(w, `<a href="/about">About</a>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	c := testCrawler(Options{})
+	defer c.Close()
+	// only a known URL, which fails: its failure is the outcome
+	res := c.Crawl(context.Background(), Site{KnownURL: srv.URL + "/gone.pdf"})
+	if res.Outcome != Unreachable || res.HTTPStatus != 503 || res.HomepageLink != nil {
+		t.Errorf("known URL alone: %s %d (%s)", res.Outcome, res.HTTPStatus, res.Reason)
+	}
+	// a website without a statement, and a known URL that fails: no
+	// statement, and the reason says both
+	res = c.Crawl(context.Background(), Site{Website: srv.URL + "/", KnownURL: srv.URL + "/gone.pdf"})
+	if res.Outcome != NoStatement || !strings.Contains(res.Reason, "homepage") || !strings.Contains(res.Reason, "503") {
+		t.Errorf("website and known URL: %s (%s)", res.Outcome, res.Reason)
+	}
+}
+
+func TestIndexWithAnUndatedStatement(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, `<footer><a href="/msa/">Modern slavery</a></footer>`)
+		case "/msa/":
+			fmt.Fprint(w, `<ul><li><a href="/msa/current.pdf">Modern Slavery Statement</a></li>
+<li><a href="/msa/2023.pdf">Modern Slavery Statement 2023</a></li><li><a href="/msa/2022.pdf">Modern Slavery Statement 2022</a></li></ul>`)
+		default:
+			fmt.Fprint(w, "%PDF-1.4 "+r.URL.Path)
+		}
+	}))
+	defer srv.Close()
+	c := testCrawler(Options{})
+	defer c.Close()
+	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
+	var urls []string
+	for _, h := range res.History {
+		urls = append(urls, strings.TrimPrefix(h.URL, srv.URL))
+	}
+	if res.Outcome != Found || res.Statement.URL != srv.URL+"/msa/2023.pdf" || strings.Join(urls, " ") != "/msa/2022.pdf /msa/current.pdf" {
+		t.Errorf("statement %v, history %v", res.Statement, urls)
+	}
+}
+
+func TestCollyEnvironmentIgnored(t *testing.T) {
+	t.Setenv("COLLY_IGNORE_ROBOTSTXT", "yes")
+	t.Setenv("COLLY_USER_AGENT", "someone-else")
+	var ua string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			fmt.Fprint(w, "User-agent: *\nDisallow: /\n")
+			return
+		}
+		ua = r.UserAgent()
+	}))
+	defer srv.Close()
+	c := testCrawler(Options{})
+	defer c.Close()
+	if res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"}); res.Outcome != RobotsBlocked || ua != "" {
+		t.Errorf("with COLLY_* set: %s, User-Agent %q", res.Outcome, ua)
 	}
 }

@@ -94,16 +94,29 @@ func (t *politeTransport) release(host string, h *hostTurn) {
 	t.leave(host, h)
 }
 
-// leave forgets a host nobody waits for once its delay has passed, so a
-// crawl of many sites does not keep one entry per host for ever.
+// leave forgets a host nobody waits for once its delay has passed (now,
+// or in a sweep when there are many), so a crawl of many sites does not
+// keep one entry per host for ever.
 func (t *politeTransport) leave(host string, h *hostTurn) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	h.users--
-	if h.users == 0 && (t.delay == 0 || !time.Now().Before(h.next)) {
+	now := time.Now()
+	if h.users == 0 && !now.Before(h.next) {
 		delete(t.hosts, host)
 	}
+	if len(t.hosts) > politeSweepAt {
+		for k, e := range t.hosts {
+			if e.users == 0 && !now.Before(e.next) {
+				delete(t.hosts, k)
+			}
+		}
+	}
 }
+
+// politeSweepAt is the number of hosts remembered past which the idle
+// ones are forgotten.
+const politeSweepAt = 256
 
 // turnBody gives the host's turn back when the body is closed.
 type turnBody struct {

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -12,8 +13,15 @@ import (
 // robotsCache keeps each host's robots.txt for a day (RFC 9309 §2.4), so
 // that organisations sharing a host (a group and its subsidiaries) do not
 // fetch it once each. colly parses and applies it; this only answers
-// colly's request for the file from memory.
+// colly's request for the file.
+//
+// The file is fetched in a goroutine of its own, not bound to the site that
+// asked first: a site stopped (its time limit, Ctrl-C) must not fail the
+// other sites waiting for the same file. Redirects are followed here, up to
+// five (RFC 9309 §2.3.1.2), each through the polite, address-checked
+// transport, so colly's client never sees one for robots.txt.
 type robotsCache struct {
+	life  context.Context // the crawler's: fetches end when it is closed
 	mu    sync.Mutex
 	hosts map[string]*robotsEntry
 }
@@ -27,14 +35,19 @@ type robotsEntry struct {
 	fetched time.Time
 }
 
-// robotsMaxBytes is the most of a robots.txt read (RFC 9309 asks for at
-// least 500 KiB).
-const robotsMaxBytes = 512 << 10
+const (
+	// robotsMaxBytes is the most of a robots.txt read (RFC 9309 asks for
+	// at least 500 KiB).
+	robotsMaxBytes = 512 << 10
+	robotsTTL      = 24 * time.Hour
+	// robotsMaxHosts bounds the cache: past it, files are forgotten and
+	// fetched again when needed.
+	robotsMaxHosts = 10000
+	robotsHops     = 5
+)
 
-const robotsTTL = 24 * time.Hour
-
-// roundTrip answers a request for /robots.txt, fetching it with next
-// the first time for its scheme and host. Errors are not cached.
+// roundTrip answers a request for /robots.txt, fetching it with next the
+// first time for its scheme and host. Errors are not kept.
 func (c *robotsCache) roundTrip(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 	key := strings.ToLower(req.URL.Scheme + "://" + req.URL.Host)
 	c.mu.Lock()
@@ -45,24 +58,23 @@ func (c *robotsCache) roundTrip(req *http.Request, next func(*http.Request) (*ht
 	if ok {
 		select {
 		case <-e.ready:
-			if e.err != nil || time.Since(e.fetched) > robotsTTL {
-				ok = false
-			}
+			ok = e.err == nil && time.Since(e.fetched) < robotsTTL
 		default:
 		}
 	}
 	if !ok {
+		if len(c.hosts) >= robotsMaxHosts {
+			c.forget()
+		}
 		e = &robotsEntry{ready: make(chan struct{})}
 		c.hosts[key] = e
-		c.mu.Unlock()
-		e.fetch(req, next)
-	} else {
-		c.mu.Unlock()
-		select {
-		case <-e.ready:
-		case <-req.Context().Done():
-			return nil, req.Context().Err()
-		}
+		go e.fetch(c.life, req, next)
+	}
+	c.mu.Unlock()
+	select {
+	case <-e.ready:
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
 	}
 	if e.err != nil {
 		return nil, e.err
@@ -74,14 +86,52 @@ func (c *robotsCache) roundTrip(req *http.Request, next func(*http.Request) (*ht
 	}, nil
 }
 
-func (e *robotsEntry) fetch(req *http.Request, next func(*http.Request) (*http.Response, error)) {
+// forget drops the files fetched (not those being fetched). Called with
+// c.mu held.
+func (c *robotsCache) forget() {
+	for k, e := range c.hosts {
+		select {
+		case <-e.ready:
+			delete(c.hosts, k)
+		default:
+		}
+	}
+}
+
+func (e *robotsEntry) fetch(ctx context.Context, req *http.Request, next func(*http.Request) (*http.Response, error)) {
 	defer close(e.ready)
-	resp, err := next(req)
-	if err != nil {
-		e.err = err
+	u := req.URL
+	for hop := 0; ; hop++ {
+		r, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		if err != nil {
+			e.err = err
+			return
+		}
+		r.Header = req.Header.Clone()
+		resp, err := next(r)
+		if err != nil {
+			e.err = err
+			return
+		}
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" && hop < robotsHops {
+			resp.Body.Close()
+			to, err := u.Parse(loc)
+			if err != nil || (to.Scheme != "http" && to.Scheme != "https") {
+				// an unusable redirect: as if there were no file
+				e.status, e.header, e.fetched = http.StatusNotFound, http.Header{}, time.Now()
+				return
+			}
+			u = to
+			continue
+		}
+		e.body, e.err = io.ReadAll(io.LimitReader(resp.Body, robotsMaxBytes))
+		resp.Body.Close()
+		e.status, e.header, e.fetched = resp.StatusCode, resp.Header, time.Now()
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			// too many redirects: RFC 9309 says to take it as unavailable
+			e.status, e.body = http.StatusNotFound, nil
+		}
 		return
 	}
-	defer resp.Body.Close()
-	e.body, e.err = io.ReadAll(io.LimitReader(resp.Body, robotsMaxBytes))
-	e.status, e.header, e.fetched = resp.StatusCode, resp.Header, time.Now()
 }

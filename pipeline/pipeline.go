@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -228,8 +229,8 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 	}
 	var found []store.Assessed
 	if res.Statement != nil {
-		f.URL, f.ETag, f.LastModified = res.Statement.URL, res.Statement.ETag, res.Statement.LastModified
 		a, sha, err := p.assess(ctx, res.Statement, byURL, res.HomepageLink)
+		f.URL, f.ETag, f.LastModified = redact(res.Statement.URL), res.Statement.ETag, res.Statement.LastModified
 		f.DocumentSHA256 = sha
 		switch {
 		case ctx.Err() != nil:
@@ -280,8 +281,12 @@ func (p *Pipeline) assess(ctx context.Context, d *crawler.Document, byURL map[st
 			return statement.Assessment{}, "", fmt.Errorf("%w: %w", errStore, err)
 		}
 		body, contentType, sha = data, k.ContentType, k.DocumentSHA256
-		if d.ETag == "" && d.LastModified == "" {
-			d.ETag, d.LastModified = k.ETag, k.LastModified
+		// a 304 may omit validators: keep those of the copy
+		if d.ETag == "" {
+			d.ETag = k.ETag
+		}
+		if d.LastModified == "" {
+			d.LastModified = k.LastModified
 		}
 	} else {
 		var err error
@@ -301,8 +306,18 @@ func (p *Pipeline) assess(ctx context.Context, d *crawler.Document, byURL map[st
 }
 
 func version(orgID int64, d *crawler.Document, sha string, homepage *bool) store.Version {
-	return store.Version{OrgID: orgID, URL: d.URL, DocumentSHA256: sha, HomepageLink: homepage,
+	return store.Version{OrgID: orgID, URL: redact(d.URL), DocumentSHA256: sha, HomepageLink: homepage,
 		ETag: d.ETag, LastModified: d.LastModified}
+}
+
+// redact drops a password from a URL before it is recorded: a link may
+// carry one, the register must not.
+func redact(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		u.User = nil
+		return u.String()
+	}
+	return raw
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
