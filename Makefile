@@ -18,11 +18,13 @@ test:
 	$(GO) test -race -count=1 ./...
 
 # Figures the issues ask for: checker speed on one core, PDF extraction
-# against poppler's pdftotext over the corpus PDFs, and the other benchmarks.
+# against poppler's pdftotext over the corpus PDFs, a crawl of a generated
+# loopback web of 1,000 sites, and the other benchmarks.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./checker/
 	$(GO) test -run '^$$' -bench . -benchmem ./extract/
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./store/
+	$(GO) test -run '^$$' -bench Crawl -benchtime 3x ./pipeline/
 	$(GO) run ./tools/pdfbench -s54 $(BIN) -dir $(CORPUS)/pdf
 
 # Accuracy against the labelled real statements (skips when absent).
