@@ -569,6 +569,16 @@ func (s *visit) ctxReason() string {
 // homepage's error, if it could not be read.
 func (s *visit) discover() error {
 	home := s.get(s.site.Website)
+	if home.err != nil && cannotConnect(home.err) {
+		// lists give "example.co.uk" and s54 makes it https://; some
+		// sites answer only at www., or only over plain http
+		for _, alt := range alternatives(s.site.Website) {
+			if p := s.get(alt); p.err == nil {
+				home = p
+				break
+			}
+		}
+	}
 	if home.err != nil {
 		return home.err
 	}
@@ -769,6 +779,50 @@ func slicesDeleteURL(ls []link, urls ...string) []link {
 		if keep {
 			out = append(out, l)
 		}
+	}
+	return out
+}
+
+// cannotConnect reports whether err is a failure to reach the server at
+// all (a name that does not resolve, a refused connection, a TLS
+// failure), not an answer or a time-out.
+func cannotConnect(err error) bool {
+	var dns *net.DNSError
+	var op *net.OpError
+	var st *statusError
+	if errors.As(err, &st) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrPrivateAddress) || errors.Is(err, errBudget) {
+		return false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return false
+	}
+	m := err.Error()
+	return errors.As(err, &dns) || errors.As(err, &op) || strings.Contains(m, "tls:") ||
+		strings.Contains(m, "x509:") || strings.Contains(m, "HTTP response to HTTPS client")
+}
+
+// alternatives are the other forms of a homepage URL to try when it
+// cannot be reached: with or without "www.", then over plain http.
+func alternatives(home string) []string {
+	u, err := url.Parse(home)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	var out []string
+	w := *u
+	if h, ok := strings.CutPrefix(u.Host, "www."); ok {
+		w.Host = h
+	} else if net.ParseIP(u.Hostname()) == nil {
+		w.Host = "www." + u.Host
+	}
+	if w.Host != u.Host {
+		out = append(out, w.String())
+	}
+	if u.Scheme == "https" {
+		p := *u
+		p.Scheme = "http"
+		out = append(out, p.String())
 	}
 	return out
 }

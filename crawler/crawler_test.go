@@ -411,3 +411,38 @@ func TestCollyEnvironmentIgnored(t *testing.T) {
 		t.Errorf("with COLLY_* set: %s, User-Agent %q", res.Outcome, ua)
 	}
 }
+
+// TestPlainHTTPFallback: an organisation list gives "example.co.uk", s54
+// tries https first; a site that speaks only plain http is still read.
+func TestPlainHTTPFallback(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, `<footer><a href="/msa.pdf">Modern slavery statement</a></footer>`)
+		case "/msa.pdf":
+			fmt.Fprint(w, "%PDF-1.4 statement")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	c := testCrawler(Options{})
+	defer c.Close()
+	res := c.Crawl(context.Background(), Site{Website: strings.Replace(srv.URL, "http://", "https://", 1) + "/"})
+	if res.Outcome != Found || res.Statement.URL != srv.URL+"/msa.pdf" {
+		t.Errorf("outcome %s (%s), tried %q", res.Outcome, res.Reason, res.Tried)
+	}
+}
+
+func TestAlternatives(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://example.co.uk/":    "https://www.example.co.uk/ http://example.co.uk/",
+		"https://www.example.co.uk": "https://example.co.uk http://www.example.co.uk",
+		"http://example.co.uk/":     "http://www.example.co.uk/",
+		"https://127.0.0.1:8443/":   "http://127.0.0.1:8443/",
+	} {
+		if got := strings.Join(alternatives(in), " "); got != want {
+			t.Errorf("alternatives(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
