@@ -26,6 +26,10 @@ var TextCriteria = []CriterionID{
 	Approval, Signature, Period, Structure, Policies, DueDiligence, Risk, Effectiveness, Training,
 }
 
+// AllCriteria are every criterion, text criteria first, then those that
+// need a crawl.
+var AllCriteria = append(append([]CriterionID{}, TextCriteria...), HomepageLink, Timely, Current)
+
 // Areas are the six areas of s.54(5) that a statement may cover.
 var Areas = []CriterionID{Structure, Policies, DueDiligence, Risk, Effectiveness, Training}
 

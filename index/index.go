@@ -1,0 +1,321 @@
+// Package index keeps every statement version in a Bleve (scorch) index
+// for full-text search with filters, facets and highlighted passages. The
+// index is derived data: the register is the record, and Rebuild makes the
+// index again from it.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/s54dev/s54/statement"
+)
+
+// Dir is the index's folder name in the data directory.
+const Dir = "index.bleve"
+
+// Doc is one statement version as indexed.
+type Doc struct {
+	StatementID   int64
+	CompanyNumber string
+	Name          string
+	Region        string
+	Sector        string
+	URL           string
+	// SHA256 names the snapshot of the document.
+	SHA256    string
+	Year      int       // the year the financial period ends, 0 when unknown
+	PeriodEnd time.Time // zero when unknown
+	Rating    statement.Rating
+	Score     int
+	Criteria  map[statement.CriterionID]statement.Status
+	// Latest: the organisation's current statement (the register's).
+	Latest    bool
+	CheckedAt time.Time
+	Text      string
+}
+
+// ID is the document's id in the index.
+func (d *Doc) ID() string { return docID(d.StatementID) }
+
+func docID(statementID int64) string { return "v" + strconv.FormatInt(statementID, 10) }
+
+// stored is the document as Bleve sees it; field names are the query's.
+type stored struct {
+	StatementID   float64  `json:"statement_id"`
+	CompanyNumber string   `json:"company_number"`
+	Name          string   `json:"name"`
+	Region        string   `json:"region"`
+	Sector        string   `json:"sector"`
+	URL           string   `json:"url"`
+	SHA256        string   `json:"sha256"`
+	Year          float64  `json:"year"`
+	PeriodEnd     string   `json:"period_end,omitempty"`
+	Rating        string   `json:"rating"`
+	Score         float64  `json:"score"`
+	Met           []string `json:"met"`
+	Partial       []string `json:"partial"`
+	Missing       []string `json:"missing"`
+	Latest        bool     `json:"latest"`
+	CheckedAt     string   `json:"checked_at,omitempty"`
+	Text          string   `json:"text"`
+}
+
+func (d *Doc) stored() stored {
+	s := stored{StatementID: float64(d.StatementID), CompanyNumber: d.CompanyNumber, Name: d.Name,
+		Region: d.Region, Sector: d.Sector, URL: d.URL, SHA256: d.SHA256, Year: float64(d.Year),
+		Rating: string(d.Rating), Score: float64(d.Score), Latest: d.Latest, Text: d.Text}
+	if !d.PeriodEnd.IsZero() {
+		s.PeriodEnd = d.PeriodEnd.UTC().Format(time.RFC3339)
+	}
+	if !d.CheckedAt.IsZero() {
+		s.CheckedAt = d.CheckedAt.UTC().Format(time.RFC3339)
+	}
+	for id, st := range d.Criteria {
+		switch st {
+		case statement.Met:
+			s.Met = append(s.Met, string(id))
+		case statement.Partial:
+			s.Partial = append(s.Partial, string(id))
+		case statement.Missing:
+			s.Missing = append(s.Missing, string(id))
+		}
+	}
+	return s
+}
+
+// newMapping is the index's mapping: the statement's text with the English
+// analyser (stemming, stop words), stored with positions for phrases and
+// highlights; keywords for filters and facets; numbers and a date.
+func newMapping() mapping.IndexMapping {
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = en.AnalyzerName
+	text.Store, text.IncludeTermVectors, text.IncludeInAll = true, true, false
+	name := bleve.NewTextFieldMapping()
+	name.Analyzer = en.AnalyzerName
+	name.IncludeInAll = false
+	kw := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.IncludeInAll, f.IncludeTermVectors = false, false
+		return f
+	}
+	num := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.IncludeInAll = false
+		return f
+	}
+	stmt := bleve.NewDocumentStaticMapping()
+	stmt.AddFieldMappingsAt("text", text)
+	stmt.AddFieldMappingsAt("name", name)
+	for _, f := range []string{"company_number", "region", "sector", "rating", "met", "partial", "missing", "url", "sha256"} {
+		stmt.AddFieldMappingsAt(f, kw())
+	}
+	for _, f := range []string{"statement_id", "year", "score"} {
+		stmt.AddFieldMappingsAt(f, num())
+	}
+	pe := bleve.NewDateTimeFieldMapping()
+	pe.IncludeInAll = false
+	stmt.AddFieldMappingsAt("period_end", pe)
+	ca := bleve.NewDateTimeFieldMapping()
+	ca.IncludeInAll, ca.Index = false, false
+	stmt.AddFieldMappingsAt("checked_at", ca)
+	latest := bleve.NewBooleanFieldMapping()
+	latest.IncludeInAll = false
+	stmt.AddFieldMappingsAt("latest", latest)
+
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = stmt
+	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultField = "text"
+	m.StoreDynamic, m.IndexDynamic = false, false
+	return m
+}
+
+// Index is an open index. It is safe for concurrent use.
+type Index struct {
+	b    bleve.Index
+	path string
+}
+
+// ErrBusy: another s54 process has the index open.
+var ErrBusy = errors.New("the index is in use by another s54 process (a crawl or s54 serve); try again when it is done")
+
+// Open opens the index at path, creating it if need be.
+func Open(path string) (*Index, error) {
+	b, err := openBleve(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{b: b, path: path}, nil
+}
+
+func openBleve(path string) (bleve.Index, error) {
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
+		b, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("index: create %s: %w", path, err)
+		}
+		return b, nil
+	}
+	// bolt waits for ever for a lock another process holds: say so instead
+	b, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": "2s"})
+	if err != nil {
+		if strings.Contains(err.Error(), "timeout") {
+			return nil, fmt.Errorf("index: %s: %w", path, ErrBusy)
+		}
+		return nil, fmt.Errorf("index: open %s: %w (s54 index rebuild makes it again from the register)", path, err)
+	}
+	return b, nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error { return x.b.Close() }
+
+// Count is the number of statement versions indexed.
+func (x *Index) Count() (uint64, error) { return x.b.DocCount() }
+
+// Put indexes documents (a version indexed again replaces the old one),
+// in one batch.
+func (x *Index) Put(docs ...Doc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	batch := x.b.NewBatch()
+	for i := range docs {
+		if err := batch.Index(docs[i].ID(), docs[i].stored()); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	if err := x.b.Batch(batch); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
+}
+
+// SetLatest marks which of an organisation's versions is its current one:
+// latest maps statement ids to the flag they should have. Documents already
+// right are left alone; the others are indexed again from what the index
+// stores.
+func (x *Index) SetLatest(latest map[int64]bool) error {
+	if len(latest) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(latest))
+	for id := range latest {
+		ids = append(ids, docID(id))
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{"*"}
+	res, err := x.b.Search(req)
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	var again []Doc
+	for _, h := range res.Hits {
+		d := docOf(h.Fields)
+		if want := latest[d.StatementID]; want != d.Latest {
+			d.Latest = want
+			again = append(again, d)
+		}
+	}
+	return x.Put(again...)
+}
+
+// Rebuild makes a new index at path from docs, replacing the old one only
+// when every document is in: a search meanwhile uses the old index, and a
+// failure leaves it as it was. It returns the number of documents indexed.
+func Rebuild(ctx context.Context, path string, docs func(yield func(Doc) error) error) (int, error) {
+	tmp := path + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return 0, fmt.Errorf("index: %w", err)
+	}
+	b, err := bleve.NewUsing(tmp, newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return 0, fmt.Errorf("index: create %s: %w", tmp, err)
+	}
+	x := &Index{b: b, path: tmp}
+	n := 0
+	const batchSize = 256
+	var pending []Doc
+	err = docs(func(d Doc) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		pending = append(pending, d)
+		n++
+		if len(pending) == batchSize {
+			err := x.Put(pending...)
+			pending = pending[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil {
+		err = x.Put(pending...)
+	}
+	if cerr := x.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return 0, err
+	}
+	old := path + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(path, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		os.RemoveAll(tmp)
+		return 0, fmt.Errorf("index: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return 0, fmt.Errorf("index: %w", err)
+	}
+	os.RemoveAll(old)
+	return n, nil
+}
+
+// docOf reads a document back from its stored fields.
+func docOf(f map[string]interface{}) Doc {
+	str := func(k string) string { s, _ := f[k].(string); return s }
+	num := func(k string) float64 { n, _ := f[k].(float64); return n }
+	list := func(k string) []string {
+		switch v := f[k].(type) {
+		case string:
+			return []string{v}
+		case []interface{}:
+			out := make([]string, 0, len(v))
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	d := Doc{StatementID: int64(num("statement_id")), CompanyNumber: str("company_number"), Name: str("name"),
+		Region: str("region"), Sector: str("sector"), URL: str("url"), SHA256: str("sha256"), Year: int(num("year")),
+		Rating: statement.Rating(str("rating")), Score: int(num("score")), Text: str("text"),
+		Criteria: map[statement.CriterionID]statement.Status{}}
+	d.Latest, _ = f["latest"].(bool)
+	d.PeriodEnd, _ = time.Parse(time.RFC3339, str("period_end"))
+	d.CheckedAt, _ = time.Parse(time.RFC3339, str("checked_at"))
+	for field, st := range map[string]statement.Status{"met": statement.Met, "partial": statement.Partial, "missing": statement.Missing} {
+		for _, c := range list(field) {
+			d.Criteria[statement.CriterionID(c)] = st
+		}
+	}
+	return d
+}

@@ -1,0 +1,318 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/s54dev/s54/statement"
+)
+
+// Query is a search: words, "phrases" and -exclusions in Text, with field
+// filters there (region:humber year:2024 rating:good missing:training
+// met:due_diligence partial:risk sector:… company:…) or in the fields.
+type Query struct {
+	Text   string
+	Region string
+	Sector string
+	Rating string
+	Year   int
+	// AllVersions searches every version, not only each organisation's
+	// current statement.
+	AllVersions bool
+	Limit       int // 10 when 0
+	Offset      int
+}
+
+// Result is a page of hits with the facets of all of them.
+type Result struct {
+	Total  uint64
+	Hits   []Hit
+	Facets map[string][]FacetCount
+	Took   time.Duration
+}
+
+// Hit is one statement version found.
+type Hit struct {
+	Doc
+	// Relevance is Bleve's score.
+	Relevance float64
+	// Fragments are passages of the text around the words matched, with
+	// the words in <mark>…</mark> and the rest HTML-escaped.
+	Fragments []string
+}
+
+// FacetCount is one value of a facet and the number of hits with it.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// ErrQuery is a query that cannot be read; its message says why.
+var ErrQuery = errors.New("cannot read the query")
+
+// filterFields are the query's field:value filters on keyword fields.
+var filterFields = map[string]string{
+	"region": "region", "sector": "sector", "rating": "rating", "company": "company_number",
+	"company_number": "company_number", "met": "met", "partial": "partial", "missing": "missing",
+}
+
+// Search runs a query.
+func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	req, err := q.request()
+	if err != nil {
+		return nil, err
+	}
+	res, err := x.b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	out := &Result{Total: res.Total, Took: res.Took, Facets: map[string][]FacetCount{}}
+	for _, h := range res.Hits {
+		hit := Hit{Doc: docOf(h.Fields), Relevance: h.Score}
+		hit.Text = "" // the caller wants passages, not the whole text
+		hit.Fragments = h.Fragments["text"]
+		out.Hits = append(out.Hits, hit)
+	}
+	for name, f := range res.Facets {
+		var counts []FacetCount
+		for _, t := range f.Terms.Terms() {
+			counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+		}
+		for _, r := range f.NumericRanges {
+			if r.Count > 0 {
+				counts = append(counts, FacetCount{Value: r.Name, Count: r.Count})
+			}
+		}
+		slices.SortStableFunc(counts, func(a, b FacetCount) int { return b.Count - a.Count })
+		out.Facets[name] = counts
+	}
+	return out, nil
+}
+
+// request turns the query into Bleve's.
+func (q Query) request() (*bleve.SearchRequest, error) {
+	words, filters, err := q.parse()
+	if err != nil {
+		return nil, err
+	}
+	var must []query.Query
+	if strings.TrimSpace(words) != "" {
+		exclusionsOnly := onlyExclusions(words)
+		if exclusionsOnly {
+			// "-training" alone: everything but; Bleve's query string
+			// matches nothing without a positive part
+			var pos []string
+			for _, t := range tokens(words) {
+				pos = append(pos, strings.TrimPrefix(t, "-"))
+			}
+			words = strings.TrimSpace(strings.Join(pos, " "))
+			if words == "" {
+				return nil, fmt.Errorf("%w: a lone - excludes nothing", ErrQuery)
+			}
+		}
+		parsed, err := bleve.NewQueryStringQuery(words).Parse()
+		if err != nil {
+			msg := strings.TrimPrefix(err.Error(), "parse error: ")
+			if msg == "syntax error" {
+				msg += " (look at the quotes, a lone + or -, and field:value pairs)"
+			}
+			return nil, fmt.Errorf("%w: %s", ErrQuery, msg)
+		}
+		if exclusionsOnly {
+			b := bleve.NewBooleanQuery()
+			b.AddMust(bleve.NewMatchAllQuery())
+			b.AddMustNot(parsed)
+			parsed = b
+		} else if plain := plainWords(words); strings.Contains(plain, " ") {
+			// the words as a phrase rank first
+			phrase := bleve.NewMatchPhraseQuery(plain)
+			phrase.SetField("text")
+			phrase.SetBoost(3)
+			b := bleve.NewBooleanQuery()
+			b.AddMust(parsed)
+			b.AddShould(phrase)
+			parsed = b
+		}
+		must = append(must, parsed)
+	}
+	must = append(must, filters...)
+	if !q.AllVersions {
+		latest := bleve.NewBoolFieldQuery(true)
+		latest.SetField("latest")
+		must = append(must, latest)
+	}
+	var root query.Query = bleve.NewMatchAllQuery()
+	if len(must) > 0 {
+		root = bleve.NewConjunctionQuery(must...)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	req := bleve.NewSearchRequestOptions(root, limit, max(0, q.Offset), false)
+	req.Fields = []string{"statement_id", "company_number", "name", "region", "sector", "url", "sha256",
+		"year", "period_end", "rating", "score", "met", "partial", "missing", "latest", "checked_at"}
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.AddField("text")
+	for _, f := range []string{"rating", "region", "sector", "missing"} {
+		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
+	}
+	years := bleve.NewFacetRequest("year", 20)
+	for y := 2016; y <= time.Now().Year()+1; y++ {
+		lo, hi := float64(y), float64(y+1)
+		years.AddNumericRange(strconv.Itoa(y), &lo, &hi)
+	}
+	req.AddFacet("year", years)
+	return req, nil
+}
+
+// parse takes the filters out of the text; the rest is for Bleve's query
+// string (words, "phrases", -exclusions, +musts).
+func (q Query) parse() (string, []query.Query, error) {
+	var filters []query.Query
+	term := func(field, value string) {
+		t := bleve.NewTermQuery(value)
+		t.SetField(field)
+		filters = append(filters, t)
+	}
+	year := func(v string) error {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 1000 || y > 9999 {
+			return fmt.Errorf("%w: year:%s is not a year", ErrQuery, v)
+		}
+		lo, hi := float64(y), float64(y+1)
+		incl, excl := true, false
+		r := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &incl, &excl)
+		r.SetField("year")
+		filters = append(filters, r)
+		return nil
+	}
+	var rest []string
+	for _, tok := range tokens(q.Text) {
+		field, value, ok := strings.Cut(tok, ":")
+		field = strings.ToLower(field)
+		if !ok || strings.HasPrefix(tok, `"`) || strings.HasPrefix(tok, "-") || strings.HasPrefix(tok, "+") {
+			rest = append(rest, tok)
+			continue
+		}
+		value = strings.Trim(value, `"`)
+		switch {
+		case field == "year":
+			if err := year(value); err != nil {
+				return "", nil, err
+			}
+		case filterFields[field] != "":
+			if value == "" {
+				return "", nil, fmt.Errorf("%w: %s: needs a value", ErrQuery, field)
+			}
+			if field == "met" || field == "partial" || field == "missing" {
+				if !knownCriterion(value) {
+					return "", nil, fmt.Errorf("%w: %s:%s — no such criterion (one of %s)", ErrQuery, field, value, criterionList())
+				}
+			}
+			if field == "rating" || field == "region" {
+				value = strings.ToLower(value)
+			}
+			term(filterFields[field], value)
+		default:
+			rest = append(rest, tok)
+		}
+	}
+	if q.Region != "" {
+		term("region", strings.ToLower(q.Region))
+	}
+	if q.Sector != "" {
+		term("sector", q.Sector)
+	}
+	if q.Rating != "" {
+		term("rating", strings.ToLower(q.Rating))
+	}
+	if q.Year != 0 {
+		if err := year(strconv.Itoa(q.Year)); err != nil {
+			return "", nil, err
+		}
+	}
+	return strings.Join(rest, " "), filters, nil
+}
+
+// tokens splits a query on spaces outside quotes: `a "b c" -d x:"e f"`
+// gives a, "b c", -d, x:"e f". An unbalanced quote is left for Bleve's
+// parser to report.
+func tokens(s string) []string {
+	var out []string
+	var cur strings.Builder
+	quoted := false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			quoted = !quoted
+			cur.WriteRune(r)
+		case unicode.IsSpace(r) && !quoted:
+			if cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// onlyExclusions reports whether every part of the query string excludes.
+func onlyExclusions(s string) bool {
+	ts := tokens(s)
+	for _, t := range ts {
+		if !strings.HasPrefix(t, "-") {
+			return false
+		}
+	}
+	return len(ts) > 0
+}
+
+// plainWords are the query's words that are neither excluded nor
+// operators, in order: the phrase to rank first.
+func plainWords(s string) string {
+	var out []string
+	for _, t := range tokens(s) {
+		if strings.HasPrefix(t, "-") || strings.Contains(t, ":") {
+			continue
+		}
+		t = strings.Trim(t, `+"`)
+		if strings.ContainsAny(t, `~^*?/()\`) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return strings.Join(out, " ")
+}
+
+func knownCriterion(id string) bool {
+	for _, c := range statement.AllCriteria {
+		if string(c) == id {
+			return true
+		}
+	}
+	return false
+}
+
+func criterionList() string {
+	names := make([]string, len(statement.AllCriteria))
+	for i, c := range statement.AllCriteria {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
+}
