@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -337,5 +338,40 @@ func TestRecordCrawlAndRuns(t *testing.T) {
 	}
 	if _, ok, _ := st.UnfinishedRun(ctx); ok {
 		t.Error("a completed run is unfinished")
+	}
+}
+
+func TestVersionsLatest(t *testing.T) {
+	ctx := context.Background()
+	st := open(t)
+	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(1), 0); err != nil {
+		t.Fatal(err)
+	}
+	orgs, _ := st.Orgs(ctx, store.OrgFilter{})
+	org := orgs[0].ID
+	record := func(body string, end statement.Date) {
+		sha, err := st.SaveDocument(ctx, []byte(body), "text/plain")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := statement.Assessment{Score: 60, Rating: statement.Minimum, Period: &statement.FinancialPeriod{End: end},
+			Criteria: []statement.Finding{{ID: statement.Training, Status: statement.Missing}}}
+		if _, err := st.RecordAssessment(ctx, store.Version{OrgID: org, URL: "https://a.example/" + body, DocumentSHA256: sha}, a, "default"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record("2024", statement.Date{Year: 2024, Month: 3, Day: 31})
+	record("2025", statement.Date{Year: 2025, Month: 3, Day: 31})
+	record("2023", statement.Date{Year: 2023, Month: 3, Day: 31}) // found later, older year
+	var got []string
+	err := st.Versions(ctx, org, func(v store.VersionRecord) error {
+		got = append(got, fmt.Sprintf("%s:%v:%s:%s", v.URL[len(v.URL)-4:], v.Latest, v.Assessment.Rating, v.Assessment.Criteria[0].Status))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "2024:false:minimum:missing 2025:true:minimum:missing 2023:false:minimum:missing"; strings.Join(got, " ") != want {
+		t.Errorf("versions %q, want %q", got, want)
 	}
 }
