@@ -16,6 +16,7 @@ import (
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
@@ -35,6 +36,11 @@ type Pipeline struct {
 	// Progress, when set, is called after each organisation, one call at a
 	// time.
 	Progress func(Event)
+	// Index, when set, receives every statement version assessed, and
+	// learns which version is each organisation's current one.
+	Index *index.Index
+	// Region names the region of a postcode for the index ("" for none).
+	Region func(postcode string) string
 }
 
 // Event reports one organisation done.
@@ -48,6 +54,8 @@ type Event struct {
 	NewVersion bool
 	Done       int // organisations done so far in this run, resumed ones included
 	Total      int
+
+	indexErr error
 }
 
 // Summary is how a run went.
@@ -65,8 +73,11 @@ type Summary struct {
 	Outcomes    map[crawler.Outcome]int
 	NewVersions int
 	Requests    int
-	Interrupted bool
-	Elapsed     time.Duration
+	// IndexFailures counts organisations whose results are in the
+	// register but not in the search index (s54 index rebuild mends it).
+	IndexFailures int
+	Interrupted   bool
+	Elapsed       time.Duration
 }
 
 // String is the summary in one line.
@@ -87,6 +98,9 @@ func (s Summary) String() string {
 	}
 	if s.NoWebsite > 0 {
 		line += fmt.Sprintf("; %d without a website skipped", s.NoWebsite)
+	}
+	if s.IndexFailures > 0 {
+		line += fmt.Sprintf("; the search index missed %d organisations (run s54 index rebuild)", s.IndexFailures)
 	}
 	return line
 }
@@ -148,6 +162,9 @@ func (p *Pipeline) Crawl(ctx context.Context, orgs []store.OrgRecord, selection 
 				ev, requests, err := p.one(ctx, sum.RunID, o)
 				mu.Lock()
 				sum.Requests += requests
+				if ev.indexErr != nil {
+					sum.IndexFailures++
+				}
 				switch {
 				case err != nil && ctx.Err() != nil:
 					// stopped part way: nothing recorded, the next run redoes it
@@ -228,8 +245,9 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 		f.Error = strings.TrimPrefix(f.Error+"; "+res.Hint, "; ")
 	}
 	var found []store.Assessed
+	texts := map[string]string{} // by document SHA-256, for the index
 	if res.Statement != nil {
-		a, sha, err := p.assess(ctx, res.Statement, byURL, res.HomepageLink)
+		a, sha, text, err := p.assess(ctx, res.Statement, byURL, res.HomepageLink)
 		f.URL, f.ETag, f.LastModified = redact(res.Statement.URL), res.Statement.ETag, res.Statement.LastModified
 		f.DocumentSHA256 = sha
 		switch {
@@ -241,15 +259,17 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 			f.Outcome, f.Error = string(crawler.Failed), "cannot read the statement: "+oneLine(err.Error())
 		default:
 			found = append(found, store.Assessed{Version: version(o.ID, res.Statement, sha, res.HomepageLink), Assessment: a})
+			texts[sha] = text
 			ev.Rating = a.Rating
 		}
 		for _, h := range res.History {
-			a, sha, err := p.assess(ctx, h, byURL, nil)
+			a, sha, text, err := p.assess(ctx, h, byURL, nil)
 			if errors.Is(err, errStore) || ctx.Err() != nil {
 				return ev, res.Requests, errors.Join(err, ctx.Err())
 			}
 			if err == nil {
 				found = append(found, store.Assessed{Version: version(o.ID, h, sha, nil), Assessment: a})
+				texts[sha] = text
 			}
 		}
 	}
@@ -259,7 +279,55 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 	}
 	ev.Outcome, ev.URL, ev.Reason = crawler.Outcome(f.Outcome), f.URL, f.Error
 	ev.NewVersion = len(recs) > 0 && recs[0].NewVersion && len(found) > 0 && found[0].Version.URL == f.URL
+	if p.Index != nil && len(found) > 0 {
+		ev.indexErr = p.index(ctx, o.ID, texts)
+	}
 	return ev, res.Requests, nil
+}
+
+// index puts the versions just assessed in the search index and marks the
+// organisation's current one. The register is written already: a failure
+// here is counted, not fatal.
+func (p *Pipeline) index(ctx context.Context, orgID int64, texts map[string]string) error {
+	var docs []index.Doc
+	latest := map[int64]bool{}
+	err := p.Store.Versions(ctx, orgID, func(v store.VersionRecord) error {
+		if text, ok := texts[v.SHA256]; ok {
+			docs = append(docs, IndexDoc(v, text, p.regionOf(v.Org.Postcode)))
+		} else {
+			latest[v.StatementID] = v.Latest
+		}
+		return nil
+	})
+	if err == nil {
+		err = p.Index.Put(docs...)
+	}
+	if err == nil {
+		err = p.Index.SetLatest(latest)
+	}
+	return err
+}
+
+func (p *Pipeline) regionOf(postcode string) string {
+	if p.Region == nil {
+		return ""
+	}
+	return p.Region(postcode)
+}
+
+// IndexDoc is the index's document for a statement version and its text.
+func IndexDoc(v store.VersionRecord, text, region string) index.Doc {
+	d := index.Doc{StatementID: v.StatementID, CompanyNumber: v.Org.CompanyNumber, Name: v.Org.Name,
+		Region: region, Sector: v.Org.Sector, URL: v.URL, SHA256: v.SHA256, Year: v.PeriodEnd.Year,
+		Rating: v.Assessment.Rating, Score: v.Assessment.Score, Latest: v.Latest, CheckedAt: v.CheckedAt, Text: text,
+		Criteria: map[statement.CriterionID]statement.Status{}}
+	if v.PeriodEnd.Year != 0 {
+		d.PeriodEnd = time.Date(v.PeriodEnd.Year, time.Month(v.PeriodEnd.Month), v.PeriodEnd.Day, 0, 0, 0, 0, time.UTC)
+	}
+	for _, f := range v.Assessment.Criteria {
+		d.Criteria[f.ID] = f.Status
+	}
+	return d
 }
 
 // errStore marks errors of the register, which stop the run, from errors
@@ -268,17 +336,17 @@ var errStore = errors.New("register")
 
 // assess keeps, reads and checks one fetched document. A document the
 // server said is unchanged is read from its snapshot.
-func (p *Pipeline) assess(ctx context.Context, d *crawler.Document, byURL map[string]store.KnownStatement, homepage *bool) (statement.Assessment, string, error) {
+func (p *Pipeline) assess(ctx context.Context, d *crawler.Document, byURL map[string]store.KnownStatement, homepage *bool) (statement.Assessment, string, string, error) {
 	body, contentType := d.Body, d.ContentType
 	var sha string
 	if d.NotModified {
 		k, ok := byURL[d.URL]
 		if !ok {
-			return statement.Assessment{}, "", fmt.Errorf("the server said %s is unchanged, but no earlier copy is kept", d.URL)
+			return statement.Assessment{}, "", "", fmt.Errorf("the server said %s is unchanged, but no earlier copy is kept", d.URL)
 		}
 		data, err := p.Store.ReadDocument(k.DocumentSHA256)
 		if err != nil {
-			return statement.Assessment{}, "", fmt.Errorf("%w: %w", errStore, err)
+			return statement.Assessment{}, "", "", fmt.Errorf("%w: %w", errStore, err)
 		}
 		body, contentType, sha = data, k.ContentType, k.DocumentSHA256
 		// a 304 may omit validators: keep those of the copy
@@ -291,18 +359,18 @@ func (p *Pipeline) assess(ctx context.Context, d *crawler.Document, byURL map[st
 	} else {
 		var err error
 		if sha, err = p.Store.SaveDocument(ctx, body, contentType); err != nil {
-			return statement.Assessment{}, "", fmt.Errorf("%w: %w", errStore, err)
+			return statement.Assessment{}, "", "", fmt.Errorf("%w: %w", errStore, err)
 		}
 	}
 	text, err := extract.Bytes(ctx, body, d.URL, contentType, p.Extract)
 	if err != nil {
-		return statement.Assessment{}, sha, err
+		return statement.Assessment{}, sha, "", err
 	}
 	now := time.Now()
 	if p.Now != nil {
 		now = p.Now()
 	}
-	return p.Checker.CheckWith(text, checker.Facts{HomepageLink: homepage, Now: now}), sha, nil
+	return p.Checker.CheckWith(text, checker.Facts{HomepageLink: homepage, Now: now}), sha, text.Body, nil
 }
 
 func version(orgID int64, d *crawler.Document, sha string, homepage *bool) store.Version {

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/statement"
@@ -75,11 +77,18 @@ func TestCrawlRegister(t *testing.T) {
 	ctx := context.Background()
 	web := loadWeb(t)
 	p, orgs := setup(t, web)
+	x, err := index.Open(filepath.Join(t.TempDir(), index.Dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	p.Index = x
+	p.Region = func(string) string { return "testshire" }
 	sum, err := p.Crawl(ctx, orgs, "all")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Done != len(web.Sites) || sum.Interrupted || sum.Resumed {
+	if sum.Done != len(web.Sites) || sum.Interrupted || sum.Resumed || sum.IndexFailures != 0 {
 		t.Fatalf("summary %+v", sum)
 	}
 	reg, err := p.Store.Register(ctx, store.OrgFilter{})
@@ -122,6 +131,30 @@ func TestCrawlRegister(t *testing.T) {
 			if len(known) != 1+len(want.History) {
 				t.Errorf("%s: %d statement versions kept, want %d", s.Host, len(known), 1+len(want.History))
 			}
+		}
+	}
+
+	// the index holds every version assessed, the current ones marked
+	rated := 0
+	for _, e := range reg {
+		if e.Rating != nil {
+			rated++
+		}
+	}
+	latest, err := x.Search(ctx, index.Query{Text: "region:testshire", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := x.Search(ctx, index.Query{Text: "region:testshire", Limit: 100, AllVersions: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(latest.Total) != rated || all.Total <= latest.Total {
+		t.Errorf("index: %d current statements (register: %d rated), %d versions", latest.Total, rated, all.Total)
+	}
+	for _, h := range latest.Hits {
+		if e := byNumber[h.CompanyNumber]; e.StatementURL != h.URL {
+			t.Errorf("%s: the index's current statement %s, the register's %s", h.Name, h.URL, e.StatementURL)
 		}
 	}
 
