@@ -102,7 +102,7 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 	if !concurrencySet && cc.Concurrency > 0 {
 		opts.concurrency = cc.Concurrency
 	}
-	st, _, filter, err := g.openWithRegion(ctx, opts.region)
+	st, regions, filter, err := g.openWithRegion(ctx, opts.region)
 	if err != nil {
 		return err
 	}
@@ -157,8 +157,13 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 	}
 	cr := crawler.New(co)
 	defer cr.Close()
+	x, err := g.openIndex(true)
+	if err != nil {
+		return err
+	}
+	defer x.Close()
 	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: extract.DefaultOptions(),
-		Concurrency: max(1, opts.concurrency)}
+		Concurrency: max(1, opts.concurrency), Index: x, Region: regions.Match}
 	prog := newCrawlProgress(g, len(orgs))
 	p.Progress = prog.event
 	sum, err := p.Crawl(ctx, orgs, selection)

@@ -88,6 +88,64 @@ func TestCrawlThenRegister(t *testing.T) {
 			t.Errorf("%s: status %v, want %s", site.Host, e["status"], site.Expect.Outcome)
 		}
 	}
+	// every statement found is searchable, with highlights and facets
+	found := 0
+	for _, e := range entries {
+		if e["rating"] != nil {
+			found++
+		}
+	}
+	search := func(args ...string) map[string]any {
+		t.Helper()
+		code, stdout, stderr := run(t, "", append([]string{"--data", data, "search", "--json", "--limit", "50"}, args...)...)
+		if code != 0 {
+			t.Fatalf("search %q: exit %d %s", args, code, stderr)
+		}
+		var res map[string]any
+		if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := search("slavery")
+	if int(res["total"].(float64)) != found {
+		t.Errorf("search slavery: %v hits, want the %d statements found", res["total"], found)
+	}
+	hit := res["hits"].([]any)[0].(map[string]any)
+	for _, f := range []string{"company_number", "name", "statement_url", "period_end", "rating", "score", "fragments", "snapshot"} {
+		if _, ok := hit[f]; !ok {
+			t.Errorf("search hit has no %q: %v", f, hit)
+		}
+	}
+	if fr := hit["fragments"].([]any); len(fr) == 0 || !strings.Contains(strings.ToLower(fr[0].(string)), "<mark>slavery</mark>") {
+		t.Errorf("fragments %v", hit["fragments"])
+	}
+	if _, err := os.Stat(hit["snapshot"].(string)); err != nil {
+		t.Errorf("snapshot: %v", err)
+	}
+	if res["facets"].(map[string]any)["rating"] == nil {
+		t.Errorf("no rating facet: %v", res["facets"])
+	}
+	// a rebuild from the register gives the same
+	if code, stdout, stderr := run(t, "", "--data", data, "index", "rebuild"); code != 0 || !strings.Contains(stdout, "Indexed") {
+		t.Fatalf("index rebuild: exit %d %s %s", code, stdout, stderr)
+	}
+	if again := search("slavery"); again["total"] != res["total"] {
+		t.Errorf("after a rebuild: %v hits, before %v", again["total"], res["total"])
+	}
+	// history from a statements index is searchable with --all-versions
+	if all := search("slavery", "--all-versions"); all["total"].(float64) <= res["total"].(float64) {
+		t.Errorf("all versions: %v hits, latest only %v", all["total"], res["total"])
+	}
+	// a malformed query: a clear message, exit 2
+	if code, _, stderr := run(t, "", "--data", data, "search", `"unbalanced`); code != exitUsage || !strings.Contains(stderr, "query") {
+		t.Errorf("malformed query: exit %d %q", code, stderr)
+	}
+	code, stdout, _ = run(t, "", "--data", data, "search", "slavery", "--limit", "2")
+	if code != 0 || !strings.Contains(stdout, "statements match") || !strings.Contains(stdout, "[slavery]") && !strings.Contains(stdout, "[Slavery]") {
+		t.Errorf("search output:\n%s", stdout)
+	}
+
 	// without --allow-private the loopback web is refused, and recorded so
 	code, stdout, _ = run(t, "", "--data", data, "crawl", "--org", web.Sites[0].CompanyNumber)
 	if code != 0 || !strings.Contains(stdout, "1 error") {

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/statement"
+)
+
+type searchOptions struct {
+	region, sector, rating string
+	year, limit, page      int
+	allVersions, json      bool
+}
+
+func newSearchCmd(g *globals) *cobra.Command {
+	var opts searchOptions
+	cmd := &cobra.Command{
+		Use:   "search [--region R] [--year Y] [--rating X] [--limit N] [--json] QUERY",
+		Short: "Search every statement collected, with highlighted passages",
+		Long: `Search the statements the crawler collected. The query takes words
+(stemmed: "trained" finds "training"), "exact phrases", -exclusions and
++musts, and filters:
+
+  region:hampshire-iow   sector:Hospitality   year:2024   rating:good
+  missing:training       met:due_diligence    partial:risk
+  company:01234567
+
+Each organisation's current statement is searched unless --all-versions.
+Words given together rank statements that use them as a phrase first.
+
+  s54 search 'agency labour region:hampshire-iow'
+  s54 search '"zero tolerance" -training' --all-versions
+  s54 search 'missing:training rating:minimum' --json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.limit < 1 || opts.page < 1 {
+				return usageError("search: --limit and --page start at 1")
+			}
+			return runSearch(cmd.Context(), g, strings.Join(args, " "), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.region, "region", "", "only organisations in this region")
+	f.StringVar(&opts.sector, "sector", "", "only this sector")
+	f.StringVar(&opts.rating, "rating", "", "only this rating (below_minimum, minimum, good, strong)")
+	f.IntVar(&opts.year, "year", 0, "only statements for the financial year ending in this year")
+	f.IntVar(&opts.limit, "limit", 10, "results per page")
+	f.IntVar(&opts.page, "page", 1, "page of results")
+	f.BoolVar(&opts.allVersions, "all-versions", false, "search every version, not only each organisation's current statement")
+	f.BoolVar(&opts.json, "json", false, "print JSON")
+	return cmd
+}
+
+// indexPath is the search index in the data directory.
+func (g *globals) indexPath() string { return filepath.Join(g.data, index.Dir) }
+
+// openIndex opens the search index; for reading, a missing one is an
+// error that says how to make it.
+func (g *globals) openIndex(create bool) (*index.Index, error) {
+	if !create {
+		if _, err := os.Stat(g.indexPath()); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no search index in %s yet: run 's54 crawl', or 's54 index rebuild' after an upgrade", g.data)
+		}
+	}
+	return index.Open(g.indexPath())
+}
+
+// searchJSON is DESIGN.md's search shape.
+type searchJSON struct {
+	Total  uint64                        `json:"total"`
+	Hits   []searchHitJSON               `json:"hits"`
+	Facets map[string][]index.FacetCount `json:"facets"`
+}
+
+type searchHitJSON struct {
+	CompanyNumber string   `json:"company_number"`
+	Name          string   `json:"name"`
+	Region        string   `json:"region"`
+	Sector        string   `json:"sector"`
+	StatementURL  string   `json:"statement_url"`
+	Snapshot      string   `json:"snapshot"`
+	Year          int      `json:"year"`
+	PeriodEnd     *string  `json:"period_end"`
+	Rating        string   `json:"rating"`
+	Score         int      `json:"score"`
+	Latest        bool     `json:"latest"`
+	Missing       []string `json:"missing"`
+	Fragments     []string `json:"fragments"`
+}
+
+func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) error {
+	x, err := g.openIndex(false)
+	if err != nil {
+		return err
+	}
+	defer x.Close()
+	res, err := x.Search(ctx, index.Query{Text: q, Region: opts.region, Sector: opts.sector, Rating: opts.rating,
+		Year: opts.year, AllVersions: opts.allVersions, Limit: opts.limit, Offset: (opts.page - 1) * opts.limit})
+	if errors.Is(err, index.ErrQuery) {
+		return usageError("search: %v", err)
+	}
+	if err != nil {
+		return err
+	}
+	if opts.json {
+		out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}, Facets: res.Facets}
+		for _, h := range res.Hits {
+			j := searchHitJSON{CompanyNumber: h.CompanyNumber, Name: h.Name, Region: h.Region, Sector: h.Sector,
+				StatementURL: h.URL, Snapshot: snapshotPath(g, h.SHA256), Year: h.Year, Rating: string(h.Rating),
+				Score: h.Score, Latest: h.Latest, Fragments: h.Fragments, Missing: []string{}}
+			if !h.PeriodEnd.IsZero() {
+				pe := h.PeriodEnd.Format("2006-01-02")
+				j.PeriodEnd = &pe
+			}
+			for _, id := range statement.AllCriteria {
+				if h.Criteria[id] == statement.Missing {
+					j.Missing = append(j.Missing, string(id))
+				}
+			}
+			if j.Fragments == nil {
+				j.Fragments = []string{}
+			}
+			out.Hits = append(out.Hits, j)
+		}
+		enc := json.NewEncoder(g.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	bold := false
+	if f, ok := g.stdout.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		bold = true
+	}
+	if res.Total == 0 {
+		fmt.Fprintln(g.stdout, "No statements match.")
+		return nil
+	}
+	first := (opts.page-1)*opts.limit + 1
+	fmt.Fprintf(g.stdout, "%d statements match; %d–%d:\n\n", res.Total, first, first+len(res.Hits)-1)
+	for i, h := range res.Hits {
+		year := "year unknown"
+		if h.Year != 0 {
+			year = fmt.Sprintf("FY %d", h.Year)
+		}
+		fmt.Fprintf(g.stdout, "%d. %s (%s) — %s, %s, score %d", first+i, h.Name, h.CompanyNumber, year, h.Rating, h.Score)
+		if !h.Latest {
+			fmt.Fprint(g.stdout, " [earlier version]")
+		}
+		fmt.Fprintf(g.stdout, "\n   %s\n   snapshot %s\n", h.URL, snapshotPath(g, h.SHA256))
+		for _, fr := range h.Fragments {
+			fmt.Fprintf(g.stdout, "   %s\n", oneLine(plainFragment(fr, bold)))
+		}
+		fmt.Fprintln(g.stdout)
+	}
+	for _, name := range []string{"rating", "region", "year", "missing"} {
+		var parts []string
+		for _, c := range res.Facets[name] {
+			if c.Value != "" {
+				parts = append(parts, fmt.Sprintf("%s %d", c.Value, c.Count))
+			}
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(g.stdout, "%-8s %s\n", name+":", strings.Join(parts, ", "))
+		}
+	}
+	if uint64(first+len(res.Hits)-1) < res.Total {
+		fmt.Fprintf(g.stdout, "\nMore: --page %d\n", opts.page+1)
+	}
+	return nil
+}
+
+var markTag = lazyre.New(`</?mark>`)
+
+// plainFragment turns a highlighted HTML fragment into terminal text: the
+// words matched in bold on a terminal, [between brackets] otherwise.
+func plainFragment(fr string, bold bool) string {
+	open, end := "[", "]"
+	if bold {
+		open, end = "\x1b[1m", "\x1b[0m"
+	}
+	fr = markTag().ReplaceAllStringFunc(fr, func(t string) string {
+		if t == "<mark>" {
+			return open
+		}
+		return end
+	})
+	return html.UnescapeString(fr)
+}
+
+func snapshotPath(g *globals, sha string) string {
+	if len(sha) < 2 {
+		return ""
+	}
+	return filepath.Join(g.data, "snapshots", sha[:2], sha)
+}
+
+func newIndexCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "index", Short: "Manage the search index"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "rebuild",
+		Short: "Make the search index again from the register",
+		Long: `Make the search index again from the register: every statement version,
+its text read again from its snapshot. The old index serves searches until
+the new one is complete; a failure leaves it as it was.`,
+		Args: noArgs("index rebuild"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			st, regions, _, err := g.openWithRegion(ctx, "")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), regions.Match)
+			if err != nil {
+				return fmt.Errorf("index rebuild: %w", err)
+			}
+			fmt.Fprintf(g.stdout, "Indexed %d statement versions in %s.\n", stats.Indexed, g.indexPath())
+			if stats.Unreadable > 0 {
+				fmt.Fprintf(g.stderr, "s54: %d versions could not be read again and are not searchable; the first: %v\n",
+					stats.Unreadable, stats.FirstError)
+			}
+			return nil
+		},
+	})
+	return cmd
+}
