@@ -59,7 +59,7 @@ func testIndex(t *testing.T) *Index {
 	return x
 }
 
-func search(t *testing.T, x *Index, q Query) *Result {
+func find(t *testing.T, x *Index, q Query) *Result {
 	t.Helper()
 	res, err := x.Search(context.Background(), q)
 	if err != nil {
@@ -91,15 +91,15 @@ func same(a, b []int64) bool {
 func TestPhraseRanksFirst(t *testing.T) {
 	x := testIndex(t)
 	// statement 2 says "agency" and "labour" more often, never together
-	res := search(t, x, Query{Text: "agency labour"})
+	res := find(t, x, Query{Text: "agency labour"})
 	if got := ids(res); len(got) < 2 || got[0] != 1 {
 		t.Errorf("agency labour: %v, want the exact phrase (1) first", got)
 	}
-	res = search(t, x, Query{Text: `"agency labour"`})
+	res = find(t, x, Query{Text: `"agency labour"`})
 	if got := ids(res); !same(got, []int64{1}) {
 		t.Errorf(`"agency labour": %v, want [1]`, got)
 	}
-	res = search(t, x, Query{Text: `"agency labour"`, AllVersions: true})
+	res = find(t, x, Query{Text: `"agency labour"`, AllVersions: true})
 	if got := ids(res); len(got) != 2 {
 		t.Errorf(`"agency labour" in every version: %v, want 1 and 4`, got)
 	}
@@ -107,13 +107,13 @@ func TestPhraseRanksFirst(t *testing.T) {
 
 func TestExclusions(t *testing.T) {
 	x := testIndex(t)
-	if got := ids(search(t, x, Query{Text: "agency -vietnam"})); len(got) != 2 || got[0] == 3 || got[1] == 3 {
+	if got := ids(find(t, x, Query{Text: "agency -vietnam"})); len(got) != 2 || got[0] == 3 || got[1] == 3 {
 		t.Errorf("agency -vietnam: %v, want 1 and 2", got)
 	}
-	if got := ids(search(t, x, Query{Text: "-vietnam"})); len(got) != 2 {
+	if got := ids(find(t, x, Query{Text: "-vietnam"})); len(got) != 2 {
 		t.Errorf("-vietnam alone: %v, want the two others", got)
 	}
-	if got := ids(search(t, x, Query{Text: `agency -"agency labour"`})); len(got) != 2 {
+	if got := ids(find(t, x, Query{Text: `agency -"agency labour"`})); len(got) != 2 {
 		t.Errorf(`agency -"agency labour": %v`, got)
 	}
 }
@@ -131,15 +131,15 @@ func TestFilters(t *testing.T) {
 		`sector:Hospitality "agency labour"`:    {1},
 		"Region:HAMPSHIRE-IOW missing:training": {1},
 	} {
-		got := ids(search(t, x, Query{Text: q}))
+		got := ids(find(t, x, Query{Text: q}))
 		if !sameSet(got, want) {
 			t.Errorf("%s: %v, want %v", q, got, want)
 		}
 	}
-	if got := ids(search(t, x, Query{Region: "humber", Year: 2023})); !same(got, []int64{3}) {
+	if got := ids(find(t, x, Query{Region: "humber", Year: 2023})); !same(got, []int64{3}) {
 		t.Errorf("fields region and year: %v", got)
 	}
-	if got := ids(search(t, x, Query{Text: "missing:approval", AllVersions: true})); !same(got, []int64{4}) {
+	if got := ids(find(t, x, Query{Text: "missing:approval", AllVersions: true})); !same(got, []int64{4}) {
 		t.Errorf("missing:approval in all versions: %v", got)
 	}
 }
@@ -162,7 +162,7 @@ func sameSet(a, b []int64) bool {
 
 func TestFacetsAndHighlights(t *testing.T) {
 	x := testIndex(t)
-	res := search(t, x, Query{Text: "agency"})
+	res := find(t, x, Query{Text: "agency"})
 	if res.Total != 3 {
 		t.Fatalf("total %d, want 3", res.Total)
 	}
@@ -187,15 +187,15 @@ func TestFacetsAndHighlights(t *testing.T) {
 		}
 	}
 	// stemming: "trained" finds "train"
-	if got := ids(search(t, x, Query{Text: "trained"})); !same(got, []int64{2}) {
+	if got := ids(find(t, x, Query{Text: "trained"})); !same(got, []int64{2}) {
 		t.Errorf("trained: %v, want [2]", got)
 	}
 }
 
 func TestPaging(t *testing.T) {
 	x := testIndex(t)
-	a := ids(search(t, x, Query{Text: "hotels", Limit: 2}))
-	b := ids(search(t, x, Query{Text: "hotels", Limit: 2, Offset: 2}))
+	a := ids(find(t, x, Query{Text: "hotels", Limit: 2}))
+	b := ids(find(t, x, Query{Text: "hotels", Limit: 2, Offset: 2}))
 	if len(a) != 2 || len(b) != 1 || a[0] == b[0] || a[1] == b[0] {
 		t.Errorf("pages %v %v", a, b)
 	}
@@ -217,10 +217,10 @@ func TestSetLatest(t *testing.T) {
 	if err := x.SetLatest(map[int64]bool{1: false, 4: true}); err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(search(t, x, Query{Text: "company:01000001"})); !same(got, []int64{4}) {
+	if got := ids(find(t, x, Query{Text: "company:01000001"})); !same(got, []int64{4}) {
 		t.Errorf("after SetLatest: %v, want [4]", got)
 	}
-	res := search(t, x, Query{Text: "first statement"})
+	res := find(t, x, Query{Text: "first statement"})
 	if len(res.Hits) != 1 || res.Hits[0].Rating != statement.BelowMinimum || res.Hits[0].Criteria[statement.Approval] != statement.Missing {
 		t.Errorf("the document indexed again lost its fields: %+v", res.Hits)
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -67,17 +68,91 @@ var filterFields = map[string]string{
 }
 
 // Search runs a query.
+//
+// When the query has two or more plain words, the statements that use them
+// as a phrase rank first. Checking the phrase in every statement that has
+// the words is most of the cost of a search, so it is checked in a window
+// of the best-scored statements only (as search engines rescore): at least
+// rescoreWindow, and always the page asked for.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	req, err := q.request()
+	req, phrase, err := q.request()
 	if err != nil {
 		return nil, err
 	}
+	if phrase == nil {
+		res, err := x.b.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("index: search: %w", err)
+		}
+		return result(res, res.Hits), nil
+	}
+	// 1: the window by score, with the total and the facets
+	page, from := req.Size, req.From
+	req.Size, req.From = max(rescoreWindow, from+page), 0
+	hl, fields := req.Highlight, req.Fields
+	req.Highlight, req.Fields = nil, nil
 	res, err := x.b.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	// 2: which of them have the phrase
+	withPhrase := map[string]bool{}
+	if len(ids) > 0 {
+		pr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), phrase), len(ids), 0, false)
+		pres, err := x.b.SearchInContext(ctx, pr)
+		if err != nil {
+			return nil, fmt.Errorf("index: search: %w", err)
+		}
+		for _, h := range pres.Hits {
+			withPhrase[h.ID] = true
+		}
+	}
+	slices.SortStableFunc(ids, func(a, b string) int {
+		switch {
+		case withPhrase[a] == withPhrase[b]:
+			return 0
+		case withPhrase[a]:
+			return -1
+		}
+		return 1
+	})
+	ids = ids[min(from, len(ids)):min(from+page, len(ids))]
+	// 3: the page's fields and passages
+	var hits []*search.DocumentMatch
+	if len(ids) > 0 {
+		pr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), req.Query), len(ids), 0, false)
+		pr.Highlight, pr.Fields = hl, fields
+		pres, err := x.b.SearchInContext(ctx, pr)
+		if err != nil {
+			return nil, fmt.Errorf("index: search: %w", err)
+		}
+		byID := map[string]*search.DocumentMatch{}
+		for _, h := range pres.Hits {
+			byID[h.ID] = h
+		}
+		for _, id := range ids {
+			if h := byID[id]; h != nil {
+				hits = append(hits, h)
+			}
+		}
+	}
+	out := result(res, hits)
+	out.Took = res.Took
+	return out, nil
+}
+
+// rescoreWindow is how many of the best-scored statements are checked for
+// the query's words as a phrase.
+const rescoreWindow = 100
+
+// result converts Bleve's result, with hits in the order given.
+func result(res *bleve.SearchResult, hits search.DocumentMatchCollection) *Result {
 	out := &Result{Total: res.Total, Took: res.Took, Facets: map[string][]FacetCount{}}
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		hit := Hit{Doc: docOf(h.Fields), Relevance: h.Score}
 		hit.Text = "" // the caller wants passages, not the whole text
 		hit.Fragments = h.Fragments["text"]
@@ -96,15 +171,16 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		slices.SortStableFunc(counts, func(a, b FacetCount) int { return b.Count - a.Count })
 		out.Facets[name] = counts
 	}
-	return out, nil
+	return out
 }
 
 // request turns the query into Bleve's.
-func (q Query) request() (*bleve.SearchRequest, error) {
+func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 	words, filters, err := q.parse()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var phrase query.Query
 	var must []query.Query
 	if strings.TrimSpace(words) != "" {
 		exclusionsOnly := onlyExclusions(words)
@@ -117,7 +193,7 @@ func (q Query) request() (*bleve.SearchRequest, error) {
 			}
 			words = strings.TrimSpace(strings.Join(pos, " "))
 			if words == "" {
-				return nil, fmt.Errorf("%w: a lone - excludes nothing", ErrQuery)
+				return nil, nil, fmt.Errorf("%w: a lone - excludes nothing", ErrQuery)
 			}
 		}
 		parsed, err := bleve.NewQueryStringQuery(words).Parse()
@@ -126,7 +202,7 @@ func (q Query) request() (*bleve.SearchRequest, error) {
 			if msg == "syntax error" {
 				msg += " (look at the quotes, a lone + or -, and field:value pairs)"
 			}
-			return nil, fmt.Errorf("%w: %s", ErrQuery, msg)
+			return nil, nil, fmt.Errorf("%w: %s", ErrQuery, msg)
 		}
 		if exclusionsOnly {
 			b := bleve.NewBooleanQuery()
@@ -134,14 +210,10 @@ func (q Query) request() (*bleve.SearchRequest, error) {
 			b.AddMustNot(parsed)
 			parsed = b
 		} else if plain := plainWords(words); strings.Contains(plain, " ") {
-			// the words as a phrase rank first
-			phrase := bleve.NewMatchPhraseQuery(plain)
-			phrase.SetField("text")
-			phrase.SetBoost(3)
-			b := bleve.NewBooleanQuery()
-			b.AddMust(parsed)
-			b.AddShould(phrase)
-			parsed = b
+			// the words as a phrase rank first (see Search)
+			p := bleve.NewMatchPhraseQuery(plain)
+			p.SetField("text")
+			phrase = p
 		}
 		must = append(must, parsed)
 	}
@@ -173,7 +245,7 @@ func (q Query) request() (*bleve.SearchRequest, error) {
 		years.AddNumericRange(strconv.Itoa(y), &lo, &hi)
 	}
 	req.AddFacet("year", years)
-	return req, nil
+	return req, phrase, nil
 }
 
 // parse takes the filters out of the text; the rest is for Bleve's query
@@ -199,6 +271,11 @@ func (q Query) parse() (string, []query.Query, error) {
 	}
 	var rest []string
 	for _, tok := range tokens(q.Text) {
+		if isPlainWord(tok) {
+			// every word must appear: staff expect "agency labour" to
+			// find statements about both, not either
+			tok = "+" + tok
+		}
 		field, value, ok := strings.Cut(tok, ":")
 		field = strings.ToLower(field)
 		if !ok || strings.HasPrefix(tok, `"`) || strings.HasPrefix(tok, "-") || strings.HasPrefix(tok, "+") {
@@ -245,6 +322,18 @@ func (q Query) parse() (string, []query.Query, error) {
 	return strings.Join(rest, " "), filters, nil
 }
 
+// isPlainWord: a word with no operator, field, quote or special syntax.
+func isPlainWord(t string) bool {
+	if t == "" || strings.ContainsAny(t, `+-"~^*?/()\:`) {
+		return false
+	}
+	switch t {
+	case "AND", "OR", "NOT", "&&", "||":
+		return false
+	}
+	return true
+}
+
 // tokens splits a query on spaces outside quotes: `a "b c" -d x:"e f"`
 // gives a, "b c", -d, x:"e f". An unbalanced quote is left for Bleve's
 // parser to report.
@@ -283,15 +372,16 @@ func onlyExclusions(s string) bool {
 	return len(ts) > 0
 }
 
-// plainWords are the query's words that are neither excluded nor
-// operators, in order: the phrase to rank first.
+// plainWords are the query's unquoted words that are neither excluded nor
+// operators, in order: the phrase to rank first. A quoted phrase is a
+// phrase already.
 func plainWords(s string) string {
 	var out []string
 	for _, t := range tokens(s) {
-		if strings.HasPrefix(t, "-") || strings.Contains(t, ":") {
+		if strings.HasPrefix(t, "-") || strings.Contains(t, ":") || strings.Contains(t, `"`) {
 			continue
 		}
-		t = strings.Trim(t, `+"`)
+		t = strings.TrimPrefix(t, "+")
 		if strings.ContainsAny(t, `~^*?/()\`) {
 			continue
 		}

@@ -61,7 +61,9 @@ type gen struct {
 	footerExtra []link // the pattern's footer links
 }
 
-func generateSite(i int) *Site {
+// newGen makes generated organisation i: name, sector, place, year end,
+// director.
+func newGen(i int) *gen {
 	g := &gen{i: i, r: rng(uint64(i)*0x9e3779b97f4a7c15 + 1)}
 	g.short = prefixes[(i*7)%len(prefixes)]
 	g.sector = sectors[(i*5+i/len(prefixes))%len(sectors)]
@@ -74,6 +76,11 @@ func generateSite(i int) *Site {
 	g.fyMonth = []time.Month{time.March, time.March, time.June, time.December, time.September}[g.r.intn(5)]
 	g.director = firstNames[g.r.intn(len(firstNames))] + " " + surnames[g.r.intn(len(surnames))]
 	g.role = []string{"Director", "Managing Director", "Chief Executive Officer", "Finance Director", "Chair"}[g.r.intn(5)]
+	return g
+}
+
+func generateSite(i int) *Site {
+	g := newGen(i)
 
 	host := fmt.Sprintf("site%04d.test", i)
 	s := &Site{
@@ -266,4 +273,37 @@ func (g *gen) page(title, main string) []byte {
 </html>
 `, htmlEscape(g.co), g.number, 1+g.i%90, streets[g.i%len(streets)], g.town, g.postcode)
 	return []byte(b.String())
+}
+
+// Statement is a generated organisation's statement, for benchmarks that
+// need many statements without a web: the search index's.
+type Statement struct {
+	Number, Name, Postcode, Sector string
+	Text                           string
+}
+
+// GenerateStatement returns the statement of generated organisation i for
+// the financial year ending in year, about 1,500 words: the statement, then
+// a review of the year before drawn from other sentences. Deterministic.
+func GenerateStatement(i, year int) Statement {
+	g := newGen(i)
+	text := g.statementText(year)
+	_, prev := g.statement(year - 1)
+	var b strings.Builder
+	b.WriteString(text)
+	b.WriteString("Progress since our last statement\n\n")
+	for _, sec := range prev {
+		if sec.heading == "Approval" {
+			continue
+		}
+		for _, p := range sec.text {
+			if p != "" {
+				b.WriteString(p + "\n\n")
+			}
+		}
+		if len(strings.Fields(b.String())) > 1500 {
+			break
+		}
+	}
+	return Statement{Number: g.number, Name: g.co, Postcode: g.postcode, Sector: g.sector.name, Text: b.String()}
 }
