@@ -19,12 +19,15 @@ test:
 
 # Figures the issues ask for: checker speed on one core, PDF extraction
 # against poppler's pdftotext over the corpus PDFs, a crawl of a generated
-# loopback web of 1,000 sites, and the other benchmarks.
+# loopback web of 1,000 sites, the search index at 10,000 and 100,000
+# statements, and the other benchmarks.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./checker/
 	$(GO) test -run '^$$' -bench . -benchmem ./extract/
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./store/
 	$(GO) test -run '^$$' -bench Crawl -benchtime 3x ./pipeline/
+	$(GO) run ./tools/indexbench -n 10000 -corpus $(CORPUS)
+	$(GO) run ./tools/indexbench -n 100000 -runs 5 -corpus $(CORPUS)
 	$(GO) run ./tools/pdfbench -s54 $(BIN) -dir $(CORPUS)/pdf
 
 # Accuracy against the labelled real statements (skips when absent).

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -60,6 +61,8 @@ type FacetCount struct {
 
 // ErrQuery is a query that cannot be read; its message says why.
 var ErrQuery = errors.New("cannot read the query")
+
+var fuzziness = lazyre.New(`~(\d+)`)
 
 // filterFields are the query's field:value filters on keyword fields.
 var filterFields = map[string]string{
@@ -270,7 +273,15 @@ func (q Query) parse() (string, []query.Query, error) {
 		return nil
 	}
 	var rest []string
-	for _, tok := range tokens(q.Text) {
+	// no regular expressions (/…/): Bleve's refuse some only at search
+	// time, and staff do not need them; "2024/25" is two words anyway
+	text := strings.ReplaceAll(q.Text, "/", " ")
+	for _, tok := range tokens(text) {
+		if m := fuzziness().FindStringSubmatch(tok); m != nil {
+			if n, err := strconv.Atoi(m[1]); err != nil || n > 2 {
+				return "", nil, fmt.Errorf("%w: %s: a word may differ by 2 letters at most (~2)", ErrQuery, tok)
+			}
+		}
 		if isPlainWord(tok) {
 			// every word must appear: staff expect "agency labour" to
 			// find statements about both, not either
