@@ -144,10 +144,15 @@ func newMapping() mapping.IndexMapping {
 	return m
 }
 
-// Index is an open index. It is safe for concurrent use.
+// Index is an open index: two Bleve indexes in one folder, the current
+// statement of each organisation in one and the earlier versions in the
+// other. Staff search current statements unless they ask for every
+// version, so most searches read a fifth of the index or less (an
+// organisation gains a version a year). It is safe for concurrent use.
 type Index struct {
-	b    bleve.Index
-	path string
+	current, history bleve.Index
+	all              bleve.IndexAlias
+	path             string
 }
 
 // ErrBusy: another s54 process has the index open.
@@ -155,11 +160,22 @@ var ErrBusy = errors.New("the index is in use by another s54 process (a crawl or
 
 // Open opens the index at path, creating it if need be.
 func Open(path string) (*Index, error) {
-	b, err := openBleve(path)
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
+		return nil, fmt.Errorf("index: %s was made by an earlier s54: run s54 index rebuild", path)
+	}
+	if err := os.MkdirAll(path, 0o750); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	current, err := openBleve(filepath.Join(path, "current"))
 	if err != nil {
 		return nil, err
 	}
-	return &Index{b: b, path: path}, nil
+	history, err := openBleve(filepath.Join(path, "history"))
+	if err != nil {
+		current.Close()
+		return nil, err
+	}
+	return &Index{current: current, history: history, all: bleve.NewIndexAlias(current, history), path: path}, nil
 }
 
 func openBleve(path string) (bleve.Index, error) {
@@ -182,32 +198,45 @@ func openBleve(path string) (bleve.Index, error) {
 }
 
 // Close closes the index.
-func (x *Index) Close() error { return x.b.Close() }
+func (x *Index) Close() error { return errors.Join(x.current.Close(), x.history.Close()) }
 
 // Count is the number of statement versions indexed.
-func (x *Index) Count() (uint64, error) { return x.b.DocCount() }
+func (x *Index) Count() (uint64, error) { return x.all.DocCount() }
 
 // Put indexes documents (a version indexed again replaces the old one),
-// in one batch.
+// in one batch per part.
 func (x *Index) Put(docs ...Doc) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	batch := x.b.NewBatch()
+	cur, hist := x.current.NewBatch(), x.history.NewBatch()
 	for i := range docs {
-		if err := batch.Index(docs[i].ID(), docs[i].stored()); err != nil {
+		in, out := cur, hist
+		if !docs[i].Latest {
+			in, out = hist, cur
+		}
+		if err := in.Index(docs[i].ID(), docs[i].stored()); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
+		out.Delete(docs[i].ID())
 	}
-	if err := x.b.Batch(batch); err != nil {
-		return fmt.Errorf("index: %w", err)
+	for _, p := range []struct {
+		b     bleve.Index
+		batch *bleve.Batch
+	}{{x.current, cur}, {x.history, hist}} {
+		if p.batch.Size() == 0 {
+			continue
+		}
+		if err := p.b.Batch(p.batch); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
 	}
 	return nil
 }
 
 // SetLatest marks which of an organisation's versions is its current one:
 // latest maps statement ids to the flag they should have. Documents already
-// right are left alone; the others are indexed again from what the index
+// right are left alone; the others move, indexed again from what the index
 // stores.
 func (x *Index) SetLatest(latest map[int64]bool) error {
 	if len(latest) == 0 {
@@ -219,7 +248,7 @@ func (x *Index) SetLatest(latest map[int64]bool) error {
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
 	req.Fields = []string{"*"}
-	res, err := x.b.Search(req)
+	res, err := x.all.Search(req)
 	if err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
@@ -242,11 +271,10 @@ func Rebuild(ctx context.Context, path string, docs func(yield func(Doc) error) 
 	if err := os.RemoveAll(tmp); err != nil {
 		return 0, fmt.Errorf("index: %w", err)
 	}
-	b, err := bleve.NewUsing(tmp, newMapping(), scorch.Name, scorch.Name, nil)
+	x, err := Open(tmp)
 	if err != nil {
-		return 0, fmt.Errorf("index: create %s: %w", tmp, err)
+		return 0, err
 	}
-	x := &Index{b: b, path: tmp}
 	n := 0
 	const batchSize = 256
 	var pending []Doc

@@ -99,6 +99,13 @@ func TestPhraseRanksFirst(t *testing.T) {
 	if got := ids(res); !same(got, []int64{1}) {
 		t.Errorf(`"agency labour": %v, want [1]`, got)
 	}
+	// a stop word inside the phrase; and the same words, not as a phrase
+	if got := ids(find(t, x, Query{Text: `"our use of agency labour"`, AllVersions: true})); !same(got, []int64{1}) {
+		t.Errorf(`"our use of agency labour": %v, want [1]`, got)
+	}
+	if got := ids(find(t, x, Query{Text: `"labour agency"`, AllVersions: true})); len(got) != 0 {
+		t.Errorf(`"labour agency": %v, want nothing`, got)
+	}
 	res = find(t, x, Query{Text: `"agency labour"`, AllVersions: true})
 	if got := ids(res); len(got) != 2 {
 		t.Errorf(`"agency labour" in every version: %v, want 1 and 4`, got)

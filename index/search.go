@@ -82,8 +82,12 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var b bleve.Index = x.current
+	if q.AllVersions {
+		b = x.all
+	}
 	if phrase == nil {
-		res, err := x.b.SearchInContext(ctx, req)
+		res, err := b.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}
@@ -94,7 +98,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	req.Size, req.From = max(rescoreWindow, from+page), 0
 	hl, fields := req.Highlight, req.Fields
 	req.Highlight, req.Fields = nil, nil
-	res, err := x.b.SearchInContext(ctx, req)
+	res, err := b.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
@@ -106,7 +110,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	withPhrase := map[string]bool{}
 	if len(ids) > 0 {
 		pr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), phrase), len(ids), 0, false)
-		pres, err := x.b.SearchInContext(ctx, pr)
+		pres, err := b.SearchInContext(ctx, pr)
 		if err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}
@@ -129,7 +133,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if len(ids) > 0 {
 		pr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), req.Query), len(ids), 0, false)
 		pr.Highlight, pr.Fields = hl, fields
-		pres, err := x.b.SearchInContext(ctx, pr)
+		pres, err := b.SearchInContext(ctx, pr)
 		if err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}
@@ -221,11 +225,7 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 		must = append(must, parsed)
 	}
 	must = append(must, filters...)
-	if !q.AllVersions {
-		latest := bleve.NewBoolFieldQuery(true)
-		latest.SetField("latest")
-		must = append(must, latest)
-	}
+	// current statements only unless AllVersions: Search picks the part
 	var root query.Query = bleve.NewMatchAllQuery()
 	if len(must) > 0 {
 		root = bleve.NewConjunctionQuery(must...)
