@@ -347,3 +347,17 @@ func docOf(f map[string]interface{}) Doc {
 	}
 	return d
 }
+
+// Doc returns a statement version as indexed, text included.
+func (x *Index) Doc(ctx context.Context, statementID int64) (Doc, bool, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{docID(statementID)}), 1, 0, false)
+	req.Fields = []string{"*"}
+	res, err := x.all.SearchInContext(ctx, req)
+	if err != nil {
+		return Doc{}, false, fmt.Errorf("index: %w", err)
+	}
+	if len(res.Hits) == 0 {
+		return Doc{}, false, nil
+	}
+	return docOf(res.Hits[0].Fields), true, nil
+}

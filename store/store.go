@@ -182,6 +182,27 @@ var migrations = []string{
 	ALTER TABLE statements ADD COLUMN last_modified TEXT NOT NULL DEFAULT '';
 	ALTER TABLE crawl_runs ADD COLUMN selection TEXT NOT NULL DEFAULT '';
 	CREATE INDEX fetches_run ON fetches(run_id, org_id);`,
+	// 3: staff accounts for the web, their sessions and API tokens (hashes
+	// only: a copy of the register gives no way in)
+	`CREATE TABLE users (
+		id            INTEGER PRIMARY KEY,
+		name          TEXT NOT NULL UNIQUE,
+		password_hash TEXT NOT NULL,
+		created_at    TEXT NOT NULL
+	);
+	CREATE TABLE sessions (
+		token_hash TEXT PRIMARY KEY,
+		user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+		csrf       TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		expires_at TEXT NOT NULL
+	);
+	CREATE TABLE api_tokens (
+		token_hash TEXT PRIMARY KEY,
+		user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+		label      TEXT NOT NULL DEFAULT '',
+		created_at TEXT NOT NULL
+	);`,
 }
 
 // ErrTooNew: the register was written by a newer s54.

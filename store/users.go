@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// User is a staff account of the web interface.
+type User struct {
+	ID           int64
+	Name         string
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// ErrExists: a user of that name exists already.
+var ErrExists = errors.New("exists already")
+
+// ErrNotFound: no such user, session, token or organisation.
+var ErrNotFound = errors.New("not found")
+
+// AddUser records a staff account; the password comes hashed.
+func (s *Store) AddUser(ctx context.Context, name, passwordHash string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO users (name, password_hash, created_at) VALUES (?,?,?)`,
+		name, passwordHash, s.stamp())
+	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		return fmt.Errorf("store: user %q: %w", name, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("store: add user: %w", err)
+	}
+	return nil
+}
+
+// SetPassword replaces a user's password hash and ends their sessions.
+func (s *Store) SetPassword(ctx context.Context, name, passwordHash string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE name = ?`, passwordHash, name)
+		if err != nil {
+			return fmt.Errorf("store: set password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: user %q: %w", name, ErrNotFound)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)`, name)
+		return err
+	})
+}
+
+// UserByName returns a user, or ErrNotFound.
+func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
+	var u User
+	var created string
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, password_hash, created_at FROM users WHERE name = ?`, name).
+		Scan(&u.ID, &u.Name, &u.PasswordHash, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: user: %w", err)
+	}
+	u.CreatedAt = parseStamp(created)
+	return u, nil
+}
+
+// Users lists the staff accounts, by name.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, created_at FROM users ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		var u User
+		var created string
+		if err := rows.Scan(&u.ID, &u.Name, &created); err != nil {
+			return nil, fmt.Errorf("store: users: %w", err)
+		}
+		u.CreatedAt = parseStamp(created)
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// Session is a staff member's login.
+type Session struct {
+	User User
+	// CSRF is the token the session's forms carry.
+	CSRF    string
+	Expires time.Time
+}
+
+// CreateSession records a session by the hash of its token.
+func (s *Store) CreateSession(ctx context.Context, userID int64, tokenHash, csrf string, expires time.Time) error {
+	// expired sessions go at each login
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, s.stamp()); err != nil {
+		return fmt.Errorf("store: sessions: %w", err)
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?,?,?,?,?)`,
+		tokenHash, userID, csrf, s.stamp(), expires.UTC().Format(time.RFC3339))
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// SessionByHash returns a live session, or ErrNotFound.
+func (s *Store) SessionByHash(ctx context.Context, tokenHash string) (Session, error) {
+	var ss Session
+	var expires string
+	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.name, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, s.stamp()).Scan(&ss.User.ID, &ss.User.Name, &ss.CSRF, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ss, ErrNotFound
+	}
+	if err != nil {
+		return ss, fmt.Errorf("store: session: %w", err)
+	}
+	ss.Expires = parseStamp(expires)
+	return ss, nil
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash); err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// AddAPIToken records an API token of a user by its hash.
+func (s *Store) AddAPIToken(ctx context.Context, userID int64, tokenHash, label string) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?,?,?,?)`,
+		tokenHash, userID, label, s.stamp()); err != nil {
+		return fmt.Errorf("store: add API token: %w", err)
+	}
+	return nil
+}
+
+// TokenUser returns the user of an API token, or ErrNotFound.
+func (s *Store) TokenUser(ctx context.Context, tokenHash string) (User, error) {
+	var u User
+	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`,
+		tokenHash).Scan(&u.ID, &u.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: API token: %w", err)
+	}
+	return u, nil
+}
