@@ -19,6 +19,8 @@ type config struct {
 	Regions []region.Region `yaml:"regions"`
 	// Crawl settings (s54 crawl --help).
 	Crawl crawlConfig `yaml:"crawl"`
+	// Web settings (s54 serve).
+	Web webConfig `yaml:"web"`
 }
 
 // configFile is the config's name in the data directory.

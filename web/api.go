@@ -1,0 +1,123 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
+)
+
+// apiSearch is GET /api/search?q=…: DESIGN.md's search shape.
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Index == nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "no search index yet"})
+		return
+	}
+	q, _ := s.queryOf(r)
+	res, err := s.cfg.Index.Search(r.Context(), q)
+	if errors.Is(err, index.ErrQuery) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	type hit struct {
+		CompanyNumber string           `json:"company_number"`
+		Name          string           `json:"name"`
+		Region        string           `json:"region"`
+		StatementURL  string           `json:"statement_url"`
+		Snapshot      string           `json:"snapshot"`
+		Year          int              `json:"year"`
+		PeriodEnd     *string          `json:"period_end"`
+		Rating        statement.Rating `json:"rating"`
+		Score         int              `json:"score"`
+		Latest        bool             `json:"latest"`
+		Fragments     []string         `json:"fragments"`
+	}
+	out := struct {
+		Total  uint64                        `json:"total"`
+		Hits   []hit                         `json:"hits"`
+		Facets map[string][]index.FacetCount `json:"facets"`
+	}{Total: res.Total, Hits: []hit{}, Facets: res.Facets}
+	for _, h := range res.Hits {
+		j := hit{CompanyNumber: h.CompanyNumber, Name: h.Name, Region: h.Region, StatementURL: h.URL,
+			Snapshot: "/snapshots/" + h.SHA256, Year: h.Year, Rating: h.Rating, Score: h.Score, Latest: h.Latest,
+			Fragments: h.Fragments}
+		if !h.PeriodEnd.IsZero() {
+			pe := h.PeriodEnd.Format("2006-01-02")
+			j.PeriodEnd = &pe
+		}
+		if j.Fragments == nil {
+			j.Fragments = []string{}
+		}
+		out.Hits = append(out.Hits, j)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiRegister is GET /api/register: DESIGN.md's register shape, filtered
+// as the register page is (region, rating, status).
+func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
+	entries, _, err := s.register(r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	if entries == nil {
+		entries = []statement.RegisterEntry{}
+	}
+	writeJSON(w, http.StatusOK, entries)
+}
+
+// apiOrg is GET /api/orgs/{number}: the register entry, every statement
+// version with its assessment, and the fetch history.
+func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) {
+	d, err := s.org(r.Context(), r.PathValue("number"), false)
+	if errors.Is(err, store.ErrNotFound) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no organisation with that company number"})
+		return
+	}
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	type version struct {
+		URL        string               `json:"url"`
+		Snapshot   string               `json:"snapshot"`
+		PeriodEnd  statement.Date       `json:"period_end"`
+		Current    bool                 `json:"current"`
+		Assessment statement.Assessment `json:"assessment"`
+	}
+	type fetch struct {
+		At           string   `json:"at"`
+		Outcome      string   `json:"outcome"`
+		URL          string   `json:"url"`
+		HTTPStatus   int      `json:"http_status,omitempty"`
+		Error        string   `json:"error,omitempty"`
+		Tried        []string `json:"tried"`
+		HomepageLink *bool    `json:"homepage_link"`
+	}
+	out := struct {
+		Org        statement.Org            `json:"org"`
+		Region     string                   `json:"region"`
+		Register   *statement.RegisterEntry `json:"register"`
+		Statements []version                `json:"statements"`
+		Fetches    []fetch                  `json:"fetches"`
+	}{Org: d.Org.Org, Region: d.Region, Register: d.Entry, Statements: []version{}, Fetches: []fetch{}}
+	if out.Register != nil {
+		out.Register.Region = d.Region
+	}
+	for _, v := range d.Statements {
+		out.Statements = append(out.Statements, version{URL: v.URL, Snapshot: "/snapshots/" + v.SHA256,
+			PeriodEnd: v.PeriodEnd, Current: v.Latest, Assessment: v.Assessment})
+	}
+	for _, f := range d.Fetches {
+		out.Fetches = append(out.Fetches, fetch{At: f.FetchedAt.Format("2006-01-02T15:04:05Z07:00"), Outcome: f.Outcome,
+			URL: f.URL, HTTPStatus: f.HTTPStatus, Error: f.Error, Tried: f.Tried, HomepageLink: f.HomepageLink})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,215 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/time/rate"
+
+	"github.com/s54dev/s54/store"
+)
+
+const (
+	sessionCookie = "s54_session"
+	sessionLife   = 12 * time.Hour
+	// MinPassword is the shortest password accepted.
+	MinPassword = 10
+)
+
+// HashPassword hashes a staff password with bcrypt.
+func HashPassword(password string) (string, error) {
+	if len(password) < MinPassword {
+		return "", fmt.Errorf("a password needs %d characters or more", MinPassword)
+	}
+	if len(password) > 72 {
+		return "", errors.New("a password may have 72 bytes at most")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	return string(h), err
+}
+
+// NewToken returns a random token and the hash the register keeps of it.
+func NewToken() (token, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+type sessionKey struct{}
+
+// session returns the request's staff session, if any.
+func (s *Server) session(r *http.Request) (store.Session, bool) {
+	if ss, ok := r.Context().Value(sessionKey{}).(store.Session); ok {
+		return ss, true
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return store.Session{}, false
+	}
+	ss, err := s.cfg.Store.SessionByHash(r.Context(), hashToken(c.Value))
+	return ss, err == nil
+}
+
+// staff lets a handler run for a logged-in staff member (a session
+// cookie, or an API token for /api/); others get 401, or the login page.
+func (s *Server) staff(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ss, ok := s.session(r); ok {
+			h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, ss)))
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+				if u, err := s.cfg.Store.TokenUser(r.Context(), hashToken(strings.TrimSpace(tok))); err == nil {
+					h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, store.Session{User: u})))
+					return
+				}
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="s54"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "log in, or send an API token (s54 users token NAME)"})
+			return
+		}
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		s.error(w, r, http.StatusUnauthorized, "Log in first.")
+	})
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "login", "Log in", loginData{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+type loginData struct {
+	Next, Error, Name string
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.error(w, r, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	name, password := strings.TrimSpace(r.PostForm.Get("name")), r.PostForm.Get("password")
+	next := safeNext(r.PostForm.Get("next"))
+	if !s.logins.allow(clientIP(r)) {
+		w.Header().Set("Retry-After", "60")
+		s.render(w, r, http.StatusTooManyRequests, "login", "Log in",
+			loginData{Next: next, Name: name, Error: "Too many attempts from here. Wait a minute and try again."})
+		return
+	}
+	u, err := s.cfg.Store.UserByName(r.Context(), name)
+	if err == nil {
+		err = bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password))
+	} else {
+		// as slow as a wrong password, so timing does not tell names
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+	}
+	if err != nil {
+		s.render(w, r, http.StatusUnauthorized, "login", "Log in", loginData{Next: next, Name: name, Error: "That name and password do not match."})
+		return
+	}
+	token, hash := NewToken()
+	csrf, _ := NewToken()
+	if err := s.cfg.Store.CreateSession(r.Context(), u.ID, hash, csrf, time.Now().Add(sessionLife)); err != nil {
+		s.error(w, r, http.StatusInternalServerError, "The session could not be recorded.")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil, MaxAge: int(sessionLife.Seconds())})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.MinCost)
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.session(r)
+	if !ok {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	if !s.csrfOK(r, ss) {
+		s.error(w, r, http.StatusForbidden, "The form had expired; go back, reload the page and try again.")
+		return
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.cfg.Store.DeleteSession(r.Context(), hashToken(c.Value))
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
+		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// csrfOK checks the token a staff form carries against its session's.
+func (s *Server) csrfOK(r *http.Request, ss store.Session) bool {
+	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
+	got := r.PostFormValue("csrf")
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(ss.CSRF)) == 1
+}
+
+// safeNext keeps a redirect after login on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/search"
+	}
+	return next
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// loginLimiter allows five login attempts a minute from one address.
+type loginLimiter struct {
+	mu   sync.Mutex
+	byIP map[string]*rate.Limiter
+	seen map[string]time.Time
+}
+
+func newLoginLimiter() *loginLimiter {
+	return &loginLimiter{byIP: map[string]*rate.Limiter{}, seen: map[string]time.Time{}}
+}
+
+func (l *loginLimiter) allow(ip string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if len(l.byIP) > 10000 { // forget addresses quiet for ten minutes
+		for k, t := range l.seen {
+			if now.Sub(t) > 10*time.Minute {
+				delete(l.byIP, k)
+				delete(l.seen, k)
+			}
+		}
+	}
+	lim := l.byIP[ip]
+	if lim == nil {
+		lim = rate.NewLimiter(rate.Every(12*time.Second), 5)
+		l.byIP[ip] = lim
+	}
+	l.seen[ip] = now
+	return lim.Allow()
+}

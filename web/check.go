@@ -1,0 +1,231 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/statement"
+)
+
+// maxPaste bounds pasted text.
+const maxPaste = 2 << 20
+
+// draft is a document to check, held in memory only: drafts are
+// confidential, so they are never written to disk, logged or indexed.
+type draft struct {
+	data        []byte
+	name        string
+	contentType string
+}
+
+var errTooLarge = errors.New("too large")
+
+// readDraft reads the upload (a file, or pasted text) from a multipart
+// form as it streams in, never to a temporary file (ParseMultipartForm
+// would write a large one to disk).
+func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		// the API also takes the document as the body
+		data, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxUpload+1))
+		if err != nil {
+			return nil, errTooLarge
+		}
+		if int64(len(data)) > s.cfg.MaxUpload {
+			return nil, errTooLarge
+		}
+		return &draft{data: data, name: "draft", contentType: r.Header.Get("Content-Type")}, nil
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, fmt.Errorf("the form could not be read")
+	}
+	var file, text *draft
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errTooLarge
+		}
+		if err != nil {
+			return nil, fmt.Errorf("the form could not be read")
+		}
+		switch part.FormName() {
+		case "file":
+			if part.FileName() == "" {
+				continue
+			}
+			data, err := io.ReadAll(io.LimitReader(part, s.cfg.MaxUpload+1))
+			if errors.As(err, &mbe) || int64(len(data)) > s.cfg.MaxUpload {
+				return nil, errTooLarge
+			}
+			if err != nil {
+				return nil, fmt.Errorf("the upload could not be read")
+			}
+			if len(data) > 0 {
+				file = &draft{data: data, name: part.FileName(), contentType: part.Header.Get("Content-Type")}
+			}
+		case "text":
+			data, err := io.ReadAll(io.LimitReader(part, maxPaste+1))
+			if err != nil || len(data) > maxPaste {
+				return nil, errTooLarge
+			}
+			if strings.TrimSpace(string(data)) != "" {
+				text = &draft{data: data, name: "pasted text", contentType: "text/plain; charset=utf-8"}
+			}
+		}
+		part.Close()
+	}
+	if file != nil {
+		return file, nil
+	}
+	if text != nil {
+		return text, nil
+	}
+	return nil, fmt.Errorf("choose a file or paste the text of your statement")
+}
+
+// check reads and checks a draft within the server's limits.
+func (s *Server) check(ctx context.Context, d *draft) (statement.Assessment, error) {
+	opts := s.cfg.Extract
+	if opts.MaxBytes <= 0 || opts.MaxBytes > s.cfg.MaxUpload {
+		opts.MaxBytes = s.cfg.MaxUpload
+	}
+	text, err := extract.Bytes(ctx, d.data, d.name, d.contentType, opts)
+	if err != nil {
+		return statement.Assessment{}, err
+	}
+	a := s.cfg.Checker.Check(text)
+	a.Source = d.name
+	return a, nil
+}
+
+// acquire takes one of the places for a self-check, or reports that all
+// are taken.
+func (s *Server) acquire() (release func(), ok bool) {
+	select {
+	case s.checks <- struct{}{}:
+		return func() { <-s.checks }, true
+	default:
+		return nil, false
+	}
+}
+
+func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "check", "Check your statement", checkData{MaxMB: s.cfg.MaxUpload >> 20})
+}
+
+type checkData struct {
+	MaxMB      int64
+	Error      string
+	Assessment *statement.Assessment
+	Minimum    bool
+	Missing    []statement.Finding
+	Met        []statement.Finding
+}
+
+func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
+	d := checkData{MaxMB: s.cfg.MaxUpload >> 20}
+	release, ok := s.acquire()
+	if !ok {
+		w.Header().Set("Retry-After", "10")
+		d.Error = "Many statements are being checked just now. Try again in a few seconds."
+		s.render(w, r, http.StatusServiceUnavailable, "check", "Check your statement", d)
+		return
+	}
+	defer release()
+	dr, err := s.readDraft(w, r)
+	if errors.Is(err, errTooLarge) {
+		d.Error = fmt.Sprintf("That file is larger than %d MB.", d.MaxMB)
+		s.render(w, r, http.StatusRequestEntityTooLarge, "check", "Check your statement", d)
+		return
+	}
+	if err != nil {
+		d.Error = capitalise(err.Error()) + "."
+		s.render(w, r, http.StatusBadRequest, "check", "Check your statement", d)
+		return
+	}
+	a, err := s.check(r.Context(), dr)
+	if err != nil {
+		d.Error = "Your document could not be read: " + readError(err)
+		s.render(w, r, http.StatusUnprocessableEntity, "check", "Check your statement", d)
+		return
+	}
+	d.Assessment = &a
+	d.Minimum = a.Rating != statement.BelowMinimum
+	for _, f := range a.Criteria {
+		if f.Status == statement.NotApplicable {
+			continue
+		}
+		if f.Status == statement.Met {
+			d.Met = append(d.Met, f)
+		} else {
+			d.Missing = append(d.Missing, f)
+		}
+	}
+	s.render(w, r, http.StatusOK, "result", "Your statement checked", d)
+}
+
+// readError says in one line why a document could not be read, without
+// echoing its content.
+func readError(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, "extract") {
+		msg = msg[i+2:]
+	}
+	return msg
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// apiCheck is POST /api/check: a document as the body or as the "file" of
+// a multipart form; the answer is the assessment, as s54 check --json.
+func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
+	release, ok := s.acquire()
+	if !ok {
+		w.Header().Set("Retry-After", "10")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "busy: try again in a few seconds"})
+		return
+	}
+	defer release()
+	dr, err := s.readDraft(w, r)
+	if errors.Is(err, errTooLarge) {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("larger than %d MB", s.cfg.MaxUpload>>20)})
+		return
+	}
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	a, err := s.check(r.Context(), dr)
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": readError(err)})
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}

@@ -1,0 +1,260 @@
+// Package web is s54's HTTP server: the staff pages (search, register,
+// organisation history with the evidence highlighted, crawl runs) behind a
+// login, the public self-check page where a business checks its draft, and
+// a JSON API. Templates and assets are embedded: the server works offline
+// and loads nothing from elsewhere.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/store"
+)
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// Config is what the server needs.
+type Config struct {
+	Store   *store.Store
+	Checker *checker.Checker
+	// Index may be nil: search then says there is none yet.
+	Index   *index.Index
+	Regions *region.Set
+	// Extract bounds the reading of an uploaded draft.
+	Extract extract.Options
+	// MaxUpload bounds an uploaded draft (20 MB when 0).
+	MaxUpload int64
+	// MaxChecks bounds the self-checks running at once (4 when 0); more
+	// are told to try again.
+	MaxChecks int
+	// SecureCookies marks cookies Secure (set when served over TLS, or
+	// behind a proxy that terminates it).
+	SecureCookies bool
+	// Log receives one line per request: method, path, status, time.
+	// Never a query string or a body: drafts are confidential.
+	Log *slog.Logger
+}
+
+// Server serves the web interface.
+type Server struct {
+	cfg    Config
+	pages  map[string]*template.Template
+	checks chan struct{}
+	logins *loginLimiter
+	mux    *http.ServeMux
+}
+
+// DefaultMaxUpload is the largest draft accepted.
+const DefaultMaxUpload = 20 << 20
+
+// New returns a server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Checker == nil {
+		return nil, errors.New("web: a store and a checker are needed")
+	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = DefaultMaxUpload
+	}
+	if cfg.MaxChecks <= 0 {
+		cfg.MaxChecks = 4
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Regions == nil {
+		r, err := region.Default()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Regions = r
+	}
+	s := &Server{cfg: cfg, checks: make(chan struct{}, cfg.MaxChecks), logins: newLoginLimiter()}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	static, _ := fs.Sub(assets, "static")
+	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	m.HandleFunc("GET /healthz", s.healthz)
+
+	// public
+	m.HandleFunc("GET /{$}", s.home)
+	m.HandleFunc("GET /check", s.checkForm)
+	m.HandleFunc("POST /check", s.checkSubmit)
+	m.HandleFunc("GET /login", s.loginForm)
+	m.HandleFunc("POST /login", s.loginSubmit)
+	m.HandleFunc("POST /logout", s.logout)
+	m.HandleFunc("POST /api/check", s.apiCheck)
+
+	// staff
+	m.Handle("GET /search", s.staff(s.searchPage))
+	m.Handle("GET /register", s.staff(s.registerPage))
+	m.Handle("GET /register.csv", s.staff(s.registerCSV))
+	m.Handle("GET /register.xlsx", s.staff(s.registerXLSX))
+	m.Handle("GET /orgs/{number}", s.staff(s.orgPage))
+	m.Handle("GET /snapshots/{sha}", s.staff(s.snapshot))
+	m.Handle("GET /runs", s.staff(s.runsPage))
+	m.Handle("GET /api/search", s.staff(s.apiSearch))
+	m.Handle("GET /api/register", s.staff(s.apiRegister))
+	m.Handle("GET /api/orgs/{number}", s.staff(s.apiOrg))
+	s.mux = m
+}
+
+// Handler is the server's handler: the routes behind the security
+// headers, protection against cross-site requests and the access log.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.error(w, r, http.StatusForbidden, "This form was sent from another site, so it was refused.")
+	}))
+	return s.logRequests(securityHeaders(cop.Handler(s.mux)))
+}
+
+// securityHeaders: no script but our own files, no framing, no sniffing.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs method, path (no query: it may hold a search or a
+// token), status and duration.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"ms", time.Since(start).Milliseconds())
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := s.cfg.Store.CountOrgs(ctx); err != nil {
+		http.Error(w, "register unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.session(r); ok {
+		http.Redirect(w, r, "/search", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/check", http.StatusSeeOther)
+}
+
+// page is what every template gets.
+type page struct {
+	Title string
+	User  string
+	CSRF  string
+	Data  any
+}
+
+func (s *Server) parseTemplates() error {
+	funcs := template.FuncMap{
+		"label":    labelOf,
+		"join":     strings.Join,
+		"date":     func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"pct":      func(a, b int) int { return a * 100 / max(b, 1) },
+		"add":      func(a, b int) int { return a + b },
+		"fragment": fragmentHTML,
+	}
+	s.pages = map[string]*template.Template{}
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "templates/")
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", n)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", base, err)
+		}
+		s.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return nil
+}
+
+// render writes a page; an error in a template is logged, and the user
+// gets a plain error page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	p := page{Title: title, Data: data}
+	if ss, ok := s.session(r); ok {
+		p.User, p.CSRF = ss.User.Name, ss.CSRF
+	}
+	t := s.pages[name]
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
+		s.cfg.Log.Error("template", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	fmt.Fprint(w, b.String())
+}
+
+func (s *Server) error(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, status, map[string]string{"error": msg})
+		return
+	}
+	s.render(w, r, status, "error", http.StatusText(status), msg)
+}
