@@ -1,0 +1,627 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
+	"github.com/s54dev/s54/web"
+)
+
+const password = "correct horse battery"
+
+// fixture is a register of three organisations, two with a statement
+// (one of them with a name and text that try to inject HTML), served.
+type fixture struct {
+	srv   *httptest.Server
+	st    *store.Store
+	x     *index.Index
+	log   *bytes.Buffer
+	dir   string
+	token string
+	sha   string
+}
+
+func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{dir: t.TempDir(), log: &bytes.Buffer{}}
+	st, err := store.Open(ctx, f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f.st = st
+	orgs := []statement.Org{
+		{CompanyNumber: "01000001", Name: "Solent Harbour Hotels Ltd", Postcode: "SO14 3TJ", Website: "https://solent.example", Sector: "Hospitality"},
+		{CompanyNumber: "01000002", Name: `Evil <script>alert(1)</script> Ltd`, Postcode: "HU1 1AA", Website: "https://evil.example"},
+		{CompanyNumber: "01000003", Name: "Quiet Ltd", Postcode: "LE1 1AA", Website: "https://quiet.example"},
+	}
+	if _, err := st.ImportOrgs(ctx, "test", "s54", orgs, 0); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := st.Orgs(ctx, store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := index.Open(filepath.Join(f.dir, index.Dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	f.x = x
+	chk := checker.Default()
+	strong, err := os.ReadFile("../testdata/statements/strong.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]string{
+		"01000001": string(strong),
+		"01000002": string(strong) + "\n<img src=x onerror=alert(1)> We never use agency workers.\n",
+	}
+	yes := true
+	for _, o := range recs {
+		text, ok := texts[o.CompanyNumber]
+		if !ok {
+			if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: o.ID, Outcome: store.StatusNoStatement, URL: o.Website,
+				Error: "no link to a modern slavery statement on the homepage"}); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		sha, err := st.SaveDocument(ctx, []byte(text), "text/plain; charset=utf-8")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.CompanyNumber == "01000002" {
+			f.sha = sha // the hostile one
+		}
+		a := chk.CheckWith(statement.Text{Body: text, Format: statement.FormatText}, checker.Facts{HomepageLink: &yes})
+		v := store.Version{OrgID: o.ID, URL: o.Website + "/msa", DocumentSHA256: sha, HomepageLink: &yes}
+		if _, err := st.RecordCrawl(ctx, store.Fetch{OrgID: o.ID, Outcome: store.StatusFound, URL: v.URL, DocumentSHA256: sha, HomepageLink: &yes},
+			[]store.Assessed{{Version: v, Assessment: a}}, "default"); err != nil {
+			t.Fatal(err)
+		}
+		err = st.Versions(ctx, o.ID, func(vr store.VersionRecord) error {
+			return x.Put(pipeline.IndexDoc(vr, text, "test"))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	hash, err := web.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddUser(ctx, "alice", hash); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := st.UserByName(ctx, "alice")
+	tok, th := web.NewToken()
+	if err := st.AddAPIToken(ctx, u.ID, th, "test"); err != nil {
+		t.Fatal(err)
+	}
+	f.token = tok
+	cfg := web.Config{Store: st, Checker: chk, Index: x, Log: slog.New(slog.NewTextHandler(f.log, nil))}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	s, err := web.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = httptest.NewServer(s.Handler())
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// client does not follow redirects, so tests see them.
+func (f *fixture) client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (f *fixture) login(t *testing.T) *http.Client {
+	t.Helper()
+	c := f.client()
+	resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {"alice"}, "password": {password}, "next": {"/register"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/register" {
+		t.Fatalf("login: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return c
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestStaffPagesNeedLogin(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.client()
+	for _, p := range []string{"/search?q=agency", "/register", "/register.csv", "/register.xlsx", "/orgs/01000001", "/runs", "/snapshots/" + f.sha} {
+		resp, _ := get(t, c, f.srv.URL+p)
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+			t.Errorf("%s without login: %d %s, want a redirect to the login", p, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	for _, p := range []string{"/api/search?q=agency", "/api/register", "/api/orgs/01000001"} {
+		resp, body := get(t, c, f.srv.URL+p)
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"error"`) {
+			t.Errorf("%s without login: %d %s, want 401", p, resp.StatusCode, body)
+		}
+		req, _ := http.NewRequest("GET", f.srv.URL+p, nil)
+		req.Header.Set("Authorization", "Bearer not-a-token")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s with a wrong token: %d, want 401", p, resp.StatusCode)
+		}
+	}
+	// the public pages need none
+	for _, p := range []string{"/check", "/login", "/healthz", "/static/style.css"} {
+		if resp, _ := get(t, c, f.srv.URL+p); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
+	}
+}
+
+func TestLoginAndLogout(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.client()
+	resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {"alice"}, "password": {"wrong password!"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "do not match") || len(resp.Cookies()) != 0 {
+		t.Errorf("wrong password: %d, cookies %v", resp.StatusCode, resp.Cookies())
+	}
+	// an open redirect after login is refused
+	resp, err = c.PostForm(f.srv.URL+"/login", url.Values{"name": {"alice"}, "password": {password}, "next": {"//evil.example/x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Location") != "/search" {
+		t.Errorf("next //evil.example: redirected to %q", resp.Header.Get("Location"))
+	}
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "s54_session" {
+			session = ck
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie %+v", session)
+	}
+	r, page := get(t, c, f.srv.URL+"/register")
+	if r.StatusCode != http.StatusOK || !strings.Contains(page, "Solent Harbour Hotels Ltd") {
+		t.Fatalf("register after login: %d", r.StatusCode)
+	}
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+	if csrf == nil {
+		t.Fatal("no CSRF token in the page")
+	}
+	// logging out needs the form's token
+	resp, err = c.PostForm(f.srv.URL+"/logout", url.Values{"csrf": {"forged"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("logout with a forged token: %d, want 403", resp.StatusCode)
+	}
+	resp, err = c.PostForm(f.srv.URL+"/logout", url.Values{"csrf": {csrf[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("logout: %d", resp.StatusCode)
+	}
+	// the old cookie is worth nothing now
+	old := f.client()
+	u, _ := url.Parse(f.srv.URL)
+	old.Jar.SetCookies(u, []*http.Cookie{{Name: "s54_session", Value: session.Value}})
+	if r, _ := get(t, old, f.srv.URL+"/register"); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("a logged-out session still opens the register: %d", r.StatusCode)
+	}
+}
+
+func TestLoginRateLimited(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.client()
+	codes := []int{}
+	for range 7 {
+		resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {"alice"}, "password": {"guess guess guess"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes = append(codes, resp.StatusCode)
+	}
+	if codes[0] != http.StatusUnauthorized || codes[6] != http.StatusTooManyRequests {
+		t.Errorf("attempts answered %v, want 401s then 429", codes)
+	}
+	// even the right password waits
+	resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {"alice"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("right password after too many attempts: %d", resp.StatusCode)
+	}
+}
+
+func TestCrossSiteRequestsRefused(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t)
+	for _, h := range []map[string]string{{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}} {
+		for _, p := range []string{"/check", "/logout", "/login", "/api/check"} {
+			req, _ := http.NewRequest("POST", f.srv.URL+p, strings.NewReader("text=hello"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range h {
+				req.Header.Set(k, v)
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("POST %s with %v: %d, want 403", p, h, resp.StatusCode)
+			}
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	f := newFixture(t, nil)
+	for _, p := range []string{"/check", "/login", "/search", "/api/register", "/nope"} {
+		resp, _ := get(t, f.client(), f.srv.URL+p)
+		h := resp.Header
+		if !strings.Contains(h.Get("Content-Security-Policy"), "script-src 'self'") ||
+			!strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") ||
+			h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: headers %v", p, h)
+		}
+	}
+}
+
+func TestSearchPage(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t)
+	resp, page := get(t, c, f.srv.URL+"/search?q=agency+workers")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("search: %d", resp.StatusCode)
+	}
+	if !strings.Contains(page, "<mark>agency</mark>") || !strings.Contains(page, "statements match") {
+		t.Errorf("no highlighted fragment:\n%s", page)
+	}
+	// what statements and names say is shown, never run
+	for _, bad := range []string{"<script>alert", "<img src=x"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the page carries %q unescaped", bad)
+		}
+	}
+	if !strings.Contains(page, "&lt;script&gt;") {
+		t.Error("the hostile name is not shown escaped")
+	}
+	// facets link to narrower searches
+	if !strings.Contains(page, "missing%3A") && !strings.Contains(page, "rating%3A") {
+		t.Error("no facet links")
+	}
+	// a malformed query: a message, not a failure
+	resp, page = get(t, c, f.srv.URL+"/search?q=%22unbalanced")
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "cannot read the query") {
+		t.Errorf("malformed query: %d", resp.StatusCode)
+	}
+	// paging
+	resp, page = get(t, c, f.srv.URL+"/search?q=slavery&limit=1")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `rel="next"`) {
+		t.Errorf("paging: %d", resp.StatusCode)
+	}
+}
+
+func TestRegisterPageAndDownloads(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t)
+	_, page := get(t, c, f.srv.URL+"/register?status=no_statement")
+	if !strings.Contains(page, "Quiet Ltd") || strings.Contains(page, "Solent Harbour") {
+		t.Errorf("status filter:\n%s", page)
+	}
+	_, page = get(t, c, f.srv.URL+"/register?sort=-name")
+	if strings.Index(page, "Solent Harbour") > strings.Index(page, "Quiet Ltd") {
+		t.Error("sorting by name, descending: Solent should come first")
+	}
+	resp, body := get(t, c, f.srv.URL+"/register.csv")
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || strings.Count(body, "\n") < 4 {
+		t.Errorf("CSV %s:\n%s", resp.Header.Get("Content-Type"), body)
+	}
+	resp, body = get(t, c, f.srv.URL+"/register.xlsx")
+	if !strings.HasPrefix(body, "PK") || !strings.Contains(resp.Header.Get("Content-Disposition"), "register.xlsx") {
+		t.Errorf("XLSX: %q", resp.Header.Get("Content-Disposition"))
+	}
+	if resp, _ := get(t, c, f.srv.URL+"/register?region=nowhere"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown region: %d", resp.StatusCode)
+	}
+}
+
+func TestOrgPageEvidenceLinks(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t)
+	resp, page := get(t, c, f.srv.URL+"/orgs/01000001")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("org page: %d", resp.StatusCode)
+	}
+	links := regexp.MustCompile(`href="#(v\d+-[a-z_]+-0)"`).FindAllStringSubmatch(page, -1)
+	if len(links) < 3 {
+		t.Fatalf("%d evidence links, want the criteria met to link to their evidence", len(links))
+	}
+	for _, l := range links {
+		if !strings.Contains(page, `<mark id="`+l[1]+`" class="ev"`) {
+			t.Errorf("link #%s has no target in the text", l[1])
+		}
+	}
+	for _, want := range []string{"Visits to the website", "linked from the homepage", "/snapshots/", "as published"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	_, page = get(t, c, f.srv.URL+"/orgs/01000002")
+	if strings.Contains(page, "<img src=x") || strings.Contains(page, "<script>alert") {
+		t.Error("the statement's text is not escaped on its page")
+	}
+	if resp, _ := get(t, c, f.srv.URL+"/orgs/99999999"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown organisation: %d", resp.StatusCode)
+	}
+}
+
+func TestSnapshotIsADownload(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t)
+	resp, body := get(t, c, f.srv.URL+"/snapshots/"+f.sha)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") ||
+		resp.Header.Get("Content-Type") != "application/octet-stream" || resp.Header.Get("Content-Security-Policy") != "sandbox" ||
+		!strings.Contains(body, "<img src=x") {
+		t.Errorf("snapshot: %d %v", resp.StatusCode, resp.Header)
+	}
+	for _, p := range []string{"/snapshots/" + strings.Repeat("0", 64), "/snapshots/abc", "/snapshots/..%2fregister.db"} {
+		if resp, _ := get(t, c, f.srv.URL+p); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
+		}
+	}
+	if resp, _ := get(t, c, f.srv.URL+"/snapshots/../register.db"); resp.StatusCode == http.StatusOK {
+		t.Error("/snapshots/../register.db answered 200")
+	}
+}
+
+func TestRunsPage(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t)
+	run, _ := f.st.StartRun(context.Background(), "all")
+	quiet, _ := f.st.OrgByNumber(context.Background(), "01000003")
+	f.st.RecordFetch(context.Background(), store.Fetch{RunID: run, OrgID: quiet.ID, Outcome: store.StatusUnreachable, Error: "timed out"})
+	f.st.FinishRun(context.Background(), run, store.RunCompleted, "")
+	_, page := get(t, c, f.srv.URL+"/runs")
+	if !strings.Contains(page, "timed out") || !strings.Contains(page, "Quiet Ltd") {
+		t.Errorf("runs page:\n%s", page)
+	}
+}
+
+// upload posts a multipart form with a file or pasted text.
+func upload(t *testing.T, c *http.Client, u, field, name string, data []byte) (*http.Response, string) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	var w io.Writer
+	if name != "" {
+		w, _ = mw.CreateFormFile(field, name)
+	} else {
+		w, _ = mw.CreateFormField(field)
+	}
+	w.Write(data)
+	mw.Close()
+	resp, err := c.Post(u, mw.FormDataContentType(), &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func TestSelfCheck(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where a multipart parser would spill
+	f := newFixture(t, func(c *web.Config) { c.MaxUpload = 1 << 20 })
+	c := f.client()
+	strong, _ := os.ReadFile("../testdata/statements/strong.txt")
+	weak, _ := os.ReadFile("../testdata/statements/weak.txt")
+	before := files(t, f.dir)
+
+	resp, page := upload(t, c, f.srv.URL+"/check", "file", "draft.txt", strong)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "meets the legal minimum") {
+		t.Errorf("strong draft: %d\n%s", resp.StatusCode, page)
+	}
+	resp, page = upload(t, c, f.srv.URL+"/check", "text", "", weak)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "does not yet meet") || !strings.Contains(page, `class="advice"`) {
+		t.Errorf("weak pasted draft: %d", resp.StatusCode)
+	}
+	// larger than the limit: refused, with a message
+	big := bytes.Repeat([]byte("Our supply chains are audited every year. "), 40000) // 1.7 MB
+	resp, page = upload(t, c, f.srv.URL+"/check", "file", "big.txt", big)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "larger than 1 MB") {
+		t.Errorf("oversized upload: %d", resp.StatusCode)
+	}
+	resp, _ = upload(t, c, f.srv.URL+"/check", "file", "image.png", []byte("\x89PNG\r\n\x1a\n\x00\x00binary"))
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("an image: %d, want 422", resp.StatusCode)
+	}
+	resp, _ = upload(t, c, f.srv.URL+"/check", "text", "", []byte("   "))
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("nothing sent: %d, want 400", resp.StatusCode)
+	}
+	// drafts leave nothing behind: no file, no log line with their words
+	if left := files(t, tmp); len(left) > 0 {
+		t.Errorf("files left in TMPDIR: %v", left)
+	}
+	if after := files(t, f.dir); len(after) != len(before) {
+		t.Errorf("the data directory changed: %d files before, %d after", len(before), len(after))
+	}
+	if n, _ := f.x.Count(); n != 2 {
+		t.Errorf("the index holds %d documents, want the 2 crawled", n)
+	}
+	if strings.Contains(f.log.String(), "supply") || strings.Contains(f.log.String(), "audited") {
+		t.Error("the log holds words of a draft")
+	}
+}
+
+// files lists the regular files under dir (the SQLite WAL files aside).
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.Contains(p, "register.db") && !strings.Contains(p, index.Dir) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
+
+func TestAPI(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.client()
+	call := func(method, p string, body io.Reader, ct string) (int, map[string]any, []any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, f.srv.URL+p, body)
+		req.Header.Set("Authorization", "Bearer "+f.token)
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		var obj map[string]any
+		var list []any
+		if json.Unmarshal(raw, &obj) != nil {
+			json.Unmarshal(raw, &list)
+		}
+		return resp.StatusCode, obj, list
+	}
+	code, res, _ := call("GET", "/api/search?q=agency+workers", nil, "")
+	if code != 200 || res["total"].(float64) < 1 || len(res["hits"].([]any)) < 1 || res["facets"] == nil {
+		t.Errorf("api search: %d %v", code, res)
+	} else if hit := res["hits"].([]any)[0].(map[string]any); hit["company_number"] == nil || hit["fragments"] == nil || hit["rating"] == nil {
+		t.Errorf("api search hit: %v", hit)
+	}
+	if code, res, _ := call("GET", "/api/search?q=%22unbalanced", nil, ""); code != 400 || res["error"] == nil {
+		t.Errorf("api malformed search: %d", code)
+	}
+	code, _, list := call("GET", "/api/register", nil, "")
+	if code != 200 || len(list) != 3 {
+		t.Errorf("api register: %d, %d entries", code, len(list))
+	} else {
+		e := list[0].(map[string]any)
+		for _, k := range []string{"company_number", "name", "region", "website", "statement_url", "homepage_link", "status", "rating", "score", "period_end", "criteria", "checked_at"} {
+			if _, ok := e[k]; !ok {
+				t.Errorf("api register entry lacks %q", k)
+			}
+		}
+	}
+	code, res, _ = call("GET", "/api/orgs/01000001", nil, "")
+	if code != 200 || len(res["statements"].([]any)) != 1 || len(res["fetches"].([]any)) != 1 {
+		t.Errorf("api org: %d %v", code, res)
+	}
+	if code, _, _ := call("GET", "/api/orgs/99999999", nil, ""); code != 404 {
+		t.Errorf("api unknown org: %d", code)
+	}
+	strong, _ := os.ReadFile("../testdata/statements/strong.txt")
+	code, res, _ = call("POST", "/api/check", bytes.NewReader(strong), "text/plain; charset=utf-8")
+	if code != 200 || res["rating"] == nil || len(res["criteria"].([]any)) == 0 {
+		t.Errorf("api check: %d %v", code, res)
+	}
+	if code, res, _ := call("POST", "/api/check", bytes.NewReader([]byte{0, 1, 2, 3}), "application/octet-stream"); code != 422 || res["error"] == nil {
+		t.Errorf("api check of junk: %d", code)
+	}
+	if code, _, _ := call("GET", "/healthz", nil, ""); code != 200 {
+		t.Errorf("healthz: %d", code)
+	}
+}
+
+func TestChecksBounded(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) { c.MaxChecks = 1 })
+	// hold the only place with a request whose body never ends
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	started := make(chan struct{})
+	go func() {
+		req, _ := http.NewRequest("POST", f.srv.URL+"/api/check", pr)
+		req.Header.Set("Content-Type", "text/plain")
+		close(started)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-started
+	pw.Write([]byte("Our statement "))
+	var code int
+	for range 50 {
+		resp, err := http.Post(f.srv.URL+"/api/check", "text/plain", strings.NewReader("another"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if code = resp.StatusCode; code == http.StatusServiceUnavailable {
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+			break
+		}
+		testingSleep()
+	}
+	if code != http.StatusServiceUnavailable {
+		t.Errorf("a check beyond the bound: %d, want 503", code)
+	}
+}
+
+func testingSleep() { time.Sleep(10 * time.Millisecond) }
