@@ -6,7 +6,10 @@ import "time"
 // it is and the latest result for it. Its JSON is the shape of DESIGN.md's
 // `s54 register --json`, with more fields after those.
 type RegisterEntry struct {
-	OrgID         int64  `json:"-"`
+	OrgID int64 `json:"-"`
+	// StatementID is the register's id of the latest statement, 0 when
+	// none: a new id means a new version.
+	StatementID   int64  `json:"-"`
 	CompanyNumber string `json:"company_number"`
 	Name          string `json:"name"`
 	Region        string `json:"region"`

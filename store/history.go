@@ -350,3 +350,46 @@ func (s *Store) FinishRun(ctx context.Context, id int64, status, detail string) 
 	}
 	return nil
 }
+
+// JobRun is a recorded run of a job.
+type JobRun struct {
+	ID         int64
+	Job        string
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	Outcome    string
+	Detail     string
+}
+
+// LastJob is when a job last started, zero when never.
+func (s *Store) LastJob(ctx context.Context, job string) (time.Time, error) {
+	var started sql.NullString
+	if err := s.db.QueryRowContext(ctx, `SELECT max(started_at) FROM job_runs WHERE job = ?`, job).Scan(&started); err != nil {
+		return time.Time{}, fmt.Errorf("store: job runs: %w", err)
+	}
+	if !started.Valid {
+		return time.Time{}, nil
+	}
+	return parseStamp(started.String), nil
+}
+
+// Jobs returns a job's latest runs, newest first.
+func (s *Store) Jobs(ctx context.Context, job string, limit int) ([]JobRun, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, job, started_at, coalesce(finished_at, ''), outcome, detail FROM job_runs
+		WHERE job = ? ORDER BY id DESC LIMIT ?`, job, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: job runs: %w", err)
+	}
+	defer rows.Close()
+	var out []JobRun
+	for rows.Next() {
+		var r JobRun
+		var started, finished string
+		if err := rows.Scan(&r.ID, &r.Job, &started, &finished, &r.Outcome, &r.Detail); err != nil {
+			return nil, fmt.Errorf("store: job runs: %w", err)
+		}
+		r.StartedAt, r.FinishedAt = parseStamp(started), stampPtr(finished)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -23,23 +23,37 @@ const (
 
 // Register returns the register entries the filter selects, by name.
 func (s *Store) Register(ctx context.Context, f OrgFilter) ([]statement.RegisterEntry, error) {
+	return s.register(ctx, f, "9999")
+}
+
+// RegisterAt returns the register as it stood at a time: the
+// organisations, fetches, statements and assessments recorded by then.
+// Nothing is ever deleted, so a past month gives the same register every
+// time it is asked for.
+func (s *Store) RegisterAt(ctx context.Context, f OrgFilter, at time.Time) ([]statement.RegisterEntry, error) {
+	return s.register(ctx, f, at.UTC().Format(time.RFC3339))
+}
+
+func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]statement.RegisterEntry, error) {
 	cond, args := f.where()
-	q := `WITH lf AS (SELECT org_id, max(id) AS id FROM fetches GROUP BY org_id),
+	args = append([]any{at, at, at}, append(args, at)...)
+	q := `WITH lf AS (SELECT org_id, max(id) AS id FROM fetches WHERE fetched_at <= ? GROUP BY org_id),
 	ls AS (SELECT id, org_id, url, period_end, homepage_link,
-		row_number() OVER (PARTITION BY org_id ORDER BY period_end DESC, first_seen DESC, id DESC) AS rn FROM statements),
-	la AS (SELECT statement_id, max(id) AS id FROM assessments GROUP BY statement_id)
+		row_number() OVER (PARTITION BY org_id ORDER BY period_end DESC, first_seen DESC, id DESC) AS rn
+		FROM statements WHERE first_seen <= ?),
+	la AS (SELECT statement_id, max(id) AS id FROM assessments WHERE checked_at <= ? GROUP BY statement_id)
 	SELECT o.id, o.company_number, o.name, o.website, o.postcode, o.sector,
 		o.turnover_min, o.turnover_max, o.turnover_text,
 		coalesce(f.outcome, ''), coalesce(f.error, ''), coalesce(f.fetched_at, ''),
 		coalesce(ls.url, ''), coalesce(ls.period_end, ''), ls.homepage_link,
-		coalesce(a.id, 0), coalesce(a.rating, ''), coalesce(a.score, 0), coalesce(a.checked_at, '')
+		coalesce(a.id, 0), coalesce(a.rating, ''), coalesce(a.score, 0), coalesce(a.checked_at, ''), coalesce(ls.id, 0)
 	FROM orgs o
 	LEFT JOIN lf ON lf.org_id = o.id
 	LEFT JOIN fetches f ON f.id = lf.id
 	LEFT JOIN ls ON ls.org_id = o.id AND ls.rn = 1
 	LEFT JOIN la ON la.statement_id = ls.id
 	LEFT JOIN assessments a ON a.id = la.id
-	WHERE ` + cond + ` ORDER BY o.name COLLATE NOCASE, o.id`
+	WHERE ` + cond + ` AND o.created_at <= ? ORDER BY o.name COLLATE NOCASE, o.id`
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: register: %w", err)
@@ -57,7 +71,7 @@ func (s *Store) Register(ctx context.Context, f OrgFilter) ([]statement.Register
 		if err := rows.Scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &e.Postcode, &e.Sector,
 			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
 			&outcome, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
-			&assessmentID, &rating, &score, &checked); err != nil {
+			&assessmentID, &rating, &score, &checked, &e.StatementID); err != nil {
 			return nil, fmt.Errorf("store: register: %w", err)
 		}
 		e.Scope = e.Turnover.Scope()

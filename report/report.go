@@ -1,0 +1,338 @@
+// Package report makes the monthly compliance report: headline figures,
+// what changed since the month before, the lists staff act on, coverage of
+// the six areas, the trend over a year, with charts; as HTML, CSV and
+// Excel, and by email. It reads the register through Source, as it stood
+// at the end of each month, so a past month gives the same report again.
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/London on machines without a zone database
+
+	"github.com/s54dev/s54/statement"
+)
+
+// Source gives the register as it stood at a time.
+type Source interface {
+	RegisterAt(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error)
+}
+
+// SourceFunc is a Source made of a function.
+type SourceFunc func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error)
+
+// RegisterAt calls f.
+func (f SourceFunc) RegisterAt(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+	return f(ctx, at)
+}
+
+// London is the partnerships' time zone: months begin at midnight there.
+var London = mustZone("Europe/London")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// Report is one month's report.
+type Report struct {
+	// Month is the first day of the month reported on; the figures are the
+	// register at the end of it.
+	Month     time.Time
+	Region    string // "" for every organisation
+	Generated time.Time
+	Headline  Headline
+	Changes   Changes
+	// Lists staff act on.
+	NoStatement    []Line
+	BelowMinimum   []Line
+	NoHomepageLink []Line
+	// Coverage of the six areas among the statements assessed.
+	Coverage         Coverage
+	CoverageByRegion []Coverage
+	CoverageBySector []Coverage
+	// Trend is the last twelve months, oldest first.
+	Trend []TrendPoint
+	// Entries are the register at the end of the month.
+	Entries []statement.RegisterEntry
+}
+
+// Headline are the month's figures.
+type Headline struct {
+	Organisations int
+	InScope       int // turnover of £36m or more
+	ScopeUnknown  int
+	Found         int // a statement found (current or not)
+	MeetsMinimum  int // the latest statement meets the legal minimum
+	Current       int // covers a year that ended less than 18 months ago
+	OutOfDate     int
+	NoStatement   int
+	Unreachable   int // unreachable, error, robots_blocked
+	NotChecked    int
+	Ratings       map[statement.Rating]int
+}
+
+// Changes are what changed since the end of the month before.
+type Changes struct {
+	NewStatements []Change
+	NewVersions   []Change
+	RatingUp      []Change
+	RatingDown    []Change
+	Disappeared   []Change
+	NewlyFailing  []Change
+}
+
+// Count is the number of changes of every kind.
+func (c Changes) Count() int {
+	return len(c.NewStatements) + len(c.NewVersions) + len(c.RatingUp) + len(c.RatingDown) + len(c.Disappeared) + len(c.NewlyFailing)
+}
+
+// Change is one organisation's change.
+type Change struct {
+	CompanyNumber, Name, Region string
+	Before, After               string
+}
+
+// Line is an organisation on a list, with what to act on.
+type Line struct {
+	CompanyNumber, Name, Region string
+	Detail                      string
+	URL                         string
+}
+
+// Coverage counts, among assessed statements, those meeting each area.
+type Coverage struct {
+	Group      string
+	Statements int
+	Met        map[statement.CriterionID]int
+}
+
+// Percent is the share of statements meeting an area.
+func (c Coverage) Percent(id statement.CriterionID) int {
+	if c.Statements == 0 {
+		return 0
+	}
+	return c.Met[id] * 100 / c.Statements
+}
+
+// TrendPoint is the register at the end of one month.
+type TrendPoint struct {
+	Month        string // "2025-03"
+	Found        int
+	MeetsMinimum int
+	GoodOrStrong int
+}
+
+// MonthEnd is the end of the month starting at month (midnight in London
+// at the start of the next).
+func MonthEnd(month time.Time) time.Time {
+	m := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, London)
+	return m.AddDate(0, 1, 0)
+}
+
+// Build makes the report for the month that starts at month (any day of
+// it will do).
+func Build(ctx context.Context, src Source, month time.Time, region string, now time.Time) (*Report, error) {
+	month = time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, London)
+	r := &Report{Month: month, Region: region, Generated: now}
+	cur, err := src.RegisterAt(ctx, MonthEnd(month))
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	prev, err := src.RegisterAt(ctx, month)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	r.Entries = cur
+	r.Headline = headline(cur)
+	r.Changes = changes(prev, cur)
+	r.lists(cur)
+	r.coverage(cur)
+	for i := 11; i >= 0; i-- {
+		m := month.AddDate(0, -i, 0)
+		entries := cur
+		if i > 0 {
+			if entries, err = src.RegisterAt(ctx, MonthEnd(m)); err != nil {
+				return nil, fmt.Errorf("report: %w", err)
+			}
+		}
+		h := headline(entries)
+		r.Trend = append(r.Trend, TrendPoint{Month: m.Format("2006-01"), Found: h.Found, MeetsMinimum: h.MeetsMinimum,
+			GoodOrStrong: h.Ratings[statement.Good] + h.Ratings[statement.Strong]})
+	}
+	return r, nil
+}
+
+func isFailing(status string) bool {
+	return status == "unreachable" || status == "error" || status == "robots_blocked"
+}
+
+func headline(entries []statement.RegisterEntry) Headline {
+	h := Headline{Organisations: len(entries), Ratings: map[statement.Rating]int{}}
+	for _, e := range entries {
+		switch e.Scope {
+		case statement.InScope:
+			h.InScope++
+		case statement.ScopeUnknown:
+			h.ScopeUnknown++
+		}
+		if e.Rating != nil {
+			h.Found++
+			h.Ratings[*e.Rating]++
+			if *e.Rating != statement.BelowMinimum {
+				h.MeetsMinimum++
+			}
+			if e.Criteria[statement.Current] == statement.Met {
+				h.Current++
+			}
+		}
+		switch {
+		case e.Status == "out_of_date":
+			h.OutOfDate++
+		case e.Status == "no_statement":
+			h.NoStatement++
+		case e.Status == "not_checked":
+			h.NotChecked++
+		case isFailing(e.Status):
+			h.Unreachable++
+		}
+	}
+	return h
+}
+
+func changes(prev, cur []statement.RegisterEntry) Changes {
+	before := map[int64]statement.RegisterEntry{}
+	for _, e := range prev {
+		before[e.OrgID] = e
+	}
+	var c Changes
+	for _, e := range cur {
+		p, existed := before[e.OrgID]
+		ch := Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region}
+		switch {
+		case e.StatementID != 0 && p.StatementID == 0:
+			ch.After = describe(e)
+			c.NewStatements = append(c.NewStatements, ch)
+		case e.StatementID != 0 && e.StatementID != p.StatementID:
+			ch.Before, ch.After = describe(p), describe(e)
+			c.NewVersions = append(c.NewVersions, ch)
+		}
+		if e.Rating != nil && p.Rating != nil && e.Rating.Rank() != p.Rating.Rank() {
+			ch.Before, ch.After = labelOf(string(*p.Rating)), labelOf(string(*e.Rating))
+			if e.Rating.Rank() > p.Rating.Rank() {
+				c.RatingUp = append(c.RatingUp, ch)
+			} else {
+				c.RatingDown = append(c.RatingDown, ch)
+			}
+		}
+		if !existed {
+			continue
+		}
+		if (p.Status == "found" || p.Status == "out_of_date") && e.Status == "no_statement" {
+			c.Disappeared = append(c.Disappeared, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
+				Before: p.StatementURL, After: e.Failure})
+		}
+		if isFailing(e.Status) && !isFailing(p.Status) {
+			c.NewlyFailing = append(c.NewlyFailing, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
+				Before: labelOf(p.Status), After: labelOf(e.Status) + ": " + e.Failure})
+		}
+	}
+	return c
+}
+
+// describe names a statement: its year and rating.
+func describe(e statement.RegisterEntry) string {
+	var parts []string
+	if e.PeriodEnd.Year != 0 {
+		parts = append(parts, "year ending "+e.PeriodEnd.String())
+	}
+	if e.Rating != nil {
+		parts = append(parts, labelOf(string(*e.Rating)))
+	}
+	if len(parts) == 0 {
+		return "a statement"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func labelOf(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// minimum are the criteria of the legal minimum.
+var minimum = []statement.CriterionID{statement.Approval, statement.Signature, statement.HomepageLink}
+
+func (r *Report) lists(entries []statement.RegisterEntry) {
+	for _, e := range entries {
+		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region, URL: e.StatementURL}
+		if e.Status == "no_statement" || (isFailing(e.Status) && e.Rating == nil) {
+			l.Detail = labelOf(e.Status)
+			if e.Failure != "" {
+				l.Detail += ": " + e.Failure
+			}
+			r.NoStatement = append(r.NoStatement, l)
+		}
+		if e.Rating != nil && *e.Rating == statement.BelowMinimum {
+			var missing []string
+			for _, c := range minimum {
+				if st := e.Criteria[c]; st == statement.Missing || st == statement.Partial {
+					missing = append(missing, c.Label()+" "+string(st))
+				}
+			}
+			l.Detail = strings.Join(missing, "; ")
+			r.BelowMinimum = append(r.BelowMinimum, l)
+		}
+		if e.HomepageLink != nil && !*e.HomepageLink {
+			l.Detail = "statement found, but not linked from the homepage"
+			r.NoHomepageLink = append(r.NoHomepageLink, l)
+		}
+	}
+}
+
+func (r *Report) coverage(entries []statement.RegisterEntry) {
+	all := Coverage{Group: "All", Met: map[statement.CriterionID]int{}}
+	byRegion, bySector := map[string]*Coverage{}, map[string]*Coverage{}
+	add := func(m map[string]*Coverage, key string, e statement.RegisterEntry) {
+		if key == "" {
+			key = "(none)"
+		}
+		c := m[key]
+		if c == nil {
+			c = &Coverage{Group: key, Met: map[statement.CriterionID]int{}}
+			m[key] = c
+		}
+		c.Statements++
+		for _, a := range statement.Areas {
+			if e.Criteria[a] == statement.Met {
+				c.Met[a]++
+			}
+		}
+	}
+	for _, e := range entries {
+		if e.Rating == nil {
+			continue
+		}
+		all.Statements++
+		for _, a := range statement.Areas {
+			if e.Criteria[a] == statement.Met {
+				all.Met[a]++
+			}
+		}
+		add(byRegion, e.Region, e)
+		add(bySector, e.Sector, e)
+	}
+	r.Coverage = all
+	flatten := func(m map[string]*Coverage) []Coverage {
+		var out []Coverage
+		for _, c := range m {
+			out = append(out, *c)
+		}
+		slices.SortFunc(out, func(a, b Coverage) int { return strings.Compare(a.Group, b.Group) })
+		return out
+	}
+	r.CoverageByRegion, r.CoverageBySector = flatten(byRegion), flatten(bySector)
+}
