@@ -1,0 +1,261 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/crawler"
+	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/internal/atomicfile"
+	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func TestMain(m *testing.M) {
+	extract.RunChildIfRequested()
+	os.Exit(m.Run())
+}
+
+// copyWeb copies testdata/web, so a test can change the sites between
+// two months.
+func copyWeb(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	src := "../testdata/web"
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// crawlAt crawls the web in dir into the register, the clock at day.
+func crawlAt(t *testing.T, st *store.Store, dir string, day time.Time, change func(*fakeweb.Web)) {
+	t.Helper()
+	web, err := fakeweb.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if change != nil {
+		change(web)
+	}
+	srv := fakeweb.Start(web)
+	defer srv.Close()
+	opts := crawler.DefaultOptions()
+	opts.Fetch.AllowPrivate, opts.Fetch.Hosts = true, srv.Hosts(web)
+	opts.Fetch.Timeout, opts.Fetch.MaxBytes = 2*time.Second, 8<<20
+	opts.Delay, opts.MaxRequests = 0, 20
+	cr := crawler.New(opts)
+	defer cr.Close()
+	st.SetClock(func() time.Time { return day })
+	orgs, err := st.Orgs(context.Background(), store.OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: extract.DefaultOptions(),
+		Concurrency: 8, Now: func() time.Time { return day }}
+	if _, err := p.Crawl(context.Background(), orgs, "all"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTwoMonths builds a register from the fake web over October and
+// November 2025 — in November one statement changed, one site gained a
+// link to its statement, one site fails — and checks November's "what
+// changed" against a golden file, and that October's report is the same
+// before and after November was recorded.
+func TestTwoMonths(t *testing.T) {
+	ctx := context.Background()
+	dir := copyWeb(t)
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	web, err := fakeweb.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orgs []statement.Org
+	for _, s := range web.Sites {
+		orgs = append(orgs, statement.Org{CompanyNumber: s.CompanyNumber, Name: s.Name, Postcode: s.Postcode,
+			Website: "http://" + s.Host + "/", StatementURL: s.KnownURL, Sector: "Manufacturing",
+			Turnover: statement.Turnover{Min: 50e6, Max: 50e6}})
+	}
+	st.SetClock(func() time.Time { return time.Date(2025, 9, 20, 9, 0, 0, 0, time.UTC) })
+	if _, err := st.ImportOrgs(ctx, "fakeweb", "s54", orgs, 0); err != nil {
+		t.Fatal(err)
+	}
+	regions, err := region.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+		entries, err := st.RegisterAt(ctx, store.OrgFilter{}, at)
+		for i := range entries {
+			entries[i].Region = regions.Match(entries[i].Postcode)
+		}
+		return entries, err
+	})
+	october := time.Date(2025, 10, 1, 0, 0, 0, 0, report.London)
+	november := time.Date(2025, 11, 1, 0, 0, 0, 0, report.London)
+	now := time.Date(2025, 12, 1, 3, 0, 0, 0, time.UTC)
+
+	crawlAt(t, st, dir, time.Date(2025, 10, 15, 2, 0, 0, 0, time.UTC), nil)
+	octBefore, err := report.Build(ctx, src, october, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// November: the group's statement is revised; js-only gains a real
+	// link to its statement; footer-link's server fails
+	group := filepath.Join(dir, "group-parent.test", "modern-slavery-statement.txt")
+	text, err := os.ReadFile(group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revised := string(text) + "\n\nUpdate: in the second half of the year we added two more supplier audits in our logistics network.\n"
+	if err := os.WriteFile(group, []byte(revised), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(dir, "js-only.test", "index.html")
+	page, err := os.ReadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = bytes.Replace(page, []byte("</footer>"), []byte(`<a href="/modern-slavery-statement">Modern slavery statement</a></footer>`), 1)
+	if err := os.WriteFile(home, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	crawlAt(t, st, dir, time.Date(2025, 11, 15, 2, 0, 0, 0, time.UTC), func(w *fakeweb.Web) {
+		s := w.Site("footer-link.test")
+		s.Routes = append([]fakeweb.Route{{Path: "*", Status: 500}}, s.Routes...)
+	})
+
+	nov, err := report.Build(ctx, src, november, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := describeChanges(nov)
+	golden := filepath.Join("testdata", "two-months.golden")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./report -run TestTwoMonths -update writes it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("November's changes:\n%s\nwant:\n%s", got, want)
+	}
+	// the revised group statement is a new version for the group and for
+	// its subsidiary, whose homepage links to it
+	if len(nov.Changes.NewVersions) != 2 || len(nov.Changes.NewStatements) != 1 || len(nov.Changes.NewlyFailing) != 1 {
+		t.Errorf("changes: %d new versions, %d new statements, %d newly failing; want 2, 1, 1",
+			len(nov.Changes.NewVersions), len(nov.Changes.NewStatements), len(nov.Changes.NewlyFailing))
+	}
+
+	// October again, now that November is recorded: the same figures
+	octAfter, err := report.Build(ctx, src, october, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := describeChanges(octBefore)+fmt.Sprint(octBefore.Headline), describeChanges(octAfter)+fmt.Sprint(octAfter.Headline); a != b {
+		t.Errorf("October made again differs:\n%s\nthen:\n%s", b, a)
+	}
+	if octBefore.Headline.Found == 0 || nov.Headline.Found != octBefore.Headline.Found+1 {
+		t.Errorf("found %d in October, %d in November: want one more (the new statement; the failing site keeps its statement)",
+			octBefore.Headline.Found, nov.Headline.Found)
+	}
+
+	// the files: a self-contained page with its charts, the register
+	out := t.TempDir()
+	paths, err := nov.Write(out, atomicfile.Write)
+	if err != nil || len(paths) != 3 {
+		t.Fatalf("write: %v %v", paths, err)
+	}
+	html, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	for _, want := range []string{"<svg", "What changed this month", "Below the legal minimum", "Coverage of the six areas", "@media print"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	if n := strings.Count(string(html), "<svg"); n != 3 {
+		t.Errorf("%d charts, want 3", n)
+	}
+	for _, bad := range []string{`src="http`, `href="http`, "<script"} {
+		if strings.Contains(string(html), bad) {
+			t.Errorf("report.html is not self-contained: %q", bad)
+		}
+	}
+	if xl, _ := os.ReadFile(filepath.Join(out, "register.xlsx")); !bytes.HasPrefix(xl, []byte("PK")) {
+		t.Error("register.xlsx is not a workbook")
+	}
+	if s := nov.Summary(); !strings.Contains(s, "1 new statements") || !strings.Contains(s, "1 sites newly failing") {
+		t.Errorf("summary:\n%s", s)
+	}
+	if os.Getenv("S54_SCREENSHOTS") != "" {
+		os.WriteFile(filepath.Join(os.Getenv("S54_SCREENSHOTS"), "report.html"), html, 0o644)
+	}
+}
+
+// describeChanges writes a report's changes and lists as text.
+func describeChanges(r *report.Report) string {
+	var b strings.Builder
+	section := func(name string, cs []report.Change) {
+		fmt.Fprintf(&b, "%s (%d)\n", name, len(cs))
+		for _, c := range cs {
+			fmt.Fprintf(&b, "  %s %s: %s -> %s\n", c.CompanyNumber, c.Name, c.Before, c.After)
+		}
+	}
+	c := r.Changes
+	section("new statements", c.NewStatements)
+	section("new versions", c.NewVersions)
+	section("rated higher", c.RatingUp)
+	section("rated lower", c.RatingDown)
+	section("no longer found", c.Disappeared)
+	section("newly failing", c.NewlyFailing)
+	h := r.Headline
+	fmt.Fprintf(&b, "headline: %d organisations, %d in scope, %d found, %d meet the minimum, %d current, %d no statement, %d unreachable\n",
+		h.Organisations, h.InScope, h.Found, h.MeetsMinimum, h.Current, h.NoStatement, h.Unreachable)
+	fmt.Fprintf(&b, "lists: %d no statement, %d below minimum, %d no homepage link\n", len(r.NoStatement), len(r.BelowMinimum), len(r.NoHomepageLink))
+	for _, l := range r.BelowMinimum {
+		fmt.Fprintf(&b, "  below minimum %s %s: %s\n", l.CompanyNumber, l.Name, l.Detail)
+	}
+	fmt.Fprintf(&b, "trend:")
+	for _, p := range r.Trend {
+		fmt.Fprintf(&b, " %s=%d/%d", p.Month, p.Found, p.MeetsMinimum)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
