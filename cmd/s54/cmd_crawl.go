@@ -15,8 +15,10 @@ import (
 
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/orglist"
 	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/store"
 )
 
@@ -137,9 +139,37 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 			}
 		}
 	}
-	chk, err := g.checker()
+	x, err := g.openIndex(true)
 	if err != nil {
 		return err
+	}
+	defer x.Close()
+	prog := newCrawlProgress(g, len(orgs))
+	sum, err := g.crawl(ctx, st, x, regions, orgs, selection, opts, cc, prog.event)
+	prog.finish()
+	if sum.RunID != 0 {
+		fmt.Fprintln(g.stdout, sum.String())
+	}
+	switch {
+	case sum.Interrupted:
+		return &exitError{code: exitUnreadable, err: fmt.Errorf("crawl stopped: %d of %d organisations done; run the same crawl again to resume",
+			sum.Done, sum.Total-sum.NoWebsite)}
+	case err != nil:
+		return fmt.Errorf("crawl: %w", err)
+	}
+	if sum.NoWebsite > 0 {
+		fmt.Fprintf(g.stderr, "s54: %d organisations have no website and no statement URL; import a list with websites to crawl them\n", sum.NoWebsite)
+	}
+	return nil
+}
+
+// crawl runs the pipeline over orgs with the crawl settings: for s54
+// crawl and for the scheduler, which has the register and index open.
+func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, regions *region.Set, orgs []store.OrgRecord,
+	selection string, opts crawlOptions, cc crawlConfig, progress func(pipeline.Event)) (pipeline.Summary, error) {
+	chk, err := g.checker()
+	if err != nil {
+		return pipeline.Summary{}, err
 	}
 	co := crawler.DefaultOptions()
 	co.Fetch.UserAgent = crawler.UserAgent(cc.Contact)
@@ -157,31 +187,9 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 	}
 	cr := crawler.New(co)
 	defer cr.Close()
-	x, err := g.openIndex(true)
-	if err != nil {
-		return err
-	}
-	defer x.Close()
 	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: extract.DefaultOptions(),
-		Concurrency: max(1, opts.concurrency), Index: x, Region: regions.Match}
-	prog := newCrawlProgress(g, len(orgs))
-	p.Progress = prog.event
-	sum, err := p.Crawl(ctx, orgs, selection)
-	prog.finish()
-	if sum.RunID != 0 {
-		fmt.Fprintln(g.stdout, sum.String())
-	}
-	switch {
-	case sum.Interrupted:
-		return &exitError{code: exitUnreadable, err: fmt.Errorf("crawl stopped: %d of %d organisations done; run the same crawl again to resume",
-			sum.Done, sum.Total-sum.NoWebsite)}
-	case err != nil:
-		return fmt.Errorf("crawl: %w", err)
-	}
-	if sum.NoWebsite > 0 {
-		fmt.Fprintf(g.stderr, "s54: %d organisations have no website and no statement URL; import a list with websites to crawl them\n", sum.NoWebsite)
-	}
-	return nil
+		Concurrency: max(1, opts.concurrency), Index: x, Region: regions.Match, Progress: progress}
+	return p.Crawl(ctx, orgs, selection)
 }
 
 // crawlProgress shows a bar on a terminal, plain lines otherwise.

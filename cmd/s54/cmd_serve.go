@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -69,6 +70,18 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 		SecureCookies: conf.Web.SecureCookies, Log: log})
 	if err != nil {
 		return err
+	}
+	if !conf.Schedule.Off {
+		sc, err := newScheduler(st, conf.Schedule, clockwork.NewRealClock(), log, g.scheduledWork(st, x, regions, conf, log))
+		if err != nil {
+			return err
+		}
+		if err := sc.Start(ctx); err != nil {
+			return err
+		}
+		defer sc.Stop()
+		next := sc.Next(1)
+		fmt.Fprintf(g.stdout, "next crawl and report: %s\n", next[0].Format("Mon 2 Jan 2006 15:04 MST"))
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

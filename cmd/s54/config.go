@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/report"
 )
 
 // config is the optional s54.yaml: in the data directory, or --config.
@@ -21,6 +22,10 @@ type config struct {
 	Crawl crawlConfig `yaml:"crawl"`
 	// Web settings (s54 serve).
 	Web webConfig `yaml:"web"`
+	// Email: where s54 report --email and the scheduler send reports.
+	Email report.MailConfig `yaml:"email"`
+	// Schedule: when s54 serve crawls and reports.
+	Schedule scheduleConfig `yaml:"schedule"`
 }
 
 // configFile is the config's name in the data directory.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/report"
 	"github.com/s54dev/s54/store"
 )
 
@@ -144,6 +145,28 @@ func TestCrawlThenRegister(t *testing.T) {
 	code, stdout, _ = run(t, "", "--data", data, "search", "slavery", "--limit", "2")
 	if code != 0 || !strings.Contains(stdout, "statements match") || !strings.Contains(stdout, "[slavery]") && !strings.Contains(stdout, "[Slavery]") {
 		t.Errorf("search output:\n%s", stdout)
+	}
+
+	// this month's report, from the register as it is
+	month := time.Now().In(report.London).Format("2006-01")
+	code, stdout, stderr = run(t, "", "--data", data, "report", "--month", month)
+	if code != 0 || !strings.Contains(stdout, "organisations followed") {
+		t.Fatalf("report: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, f := range report.Files {
+		if _, err := os.Stat(filepath.Join(data, "reports", month, f)); err != nil {
+			t.Errorf("report file: %v", err)
+		}
+	}
+	if code, _, stderr := run(t, "", "--data", data, "report", "--month", "13-2025"); code != exitUsage {
+		t.Errorf("report with a bad month: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "--data", data, "report", "--email"); code != exitUsage || !strings.Contains(stderr, "email") {
+		t.Errorf("report --email without settings: exit %d %s", code, stderr)
+	}
+	code, stdout, _ = run(t, "", "--data", data, "schedule")
+	if code != 0 || !strings.Contains(stdout, "Next crawls") {
+		t.Errorf("schedule: exit %d\n%s", code, stdout)
 	}
 
 	// without --allow-private the loopback web is refused, and recorded so

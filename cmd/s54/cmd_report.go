@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s54dev/s54/internal/atomicfile"
+	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
+)
+
+type reportOptions struct {
+	month, region, out string
+	email              bool
+}
+
+func newReportCmd(g *globals) *cobra.Command {
+	var opts reportOptions
+	cmd := &cobra.Command{
+		Use:   "report [--month YYYY-MM] [--region R] [--out DIR] [--email]",
+		Short: "Make the monthly report: report.html, register.csv, register.xlsx",
+		Long: `Make the monthly compliance report from the register as it stood at the
+end of the month (the last complete month unless --month): headline figures,
+what changed since the month before, the organisations to act on, coverage
+of the six areas by region and sector, and the trend over twelve months,
+with charts. Files go to --out, else reports/YYYY-MM in the data directory.
+--email sends it to the addresses in s54.yaml:
+
+  email:
+    host: smtp.example.org
+    port: 587                      # STARTTLS is required
+    username: reports@example.org
+    password_env: S54_SMTP_PASSWORD  # the password itself stays out of the file
+    from: reports@example.org
+    to: [steering-group@example.org]`,
+		Args: noArgs("report"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReport(cmd.Context(), g, opts, time.Now())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.month, "month", "", "the month, YYYY-MM (default: the last complete month)")
+	f.StringVar(&opts.region, "region", "", "only organisations in this region")
+	f.StringVar(&opts.out, "out", "", "folder for the files (default: reports/YYYY-MM in the data directory)")
+	f.BoolVar(&opts.email, "email", false, "send the report by email (s54.yaml email:)")
+	return cmd
+}
+
+// lastMonth is the last complete month at now, in London.
+func lastMonth(now time.Time) time.Time {
+	n := now.In(report.London)
+	return time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, report.London).AddDate(0, -1, 0)
+}
+
+func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Time) error {
+	month := lastMonth(now)
+	if opts.month != "" {
+		m, err := time.ParseInLocation("2006-01", opts.month, report.London)
+		if err != nil {
+			return usageError("report: --month %q: want YYYY-MM", opts.month)
+		}
+		month = m
+	}
+	conf, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	if opts.email && !conf.Email.Configured() {
+		return usageError("report: --email needs email.host, email.from and email.to in s54.yaml")
+	}
+	st, regions, filter, err := g.openWithRegion(ctx, opts.region)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	src := report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+		entries, err := st.RegisterAt(ctx, filter, at)
+		for i := range entries {
+			entries[i].Region = regions.Match(entries[i].Postcode)
+		}
+		return entries, err
+	})
+	job, err := st.StartJob(ctx, "report")
+	if err != nil {
+		return err
+	}
+	paths, r, err := makeReport(ctx, src, month, opts, now, g.data)
+	if err == nil && opts.email {
+		err = r.Send(ctx, conf.Email, paths)
+	}
+	outcome, detail := "completed", fmt.Sprintf("%s %v", month.Format("2006-01"), paths)
+	if err != nil {
+		outcome, detail = "failed", err.Error()
+	}
+	st.FinishJob(context.WithoutCancel(ctx), job, outcome, detail)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "%s\n", r.Summary())
+	for _, p := range paths {
+		fmt.Fprintln(g.stdout, p)
+	}
+	if opts.email {
+		fmt.Fprintf(g.stdout, "Sent to %v.\n", conf.Email.To)
+	}
+	return nil
+}
+
+func makeReport(ctx context.Context, src report.Source, month time.Time, opts reportOptions, now time.Time, data string) ([]string, *report.Report, error) {
+	r, err := report.Build(ctx, src, month, opts.region, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := opts.out
+	if out == "" {
+		out = filepath.Join(data, "reports", month.Format("2006-01"))
+		if opts.region != "" {
+			out = filepath.Join(out, opts.region)
+		}
+	}
+	if err := os.MkdirAll(out, 0o750); err != nil {
+		return nil, nil, fmt.Errorf("report: %w", err)
+	}
+	paths, err := r.Write(out, atomicfile.Write)
+	return paths, r, err
+}
