@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/go-analyze/charts"
 
@@ -16,12 +17,15 @@ import (
 //go:embed report.html.tmpl
 var pageTemplate string
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"label":   func(v any) string { return labelOf(fmt.Sprint(v)) },
-	"area":    func(c statement.CriterionID) string { return c.Label() },
-	"month":   func(r *Report) string { return r.Month.Format("January 2006") },
-	"percent": func(c Coverage, id statement.CriterionID) int { return c.Percent(id) },
-}).Parse(pageTemplate))
+// page is parsed on first use, not at every start of s54.
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"label":   func(v any) string { return labelOf(fmt.Sprint(v)) },
+		"area":    func(c statement.CriterionID) string { return c.Label() },
+		"month":   func(r *Report) string { return r.Month.Format("January 2006") },
+		"percent": func(c Coverage, id statement.CriterionID) int { return c.Percent(id) },
+	}).Parse(pageTemplate))
+})
 
 // view is what the template gets: the report and its charts.
 type view struct {
@@ -47,7 +51,7 @@ func (r *Report) HTML(w io.Writer) error {
 	if v.Charts["areas"], err = r.areasChart(); err != nil {
 		return err
 	}
-	return page.Execute(w, v)
+	return page().Execute(w, v)
 }
 
 // svg renders a chart and returns its SVG, which the charts library

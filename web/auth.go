@@ -122,7 +122,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		err = bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password))
 	} else {
 		// as slow as a wrong password, so timing does not tell names
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 	}
 	if err != nil {
 		s.render(w, r, http.StatusUnauthorized, "login", "Log in", loginData{Next: next, Name: name, Error: "That name and password do not match."})
@@ -139,7 +139,12 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.MinCost)
+// dummyHash is compared with when the name is unknown; made on first use,
+// not at every start of s54.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.DefaultCost)
+	return h
+})
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	ss, ok := s.session(r)

@@ -10,13 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/s54dev/s54/export"
 	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
@@ -32,14 +32,14 @@ func labelOf(v any) string {
 	return strings.ReplaceAll(s, "_", " ")
 }
 
-var markRe = regexp.MustCompile(`&lt;mark&gt;|&lt;/mark&gt;`)
+var markRe = lazyre.New(`&lt;mark&gt;|&lt;/mark&gt;`)
 
 // fragmentHTML makes a search fragment (HTML-escaped text with <mark>
 // around the words matched) safe to show: it is escaped again whole, and
 // only the marks are put back.
 func fragmentHTML(fr string) template.HTML {
 	esc := template.HTMLEscapeString(fr)
-	return template.HTML(markRe.ReplaceAllStringFunc(esc, func(m string) string {
+	return template.HTML(markRe().ReplaceAllStringFunc(esc, func(m string) string {
 		if m == "&lt;mark&gt;" {
 			return "<mark>"
 		}
@@ -378,13 +378,13 @@ func markEvidence(text, anchor string, findings []statement.Finding) (template.H
 	return template.HTML(b.String()), counts
 }
 
-var shaRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var shaRe = lazyre.New(`^[0-9a-f]{64}$`)
 
 // snapshot serves a kept document as it was fetched, as a download: it
 // is someone else's content, so it is never shown as a page of this site.
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 	sha := r.PathValue("sha")
-	if !shaRe.MatchString(sha) {
+	if !shaRe().MatchString(sha) {
 		s.error(w, r, http.StatusNotFound, "No such document.")
 		return
 	}
