@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"net/http"
@@ -25,6 +26,18 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // labelOf is the human label of a criterion id, status or rating.
 func labelOf(v any) string {
+	switch x := v.(type) {
+	case *statement.Rating:
+		if x == nil {
+			return ""
+		}
+		v = *x
+	case *string:
+		if x == nil {
+			return ""
+		}
+		v = *x
+	}
 	s := fmt.Sprint(v)
 	if c := statement.CriterionID(s); c.Label() != s && c.Label() != "" {
 		return c.Label()
@@ -32,19 +45,22 @@ func labelOf(v any) string {
 	return strings.ReplaceAll(s, "_", " ")
 }
 
-var markRe = lazyre.New(`&lt;mark&gt;|&lt;/mark&gt;`)
+var markTags = lazyre.New(`</?mark>`)
 
-// fragmentHTML makes a search fragment (HTML-escaped text with <mark>
-// around the words matched) safe to show: it is escaped again whole, and
-// only the marks are put back.
+// fragmentHTML makes a search fragment (text with <mark> around the words
+// matched) safe to show: the text between the marks is unescaped (Bleve
+// escapes it already) and escaped again, once, and only the marks are kept
+// as tags.
 func fragmentHTML(fr string) template.HTML {
-	esc := template.HTMLEscapeString(fr)
-	return template.HTML(markRe().ReplaceAllStringFunc(esc, func(m string) string {
-		if m == "&lt;mark&gt;" {
-			return "<mark>"
-		}
-		return "</mark>"
-	}))
+	var b strings.Builder
+	pos := 0
+	for _, m := range markTags().FindAllStringIndex(fr, -1) {
+		b.WriteString(template.HTMLEscapeString(html.UnescapeString(fr[pos:m[0]])))
+		b.WriteString(fr[m[0]:m[1]])
+		pos = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(html.UnescapeString(fr[pos:])))
+	return template.HTML(b.String())
 }
 
 // searchData is the search page.

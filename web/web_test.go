@@ -625,3 +625,21 @@ func TestChecksBounded(t *testing.T) {
 }
 
 func testingSleep() { time.Sleep(10 * time.Millisecond) }
+
+func TestFragmentsAndLabels(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t)
+	pointer := regexp.MustCompile(`0x[0-9a-f]{6,}`)
+	_, page := get(t, c, f.srv.URL+"/orgs/01000001")
+	if pointer.MatchString(page) || !strings.Contains(page, `class="rating`) {
+		t.Error("the rating is shown as a pointer")
+	}
+	_, page = get(t, c, f.srv.URL+"/register")
+	if pointer.MatchString(page) {
+		t.Error("the register shows a pointer")
+	}
+	_, page = get(t, c, f.srv.URL+"/search?q=never+agency")
+	if strings.Contains(page, "&amp;#") || strings.Contains(page, "&amp;lt;") || strings.Contains(page, "&amp;amp;") {
+		t.Error("a fragment is escaped twice")
+	}
+}
