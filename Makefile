@@ -26,7 +26,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./extract/
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./store/
 	$(GO) test -run '^$$' -bench Crawl -benchtime 3x ./pipeline/
-	$(GO) run ./tools/indexbench -n 10000 -corpus $(CORPUS)
+	$(GO) run ./tools/indexbench -n 10000 -web -corpus $(CORPUS)
 	$(GO) run ./tools/indexbench -n 100000 -runs 5 -corpus $(CORPUS)
 	$(GO) run ./tools/pdfbench -s54 $(BIN) -dir $(CORPUS)/pdf
 

@@ -1,7 +1,11 @@
 // Command indexbench measures the search index: it indexes n generated
 // statements of about 1,500 words, then times a set of typical queries.
+// With -web it then serves the index with the web server and loads it:
+// concurrent staff searching (GET /search), then businesses checking a
+// five-page draft PDF (POST /api/check).
 //
 //	go run ./tools/indexbench -n 10000
+//	go run ./tools/indexbench -n 10000 -web
 package main
 
 import (
@@ -16,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/statement"
@@ -120,12 +125,22 @@ func doc(i int) index.Doc {
 }
 
 func main() {
+	extract.RunChildIfRequested() // the web server reads PDFs in a child process: this binary
 	n := flag.Int("n", 10000, "statements to index")
 	dir := flag.String("dir", "", "where to build the index (default: a temporary folder, removed after)")
 	runs := flag.Int("runs", 20, "times each query is run")
 	verbose := flag.Bool("v", false, "time each query")
 	corpusDir := flag.String("corpus", "../shared/corpus", "real statements to draw sentences from (generated text without)")
+	webMode := flag.Bool("web", false, "also serve the index with the web server and time searches and self-checks under load")
+	clients := flag.Int("clients", 50, "with -web: staff searching at once")
+	searches := flag.Int("searches", 2000, "with -web: search requests timed, after a warm-up")
+	checkers := flag.Int("checkers", 4, "with -web: drafts checked at once (also the server's limit)")
+	checks := flag.Int("checks", 200, "with -web: self-checks at most")
+	checkFor := flag.Duration("check-for", 10*time.Second, "with -web: how long to run self-checks at most")
 	flag.Parse()
+	if *clients < 1 || *searches < 1 || *checkers < 1 || *checks < 1 {
+		fail(fmt.Errorf("-clients, -searches, -checkers and -checks must be 1 or more"))
+	}
 	corpus = loadCorpus(*corpusDir)
 	source := "generated text (no corpus)"
 	if corpus != nil {
@@ -195,6 +210,10 @@ func main() {
 		built, words/min(100, max(1, *n)), source, took.Seconds(), float64(built)/took.Seconds(), float64(size)/(1<<20))
 	fmt.Printf("queries at %7d: p50 %6.2f ms, p95 %6.2f ms, max %6.2f ms (%d queries × %d runs)\n",
 		built, ms(p(0.50)), ms(p(0.95)), ms(lat[len(lat)-1]), len(queries), *runs)
+	if *webMode {
+		runWeb(ctx, x, built, webBench{clients: *clients, searches: *searches, checkers: *checkers,
+			checks: *checks, checkFor: *checkFor})
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
