@@ -35,7 +35,9 @@ type smtpServer struct {
 	tls      bool
 }
 
-func (s *smtpServer) NewSession(c *smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s, c: c}, nil }
+func (s *smtpServer) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &smtpSession{s: s, c: c}, nil
+}
 
 type smtpSession struct {
 	s *smtpServer
