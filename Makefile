@@ -10,9 +10,10 @@ BIN     := bin/s54
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/s54
 
-# Until `s54 demo` exists (issue 8), run checks the bundled sample statements.
+# The whole product on a bundled sample web: crawl, check, index, report, and
+# the web interface at http://127.0.0.1:8080 (Ctrl-C stops; data in ./s54-data).
 run: build
-	./$(BIN) check testdata/statements/strong.txt testdata/statements/llp.md
+	./$(BIN) demo
 
 test:
 	$(GO) test -race -count=1 ./...

@@ -653,3 +653,13 @@ func (s *Server) Hosts(w *Web) map[string]string {
 	}
 	return m
 }
+
+// Join makes one web of several (a fake web and generated sites, say);
+// their hosts must differ.
+func Join(webs ...*Web) (*Web, error) {
+	var sites []*Site
+	for _, w := range webs {
+		sites = append(sites, w.Sites...)
+	}
+	return newWeb(sites)
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	s54 "github.com/s54dev/s54"
+	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
+	"github.com/s54dev/s54/web"
+)
+
+type demoOptions struct {
+	addr      string
+	generated int
+	noServe   bool
+}
+
+func newDemoCmd(g *globals) *cobra.Command {
+	var opts demoOptions
+	cmd := &cobra.Command{
+		Use:   "demo [--addr 127.0.0.1:8080]",
+		Short: "See s54 work on a bundled sample web of company sites",
+		Long: `Serve a bundled sample web of fictional company sites on loopback (the
+tests' fake web: statements strong and weak, PDFs, a statements page with
+several years, no statement, no homepage link, sites that fail; and some
+generated ones), import those organisations into the data directory, crawl,
+check and index their statements, write this month's report, make a demo
+staff login and serve the web interface. A second run keeps the data and
+starts at once, crawling again in the background.`,
+		Args: noArgs("demo"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.Context(), g, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address of the web interface")
+	f.IntVar(&opts.generated, "generated", 12, "generated sites added to the sample web")
+	f.BoolVar(&opts.noServe, "no-serve", false, "stop after the crawl and the report (for tests)")
+	return cmd
+}
+
+// demoWeb is the sample web and the generated sites.
+func demoWeb(generated int) (*fakeweb.Web, error) {
+	sample, err := fakeweb.Load(s54.SampleWeb())
+	if err != nil {
+		return nil, err
+	}
+	if generated <= 0 {
+		return sample, nil
+	}
+	return fakeweb.Join(sample, fakeweb.Generate(generated))
+}
+
+func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
+	start := time.Now()
+	sites, err := demoWeb(opts.generated)
+	if err != nil {
+		return err
+	}
+	fw := fakeweb.Start(sites)
+	defer fw.Close()
+	loopbackHosts = fw.Hosts(sites)
+	defer func() { loopbackHosts = nil }()
+
+	st, regions, _, err := g.openWithRegion(ctx, "")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var orgs []statement.Org
+	for _, s := range sites.Sites {
+		orgs = append(orgs, statement.Org{CompanyNumber: s.CompanyNumber, Name: s.Name, Postcode: s.Postcode,
+			Website: "http://" + s.Host + "/", StatementURL: s.KnownURL, Sector: sectorOf(s),
+			Turnover: statement.Turnover{Min: 36e6 + int64(len(s.Name))*1e6, Max: 36e6 + int64(len(s.Name))*1e6}})
+	}
+	if _, err := st.ImportOrgs(ctx, "s54 demo sample web", "s54", orgs, 0); err != nil {
+		return err
+	}
+	x, err := g.openIndex(true)
+	if err != nil {
+		return err
+	}
+	defer x.Close()
+	all, err := st.Orgs(ctx, store.OrgFilter{})
+	if err != nil {
+		return err
+	}
+	opts2 := crawlOptions{allowPrivate: true, concurrency: 8}
+	cc := crawlConfig{MaxRequests: 20, Timeout: 3 * time.Second, MaxBytes: 8 << 20, Contact: "https://github.com/s54dev/s54"}
+	runs, err := st.Runs(ctx, 1)
+	if err != nil {
+		return err
+	}
+	crawled := len(runs) > 0 && runs[0].Status == store.RunCompleted
+	crawlNow := func(ctx context.Context) error {
+		sum, err := g.crawl(ctx, st, x, regions, all, "demo", opts2, cc, nil)
+		if err == nil {
+			fmt.Fprintf(g.stdout, "Crawled the sample web: %s\n", sum.String())
+		}
+		return err
+	}
+	if !crawled {
+		fmt.Fprintf(g.stdout, "Crawling %d sample sites on loopback…\n", len(all))
+		if err := crawlNow(ctx); err != nil {
+			return err
+		}
+	}
+	paths, err := g.demoReport(ctx, st, regions.Match)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "This month's report: %s\n", paths[0])
+	if opts.noServe {
+		return nil
+	}
+	password, err := demoLogin(ctx, st)
+	if err != nil {
+		return err
+	}
+	chk, err := g.checker()
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Store: st, Checker: chk, Index: x, Regions: regions, Extract: extract.DefaultOptions(),
+		Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		return fmt.Errorf("demo: %w (another s54 running? try --addr 127.0.0.1:8081)", err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(g.stdout, `
+s54 is ready (%s): open http://%s/
+  log in as: demo
+  password:  %s
+  the register:  http://%s/register
+  search:        http://%s/search?q=agency+workers
+  self-check:    http://%s/check   (no login needed)
+The data is in %s; Ctrl-C stops.
+`, time.Since(start).Round(100*time.Millisecond), ln.Addr(), password, ln.Addr(), ln.Addr(), ln.Addr(), g.data)
+	if crawled {
+		// a second run: the data is there; crawl again meanwhile
+		go func() {
+			if err := crawlNow(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				fmt.Fprintf(g.stderr, "s54: demo crawl: %v\n", oneLine(err.Error()))
+			}
+		}()
+	}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return hs.Shutdown(shut)
+}
+
+// sectorOf names a sample site's sector for the demo's coverage tables.
+func sectorOf(s *fakeweb.Site) string {
+	sectors := []string{"Manufacturing", "Retail", "Logistics", "Hospitality", "Construction", "Food"}
+	return sectors[len(s.Host)%len(sectors)]
+}
+
+// demoReport writes this month's report (so far) into the data directory.
+func (g *globals) demoReport(ctx context.Context, st *store.Store, regionOf func(string) string) ([]string, error) {
+	src := report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+		entries, err := st.RegisterAt(ctx, store.OrgFilter{}, at)
+		for i := range entries {
+			entries[i].Region = regionOf(entries[i].Postcode)
+		}
+		return entries, err
+	})
+	now := time.Now()
+	paths, _, err := makeReport(ctx, src, now, reportOptions{}, now, g.data)
+	return paths, err
+}
+
+// demoLogin gives the demo staff account a new random password.
+func demoLogin(ctx context.Context, st *store.Store) (string, error) {
+	tok, _ := web.NewToken()
+	password := tok[:16]
+	hash, err := web.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	err = st.AddUser(ctx, "demo", hash)
+	if errors.Is(err, store.ErrExists) {
+		err = st.SetPassword(ctx, "demo", hash)
+	}
+	return password, err
+}
