@@ -54,6 +54,16 @@ func (r *Report) HTML(w io.Writer) error {
 	return page().Execute(w, v)
 }
 
+// fromZero starts the value axis at zero (a bar that starts elsewhere
+// misleads) and labels it with whole numbers.
+func fromZero(max float64) charts.OptionFunc {
+	opt := charts.YAxisOption{Min: charts.Ptr(0.0), ValueFormatter: func(v float64) string { return fmt.Sprintf("%.0f", v) }}
+	if max > 0 {
+		opt.Max = charts.Ptr(max)
+	}
+	return charts.YAxisOptionFunc(opt)
+}
+
 // svg renders a chart and returns its SVG, which the charts library
 // writes itself from numbers and our labels (escaped by it).
 func svg(p *charts.Painter, err error) (template.HTML, error) {
@@ -80,7 +90,7 @@ func (r *Report) ratingsChart(ratings []statement.Rating) (template.HTML, error)
 	}
 	return svg(charts.BarRender([][]float64{values}, charts.SVGOutputOptionFunc(),
 		charts.TitleTextOptionFunc("Statements by rating"), charts.XAxisLabelsOptionFunc(labels),
-		charts.DimensionsOptionFunc(560, 300)))
+		fromZero(0), charts.DimensionsOptionFunc(560, 300)))
 }
 
 func (r *Report) trendChart() (template.HTML, error) {
@@ -95,7 +105,7 @@ func (r *Report) trendChart() (template.HTML, error) {
 	return svg(charts.LineRender([][]float64{found, minimum, good}, charts.SVGOutputOptionFunc(),
 		charts.TitleTextOptionFunc("The last twelve months"), charts.XAxisLabelsOptionFunc(labels),
 		charts.LegendLabelsOptionFunc([]string{"statement found", "meets the legal minimum", "good or strong"}),
-		charts.DimensionsOptionFunc(720, 320)))
+		fromZero(0), charts.DimensionsOptionFunc(720, 320)))
 }
 
 func (r *Report) areasChart() (template.HTML, error) {
@@ -107,5 +117,5 @@ func (r *Report) areasChart() (template.HTML, error) {
 	}
 	return svg(charts.BarRender([][]float64{values}, charts.SVGOutputOptionFunc(),
 		charts.TitleTextOptionFunc("Statements covering each area (%)"), charts.XAxisLabelsOptionFunc(labels),
-		charts.DimensionsOptionFunc(720, 320)))
+		fromZero(100), charts.DimensionsOptionFunc(720, 320)))
 }

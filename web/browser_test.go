@@ -23,10 +23,12 @@ import (
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/report"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 	"github.com/s54dev/s54/web"
@@ -52,7 +54,7 @@ func chromiumPath(t *testing.T) string {
 
 // browserSite crawls the fake web into a new register and index, adds a
 // staff user, and serves the web interface; it returns the base URL.
-func browserSite(t *testing.T) string {
+func browserSite(t *testing.T) (string, string) {
 	t.Helper()
 	ctx := context.Background()
 	fw, err := fakeweb.Load(os.DirFS("../testdata/web"))
@@ -123,7 +125,24 @@ func browserSite(t *testing.T) string {
 	}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
-	return hs.URL
+
+	// November's report, to look at too
+	src := report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+		entries, err := st.RegisterAt(ctx, store.OrgFilter{}, at)
+		for i := range entries {
+			entries[i].Region = regions.Match(entries[i].Postcode)
+		}
+		return entries, err
+	})
+	rep, err := report.Build(ctx, src, time.Now(), "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := rep.Write(t.TempDir(), atomicfile.Write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hs.URL, paths[0]
 }
 
 // startBrowser starts a headless Chromium; tabs made from the context it
@@ -245,7 +264,7 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests crawl the fake web and start a browser")
 	}
-	base := browserSite(t)
+	base, reportHTML := browserSite(t)
 	browser := startBrowser(t, path)
 	shots := browserShotDir(t)
 
@@ -331,6 +350,25 @@ func TestBrowser(t *testing.T) {
 		t.Logf("verdict: %s", verdict)
 		if !strings.Contains(verdict, "meets the legal minimum") && !strings.Contains(verdict, "does not yet meet") {
 			t.Errorf("verdict %q says neither that the draft meets the legal minimum nor that it does not", verdict)
+		}
+	})
+
+	t.Run("Report", func(t *testing.T) {
+		ctx := browserTab(t, browser)
+		browserDo(t, ctx,
+			chromedp.Navigate("file://"+reportHTML),
+			chromedp.WaitVisible(chromedp.CSS(".chart svg")),
+		)
+		charts := browserRun(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.chart svg').length`))
+		text := browserRun(t, ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		browserShot(t, ctx, shots, "report")
+		if charts != 3 {
+			t.Errorf("%d charts drawn, want 3", charts)
+		}
+		for _, want := range []string{"Headline figures", "What changed this month", "No statement found", "Coverage of the six areas"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the report as shown lacks %q", want)
+			}
 		}
 	})
 
