@@ -62,6 +62,7 @@ type stored struct {
 	URL           string   `json:"url"`
 	SHA256        string   `json:"sha256"`
 	Year          float64  `json:"year"`
+	YearTerm      string   `json:"fy,omitempty"` // the year as a keyword, for the facet
 	PeriodEnd     string   `json:"period_end,omitempty"`
 	Rating        string   `json:"rating"`
 	Score         float64  `json:"score"`
@@ -77,6 +78,9 @@ func (d *Doc) stored() stored {
 	s := stored{StatementID: float64(d.StatementID), CompanyNumber: d.CompanyNumber, Name: d.Name,
 		Region: d.Region, Sector: d.Sector, URL: d.URL, SHA256: d.SHA256, Year: float64(d.Year),
 		Rating: string(d.Rating), Score: float64(d.Score), Latest: d.Latest, Text: d.Text}
+	if d.Year != 0 {
+		s.YearTerm = strconv.Itoa(d.Year)
+	}
 	if !d.PeriodEnd.IsZero() {
 		s.PeriodEnd = d.PeriodEnd.UTC().Format(time.RFC3339)
 	}
@@ -120,7 +124,7 @@ func newMapping() mapping.IndexMapping {
 	stmt := bleve.NewDocumentStaticMapping()
 	stmt.AddFieldMappingsAt("text", text)
 	stmt.AddFieldMappingsAt("name", name)
-	for _, f := range []string{"company_number", "region", "sector", "rating", "met", "partial", "missing", "url", "sha256"} {
+	for _, f := range []string{"company_number", "region", "sector", "rating", "met", "partial", "missing", "url", "sha256", "fy"} {
 		stmt.AddFieldMappingsAt(f, kw())
 	}
 	for _, f := range []string{"statement_id", "year", "score"} {

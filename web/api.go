@@ -16,7 +16,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q, _ := s.queryOf(r)
-	res, err := s.cfg.Index.Search(r.Context(), q)
+	res, err := s.search(r.Context(), q)
 	if errors.Is(err, index.ErrQuery) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return

@@ -93,7 +93,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	case s.cfg.Index == nil:
 		d.NoIndex = true
 	case d.Q != "" || q.Region != "" || q.Rating != "" || q.Year != 0 || q.Sector != "":
-		res, err := s.cfg.Index.Search(r.Context(), q)
+		res, err := s.search(r.Context(), q)
 		if errors.Is(err, index.ErrQuery) {
 			d.Error, status = err.Error(), http.StatusBadRequest
 		} else if err != nil {

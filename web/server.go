@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -54,8 +55,12 @@ type Server struct {
 	cfg    Config
 	pages  map[string]*template.Template
 	checks chan struct{}
-	logins *loginLimiter
-	mux    *http.ServeMux
+	// searches bounds the searches running at once to the processors:
+	// more at once only share them, and a queue served in order keeps the
+	// slowest answers near the typical one
+	searches chan struct{}
+	logins   *loginLimiter
+	mux      *http.ServeMux
 }
 
 // DefaultMaxUpload is the largest draft accepted.
@@ -82,7 +87,8 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.Regions = r
 	}
-	s := &Server{cfg: cfg, checks: make(chan struct{}, cfg.MaxChecks), logins: newLoginLimiter()}
+	s := &Server{cfg: cfg, checks: make(chan struct{}, cfg.MaxChecks), logins: newLoginLimiter(),
+		searches: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -174,6 +180,17 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"ms", time.Since(start).Milliseconds())
 	})
+}
+
+// search runs a search in its turn.
+func (s *Server) search(ctx context.Context, q index.Query) (*index.Result, error) {
+	select {
+	case s.searches <- struct{}{}:
+		defer func() { <-s.searches }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return s.cfg.Index.Search(ctx, q)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
