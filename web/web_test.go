@@ -189,6 +189,13 @@ func TestStaffPagesNeedLogin(t *testing.T) {
 			t.Errorf("%s with a wrong token: %d, want 401", p, resp.StatusCode)
 		}
 	}
+	// the start page sends the public to the self-check, staff to search
+	if resp, _ := get(t, c, f.srv.URL+"/"); resp.Header.Get("Location") != "/check" {
+		t.Errorf("/ without login: %s", resp.Header.Get("Location"))
+	}
+	if resp, _ := get(t, f.login(t), f.srv.URL+"/"); resp.Header.Get("Location") != "/search" {
+		t.Errorf("/ logged in: %s", resp.Header.Get("Location"))
+	}
 	// the public pages need none
 	for _, p := range []string{"/check", "/login", "/healthz", "/static/style.css"} {
 		if resp, _ := get(t, c, f.srv.URL+p); resp.StatusCode != http.StatusOK {
