@@ -220,14 +220,15 @@ func TestMetaRefresh(t *testing.T) {
 // request's time limit.
 func TestWaitingForTheHostIsNotATimeout(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(40 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 		fmt.Fprint(w, "<p>no statement here</p>")
 	}))
 	defer srv.Close()
-	c := testCrawler(Options{Fetch: FetchOptions{Timeout: 200 * time.Millisecond}})
+	// each request takes 100 ms of its 500 ms; the queue, 1.2 s
+	c := testCrawler(Options{Fetch: FetchOptions{Timeout: 500 * time.Millisecond}})
 	defer c.Close()
 	var wg sync.WaitGroup
-	results := make([]*Result, 12) // 12 × 40 ms of turns, well over 200 ms
+	results := make([]*Result, 12)
 	for i := range results {
 		wg.Add(1)
 		go func() {
