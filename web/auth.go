@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -111,7 +112,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	name, password := strings.TrimSpace(r.PostForm.Get("name")), r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
-	if !s.logins.allow(clientIP(r)) {
+	if !s.logins.allow(clientKey(r)) || !s.logins.allow("name:"+strings.ToLower(name)) {
 		w.Header().Set("Retry-After", "60")
 		s.render(w, r, http.StatusTooManyRequests, "login", "Log in",
 			loginData{Next: next, Name: name, Error: "Too many attempts from here. Wait a minute and try again."})
@@ -171,18 +172,30 @@ func (s *Server) csrfOK(r *http.Request, ss store.Session) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(ss.CSRF)) == 1
 }
 
-// safeNext keeps a redirect after login on this site.
+// safeNext keeps a redirect after login on this site: a path, with no
+// scheme, host, backslash or control character (browsers drop tabs and
+// newlines, which would turn "/\t/evil" into "//evil").
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/search"
+	const fallback = "/search"
+	if next == "" || strings.ContainsAny(next, "\\") || strings.IndexFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return fallback
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return fallback
 	}
 	return next
 }
 
-func clientIP(r *http.Request) string {
+// clientKey is the login limit's key for the client's address: the
+// address, or its /64 for IPv6, where one host may hold a whole network.
+func clientKey(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 	}
 	return host
 }

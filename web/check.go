@@ -9,6 +9,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/statement"
@@ -25,12 +27,25 @@ type draft struct {
 	contentType string
 }
 
-var errTooLarge = errors.New("too large")
+var (
+	errTooLarge      = errors.New("too large")
+	errPasteTooLarge = errors.New("the pasted text is longer than 2 MB; upload the document instead")
+)
+
+// uploadTime bounds the reading of one upload.
+const uploadTime = time.Minute
+
+// maxCheckText is the most text of a draft the checker reads: a statement
+// is a few thousand words, and the checker's memory grows with the text
+// (a 20 MB text took 240 MB).
+const maxCheckText = 1 << 20
 
 // readDraft reads the upload (a file, or pasted text) from a multipart
 // form as it streams in, never to a temporary file (ParseMultipartForm
 // would write a large one to disk).
 func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, error) {
+	// an upload that trickles in is cut off: it must not hold the server
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
@@ -78,8 +93,14 @@ func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, erro
 			}
 		case "text":
 			data, err := io.ReadAll(io.LimitReader(part, maxPaste+1))
-			if err != nil || len(data) > maxPaste {
+			if errors.As(err, &mbe) {
 				return nil, errTooLarge
+			}
+			if err != nil {
+				return nil, fmt.Errorf("the form could not be read")
+			}
+			if len(data) > maxPaste {
+				return nil, errPasteTooLarge
 			}
 			if strings.TrimSpace(string(data)) != "" {
 				text = &draft{data: data, name: "pasted text", contentType: "text/plain; charset=utf-8"}
@@ -106,7 +127,18 @@ func (s *Server) check(ctx context.Context, d *draft) (statement.Assessment, err
 	if err != nil {
 		return statement.Assessment{}, err
 	}
+	cut := false
+	if len(text.Body) > maxCheckText {
+		i := maxCheckText
+		for i > 0 && !utf8.RuneStart(text.Body[i]) {
+			i--
+		}
+		text.Body, cut = text.Body[:i], true
+	}
 	a := s.cfg.Checker.Check(text)
+	if cut {
+		a.Notes = append(a.Notes, "Only the first 1 MB of the text was read: a statement is rarely a tenth of that.")
+	}
 	a.Source = d.name
 	return a, nil
 }
@@ -137,6 +169,23 @@ type checkData struct {
 
 func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 	d := checkData{MaxMB: s.cfg.MaxUpload >> 20}
+	dr, err := s.readDraft(w, r)
+	switch {
+	case errors.Is(err, errTooLarge):
+		d.Error = fmt.Sprintf("That file is larger than %d MB.", d.MaxMB)
+		s.render(w, r, http.StatusRequestEntityTooLarge, "check", "Check your statement", d)
+		return
+	case errors.Is(err, errPasteTooLarge):
+		d.Error = capitalise(err.Error()) + "."
+		s.render(w, r, http.StatusRequestEntityTooLarge, "check", "Check your statement", d)
+		return
+	case err != nil:
+		d.Error = capitalise(err.Error()) + "."
+		s.render(w, r, http.StatusBadRequest, "check", "Check your statement", d)
+		return
+	}
+	// the place for a check is taken once the draft is in: a slow upload
+	// holds no place
 	release, ok := s.acquire()
 	if !ok {
 		w.Header().Set("Retry-After", "10")
@@ -145,17 +194,6 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	dr, err := s.readDraft(w, r)
-	if errors.Is(err, errTooLarge) {
-		d.Error = fmt.Sprintf("That file is larger than %d MB.", d.MaxMB)
-		s.render(w, r, http.StatusRequestEntityTooLarge, "check", "Check your statement", d)
-		return
-	}
-	if err != nil {
-		d.Error = capitalise(err.Error()) + "."
-		s.render(w, r, http.StatusBadRequest, "check", "Check your statement", d)
-		return
-	}
 	a, err := s.check(r.Context(), dr)
 	if err != nil {
 		d.Error = "Your document could not be read: " + readError(err)
@@ -197,15 +235,8 @@ func capitalise(s string) string {
 // apiCheck is POST /api/check: a document as the body or as the "file" of
 // a multipart form; the answer is the assessment, as s54 check --json.
 func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
-	release, ok := s.acquire()
-	if !ok {
-		w.Header().Set("Retry-After", "10")
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "busy: try again in a few seconds"})
-		return
-	}
-	defer release()
 	dr, err := s.readDraft(w, r)
-	if errors.Is(err, errTooLarge) {
+	if errors.Is(err, errTooLarge) || errors.Is(err, errPasteTooLarge) {
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("larger than %d MB", s.cfg.MaxUpload>>20)})
 		return
 	}
@@ -213,6 +244,13 @@ func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
+	release, ok := s.acquire()
+	if !ok {
+		w.Header().Set("Retry-After", "10")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "busy: try again in a few seconds"})
+		return
+	}
+	defer release()
 	a, err := s.check(r.Context(), dr)
 	if err != nil {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": readError(err)})
