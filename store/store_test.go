@@ -375,3 +375,40 @@ func TestVersionsLatest(t *testing.T) {
 		t.Errorf("versions %q, want %q", got, want)
 	}
 }
+
+func TestUsersSessionsTokens(t *testing.T) {
+	ctx := context.Background()
+	st := open(t)
+	if err := st.AddUser(ctx, "alice", "hash1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddUser(ctx, "alice", "hash2"); !errors.Is(err, store.ErrExists) {
+		t.Errorf("second alice: %v", err)
+	}
+	u, _ := st.UserByName(ctx, "alice")
+	st.CreateSession(ctx, u.ID, "s1", "csrf", time.Now().Add(time.Hour))
+	st.AddAPIToken(ctx, u.ID, "t1", "")
+	if _, err := st.SessionByHash(ctx, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	// a new password ends the session and the token
+	if err := st.SetPassword(ctx, "alice", "hash3"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SessionByHash(ctx, "s1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("session after a new password: %v", err)
+	}
+	if _, err := st.TokenUser(ctx, "t1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("token after a new password: %v", err)
+	}
+	st.AddAPIToken(ctx, u.ID, "t2", "")
+	if err := st.RemoveUser(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.TokenUser(ctx, "t2"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("token after removal: %v", err)
+	}
+	if err := st.RemoveUser(ctx, "alice"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("removing again: %v", err)
+	}
+}

@@ -46,8 +46,32 @@ func (s *Store) SetPassword(ctx context.Context, name, passwordHash string) erro
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: user %q: %w", name, ErrNotFound)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)`, name)
+		// a new password ends the sessions and the API tokens
+		if _, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)`, name); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = (SELECT id FROM users WHERE name = ?)`, name)
 		return err
+	})
+}
+
+// RemoveUser deletes a staff account with its sessions and API tokens.
+func (s *Store) RemoveUser(ctx context.Context, name string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE name = ?`, name).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: user %q: %w", name, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM sessions WHERE user_id = ?`, `DELETE FROM api_tokens WHERE user_id = ?`, `DELETE FROM users WHERE id = ?`} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

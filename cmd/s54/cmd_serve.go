@@ -134,7 +134,7 @@ func newUsersCmd(g *globals) *cobra.Command {
 	}
 	password := &cobra.Command{
 		Use:   "password NAME",
-		Short: "Change a staff member's password (and end their sessions)",
+		Short: "Change a staff member's password (ending their sessions and API tokens)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := g.openStore(cmd.Context())
@@ -203,7 +203,24 @@ func newUsersCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(add, password, list, token)
+	remove := &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Remove a staff account, its sessions and its API tokens",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := g.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := st.RemoveUser(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "Removed %s, with their sessions and API tokens.\n", args[0])
+			return nil
+		},
+	}
+	cmd.AddCommand(add, password, list, token, remove)
 	return cmd
 }
 
