@@ -361,10 +361,11 @@ type JobRun struct {
 	Detail     string
 }
 
-// LastJob is when a job last started, zero when never.
-func (s *Store) LastJob(ctx context.Context, job string) (time.Time, error) {
+// LastCompletedJob is when the last run of a job that completed started,
+// zero when none did.
+func (s *Store) LastCompletedJob(ctx context.Context, job string) (time.Time, error) {
 	var started sql.NullString
-	if err := s.db.QueryRowContext(ctx, `SELECT max(started_at) FROM job_runs WHERE job = ?`, job).Scan(&started); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT max(started_at) FROM job_runs WHERE job = ? AND outcome = 'completed'`, job).Scan(&started); err != nil {
 		return time.Time{}, fmt.Errorf("store: job runs: %w", err)
 	}
 	if !started.Valid {

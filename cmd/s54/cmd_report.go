@@ -25,7 +25,8 @@ func newReportCmd(g *globals) *cobra.Command {
 		Use:   "report [--month YYYY-MM] [--region R] [--out DIR] [--email]",
 		Short: "Make the monthly report: report.html, register.csv, register.xlsx",
 		Long: `Make the monthly compliance report from the register as it stood at the
-end of the month (the last complete month unless --month): headline figures,
+end of the month (this month unless --month: with a crawl a month, the
+register after this month's crawl): headline figures,
 what changed since the month before, the organisations to act on, coverage
 of the six areas by region and sector, and the trend over twelve months,
 with charts. Files go to --out, else reports/YYYY-MM in the data directory.
@@ -44,21 +45,15 @@ with charts. Files go to --out, else reports/YYYY-MM in the data directory.
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.month, "month", "", "the month, YYYY-MM (default: the last complete month)")
+	f.StringVar(&opts.month, "month", "", "the month, YYYY-MM (default: this month)")
 	f.StringVar(&opts.region, "region", "", "only organisations in this region")
 	f.StringVar(&opts.out, "out", "", "folder for the files (default: reports/YYYY-MM in the data directory)")
 	f.BoolVar(&opts.email, "email", false, "send the report by email (s54.yaml email:)")
 	return cmd
 }
 
-// lastMonth is the last complete month at now, in London.
-func lastMonth(now time.Time) time.Time {
-	n := now.In(report.London)
-	return time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, report.London).AddDate(0, -1, 0)
-}
-
 func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Time) error {
-	month := lastMonth(now)
+	month := now.In(report.London)
 	if opts.month != "" {
 		m, err := time.ParseInLocation("2006-01", opts.month, report.London)
 		if err != nil {

@@ -71,6 +71,12 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	if err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	// the scheduler starts once the address is ours: a server that cannot
+	// listen must not start a crawl
 	if !conf.Schedule.Off {
 		sc, err := newScheduler(st, conf.Schedule, clockwork.NewRealClock(), log, g.scheduledWork(st, x, regions, conf, log))
 		if err != nil {
@@ -83,10 +89,7 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 		next := sc.Next(1)
 		fmt.Fprintf(g.stdout, "next crawl and report: %s\n", next[0].Format("Mon 2 Jan 2006 15:04 MST"))
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
+
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: time.Minute, MaxHeaderBytes: 64 << 10}
 	fmt.Fprintf(g.stdout, "s54 serving on http://%s/ (Ctrl-C stops)\n", ln.Addr())

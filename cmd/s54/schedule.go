@@ -60,15 +60,18 @@ func (c scheduleConfig) spec() (string, *time.Location, cron.Schedule, error) {
 // scheduler runs the crawl and the report on time: never two at once, and
 // a run missed while the server was down is made at start.
 type scheduler struct {
-	s       gocron.Scheduler
-	st      *store.Store
-	clock   clockwork.Clock
-	sched   cron.Schedule
-	loc     *time.Location
-	run     func(context.Context) error
-	log     *slog.Logger
-	mu      sync.Mutex // held while the job runs
-	stopped chan struct{}
+	s     gocron.Scheduler
+	st    *store.Store
+	clock clockwork.Clock
+	sched cron.Schedule
+	loc   *time.Location
+	run   func(context.Context) error
+	log   *slog.Logger
+	mu    sync.Mutex // held while the job runs
+	// ctx is the runs' context, cancelled by Stop: a crawl stops cleanly
+	// and the next run resumes it
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // newScheduler schedules run by the config. run does the work; the
@@ -83,6 +86,7 @@ func newScheduler(st *store.Store, conf scheduleConfig, clock clockwork.Clock, l
 		return nil, err
 	}
 	sc := &scheduler{s: gs, st: st, clock: clock, sched: sched, loc: loc, run: run, log: log}
+	sc.ctx, sc.cancel = context.WithCancel(context.Background())
 	_, err = gs.NewJob(gocron.CronJob(expr, false), gocron.NewTask(sc.job),
 		gocron.WithName(scheduledJob), gocron.WithSingletonMode(gocron.LimitModeReschedule))
 	if err != nil {
@@ -98,7 +102,10 @@ func (sc *scheduler) job() {
 		return
 	}
 	defer sc.mu.Unlock()
-	ctx := context.Background()
+	ctx := sc.ctx
+	if ctx.Err() != nil {
+		return
+	}
 	id, err := sc.st.StartJob(ctx, scheduledJob)
 	if err != nil {
 		sc.log.Error("scheduled run", "err", err)
@@ -113,15 +120,18 @@ func (sc *scheduler) job() {
 	} else {
 		sc.log.Info("scheduled run completed")
 	}
-	if err := sc.st.FinishJob(ctx, id, outcome, detail); err != nil {
+	if ctx.Err() != nil {
+		outcome, detail = "interrupted", "the server stopped"
+	}
+	if err := sc.st.FinishJob(context.WithoutCancel(ctx), id, outcome, detail); err != nil {
 		sc.log.Error("scheduled run", "err", err)
 	}
 }
 
 // missed reports whether the last time the job was due passed without a
-// run starting since.
+// run completing since (a run that failed or was stopped is made again).
 func (sc *scheduler) missed(ctx context.Context) (bool, error) {
-	last, err := sc.st.LastJob(ctx, scheduledJob)
+	last, err := sc.st.LastCompletedJob(ctx, scheduledJob)
 	if err != nil {
 		return false, err
 	}
@@ -165,8 +175,9 @@ func (sc *scheduler) Next(n int) []time.Time {
 	return out
 }
 
-// Stop stops the scheduler and waits for a run going on.
+// Stop stops the scheduler, stops a run going on and waits for it.
 func (sc *scheduler) Stop() error {
+	sc.cancel()
 	err := sc.s.Shutdown()
 	sc.mu.Lock()
 	sc.mu.Unlock()
@@ -202,7 +213,9 @@ func (g *globals) scheduledWork(st *store.Store, x *index.Index, regions *region
 			}
 			return entries, err
 		})
-		month := lastMonth(time.Now())
+		// the month of this crawl: with a crawl a month, the register at
+		// the month's end is the register now
+		month := time.Now().In(report.London)
 		paths, r, err := makeReport(ctx, src, month, reportOptions{}, time.Now(), g.data)
 		if err != nil {
 			return err

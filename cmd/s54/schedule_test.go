@@ -115,3 +115,44 @@ func TestScheduleConfig(t *testing.T) {
 		t.Errorf("next %v, want %v", got, want)
 	}
 }
+
+// TestSchedulerStopStopsTheRun: stopping the server stops a run going on
+// (the crawl resumes at the next), records it interrupted, and a run that
+// did not complete counts as missed.
+func TestSchedulerStopStopsTheRun(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	clock := clockwork.NewFakeClockAt(time.Date(2025, 11, 3, 9, 0, 0, 0, report.London))
+	started := make(chan struct{})
+	sc, err := newScheduler(st, scheduleConfig{}, clock, slog.New(slog.DiscardHandler), func(ctx context.Context) error {
+		close(started)
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	stopped := make(chan error)
+	go func() { stopped <- sc.Stop() }()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Stop waited for the run to end by itself")
+	}
+	jobs, _ := st.Jobs(ctx, scheduledJob, 1)
+	if len(jobs) != 1 || jobs[0].Outcome != "interrupted" {
+		t.Errorf("the stopped run: %+v", jobs)
+	}
+	again, _ := newScheduler(st, scheduleConfig{}, clock, slog.New(slog.DiscardHandler), nil)
+	if missed, err := again.missed(ctx); err != nil || !missed {
+		t.Errorf("after an interrupted run, missed = %v (%v), want true", missed, err)
+	}
+}
