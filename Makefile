@@ -11,7 +11,7 @@ build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/s54
 
 # The whole product on a bundled sample web: crawl, check, index, report, and
-# the web interface at http://127.0.0.1:8080 (Ctrl-C stops; data in ./s54-data).
+# the web interface at http://127.0.0.1:8080 (Ctrl-C stops; data in ./s54-demo).
 run: build
 	./$(BIN) demo
 

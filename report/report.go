@@ -140,7 +140,7 @@ func MonthEnd(month time.Time) time.Time {
 // it will do).
 func Build(ctx context.Context, src Source, month time.Time, region string, now time.Time) (*Report, error) {
 	month = time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, London)
-	r := &Report{Month: month, Region: region, Generated: now}
+	r := &Report{Month: month, Region: region, Generated: now.In(London)}
 	cur, err := src.RegisterAt(ctx, MonthEnd(month))
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,6 +20,9 @@ import (
 	"github.com/s54dev/s54/store"
 	"github.com/s54dev/s54/web"
 )
+
+// demoData is the demo's data directory unless --data or $S54_DATA.
+const demoData = "./s54-demo"
 
 type demoOptions struct {
 	addr      string
@@ -36,10 +40,16 @@ tests' fake web: statements strong and weak, PDFs, a statements page with
 several years, no statement, no homepage link, sites that fail; and some
 generated ones), import those organisations into the data directory, crawl,
 check and index their statements, write this month's report, make a demo
-staff login and serve the web interface. A second run keeps the data and
+staff login and serve the web interface. The data goes to ./s54-demo
+unless --data or $S54_DATA says otherwise. A second run keeps the data and
 starts at once, crawling again in the background.`,
 		Args: noArgs("demo"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// the demo keeps to a folder of its own unless told otherwise:
+			// its fictional companies stay out of a real register
+			if !cmd.Flags().Changed("data") && os.Getenv("S54_DATA") == "" {
+				g.data = demoData
+			}
 			return runDemo(cmd.Context(), g, opts)
 		},
 	}
@@ -92,7 +102,13 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 		return err
 	}
 	defer x.Close()
-	all, err := st.Orgs(ctx, store.OrgFilter{})
+	// only the sample organisations are crawled (with loopback allowed):
+	// others in the register are not the demo's to visit
+	var numbers []string
+	for _, o := range orgs {
+		numbers = append(numbers, o.CompanyNumber)
+	}
+	all, err := st.Orgs(ctx, store.OrgFilter{CompanyNumbers: numbers})
 	if err != nil {
 		return err
 	}
