@@ -36,8 +36,12 @@ func (s *Store) RegisterAt(ctx context.Context, f OrgFilter, at time.Time) ([]st
 
 func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]statement.RegisterEntry, error) {
 	cond, args := f.where()
-	args = append([]any{at, at, at}, append(args, at)...)
+	args = append([]any{at, at, at, at}, append(args, at)...)
+	// homepage_link is the latest finding by then: from the last fetch
+	// that found the statement (a statement's row keeps only the newest),
+	// else from the statement
 	q := `WITH lf AS (SELECT org_id, max(id) AS id FROM fetches WHERE fetched_at <= ? GROUP BY org_id),
+	lff AS (SELECT org_id, max(id) AS id FROM fetches WHERE fetched_at <= ? AND outcome = 'found' GROUP BY org_id),
 	ls AS (SELECT id, org_id, url, period_end, homepage_link,
 		row_number() OVER (PARTITION BY org_id ORDER BY period_end DESC, first_seen DESC, id DESC) AS rn
 		FROM statements WHERE first_seen <= ?),
@@ -45,11 +49,13 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 	SELECT o.id, o.company_number, o.name, o.website, o.postcode, o.sector,
 		o.turnover_min, o.turnover_max, o.turnover_text,
 		coalesce(f.outcome, ''), coalesce(f.error, ''), coalesce(f.fetched_at, ''),
-		coalesce(ls.url, ''), coalesce(ls.period_end, ''), ls.homepage_link,
+		coalesce(ls.url, ''), coalesce(ls.period_end, ''), coalesce(ff.homepage_link, ls.homepage_link),
 		coalesce(a.id, 0), coalesce(a.rating, ''), coalesce(a.score, 0), coalesce(a.checked_at, ''), coalesce(ls.id, 0)
 	FROM orgs o
 	LEFT JOIN lf ON lf.org_id = o.id
 	LEFT JOIN fetches f ON f.id = lf.id
+	LEFT JOIN lff ON lff.org_id = o.id
+	LEFT JOIN fetches ff ON ff.id = lff.id
 	LEFT JOIN ls ON ls.org_id = o.id AND ls.rn = 1
 	LEFT JOIN la ON la.statement_id = ls.id
 	LEFT JOIN assessments a ON a.id = la.id

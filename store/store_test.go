@@ -412,3 +412,31 @@ func TestUsersSessionsTokens(t *testing.T) {
 		t.Errorf("removing again: %v", err)
 	}
 }
+
+// TestRegisterAtKeepsHomepageLink: the statement's row keeps the newest
+// homepage_link; the register at an earlier time shows the one found then.
+func TestRegisterAtKeepsHomepageLink(t *testing.T) {
+	ctx := context.Background()
+	st := open(t)
+	t1 := time.Date(2025, 10, 15, 2, 0, 0, 0, time.UTC)
+	st.SetClock(func() time.Time { return t1.Add(-time.Hour) })
+	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(1), 0); err != nil {
+		t.Fatal(err)
+	}
+	orgs, _ := st.Orgs(ctx, store.OrgFilter{})
+	sha, _ := st.SaveDocument(ctx, []byte("statement"), "text/plain")
+	a := statement.Assessment{Score: 60, Rating: statement.Minimum}
+	for i, linked := range []bool{true, false} {
+		st.SetClock(func() time.Time { return t1.AddDate(0, i, 0) })
+		v := store.Version{OrgID: orgs[0].ID, URL: "https://a.example/msa", DocumentSHA256: sha, HomepageLink: &linked}
+		if _, err := st.RecordCrawl(ctx, store.Fetch{OrgID: orgs[0].ID, Outcome: store.StatusFound, URL: v.URL, DocumentSHA256: sha, HomepageLink: &linked},
+			[]store.Assessed{{Version: v, Assessment: a}}, "default"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	oct, _ := st.RegisterAt(ctx, store.OrgFilter{}, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC))
+	nov, _ := st.RegisterAt(ctx, store.OrgFilter{}, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
+	if oct[0].HomepageLink == nil || !*oct[0].HomepageLink || nov[0].HomepageLink == nil || *nov[0].HomepageLink {
+		t.Errorf("homepage_link at the end of October %v, of November %v; want true then false", oct[0].HomepageLink, nov[0].HomepageLink)
+	}
+}
