@@ -112,7 +112,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	name, password := strings.TrimSpace(r.PostForm.Get("name")), r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
-	if !s.logins.allow(clientKey(r)) || !s.logins.allow("name:"+strings.ToLower(name)) {
+	if !s.logins.allow(clientKey(r, s.cfg.BehindProxy)) || !s.logins.allow("name:"+strings.ToLower(name)) {
 		w.Header().Set("Retry-After", "60")
 		s.render(w, r, http.StatusTooManyRequests, "login", "Log in",
 			loginData{Next: next, Name: name, Error: "Too many attempts from here. Wait a minute and try again."})
@@ -189,10 +189,21 @@ func safeNext(next string) string {
 
 // clientKey is the login limit's key for the client's address: the
 // address, or its /64 for IPv6, where one host may hold a whole network.
-func clientKey(r *http.Request) string {
+// Behind a proxy (on a loopback or private address) it is the last address
+// of X-Forwarded-For, the one the proxy added: earlier ones the client
+// may have written itself.
+func clientKey(r *http.Request, behindProxy bool) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); behindProxy && ip != nil && (ip.IsLoopback() || ip.IsPrivate()) {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			hops := strings.Split(xff[len(xff)-1], ",")
+			if last := strings.TrimSpace(hops[len(hops)-1]); net.ParseIP(last) != nil {
+				host = last
+			}
+		}
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
 		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"

@@ -48,13 +48,23 @@ func TestSafeNext(t *testing.T) {
 func TestClientKey(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(""))
 	r.RemoteAddr = "[2001:db8:1:2:3:4:5:6]:443"
-	a := clientKey(r)
+	a := clientKey(r, false)
 	r.RemoteAddr = "[2001:db8:1:2:ffff::1]:443"
-	if b := clientKey(r); a != b || a != "2001:db8:1:2::/64" {
+	if b := clientKey(r, false); a != b || a != "2001:db8:1:2::/64" {
 		t.Errorf("IPv6 keys %q and %q, want one /64", a, b)
 	}
 	r.RemoteAddr = "192.0.2.7:5555"
-	if k := clientKey(r); k != "192.0.2.7" {
-		t.Errorf("IPv4 key %q", k)
+	r.Header.Set("X-Forwarded-For", "198.51.100.9")
+	if k := clientKey(r, true); k != "192.0.2.7" {
+		t.Errorf("a public peer's X-Forwarded-For was believed: %q", k)
+	}
+	// behind a local proxy: the address it appended, not one the client wrote
+	r.RemoteAddr = "127.0.0.1:40000"
+	r.Header.Set("X-Forwarded-For", "203.0.113.66, 198.51.100.9")
+	if k := clientKey(r, true); k != "198.51.100.9" {
+		t.Errorf("behind a proxy: %q, want the last hop", k)
+	}
+	if k := clientKey(r, false); k != "127.0.0.1" {
+		t.Errorf("not configured for a proxy: %q, want the peer", k)
 	}
 }

@@ -45,6 +45,10 @@ type Config struct {
 	// SecureCookies marks cookies Secure (set when served over TLS, or
 	// behind a proxy that terminates it).
 	SecureCookies bool
+	// BehindProxy: requests come through a reverse proxy on this machine
+	// or network, which appends the client's address to X-Forwarded-For;
+	// the login limit counts that address, not the proxy's.
+	BehindProxy bool
 	// Log receives one line per request: method, path, status, time.
 	// Never a query string or a body: drafts are confidential.
 	Log *slog.Logger

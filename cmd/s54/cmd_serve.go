@@ -26,6 +26,9 @@ type webConfig struct {
 	// SecureCookies: the server is reached over HTTPS (a proxy in front
 	// terminates TLS), so cookies are marked Secure.
 	SecureCookies bool `yaml:"secure_cookies"`
+	// BehindProxy: a reverse proxy on this machine or network forwards
+	// the requests and sets X-Forwarded-For.
+	BehindProxy bool `yaml:"behind_proxy"`
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -67,7 +70,7 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	}
 	log := slog.New(slog.NewTextHandler(g.stderr, nil))
 	srv, err := web.New(web.Config{Store: st, Checker: chk, Index: x, Regions: regions, Extract: extract.DefaultOptions(),
-		SecureCookies: conf.Web.SecureCookies, Log: log})
+		SecureCookies: conf.Web.SecureCookies, BehindProxy: conf.Web.BehindProxy, Log: log})
 	if err != nil {
 		return err
 	}
