@@ -301,7 +301,7 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		stop()
 		cancel()
 	} else {
-		resp.Body = &closeFunc{ReadCloser: resp.Body, close: func() { stop(); cancel() }}
+		resp.Body = &afterClose{ReadCloser: resp.Body, after: func() { stop(); cancel() }}
 	}
 	if req.URL.Path == "/robots.txt" {
 		if err == nil {
@@ -326,7 +326,7 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, fmt.Errorf("bad gzip body: %w", err)
 			}
 			raw := resp.Body
-			resp.Body = &closeFunc{ReadCloser: io.NopCloser(zr), close: func() { raw.Close() }}
+			resp.Body = &afterClose{ReadCloser: io.NopCloser(zr), after: func() { raw.Close() }}
 			resp.Header.Del("Content-Encoding")
 			resp.ContentLength = -1
 		}
@@ -341,18 +341,6 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp, nil
-}
-
-// closeFunc runs close after closing the body.
-type closeFunc struct {
-	io.ReadCloser
-	close func()
-}
-
-func (c *closeFunc) Close() error {
-	err := c.ReadCloser.Close()
-	c.close()
-	return err
 }
 
 // get fetches a URL through colly (robots.txt, limits), following

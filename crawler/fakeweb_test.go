@@ -59,10 +59,7 @@ func TestFakeWeb(t *testing.T) {
 	for i, s := range web.Sites {
 		res, want := results[i], s.Expect
 		t.Run(s.Host, func(t *testing.T) {
-			outcome := want.CrawlOutcome
-			if outcome == "" {
-				outcome = want.Outcome
-			}
+			outcome := want.CrawlResult()
 			if string(res.Outcome) != outcome {
 				t.Errorf("outcome %s (%s), want %s", res.Outcome, res.Reason, outcome)
 			}

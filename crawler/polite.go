@@ -54,7 +54,7 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.release(host, h)
 		return nil, err
 	}
-	resp.Body = &turnBody{ReadCloser: resp.Body, release: func() { cancel(); t.release(host, h) }}
+	resp.Body = &afterClose{ReadCloser: resp.Body, after: func() { cancel(); t.release(host, h) }}
 	return resp, nil
 }
 
@@ -118,15 +118,16 @@ func (t *politeTransport) leave(host string, h *hostTurn) {
 // ones are forgotten.
 const politeSweepAt = 256
 
-// turnBody gives the host's turn back when the body is closed.
-type turnBody struct {
+// afterClose runs after, once, when the body is closed: it gives the
+// host's turn back, ends a request's context.
+type afterClose struct {
 	io.ReadCloser
-	once    sync.Once
-	release func()
+	once  sync.Once
+	after func()
 }
 
-func (b *turnBody) Close() error {
+func (b *afterClose) Close() error {
 	err := b.ReadCloser.Close()
-	b.once.Do(b.release)
+	b.once.Do(b.after)
 	return err
 }
