@@ -53,6 +53,55 @@ type Hit struct {
 	Fragments []string
 }
 
+// ResultJSON is a result in DESIGN.md's search shape (with more fields).
+type ResultJSON struct {
+	Total  uint64                  `json:"total"`
+	Hits   []HitJSON               `json:"hits"`
+	Facets map[string][]FacetCount `json:"facets"`
+}
+
+// HitJSON is a hit in DESIGN.md's search shape.
+type HitJSON struct {
+	CompanyNumber string           `json:"company_number"`
+	Name          string           `json:"name"`
+	Region        string           `json:"region"`
+	Sector        string           `json:"sector"`
+	StatementURL  string           `json:"statement_url"`
+	Snapshot      string           `json:"snapshot"`
+	Year          int              `json:"year"`
+	PeriodEnd     *string          `json:"period_end"`
+	Rating        statement.Rating `json:"rating"`
+	Score         int              `json:"score"`
+	Latest        bool             `json:"latest"`
+	Missing       []string         `json:"missing"`
+	Fragments     []string         `json:"fragments"`
+}
+
+// JSON is the result as the CLI and the API give it; snapshot names where
+// a document's snapshot is found (a file, or a URL).
+func (r *Result) JSON(snapshot func(sha string) string) ResultJSON {
+	out := ResultJSON{Total: r.Total, Hits: []HitJSON{}, Facets: r.Facets}
+	for _, h := range r.Hits {
+		j := HitJSON{CompanyNumber: h.CompanyNumber, Name: h.Name, Region: h.Region, Sector: h.Sector,
+			StatementURL: h.URL, Snapshot: snapshot(h.SHA256), Year: h.Year, Rating: h.Rating, Score: h.Score,
+			Latest: h.Latest, Missing: []string{}, Fragments: h.Fragments}
+		if !h.PeriodEnd.IsZero() {
+			pe := h.PeriodEnd.Format("2006-01-02")
+			j.PeriodEnd = &pe
+		}
+		for _, id := range statement.AllCriteria {
+			if h.Criteria[id] == statement.Missing {
+				j.Missing = append(j.Missing, string(id))
+			}
+		}
+		if j.Fragments == nil {
+			j.Fragments = []string{}
+		}
+		out.Hits = append(out.Hits, j)
+	}
+	return out
+}
+
 // FacetCount is one value of a facet and the number of hits with it.
 type FacetCount struct {
 	Value string `json:"value"`

@@ -45,11 +45,15 @@ func (s *Store) SaveDocument(ctx context.Context, data []byte, contentType strin
 }
 
 // DocumentPath is where the document with this SHA-256 is kept.
-func (s *Store) DocumentPath(sha string) string {
+func (s *Store) DocumentPath(sha string) string { return SnapshotPath(s.dir, sha) }
+
+// SnapshotPath is where the document with this SHA-256 is kept in the data
+// directory dir, for those who have not opened the register.
+func SnapshotPath(dir, sha string) string {
 	if len(sha) < 2 {
-		return filepath.Join(s.dir, SnapshotDir, "_", sha)
+		return filepath.Join(dir, SnapshotDir, "_", sha)
 	}
-	return filepath.Join(s.dir, SnapshotDir, sha[:2], sha)
+	return filepath.Join(dir, SnapshotDir, sha[:2], sha)
 }
 
 // Fetch is the outcome of looking for one organisation's statement.

@@ -25,38 +25,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 		return
 	}
-	type hit struct {
-		CompanyNumber string           `json:"company_number"`
-		Name          string           `json:"name"`
-		Region        string           `json:"region"`
-		StatementURL  string           `json:"statement_url"`
-		Snapshot      string           `json:"snapshot"`
-		Year          int              `json:"year"`
-		PeriodEnd     *string          `json:"period_end"`
-		Rating        statement.Rating `json:"rating"`
-		Score         int              `json:"score"`
-		Latest        bool             `json:"latest"`
-		Fragments     []string         `json:"fragments"`
-	}
-	out := struct {
-		Total  uint64                        `json:"total"`
-		Hits   []hit                         `json:"hits"`
-		Facets map[string][]index.FacetCount `json:"facets"`
-	}{Total: res.Total, Hits: []hit{}, Facets: res.Facets}
-	for _, h := range res.Hits {
-		j := hit{CompanyNumber: h.CompanyNumber, Name: h.Name, Region: h.Region, StatementURL: h.URL,
-			Snapshot: "/snapshots/" + h.SHA256, Year: h.Year, Rating: h.Rating, Score: h.Score, Latest: h.Latest,
-			Fragments: h.Fragments}
-		if !h.PeriodEnd.IsZero() {
-			pe := h.PeriodEnd.Format("2006-01-02")
-			j.PeriodEnd = &pe
-		}
-		if j.Fragments == nil {
-			j.Fragments = []string{}
-		}
-		out.Hits = append(out.Hits, j)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, res.JSON(func(sha string) string { return "/snapshots/" + sha }))
 }
 
 // apiRegister is GET /api/register: DESIGN.md's register shape, filtered

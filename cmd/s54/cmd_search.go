@@ -17,7 +17,7 @@ import (
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/pipeline"
-	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
 )
 
 type searchOptions struct {
@@ -79,29 +79,6 @@ func (g *globals) openIndex(create bool) (*index.Index, error) {
 	return index.Open(g.indexPath())
 }
 
-// searchJSON is DESIGN.md's search shape.
-type searchJSON struct {
-	Total  uint64                        `json:"total"`
-	Hits   []searchHitJSON               `json:"hits"`
-	Facets map[string][]index.FacetCount `json:"facets"`
-}
-
-type searchHitJSON struct {
-	CompanyNumber string   `json:"company_number"`
-	Name          string   `json:"name"`
-	Region        string   `json:"region"`
-	Sector        string   `json:"sector"`
-	StatementURL  string   `json:"statement_url"`
-	Snapshot      string   `json:"snapshot"`
-	Year          int      `json:"year"`
-	PeriodEnd     *string  `json:"period_end"`
-	Rating        string   `json:"rating"`
-	Score         int      `json:"score"`
-	Latest        bool     `json:"latest"`
-	Missing       []string `json:"missing"`
-	Fragments     []string `json:"fragments"`
-}
-
 func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) error {
 	x, err := g.openIndex(false)
 	if err != nil {
@@ -117,28 +94,9 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 		return err
 	}
 	if opts.json {
-		out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}, Facets: res.Facets}
-		for _, h := range res.Hits {
-			j := searchHitJSON{CompanyNumber: h.CompanyNumber, Name: h.Name, Region: h.Region, Sector: h.Sector,
-				StatementURL: h.URL, Snapshot: snapshotPath(g, h.SHA256), Year: h.Year, Rating: string(h.Rating),
-				Score: h.Score, Latest: h.Latest, Fragments: h.Fragments, Missing: []string{}}
-			if !h.PeriodEnd.IsZero() {
-				pe := h.PeriodEnd.Format("2006-01-02")
-				j.PeriodEnd = &pe
-			}
-			for _, id := range statement.AllCriteria {
-				if h.Criteria[id] == statement.Missing {
-					j.Missing = append(j.Missing, string(id))
-				}
-			}
-			if j.Fragments == nil {
-				j.Fragments = []string{}
-			}
-			out.Hits = append(out.Hits, j)
-		}
 		enc := json.NewEncoder(g.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return enc.Encode(res.JSON(func(sha string) string { return store.SnapshotPath(g.data, sha) }))
 	}
 	bold := false
 	if f, ok := g.stdout.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
@@ -159,7 +117,7 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 		if !h.Latest {
 			fmt.Fprint(g.stdout, " [earlier version]")
 		}
-		fmt.Fprintf(g.stdout, "\n   %s\n   snapshot %s\n", h.URL, snapshotPath(g, h.SHA256))
+		fmt.Fprintf(g.stdout, "\n   %s\n   snapshot %s\n", h.URL, store.SnapshotPath(g.data, h.SHA256))
 		for _, fr := range h.Fragments {
 			fmt.Fprintf(g.stdout, "   %s\n", oneLine(plainFragment(fr, bold)))
 		}
@@ -198,13 +156,6 @@ func plainFragment(fr string, bold bool) string {
 		return end
 	})
 	return html.UnescapeString(fr)
-}
-
-func snapshotPath(g *globals, sha string) string {
-	if len(sha) < 2 {
-		return ""
-	}
-	return filepath.Join(g.data, "snapshots", sha[:2], sha)
 }
 
 func newIndexCmd(g *globals) *cobra.Command {
