@@ -48,6 +48,27 @@ type crawlConfig struct {
 	MaxBytes    int64          `yaml:"max_bytes"`
 }
 
+// The crawl's defaults, for s54 crawl and the scheduler.
+const (
+	defaultConcurrency = 8
+	defaultDelay       = time.Second
+)
+
+// options lays the config's settings over opts, except those given as
+// flags.
+func (cc crawlConfig) options(opts crawlOptions, delaySet, concurrencySet bool) (crawlOptions, error) {
+	if !delaySet && cc.Delay != nil {
+		if *cc.Delay < 0 {
+			return opts, fmt.Errorf("config: crawl.delay cannot be negative")
+		}
+		opts.delay = *cc.Delay
+	}
+	if !concurrencySet && cc.Concurrency > 0 {
+		opts.concurrency = cc.Concurrency
+	}
+	return opts, nil
+}
+
 func newCrawlCmd(g *globals) *cobra.Command {
 	var opts crawlOptions
 	cmd := &cobra.Command{
@@ -83,8 +104,8 @@ Settings in s54.yaml:
 	f.StringArrayVar(&opts.orgs, "org", nil, "only this organisation (company number); repeat for more")
 	f.StringVar(&opts.region, "region", "", "only organisations in this region")
 	f.BoolVar(&opts.allowPrivate, "allow-private", false, "allow private and loopback addresses (tests, intranets)")
-	f.IntVar(&opts.concurrency, "concurrency", 8, "sites crawled at once")
-	f.DurationVar(&opts.delay, "delay", time.Second, "pause between two requests to one host")
+	f.IntVar(&opts.concurrency, "concurrency", defaultConcurrency, "sites crawled at once")
+	f.DurationVar(&opts.delay, "delay", defaultDelay, "pause between two requests to one host")
 	f.BoolVar(&opts.restart, "restart", false, "do not resume an interrupted run")
 	return cmd
 }
@@ -95,14 +116,8 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 		return err
 	}
 	cc := conf.Crawl
-	if !delaySet && cc.Delay != nil {
-		if *cc.Delay < 0 {
-			return fmt.Errorf("config: crawl.delay cannot be negative")
-		}
-		opts.delay = *cc.Delay
-	}
-	if !concurrencySet && cc.Concurrency > 0 {
-		opts.concurrency = cc.Concurrency
+	if opts, err = cc.options(opts, delaySet, concurrencySet); err != nil {
+		return err
 	}
 	st, regions, filter, err := g.openWithRegion(ctx, opts.region)
 	if err != nil {

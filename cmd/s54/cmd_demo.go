@@ -15,7 +15,7 @@ import (
 	s54 "github.com/s54dev/s54"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/fakeweb"
-	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 	"github.com/s54dev/s54/web"
@@ -132,7 +132,7 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 			return err
 		}
 	}
-	paths, err := g.demoReport(ctx, st, regions.Match)
+	paths, err := g.demoReport(ctx, st, regions)
 	if err != nil {
 		return err
 	}
@@ -194,16 +194,9 @@ func sectorOf(s *fakeweb.Site) string {
 }
 
 // demoReport writes this month's report (so far) into the data directory.
-func (g *globals) demoReport(ctx context.Context, st *store.Store, regionOf func(string) string) ([]string, error) {
-	src := report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
-		entries, err := st.RegisterAt(ctx, store.OrgFilter{}, at)
-		for i := range entries {
-			entries[i].Region = regionOf(entries[i].Postcode)
-		}
-		return entries, err
-	})
+func (g *globals) demoReport(ctx context.Context, st *store.Store, regions *region.Set) ([]string, error) {
 	now := time.Now()
-	paths, _, err := makeReport(ctx, src, now, reportOptions{}, now, g.data)
+	paths, _, err := makeReport(ctx, registerSource(st, store.OrgFilter{}, regions), now, reportOptions{}, now, g.data)
 	return paths, err
 }
 

@@ -10,8 +10,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s54dev/s54/internal/atomicfile"
+	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/report"
 	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
 )
 
 type reportOptions struct {
@@ -73,13 +75,7 @@ func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Tim
 		return err
 	}
 	defer st.Close()
-	src := report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
-		entries, err := st.RegisterAt(ctx, filter, at)
-		for i := range entries {
-			entries[i].Region = regions.Match(entries[i].Postcode)
-		}
-		return entries, err
-	})
+	src := registerSource(st, filter, regions)
 	job, err := st.StartJob(ctx, "report")
 	if err != nil {
 		return err
@@ -104,6 +100,18 @@ func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Tim
 		fmt.Fprintf(g.stdout, "Sent to %v.\n", conf.Email.To)
 	}
 	return nil
+}
+
+// registerSource is the report's view of the register: the organisations
+// the filter selects, as they stood at a time, each with its region.
+func registerSource(st *store.Store, filter store.OrgFilter, regions *region.Set) report.Source {
+	return report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+		entries, err := st.RegisterAt(ctx, filter, at)
+		for i := range entries {
+			entries[i].Region = regions.Match(entries[i].Postcode)
+		}
+		return entries, err
+	})
 }
 
 func makeReport(ctx context.Context, src report.Source, month time.Time, opts reportOptions, now time.Time, data string) ([]string, *report.Report, error) {

@@ -15,7 +15,6 @@ import (
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/report"
-	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
@@ -193,12 +192,9 @@ func (g *globals) scheduledWork(st *store.Store, x *index.Index, regions *region
 			return err
 		}
 		if len(orgs) > 0 {
-			opts := crawlOptions{concurrency: 8, delay: time.Second}
-			if conf.Crawl.Delay != nil {
-				opts.delay = *conf.Crawl.Delay
-			}
-			if conf.Crawl.Concurrency > 0 {
-				opts.concurrency = conf.Crawl.Concurrency
+			opts, err := conf.Crawl.options(crawlOptions{concurrency: defaultConcurrency, delay: defaultDelay}, false, false)
+			if err != nil {
+				return err
 			}
 			sum, err := g.crawl(ctx, st, x, regions, orgs, "all", opts, conf.Crawl, nil)
 			if err != nil {
@@ -206,13 +202,7 @@ func (g *globals) scheduledWork(st *store.Store, x *index.Index, regions *region
 			}
 			log.Info("crawl", "summary", sum.String())
 		}
-		src := report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
-			entries, err := st.RegisterAt(ctx, store.OrgFilter{}, at)
-			for i := range entries {
-				entries[i].Region = regions.Match(entries[i].Postcode)
-			}
-			return entries, err
-		})
+		src := registerSource(st, store.OrgFilter{}, regions)
 		// the month of this crawl: with a crawl a month, the register at
 		// the month's end is the register now
 		month := time.Now().In(report.London)
