@@ -89,7 +89,7 @@ func (s *Server) staff(h http.HandlerFunc) http.Handler {
 			return
 		}
 		if r.Method == http.MethodGet {
-			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
 		s.error(w, r, http.StatusUnauthorized, "Log in first.")

@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -21,8 +20,6 @@ import (
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // labelOf is the human label of a criterion id, status or rating.
 func labelOf(v any) string {
