@@ -558,9 +558,13 @@ func serveHuge(rw http.ResponseWriter, r *http.Request, rt *Route) {
 // filler reads bytes of PDF-like filler for ever.
 type filler struct{}
 
-var fillerChunk = []byte(strings.Repeat("0 0 0 rg 0 0 10 10 re f % filler to make the file large\n", 600))
+// fillerChunk is made on first use: s54 links this package for its demo,
+// and every s54 process would make it at start.
+var fillerChunk = sync.OnceValue(func() []byte {
+	return []byte(strings.Repeat("0 0 0 rg 0 0 10 10 re f % filler to make the file large\n", 600))
+})
 
-func (filler) Read(p []byte) (int, error) { return copy(p, fillerChunk), nil }
+func (filler) Read(p []byte) (int, error) { return copy(p, fillerChunk()), nil }
 
 // serveEndless writes page N of a link trap: every page links to the next
 // and to 20 facets of itself, so a crawler that follows links blindly

@@ -9,6 +9,7 @@ import (
 	"compress/zlib"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Builder accumulates the objects of one PDF. The zero value is ready.
@@ -107,23 +108,26 @@ const HelveticaWidths = "278 278 355 556 556 889 667 191 333 333 389 584 278 333
 	"333 556 556 500 556 556 278 556 556 222 222 500 222 833 556 556 " +
 	"556 556 333 500 278 556 500 722 500 500 500 334 260 334 584"
 
-var helveticaWidths = func() [95]float64 {
+// helveticaWidths are read on first use: s54 links this package for its
+// demo, and every s54 process would read them at start.
+var helveticaWidths = sync.OnceValue(func() [95]float64 {
 	var ws [95]float64
 	for i, f := range strings.Fields(HelveticaWidths) {
 		fmt.Sscan(f, &ws[i])
 	}
 	return ws
-}()
+})
 
 // HelveticaWidth is the width of s in Helvetica in thousandths of an em.
 // Characters outside ASCII 32–126 count as the width of a space.
 func HelveticaWidth(s string) float64 {
 	var w float64
+	widths := helveticaWidths()
 	for _, r := range s {
 		if r < 32 || r > 126 {
 			r = ' '
 		}
-		w += helveticaWidths[r-32]
+		w += widths[r-32]
 	}
 	return w
 }
