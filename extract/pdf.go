@@ -34,6 +34,9 @@ const scanLetters = 30
 // pdfConfig is what one extraction needs besides the bytes.
 type pdfConfig struct {
 	ocr bool
+	// primaryOnly leaves out pdfcpu and pdfium: for fuzzing the walker
+	// and the library under it, which the fallbacks would otherwise hide.
+	primaryOnly bool
 }
 
 // pdfResult is the outcome of one extraction; the child sends it as JSON.
@@ -108,6 +111,10 @@ func extractPDF(ctx context.Context, data []byte, cfg pdfConfig) (res pdfResult,
 
 	var wr *walkResult
 	r, walkErr := openPDF(data)
+	if errors.Is(walkErr, errStructure) {
+		// built to hurt a reader: no other reader is given it
+		return pdfResult{}, &pdfError{ErrCorrupt, walkErr.Error()}
+	}
 	if walkErr == nil {
 		wr, walkErr = walkPDF(r)
 	}
@@ -118,6 +125,9 @@ func extractPDF(ctx context.Context, data []byte, cfg pdfConfig) (res pdfResult,
 	}
 	// A file the walker cannot open at all (AES-256, a broken
 	// cross-reference table) is first rewritten by pdfcpu.
+	if cfg.primaryOnly && walkErr != nil {
+		return pdfResult{}, &pdfError{ErrCorrupt, walkErr.Error()}
+	}
 	var pdfcpuErr error
 	if walkErr != nil {
 		var cw *walkResult
@@ -130,7 +140,7 @@ func extractPDF(ctx context.Context, data []byte, cfg pdfConfig) (res pdfResult,
 	}
 	// Glyphs without a Unicode mapping in most of the text, or pages that
 	// broke part way, are worth a second reader too.
-	if walkErr != nil || len(wr.failed) > 0 || wr.unmapped > wr.mapped {
+	if !cfg.primaryOnly && (walkErr != nil || len(wr.failed) > 0 || wr.unmapped > wr.mapped) {
 		pr, copyWalk, perr := pdfiumRead(ctx, data, wr == nil)
 		switch {
 		case perr == nil && copyWalk != nil:

@@ -76,9 +76,20 @@ func recoverPDF(err *error) {
 	}
 }
 
+// openPDF opens data with ledongthuc/pdf once the pre-check has found
+// nothing in it that would make the library loop or recurse for ever.
 func openPDF(data []byte) (r *pdf.Reader, err error) {
+	if err := precheckPDF(data); err != nil {
+		return nil, err
+	}
 	defer recoverPDF(&err)
-	return pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if r, err = pdf.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
+		return nil, err
+	}
+	if err := checkObjectStreams(r, data); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // readStream returns a stream's decoded bytes, at most limit of them.
@@ -274,15 +285,13 @@ func contentSize(v pdf.Value, limit int64) (n int64) {
 func contentBound(v pdf.Value) int64 {
 	switch v.Kind() {
 	case pdf.Stream:
-		enc := v.Key("Length").Int64()
-		if enc <= 0 || v.Key("Filter").Kind() == pdf.Array || enc > math.MaxInt64/maxExpansion {
-			return math.MaxInt64
-		}
-		return enc * maxExpansion
+		return streamBound(v)
 	case pdf.Array:
+		// an array of streams, never of arrays: the specification allows
+		// no more, and an array that holds itself would recurse for ever
 		var sum int64
 		for i := 0; i < v.Len(); i++ {
-			b := contentBound(v.Index(i))
+			b := streamBound(v.Index(i))
 			if b > math.MaxInt64-sum {
 				return math.MaxInt64
 			}
@@ -293,6 +302,18 @@ func contentBound(v pdf.Value) int64 {
 	return 0
 }
 
+// streamBound is contentBound for one stream; anything else adds nothing.
+func streamBound(v pdf.Value) int64 {
+	if v.Kind() != pdf.Stream {
+		return 0
+	}
+	enc := v.Key("Length").Int64()
+	if enc <= 0 || v.Key("Filter").Kind() == pdf.Array || enc > math.MaxInt64/maxExpansion {
+		return math.MaxInt64
+	}
+	return enc * maxExpansion
+}
+
 func countDecoded(v pdf.Value, limit int64) (n int64) {
 	switch v.Kind() {
 	case pdf.Stream:
@@ -301,7 +322,9 @@ func countDecoded(v pdf.Value, limit int64) (n int64) {
 		n, _ = io.Copy(io.Discard, io.LimitReader(rc, limit+1))
 	case pdf.Array:
 		for i := 0; i < v.Len() && n <= limit; i++ {
-			n += countDecoded(v.Index(i), limit-n)
+			if s := v.Index(i); s.Kind() == pdf.Stream {
+				n += countDecoded(s, limit-n)
+			}
 		}
 	}
 	return n
