@@ -18,6 +18,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gocolly/colly/v2"
 	"golang.org/x/net/html/charset"
+
+	"github.com/s54dev/s54/internal/htmlbound"
 )
 
 // Options bound a crawl.
@@ -469,11 +471,15 @@ func parseHTML(d *Document) *goquery.Document {
 	if err != nil {
 		r = bytes.NewReader(d.Body)
 	}
-	doc, err := goquery.NewDocumentFromReader(r)
+	page, err := io.ReadAll(r)
 	if err != nil {
 		return nil
 	}
-	return doc
+	root, err := htmlbound.Parse(context.Background(), string(page))
+	if err != nil {
+		return nil
+	}
+	return goquery.NewDocumentFromNode(root)
 }
 
 // run is the visit: the homepage, its statement links or hubs, then the

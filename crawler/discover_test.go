@@ -1,7 +1,9 @@
 package crawler
 
 import (
+	"fmt"
 	"net/url"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -111,5 +113,28 @@ func TestLooksLikeStatementKeepsThePage(t *testing.T) {
 	}
 	if n := doc.Find("a").Length(); n != 2 {
 		t.Errorf("%d links left after looksLikeStatement, want 2", n)
+	}
+}
+
+// TestParseHTMLAttributeBomb: a homepage of one link with 380,000
+// attributes (4 MB, the most the crawler parses) is read for its link
+// within a few times its size; x/net/html alone took about 160 MB.
+func TestParseHTMLAttributeBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<html><body><a href="/modern-slavery-statement"`)
+	for i := 0; b.Len() < maxHTMLBytes-64; i++ {
+		fmt.Fprintf(&b, " a%d=1", i)
+	}
+	b.WriteString(">Modern slavery statement</a></body></html>")
+	sample := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(sample)
+	before := sample[0].Value.Uint64()
+	doc := parseHTML(&Document{Body: []byte(b.String()), ContentType: "text/html"})
+	metrics.Read(sample)
+	if mb := (sample[0].Value.Uint64() - before) >> 20; mb > 40 {
+		t.Errorf("parsing 4 MB allocated %d MB", mb)
+	}
+	if doc == nil || doc.Find(`a[href="/modern-slavery-statement"]`).Length() != 1 {
+		t.Error("the link was lost")
 	}
 }

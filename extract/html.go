@@ -3,8 +3,8 @@ package extract
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,15 +14,10 @@ import (
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 
+	"github.com/s54dev/s54/internal/htmlbound"
 	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
-
-// maxHTMLTags bounds the pages parsed into a tree: a parsed element costs
-// a few hundred bytes, so 50 MB of "<div>" would need gigabytes. Real
-// statement pages have a few thousand tags; bigger inputs are read with the
-// streaming tokenizer instead, without the layout analysis.
-const maxHTMLTags = 300_000
 
 // htmlText extracts the main content of an HTML page: the statement, not
 // the menus, banners, footers and scripts around it.
@@ -32,12 +27,15 @@ func htmlText(ctx context.Context, data []byte, contentType string) (statement.T
 	if note != "" {
 		t.Notes = append(t.Notes, note)
 	}
-	if strings.Count(src, "<") > maxHTMLTags {
+	// A page parsed into a tree is bounded in elements, attributes and
+	// depth (internal/htmlbound); bigger pages are read with the streaming
+	// tokenizer instead, without the layout analysis.
+	root, err := htmlbound.Parse(ctx, src)
+	if errors.Is(err, htmlbound.ErrTooLarge) {
 		t.Body, t.Title = flatHTMLText(ctx, src)
 		t.Notes = append(t.Notes, "page too large for layout analysis: menus and footers may be included")
 		return t, ctx.Err()
 	}
-	root, err := html.Parse(ctxReader{ctx, strings.NewReader(src)})
 	if err != nil {
 		if ctx.Err() != nil {
 			return t, ctx.Err()
@@ -71,20 +69,6 @@ func htmlText(ctx context.Context, data []byte, contentType string) (statement.T
 		return statement.Text{}, fmt.Errorf("%w: no text without JavaScript; the page is built in the browser", ErrEmpty)
 	}
 	return t, ctx.Err()
-}
-
-// ctxReader stops the HTML parser, which takes no context, once the
-// extraction is cancelled or out of time.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p[:min(len(p), 64<<10)])
 }
 
 // decodeHTML converts a page to UTF-8. The encoding comes from a BOM, the
@@ -647,7 +631,8 @@ func (w *blockWriter) element(n *html.Node) {
 // parser. Scripts, styles and form controls are still dropped, but without
 // a tree there is no telling a menu from the content.
 func flatHTMLText(ctx context.Context, src string) (body, title string) {
-	z := html.NewTokenizer(strings.NewReader(src))
+	// the tokenizer holds every attribute of the tag it reads
+	z := html.NewTokenizer(strings.NewReader(htmlbound.TrimTags(src)))
 	var w blockWriter
 	skip := 0 // depth inside svg, template, select…
 	rawText, inTitle := false, false

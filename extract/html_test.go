@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -266,4 +268,33 @@ func BenchmarkHTML(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestHTMLAttributeBomb: one <div> with 1.9 million attributes (20 MB)
+// cost ~800 MB in x/net/html; bounded, it costs a few times its size.
+func TestHTMLAttributeBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<html><body><div")
+	for i := range 1_900_000 {
+		fmt.Fprintf(&b, " a%d=1", i)
+	}
+	b.WriteString("><p>The statement text.</p></div></body></html>")
+	before := allocatedMB()
+	got, err := extract.Bytes(context.Background(), []byte(b.String()), "bomb.html", "", extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.Body, "The statement text.") {
+		t.Errorf("lost the text: %q", got.Body)
+	}
+	if mb := allocatedMB() - before; mb > 4*uint64(b.Len()>>20) {
+		t.Errorf("%d MB of HTML allocated %d MB", b.Len()>>20, mb)
+	}
+}
+
+// allocatedMB is what the process has allocated on the heap so far.
+func allocatedMB() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64() >> 20
 }
