@@ -88,8 +88,63 @@ func (b *unpackBudget) open(f *zip.File) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, f.Name, err)
 	}
-	return budgetReader{rc, b, f.Name}, nil
+	return &tagGuard{r: budgetReader{rc, b, f.Name}, name: f.Name}, nil
 }
+
+// Bounds of one XML tag. encoding/xml keeps every attribute of the start
+// element it reads, so one element with two million attributes would cost
+// hundreds of MB; Word writes a few per element.
+const (
+	maxXMLAttrs    = 1000
+	maxXMLTagBytes = 1 << 20
+)
+
+// tagGuard passes XML through, failing on a tag with more attributes or
+// bytes than the bounds allow, before the decoder has to hold it.
+type tagGuard struct {
+	r    io.ReadCloser
+	name string
+	// state between reads
+	inTag   bool // inside a start tag, after its name began
+	open    bool // just after '<'
+	quote   byte // the quote of the attribute value we are in, or 0
+	attrs   int
+	tagSize int
+}
+
+func (g *tagGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, c := range p[:n] {
+		switch {
+		case g.open:
+			g.open = false
+			g.inTag = c != '!' && c != '?' && c != '/'
+			g.attrs, g.tagSize = 0, 0
+		case !g.inTag:
+			g.open = c == '<'
+		case g.quote != 0:
+			if c == g.quote {
+				g.quote = 0
+			}
+		case c == '"' || c == '\'':
+			g.quote = c
+		case c == '=':
+			g.attrs++
+		case c == '>':
+			g.inTag = false
+		}
+		if g.inTag {
+			g.tagSize++
+			if g.attrs > maxXMLAttrs || g.tagSize > maxXMLTagBytes {
+				return 0, fmt.Errorf("%w: %s has an element with more than %d attributes or %s of them",
+					ErrCorrupt, g.name, maxXMLAttrs, sizeString(maxXMLTagBytes))
+			}
+		}
+	}
+	return n, err
+}
+
+func (g *tagGuard) Close() error { return g.r.Close() }
 
 type budgetReader struct {
 	io.ReadCloser

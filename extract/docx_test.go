@@ -213,3 +213,19 @@ func BenchmarkDOCX(b *testing.B) {
 		})
 	}
 }
+
+// TestDOCXAttributeBomb: one element with two million attributes is
+// refused as it streams in, before the XML decoder holds them all.
+func TestDOCXAttributeBomb(t *testing.T) {
+	var attrs strings.Builder
+	for i := range 2_000_000 {
+		fmt.Fprintf(&attrs, " a%d=\"1\"", i)
+	}
+	data := buildDOCX(t, "word/document.xml", wordDocument(`<w:p><w:r><w:t`+attrs.String()+`>Text</w:t></w:r></w:p>`))
+	before := allocatedMB()
+	_, err := extract.Bytes(context.Background(), data, "bomb.docx", "", extract.Options{})
+	checkExtractError(t, err, extract.ErrCorrupt, "more than 1000 attributes")
+	if got := allocatedMB() - before; got > 100 {
+		t.Errorf("allocated %d MB", got)
+	}
+}
