@@ -75,6 +75,8 @@ func isPublic(ip netip.Addr) bool {
 }
 
 // blockedPrefixes are special-purpose ranges that netip does not flag.
+// IPv4-mapped addresses (::ffff:a.b.c.d) need none: isPublic unmaps them
+// and judges the IPv4 address.
 var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
 	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
@@ -84,7 +86,10 @@ var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("198.51.100.0/24"), // documentation
 	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible (deprecated): embeds an IPv4 address
+	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated (SIIT): embeds an IPv4 address
 	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64, may reach IPv4 internals
+	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64 (RFC 8215)
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
 	netip.MustParsePrefix("2002::/16"),       // 6to4: embeds an IPv4 address
 	netip.MustParsePrefix("2001::/32"),       // Teredo: embeds an IPv4 address

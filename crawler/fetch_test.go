@@ -23,7 +23,6 @@ func TestIsPublic(t *testing.T) {
 		"192.168.1.1":     false,
 		"169.254.169.254": false, // cloud metadata
 		"100.64.0.1":      false,
-		"0.0.0.0":         false,
 		"::1":             false,
 		"fe80::1":         false,
 		"fc00::1":         false,
@@ -32,6 +31,25 @@ func TestIsPublic(t *testing.T) {
 		"2002:a00:1::1":   false, // 6to4 of 10.0.0.1
 		"2001:0:a00::1":   false, // Teredo
 		"fec0::1":         false,
+		// IPv4-mapped IPv6 (::ffff:0:0/96): judged as the IPv4 address
+		"::ffff:127.0.0.1":       false,
+		"::ffff:169.254.169.254": false,
+		"::ffff:0.0.0.0":         false,
+		"::ffff:8.8.8.8":         true,
+		// IPv4-compatible IPv6 (::/96, deprecated): never to be dialled
+		"::127.0.0.1": false,
+		"::10.0.0.1":  false,
+		"::8.8.8.8":   false,
+		// IPv4-translated (::ffff:0:0:0/96, SIIT)
+		"::ffff:0:127.0.0.1": false,
+		"::ffff:0:8.8.8.8":   false,
+		// NAT64, well-known and local-use (RFC 8215)
+		"64:ff9b::7f00:1":   false,
+		"64:ff9b:1::a00:1":  false,
+		"64:ff9b:1:ffff::1": false,
+		// the unspecified address, both families
+		"::":      false,
+		"0.0.0.0": false,
 	} {
 		if got := isPublic(netip.MustParseAddr(addr)); got != want {
 			t.Errorf("isPublic(%s) = %v, want %v", addr, got, want)
@@ -55,6 +73,14 @@ func TestFetchRefusesLoopback(t *testing.T) {
 	_, err = fetch(t, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1), DefaultFetchOptions())
 	if !errors.Is(err, ErrPrivateAddress) {
 		t.Fatalf("localhost fetch: %v, want ErrPrivateAddress", err)
+	}
+	// the same server by the other spellings of loopback and "any"
+	// (Linux connects 0.0.0.0 and :: to the local host)
+	for _, host := range []string{"[::ffff:127.0.0.1]", "[::127.0.0.1]", "0.0.0.0", "[::]", "[::ffff:0.0.0.0]"} {
+		_, err = fetch(t, strings.Replace(srv.URL, "127.0.0.1", host, 1), DefaultFetchOptions())
+		if !errors.Is(err, ErrPrivateAddress) {
+			t.Errorf("%s fetch: %v, want ErrPrivateAddress", host, err)
+		}
 	}
 }
 

@@ -1,10 +1,11 @@
 // Package export writes the compliance register as CSV and as an Excel
 // workbook (github.com/xuri/excelize: header frozen, filters on, widths
-// set), for `s54 register` and the monthly report alike.
+// set), for `s54 register`, the web downloads and the monthly report alike.
+// The workbook stores every value as a string or a number, never a
+// formula; the CSV guards the cells a spreadsheet would read as one.
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/s54dev/s54/internal/csvcell"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -81,9 +83,12 @@ func timeText(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// RegisterCSV writes entries as CSV with a header row.
+// RegisterCSV writes entries as CSV with a header row. A cell that a
+// spreadsheet would run as a formula (a name such as "=HYPERLINK(…)") is
+// written with a leading apostrophe (csvcell.Neutralise); orglist takes it
+// off when the file is imported again.
 func RegisterCSV(w io.Writer, entries []statement.RegisterEntry) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	header := make([]string, len(columns))
 	for i, c := range columns {
 		header[i] = c.title
@@ -100,8 +105,7 @@ func RegisterCSV(w io.Writer, entries []statement.RegisterEntry) error {
 			return fmt.Errorf("export: %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/s54dev/s54/internal/csvcell"
 	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
@@ -243,12 +244,16 @@ type row struct {
 	col map[string]int
 }
 
+// get returns a cell trimmed, without the apostrophe that s54's own
+// export (or a spreadsheet) puts before a cell a spreadsheet would run as a
+// formula: "'=1+2 Ltd" is read as "=1+2 Ltd".
 func (r row) get(name string) string {
 	i, ok := r.col[name]
 	if !ok || i >= len(r.rec) {
 		return ""
 	}
-	return strings.TrimSpace(strings.ReplaceAll(r.rec[i], "\u00a0", " "))
+	v := csvcell.Restore(strings.TrimSpace(r.rec[i]))
+	return strings.TrimSpace(strings.ReplaceAll(v, "\u00a0", " "))
 }
 
 func parseRow(f Format, r row) (*statement.Org, []Problem) {

@@ -166,7 +166,9 @@ func TestParseTurnover(t *testing.T) {
 		"45000000": m(45e6, 45e6), "£45,000,000": m(45e6, 45e6), "£45m": m(45e6, 45e6), "1.2bn": m(1.2e9, 1.2e9),
 		"£36m-£60m": m(36e6, 60e6), "36-60m": m(36e6, 60e6), "£36 million to £60 million": m(36e6, 60e6),
 		"Over £500 million": m(500e6, 0), "Under £36 million": m(0, 36e6), "£100 million to £500 million": m(100e6, 500e6),
-		"£500m+": m(500e6, 0),
+		"£500m+": m(500e6, 0), "£36m–£60m": m(36e6, 60e6), "36-60 million": m(36e6, 60e6), "36000000": m(36e6, 36e6),
+		"Between £36m and £60m": m(36e6, 60e6), "£36,000,000 - £60,000,000": m(36e6, 60e6), "GBP 45m": m(45e6, 45e6),
+		"£1.2 bn": m(1.2e9, 1.2e9), "<£36m": m(0, 36e6), "£500m or more": m(500e6, 0), "£500k": m(500e3, 500e3),
 	} {
 		got, err := orglist.ParseTurnover(in)
 		got.Text = ""
@@ -174,7 +176,10 @@ func TestParseTurnover(t *testing.T) {
 			t.Errorf("%q: %+v %v, want %+v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"unknown", "n/a", "1 2 3"} {
+	// not a figure nor a band: unknown, never the digits picked out of it
+	// (a postcode in the wrong column was once read as £1, "1A2B" as £2bn)
+	for _, bad := range []string{"unknown", "n/a", "N/A", "1 2 3", "LE1 1AA", "SO14 7DX", "see accounts", "1A2B",
+		"SC123456", "£36m turnover 2023", "36mx", "£", "-", "36m-", "over", "2023/24: £45m"} {
 		if _, err := orglist.ParseTurnover(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
@@ -238,5 +243,32 @@ func TestOwnFormatStatementURL(t *testing.T) {
 	}
 	if !strings.Contains(problems(l), `statement_url "not a url" is not a web address`) {
 		t.Errorf("problems: %s", problems(l))
+	}
+}
+
+// TestTurnoverNotUnderstood: junk in the turnover column is kept as an
+// unknown turnover, with a note in the import report.
+func TestTurnoverNotUnderstood(t *testing.T) {
+	junk := []string{"LE1 1AA", "N/A", "see accounts", "1A2B"}
+	in := "company_number,name,website,postcode,turnover,sector\n"
+	for i, j := range junk {
+		in += fmt.Sprintf("0100000%d,Org %d Ltd,,LE1 1AA,%s,\n", i+1, i+1, j)
+	}
+	l, err := orglist.Read(strings.NewReader(in), orglist.FormatS54)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Orgs) != len(junk) {
+		t.Fatalf("%d organisations", len(l.Orgs))
+	}
+	got := problems(l)
+	for i, j := range junk {
+		o := l.Orgs[i]
+		if o.Turnover.Known() || o.Turnover.Text != j || o.Turnover.Scope() != statement.ScopeUnknown {
+			t.Errorf("%q read as %+v (%s)", j, o.Turnover, o.Turnover.Scope())
+		}
+		if w := fmt.Sprintf("%d false turnover %q not understood; turnover kept as unknown", i+2, j); !strings.Contains(got, w) {
+			t.Errorf("problems lack %q:\n%s", w, got)
+		}
 	}
 }

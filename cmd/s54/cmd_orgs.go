@@ -45,7 +45,10 @@ func newOrgsImportCmd(g *globals) *cobra.Command {
   s54               company_number,name,website,postcode,turnover,sector
                     (turnover in pounds, "£45m", or a band such as "£36m-£60m")
 --format auto (the default) recognises them by their header. Files may be
-UTF-8 (with or without a byte order mark) or windows-1252.
+UTF-8 (with or without a byte order mark) or windows-1252. The register
+written by s54 register --csv is an s54 list: the apostrophe it puts before
+a cell beginning with =, +, -, @, a tab or a carriage return (so that no
+spreadsheet runs it as a formula) is taken off again.
 
 An organisation is found again by its company number (or, without one, by
 name and postcode): importing again updates, never duplicates, and what a

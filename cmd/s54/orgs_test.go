@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -168,6 +169,75 @@ func TestHomeOfficeListTwice(t *testing.T) {
 			if strings.HasPrefix(pc, ws) && (len(pc) == len(ws) || pc[len(ws)] == ' ' || len(ws) == 2) {
 				t.Errorf("%s (%s) is West Sussex, listed in hampshire-iow", o["name"], pc)
 			}
+		}
+	}
+}
+
+// TestRegisterCSVRoundTrip: organisations whose names a spreadsheet would
+// run as formulas are exported by `s54 register --csv` with no cell that
+// starts a formula, and `s54 orgs import` of that file gives back the same
+// names and sectors.
+func TestRegisterCSVRoundTrip(t *testing.T) {
+	hostile := "company_number,name,website,postcode,turnover,sector\n" +
+		`01000001,"=HYPERLINK(""http://evil"",""x"")",,LE1 1AA,£36m-£60m,=1+2` + "\n" +
+		"01000002,@SUM(A1),,LE1 1AA,,-2+3\n" +
+		"01000003,+cmd|' /C calc'!A0,,LE1 1AA,,@x\n" +
+		"01000004,-2+3 Ltd,,LE1 1AA,,Food\n"
+	src := filepath.Join(t.TempDir(), "hostile.csv")
+	if err := os.WriteFile(src, []byte(hostile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	list := func(data string) []map[string]any {
+		t.Helper()
+		code, out, stderr := run(t, "", "--data", data, "orgs", "list", "--json")
+		var orgs []map[string]any
+		if err := json.Unmarshal([]byte(out), &orgs); code != exitOK || err != nil {
+			t.Fatalf("list: %d %v %s", code, err, stderr)
+		}
+		return orgs
+	}
+	first, second := t.TempDir(), t.TempDir()
+	if code, _, stderr := run(t, "", "--data", first, "orgs", "import", src); code != exitOK {
+		t.Fatalf("import: %s", stderr)
+	}
+	exported := filepath.Join(t.TempDir(), "register.csv")
+	if code, _, stderr := run(t, "", "--data", first, "register", "--csv", exported); code != exitOK {
+		t.Fatalf("register --csv: %s", stderr)
+	}
+	f, err := os.Open(exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows) != 5 {
+		t.Fatalf("%d rows %v", len(rows), err)
+	}
+	for _, row := range rows {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("exported cell %q starts a formula", cell)
+			}
+		}
+	}
+	if code, out, stderr := run(t, "", "--data", second, "orgs", "import", exported); code != exitOK || !strings.Contains(out, "4 added") {
+		t.Fatalf("import of the export: %d %s %s", code, out, stderr)
+	}
+	want, got := list(first), list(second)
+	if len(got) != len(want) {
+		t.Fatalf("%d organisations, want %d", len(got), len(want))
+	}
+	for i := range want {
+		for _, k := range []string{"company_number", "name", "sector", "postcode"} {
+			if got[i][k] != want[i][k] {
+				t.Errorf("%s: %q came back as %q", k, want[i][k], got[i][k])
+			}
+		}
+	}
+	// the first import took the names as they were
+	for _, o := range want {
+		if o["company_number"] == "01000001" && o["name"] != `=HYPERLINK("http://evil","x")` {
+			t.Errorf("01000001 imported as %q", o["name"])
 		}
 	}
 }
