@@ -26,13 +26,16 @@ type Options struct {
 	// OCR runs tesseract on PDF pages without a text layer when it is
 	// installed. It is slow (seconds per page), so it is off by default.
 	OCR bool
-	// InProcess parses PDFs in this process rather than in a child. Only
+	// InProcess parses PDFs in this process rather than in a worker. Only
 	// for a process that exits once this one document is done (a one-shot
 	// command): a parser that hangs is abandoned at the time limit, not
 	// stopped, and dies with the process. It saves starting a second
 	// process, which is most of the cost of a small PDF. OCR still runs in
 	// a child, so that its tools are killed at the time limit.
 	InProcess bool
+	// Pool reads PDFs when InProcess is not set; nil is a pool shared by
+	// the process, with a worker per processor.
+	Pool *Pool
 }
 
 // DefaultOptions are the limits used by the CLI, the crawler and the web.

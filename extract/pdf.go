@@ -18,7 +18,8 @@ import (
 // rewritten by pdfcpu and walked again (pdf_pdfcpu.go); what still fails,
 // or reads as unmapped glyphs, goes to pdfium compiled to WebAssembly
 // (pdf_pdfium.go); scans go to tesseract when asked (pdf_ocr.go). All of it
-// runs in a child process with a time limit (pdf_child.go).
+// runs in a worker process with a time limit (pdf_pool.go, pdf_worker.go),
+// or for a one-shot command in this one (pdf_inprocess.go).
 
 // Notes added to statement.Text.Notes.
 const (
@@ -68,14 +69,13 @@ func (e *pdfError) Error() string {
 
 func (e *pdfError) Unwrap() error { return e.kind }
 
-// pdfText extracts the text of a PDF in a child process bounded by
-// opts.Timeout.
+// pdfText extracts the text of a PDF within opts.Timeout.
 func pdfText(ctx context.Context, data []byte, source string, opts Options) (statement.Text, error) {
 	opts = opts.withDefaults()
 	if int64(len(data)) > opts.MaxBytes {
 		return statement.Text{}, fmt.Errorf("extract: %s is over the %d MB limit: %w", source, opts.MaxBytes>>20, ErrTooLarge)
 	}
-	res, err := runPDFChild(ctx, data, source, opts)
+	res, err := readPDF(ctx, data, source, opts)
 	if err != nil {
 		return statement.Text{}, err
 	}

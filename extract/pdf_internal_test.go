@@ -54,15 +54,6 @@ func TestCleanPDFTitle(t *testing.T) {
 	}
 }
 
-// TestChildReady guards the test setup: TestMain must call
-// RunChildIfRequested, or the tests of Bytes would silently run PDFs in
-// process.
-func TestChildReady(t *testing.T) {
-	if !childReady.Load() {
-		t.Fatal("RunChildIfRequested was not called")
-	}
-}
-
 // TestPDFiumReadsWhatPDFcpuDoes keeps the last fallback tested now that
 // pdfcpu serves AES-256 and broken cross-reference tables first.
 func TestPDFiumReadsWhatPDFcpuDoes(t *testing.T) {

@@ -26,8 +26,8 @@ type Pipeline struct {
 	Store   *store.Store
 	Crawler *crawler.Crawler
 	Checker *checker.Checker
-	// Extract bounds the reading of each document. PDFs are read in a
-	// child process (the binary must call extract.RunChildIfRequested).
+	// Extract bounds the reading of each document. PDFs are read in
+	// worker processes (extract's pool).
 	Extract extract.Options
 	// Concurrency is the number of sites visited at once.
 	Concurrency int

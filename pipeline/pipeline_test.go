@@ -19,11 +19,6 @@ import (
 	"github.com/s54dev/s54/store"
 )
 
-func TestMain(m *testing.M) {
-	extract.RunChildIfRequested() // PDFs are read in a child process
-	os.Exit(m.Run())
-}
-
 // setup serves the fake web, imports its organisations into a new
 // register, and returns a pipeline for them.
 func setup(t testing.TB, web *fakeweb.Web) (*pipeline.Pipeline, []store.OrgRecord) {

@@ -26,11 +26,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-func TestMain(m *testing.M) {
-	extract.RunChildIfRequested()
-	os.Exit(m.Run())
-}
-
 // copyWeb copies testdata/web, so a test can change the sites between
 // two months.
 func copyWeb(t *testing.T) string {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -80,15 +81,31 @@ func runCheck(ctx context.Context, g *globals, opts checkOptions, args []string)
 	}
 	eopts := extract.Options{MaxBytes: opts.maxMB << 20, Timeout: opts.timeout, OCR: opts.ocr}
 	// One input: this process reads one document and exits, so it can be
-	// the PDF parser's own process. Several: each PDF gets a child, so a
-	// hang on one cannot hold up the others.
+	// the PDF parser's own process. Several: PDFs go to the worker pool,
+	// so that a hang on one cannot hold up the others, and inputs are read
+	// as many at once as there are processors, their results printed in
+	// order.
 	eopts.InProcess = len(inputs) == 1 && g.inProcess()
+	results := make([]chan checkResult, len(inputs))
+	for i := range results {
+		results[i] = make(chan checkResult, 1)
+	}
+	go func() {
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		for i, in := range inputs {
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				results[i] <- checkOne(ctx, g, ck, in, eopts, opts)
+			}()
+		}
+	}()
 	code := exitOK
-	for i, in := range inputs {
+	for i := range inputs {
+		r := <-results[i]
 		if err := ctx.Err(); err != nil {
 			return &exitError{code: exitUnreadable, err: fmt.Errorf("check: interrupted")}
 		}
-		r := checkOne(ctx, g, ck, in, eopts, opts)
 		if err := printResult(g, opts, r, i > 0); err != nil {
 			return err
 		}

@@ -11,13 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/s54dev/s54/extract"
 )
 
 func TestMain(m *testing.M) {
-	extract.RunChildIfRequested() // the test binary is the PDF child too
-	crawlChild()                  // and the crawl TestCrawlKilled kills
+	crawlChild() // the crawl TestCrawlKilled kills
 	os.Exit(m.Run())
 }
 

@@ -20,7 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/statement"
@@ -125,7 +124,6 @@ func doc(i int) index.Doc {
 }
 
 func main() {
-	extract.RunChildIfRequested() // the web server reads PDFs in a child process: this binary
 	n := flag.Int("n", 10000, "statements to index")
 	dir := flag.String("dir", "", "where to build the index (default: a temporary folder, removed after)")
 	runs := flag.Int("runs", 20, "times each query is run")

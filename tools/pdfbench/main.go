@@ -1,7 +1,8 @@
 // Command pdfbench compares `s54 extract` with poppler's pdftotext on a
 // folder of PDFs, process for process: time, word recall and precision of
 // s54's text against pdftotext's, how many text PDFs opened, and the peak
-// memory of s54 on the largest file. `make bench` runs it on the real
+// memory of s54 on the largest file; then `s54 check --json DIR` on a
+// folder of them repeated, against pdftotext on each file. `make bench` runs it on the real
 // statements in ../shared/corpus/pdf.
 package main
 
@@ -31,7 +32,9 @@ type options struct {
 	s54  string
 	dir  string
 	runs int
-	out  io.Writer
+	// folder: PDFs in the folder line (0 leaves it out)
+	folder int
+	out    io.Writer
 }
 
 func main() {
@@ -39,6 +42,7 @@ func main() {
 	flag.StringVar(&o.s54, "s54", "", "path to the built s54 binary")
 	flag.StringVar(&o.dir, "dir", "../shared/corpus/pdf", "folder of PDFs")
 	flag.IntVar(&o.runs, "runs", 3, "runs per file and tool; the fastest counts")
+	flag.IntVar(&o.folder, "folder", 100, "also check a folder of this many PDFs (the files repeated) at once; 0: do not")
 	flag.Parse()
 	o.out = os.Stdout
 	if err := run(o); err != nil {
@@ -133,6 +137,11 @@ func run(o options) error {
 	}
 	fmt.Fprintf(o.out, "peak RSS        %.1f MB for s54 on the largest PDF (%s, %.1f MB)\n",
 		float64(peak)/(1<<20), filepath.Base(largest), float64(largestSize)/(1<<20))
+	if o.folder > 0 {
+		if err := folder(o, files, o.folder); err != nil {
+			return err
+		}
+	}
 	for _, f := range failures {
 		fmt.Fprintln(o.out, "FAILED:", f)
 	}
