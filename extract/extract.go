@@ -1,7 +1,7 @@
 // Package extract turns the bytes of a statement (PDF, DOCX, HTML, plain
 // text or Markdown) into the plain text the checker reads. The format is
 // decided by magic bytes, never by a file name alone. Third-party parsers
-// run behind recover() and a time limit; PDFs are parsed in a child process
+// run behind recover() and a time limit; PDFs are parsed in worker processes
 // because a malformed page tree can hang the parser in a way no goroutine
 // can stop.
 package extract

@@ -12,7 +12,7 @@ import (
 
 // FuzzPDFInProcess feeds mutated PDFs to the in-process reader: whatever
 // the input, it returns text or an "extract:" error, and never panics.
-// Hangs are out of its reach (the child process handles those).
+// Hangs are out of its reach (FuzzPDFPrimary, in the package, finds those).
 func FuzzPDFInProcess(f *testing.F) {
 	for _, seed := range [][]byte{
 		simplePDF(), positionedWordsPDF(), kernedPDF(), cidPDF(), formPDF(),

@@ -174,8 +174,8 @@ func TestPDFScannedPage(t *testing.T) {
 	}
 }
 
-// The tests below go through Bytes, which runs a child process: under go
-// test the child is this test binary (see TestMain).
+// The tests below go through Bytes, which uses a worker process: under go
+// test the worker is this test binary (see pdf_worker.go).
 
 func TestBytesRunsChild(t *testing.T) {
 	got, err := extract.Bytes(context.Background(), simplePDF(), "northwind.pdf", "application/pdf", extract.Options{})
