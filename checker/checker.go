@@ -8,6 +8,7 @@ package checker
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,8 +36,11 @@ type Checker struct {
 	topic int
 	// signature detector groups
 	roleGroup, juniorGroup, sigContext, sigExclude int
+	otherRoleGroup                                 int
 	secretaryGroup, boardCueGroup                  int
 	nonNameWords                                   map[string]bool
+	// kg: what tells a statement from another document (kind.go)
+	kg kindGroups
 }
 
 type compiledCriterion struct {
@@ -53,7 +57,7 @@ func New(set *rules.Set) (*Checker, error) {
 		return nil, fmt.Errorf("checker: %w", err)
 	}
 	c := &Checker{set: set, m: newMatcher(), roleGroup: -1, juniorGroup: -1, sigContext: -1, sigExclude: -1,
-		secretaryGroup: -1, boardCueGroup: -1}
+		secretaryGroup: -1, boardCueGroup: -1, otherRoleGroup: -1}
 	c.intention = c.m.addGroup(set.Expand(set.Modifiers.Intention))
 	c.negation = c.m.addGroup(set.Expand(set.Modifiers.Negation))
 	c.continuation = c.m.addGroup(set.Expand(set.Modifiers.Continuation))
@@ -67,6 +71,7 @@ func New(set *rules.Set) (*Checker, error) {
 	if _, ok := set.Lexicon["slavery"]; ok {
 		c.topic = c.m.addGroup(set.Expand([]string{"@slavery"}))
 	}
+	c.compileKinds(set)
 	for i := range set.Criteria {
 		r := &set.Criteria[i]
 		cc := compiledCriterion{rule: r}
@@ -81,6 +86,9 @@ func New(set *rules.Set) (*Checker, error) {
 			c.nonNameWords = c.nonNames(r.NonNames, r.Roles)
 			c.secretaryGroup = c.m.addGroup(set.Expand(r.SecretaryRoles))
 			c.boardCueGroup = c.m.addGroup(set.Expand(r.BoardCue))
+			if len(r.OtherRoles)+len(r.JuniorRoles) > 0 {
+				c.otherRoleGroup = c.m.addGroup(set.Expand(append(append([]string{}, r.OtherRoles...), r.JuniorRoles...)))
+			}
 		}
 		c.criteria = append(c.criteria, cc)
 	}
@@ -164,13 +172,15 @@ func (c *Checker) CheckWith(t statement.Text, f Facts) statement.Assessment {
 			fd.Advice = strings.TrimSpace(c.criteria[i].rule.Advice)
 		}
 	}
-	a.Score = c.score(&a)
+	a.NotStatement = c.classify(d)
+	a.IsStatement = a.NotStatement == nil
+	if !a.IsStatement {
+		return a
+	}
 	a.Rating = c.rate(&a)
-	switch {
-	case d.words < 50:
+	a.Score = c.bandScore(a.Rating, c.score(&a))
+	if d.words < 50 {
 		a.Notes = append(a.Notes, fmt.Sprintf("only %d words: this does not look like a full statement", d.words))
-	case c.topic >= 0 && d.countSpans(c.topic) < minTopicSentences:
-		a.Notes = append(a.Notes, "the text hardly mentions slavery or human trafficking: it may not be a modern slavery statement")
 	}
 	return a
 }
@@ -241,10 +251,6 @@ func (d *doc) evidence(i int) statement.Evidence {
 	s := d.spans[i]
 	return statement.Evidence{Text: d.text(i), Offset: s.start, Length: s.end - s.start}
 }
-
-// minTopicSentences: a statement speaks of slavery or trafficking in at
-// least this many sentences; a privacy policy or a carbon plan does not.
-const minTopicSentences = 2
 
 // countSpans counts the spans with a term of group g.
 func (d *doc) countSpans(g int) int {
@@ -519,6 +525,9 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 	weight, intentions, negations := 0, 0, 0
 	firstIntention, firstNegation := -1, -1
 	for i := range d.spans {
+		if c.statesTheLaw(d, i) {
+			continue
+		}
 		// A sentence counts once, with the weights of every pattern it
 		// matches: "X is a brokerage headquartered in London with offices
 		// in Asia" describes both the business and where it operates.
@@ -591,7 +600,64 @@ func (c *Checker) regexMatches(d *doc, i int, p *compiledPattern) bool {
 	return false
 }
 
-// score follows the rules package documentation.
+// ScoreBands are the scores of each rating (DESIGN.md): the rating decides
+// the band, the weighted criteria the place in it.
+var ScoreBands = map[statement.Rating][2]int{
+	statement.BelowMinimum: {0, 39},
+	statement.Minimum:      {40, 59},
+	statement.Good:         {60, 79},
+	statement.Strong:       {80, 100},
+}
+
+// bandScore places a weighted score (0–100) in its rating's band: from the
+// least a statement of that rating can have (the legal minimum's weights,
+// then four areas, then all six) to 100. The rules package documents it.
+func (c *Checker) bandScore(r statement.Rating, weighted int) int {
+	band := ScoreBands[r]
+	var minimum float64
+	var areas []float64
+	total := 0.0
+	for _, cc := range c.criteria {
+		w := float64(cc.rule.Weight)
+		total += w
+		switch {
+		case cc.rule.Minimum:
+			minimum += w
+		case cc.rule.Area:
+			areas = append(areas, w)
+		}
+	}
+	slices.Sort(areas)
+	floor := 0.0
+	switch r {
+	case statement.Minimum:
+		floor = minimum
+	case statement.Good:
+		floor = minimum + sum(areas[:min(4, len(areas))])
+	case statement.Strong:
+		floor = minimum + sum(areas)
+	}
+	floor = 100 * floor / max(total, 1)
+	pos := 0.0
+	if floor < 100 {
+		pos = math.Max(0, math.Min(1, (float64(weighted)-floor)/(100-floor)))
+	}
+	if floor >= 100 {
+		pos = 1
+	}
+	return band[0] + int(math.Round(pos*float64(band[1]-band[0])))
+}
+
+func sum(xs []float64) float64 {
+	t := 0.0
+	for _, x := range xs {
+		t += x
+	}
+	return t
+}
+
+// score is the weighted score of the rules package documentation, before
+// it is placed in its rating's band.
 func (c *Checker) score(a *statement.Assessment) int {
 	var got, total float64
 	for i, fd := range a.Criteria {

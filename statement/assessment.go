@@ -1,6 +1,7 @@
 package statement
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -60,9 +61,15 @@ type Assessment struct {
 	Period   *FinancialPeriod `json:"period"`
 	SignedBy *Signatory       `json:"signed_by"`
 	Approved *ApprovalRecord  `json:"approved"`
-	Score    int              `json:"score"`
-	Rating   Rating           `json:"rating"`
-	Criteria []Finding        `json:"criteria"`
+	// IsStatement is false for a document that is not a slavery and
+	// human trafficking statement (a policy, a privacy notice, the Act);
+	// it then has no score and no rating (null in JSON), and NotStatement
+	// says why.
+	IsStatement  bool                `json:"is_statement"`
+	NotStatement *NotStatementReason `json:"not_statement_reason,omitempty"`
+	Score        int                 `json:"score"`
+	Rating       Rating              `json:"rating"`
+	Criteria     []Finding           `json:"criteria"`
 	// Notes carry extraction notes (scan, OCR) and checker warnings (the
 	// text does not look like a statement).
 	Notes []string `json:"notes,omitempty"`
@@ -148,5 +155,63 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*d = v
+	return nil
+}
+
+// DocumentKind says what a document that is not a slavery and human
+// trafficking statement looks like instead.
+type DocumentKind string
+
+// Document kinds.
+const (
+	KindPolicy        DocumentKind = "policy"
+	KindCodeOfConduct DocumentKind = "code_of_conduct"
+	KindPrivacyNotice DocumentKind = "privacy_notice"
+	KindCarbonPlan    DocumentKind = "carbon_plan"
+	KindLegislation   DocumentKind = "legislation"
+	KindReport        DocumentKind = "report"
+	KindNews          DocumentKind = "news"
+	KindOther         DocumentKind = "other"
+)
+
+// DocumentKinds are the kinds, in the order of DESIGN.md.
+var DocumentKinds = []DocumentKind{KindPolicy, KindCodeOfConduct, KindPrivacyNotice, KindCarbonPlan,
+	KindLegislation, KindReport, KindNews, KindOther}
+
+// NotStatementReason says why a document is not taken for a statement.
+type NotStatementReason struct {
+	Kind DocumentKind `json:"kind"`
+	// Text is a sentence for a person: what the document looks like and
+	// what a statement must be.
+	Text string `json:"text"`
+}
+
+// MarshalJSON writes score and rating as null for a document that is not
+// a statement.
+func (a Assessment) MarshalJSON() ([]byte, error) {
+	type plain Assessment
+	v := struct {
+		plain
+		Score  *int    `json:"score"`
+		Rating *Rating `json:"rating"`
+	}{plain: plain(a)}
+	if a.IsStatement {
+		v.Score, v.Rating = &a.Score, &a.Rating
+	}
+	return json.Marshal(v)
+}
+
+// UnmarshalJSON reads an assessment; one written before is_statement
+// existed was of a statement.
+func (a *Assessment) UnmarshalJSON(b []byte) error {
+	type plain Assessment
+	v := struct {
+		*plain
+		IsStatement *bool `json:"is_statement"`
+	}{plain: (*plain)(a)}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	a.IsStatement = v.IsStatement == nil || *v.IsStatement
 	return nil
 }

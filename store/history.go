@@ -178,6 +178,10 @@ func (s *Store) RecordCrawl(ctx context.Context, f Fetch, found []Assessed, rule
 
 func (s *Store) recordAssessment(ctx context.Context, tx *sql.Tx, v Version, a statement.Assessment, rules string) (Recorded, error) {
 	var rec Recorded
+	if !a.IsStatement {
+		// a policy or a privacy notice is never recorded as a statement
+		return rec, ErrNotStatement
+	}
 	body, err := json.Marshal(a)
 	if err != nil {
 		return rec, err

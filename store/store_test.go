@@ -233,7 +233,7 @@ func TestRegisterHistory(t *testing.T) {
 	if err := st.FinishRun(ctx, run, "completed", "1 found"); err != nil {
 		t.Fatal(err)
 	}
-	a := statement.Assessment{Score: 80, Rating: statement.Good,
+	a := statement.Assessment{IsStatement: true, Score: 80, Rating: statement.Good,
 		Period:   &statement.FinancialPeriod{Start: statement.Date{Year: 2024, Month: 4, Day: 1}, End: statement.Date{Year: 2025, Month: 3, Day: 31}},
 		Criteria: []statement.Finding{{ID: statement.Approval, Status: statement.Met}, {ID: statement.Current, Status: statement.Met}}}
 	rec, err := st.RecordAssessment(ctx, store.Version{OrgID: org, URL: "https://a.example/msa.pdf", DocumentSHA256: sha, HomepageLink: &yes}, a, "default")
@@ -303,7 +303,7 @@ func TestRecordCrawlAndRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	yes := true
-	a := statement.Assessment{Score: 50, Rating: statement.Minimum, Criteria: []statement.Finding{{ID: statement.Approval, Status: statement.Met}}}
+	a := statement.Assessment{IsStatement: true, Score: 50, Rating: statement.Minimum, Criteria: []statement.Finding{{ID: statement.Approval, Status: statement.Met}}}
 	v := store.Version{OrgID: orgs[0].ID, URL: "https://a.example/msa", DocumentSHA256: sha, HomepageLink: &yes, ETag: `"e1"`, LastModified: "Sun, 01 Jun 2025 00:00:00 GMT"}
 	recs, err := st.RecordCrawl(ctx, store.Fetch{RunID: run, OrgID: orgs[0].ID, Outcome: store.StatusFound, URL: v.URL, DocumentSHA256: sha},
 		[]store.Assessed{{Version: v, Assessment: a}}, "default")
@@ -354,7 +354,7 @@ func TestVersionsLatest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := statement.Assessment{Score: 60, Rating: statement.Minimum, Period: &statement.FinancialPeriod{End: end},
+		a := statement.Assessment{IsStatement: true, Score: 60, Rating: statement.Minimum, Period: &statement.FinancialPeriod{End: end},
 			Criteria: []statement.Finding{{ID: statement.Training, Status: statement.Missing}}}
 		if _, err := st.RecordAssessment(ctx, store.Version{OrgID: org, URL: "https://a.example/" + body, DocumentSHA256: sha}, a, "default"); err != nil {
 			t.Fatal(err)
@@ -425,7 +425,7 @@ func TestRegisterAtKeepsHomepageLink(t *testing.T) {
 	}
 	orgs, _ := st.Orgs(ctx, store.OrgFilter{})
 	sha, _ := st.SaveDocument(ctx, []byte("statement"), "text/plain")
-	a := statement.Assessment{Score: 60, Rating: statement.Minimum}
+	a := statement.Assessment{IsStatement: true, Score: 60, Rating: statement.Minimum}
 	for i, linked := range []bool{true, false} {
 		st.SetClock(func() time.Time { return t1.AddDate(0, i, 0) })
 		v := store.Version{OrgID: orgs[0].ID, URL: "https://a.example/msa", DocumentSHA256: sha, HomepageLink: &linked}

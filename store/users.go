@@ -23,6 +23,10 @@ var ErrExists = errors.New("exists already")
 // ErrNotFound: no such user, session, token or organisation.
 var ErrNotFound = errors.New("not found")
 
+// ErrNotStatement: an assessment of a document that is not a statement,
+// which the register never records as one.
+var ErrNotStatement = errors.New("not a statement")
+
 // AddUser records a staff account; the password comes hashed.
 func (s *Store) AddUser(ctx context.Context, name, passwordHash string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO users (name, password_hash, created_at) VALUES (?,?,?)`,

@@ -84,6 +84,7 @@ func run(w io.Writer, corpus, rulesDir, show, only string) error {
 		res[id] = &counts{}
 	}
 	n := 0
+	var decisions []decision
 	for _, row := range rows[1:] {
 		if !strings.HasPrefix(row[col["id"]], only) {
 			continue
@@ -94,6 +95,7 @@ func run(w io.Writer, corpus, rulesDir, show, only string) error {
 		}
 		n++
 		a := ck.Check(statement.Text{Source: row[col["id"]], Body: string(data)})
+		decisions = append(decisions, decision{id: row[col["id"]], statement: true, got: a})
 		for _, id := range statement.TextCriteria {
 			label := row[col[string(id)]] == "1"
 			fd := a.Finding(id)
@@ -138,5 +140,5 @@ func run(w io.Writer, corpus, rulesDir, show, only string) error {
 		fmt.Fprintf(w, "%-14s %5d %5d %5d %5d %6.3f %6.3f %6.3f %8.3f %8.3f\n", id, c.tp, c.fp, c.fn, c.tn, p, r, fm, fn, macro)
 	}
 	fmt.Fprintf(w, "mean two-class macro-F1 over %d criteria: %.3f\n", len(statement.TextCriteria), sum/float64(len(statement.TextCriteria)))
-	return nil
+	return isStatement(w, corpus, ck, decisions, show == "is_statement")
 }
