@@ -23,11 +23,20 @@
 //
 // # Score
 //
-// Each criterion has a weight; the score is the sum of the weights of met
-// criteria plus half the weight of partial ones, over the sum of the weights
-// of the criteria that apply, times 100, rounded. The default weights make
-// the nine text criteria sum to 100 and give crawl criteria weight 0, so a
-// statement scores the same whether it was crawled or uploaded.
+// The score (0–100) never contradicts the rating: each rating has a band,
+// below_minimum 0–39, minimum 40–59, good 60–79, strong 80–100. The place
+// in the band comes from the weighted criteria: each criterion has a weight;
+// the weighted score is the sum of the weights of met criteria plus half the
+// weight of partial ones, over the sum of the weights of the criteria that
+// apply, times 100. A rating's floor is the least weighted score a
+// statement of that rating can have (0; the legal minimum's weights; those
+// plus the four lightest areas; those plus all six areas), and the place in
+// the band is how far the weighted score goes from that floor towards 100.
+// The default weights make the nine text criteria sum to 100 and give crawl
+// criteria weight 0, so a statement is placed the same whether it was
+// crawled or uploaded, but a crawled statement without its homepage link is
+// below the legal minimum and so in the lowest band; an upload, whose link
+// cannot be known, is scored on the rest.
 package rules
 
 import (
@@ -125,6 +134,10 @@ type Criterion struct {
 	// only with a BoardCue close by ("for and on behalf of the Board").
 	SecretaryRoles []string `yaml:"secretary_roles"`
 	BoardCue       []string `yaml:"board_cue"`
+	// OtherRoles, for the signature detector: titles of people who sign
+	// but are not directors ("General Manager"); with the junior roles,
+	// a sign-off by one makes the signature partial, with a reason.
+	OtherRoles []string `yaml:"other_roles"`
 	// Context, for the signature detector: words that show a name and role
 	// are a sign-off ("signed", "signature", "name:").
 	Context []string `yaml:"context"`

@@ -57,7 +57,7 @@ the advice given when it is missing.`,
 						strings.TrimSpace(c.Description), strings.TrimSpace(c.Advice))
 				}
 			}
-			fmt.Fprintf(g.stdout, "\nRule set: %s. Score: weights of met criteria plus half of partial ones, over the weights that apply.\n", set.Name)
+			fmt.Fprintf(g.stdout, "\nRule set: %s.\n%s\n", set.Name, scoreExplained)
 			return nil
 		},
 	}
@@ -65,3 +65,12 @@ the advice given when it is missing.`,
 	cmd.Flags().StringVar(&export, "export", "", "write the built-in rule files to this directory, to edit")
 	return cmd
 }
+
+// scoreExplained is how the score is made, for `s54 rules` and the
+// self-check output.
+const scoreExplained = `Score: the rating decides the band — below the legal minimum 0–39, minimum 40–59,
+good 60–79, strong 80–100 — and the criteria the place in it: the weights of met
+criteria plus half those of partial ones, over the weights that apply, measured
+from the least a statement of that rating can have. A crawled statement whose link
+is not on the homepage is below the legal minimum; a draft, whose link cannot be
+known, is scored on the rest. Documents that are not statements get no score.`
