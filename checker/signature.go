@@ -35,21 +35,66 @@ type sigCandidate struct {
 }
 
 func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.Finding) *statement.Signatory {
+	cands := c.signCandidates(d, c.roleGroup, true)
+	if len(cands) == 0 {
+		// Signed, but not by a director ("Jane Smith, UK General
+		// Manager"): partial, and the reader is told why.
+		others := c.signCandidates(d, c.otherRoleGroup, false)
+		if len(others) == 0 {
+			fd.Status = statement.Missing
+			return nil
+		}
+		best := bestSigner(others)
+		fd.Status = statement.Partial
+		fd.Note = "signed by " + best.name + ", " + best.role + ", who is not named as a director: the law asks for a director " +
+			"(a designated member of an LLP, a general partner of a limited partnership)"
+		fd.Evidence = append(fd.Evidence, best.evidence(d.body))
+		return &statement.Signatory{Name: best.name, Role: best.role, Date: best.date}
+	}
+	best := bestSigner(cands)
+	fd.Status = statement.Met
+	fd.Evidence = append(fd.Evidence, best.evidence(d.body))
+	return &statement.Signatory{Name: best.name, Role: best.role, Date: best.date}
+}
+
+// bestSigner is the first cued candidate, else the last one.
+func bestSigner(cands []sigCandidate) sigCandidate {
+	for _, k := range cands {
+		if k.cued {
+			return k
+		}
+	}
+	return cands[len(cands)-1]
+}
+
+func (k sigCandidate) evidence(body string) statement.Evidence {
+	return statement.Evidence{Text: strings.Join(strings.Fields(body[k.start:k.end]), " "), Offset: k.start, Length: k.end - k.start}
+}
+
+// signCandidates finds names next to a role of group g in a sign-off.
+// senior: g is the senior roles, whose junior forms ("vice president")
+// and secretaries without the board's word are left out, and which count
+// near the end of the text without a cue; other roles count only with a
+// cue or a date.
+func (c *Checker) signCandidates(d *doc, g int, senior bool) []sigCandidate {
+	if g < 0 {
+		return nil
+	}
 	nonNames := c.nonNameWords
 	var cands []sigCandidate
 	for i := range d.spans {
-		if !d.groups[i].has(c.roleGroup) {
+		if !d.groups[i].has(g) {
 			continue
 		}
-		if c.contextExcluded(d, i) {
+		if c.contextExcluded(d, i) || c.statesTheLaw(d, i) {
 			continue
 		}
 		from := d.tokOf[i][0]
 		for _, h := range d.hits[i] {
-			if h.group != c.roleGroup || c.isJunior(d, i, h) || longerRole(d.hits[i], h, c.roleGroup) {
+			if h.group != g || senior && c.isJunior(d, i, h) || longerRole(d.hits[i], h, g) {
 				continue
 			}
-			if c.isSecretary(d, i, h) && !c.cueNear(d, c.boardCueGroup, d.toks[from+h.tok].start, 200) {
+			if senior && c.isSecretary(d, i, h) && !c.cueNear(d, c.boardCueGroup, d.toks[from+h.tok].start, 200) {
 				continue // a secretary signs for the board, and must say so
 			}
 			rs, re := d.toks[from+h.tok].start, d.toks[from+h.end-1].end
@@ -85,30 +130,13 @@ func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.F
 			// A name and role followed by a date is a sign-off wherever it is
 			// (a chief executive's letter opening the statement).
 			inTail := float64(start) >= float64(len(d.body))*(1-signatureTail) || len(d.body)-start <= signatureTailBytes
-			if !cand.cued && cand.date.IsZero() && !inTail {
+			if !cand.cued && cand.date.IsZero() && (!inTail || !senior) {
 				continue
 			}
 			cands = append(cands, cand)
 		}
 	}
-	if len(cands) == 0 {
-		fd.Status = statement.Missing
-		return nil
-	}
-	best := cands[len(cands)-1]
-	for _, k := range cands {
-		if k.cued {
-			best = k
-			break
-		}
-	}
-	fd.Status = statement.Met
-	fd.Evidence = append(fd.Evidence, statement.Evidence{
-		Text:   strings.Join(strings.Fields(d.body[best.start:best.end]), " "),
-		Offset: best.start,
-		Length: best.end - best.start,
-	})
-	return &statement.Signatory{Name: best.name, Role: best.role, Date: best.date}
+	return cands
 }
 
 func (c *Checker) nonNames(lists ...[]string) map[string]bool {
