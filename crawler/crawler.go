@@ -20,6 +20,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/s54dev/s54/internal/htmlbound"
+	"github.com/s54dev/s54/statement"
 )
 
 // Options bound a crawl.
@@ -38,6 +39,14 @@ type Options struct {
 	MaxHistory int
 	// SiteTimeout bounds the whole visit of one site.
 	SiteTimeout time.Duration
+	// IsStatement decides whether a fetched page or document is a slavery
+	// and human trafficking statement: nil when it is (or cannot be read,
+	// which the caller reports), else why not. A candidate that is not is
+	// passed over for the next; when none is left the outcome is
+	// no_statement with the reason. Without it, a page is a statement by
+	// its length and its mentions of slavery, and documents are taken as
+	// they come.
+	IsStatement func(ctx context.Context, doc *Document) *statement.NotStatementReason
 }
 
 // DefaultOptions are the crawler's limits: one request a second per host.
@@ -194,6 +203,10 @@ type visit struct {
 	requests atomic.Int32
 	pages    map[string]*page // by requested URL
 	robots   map[string]int   // robots.txt status by host
+
+	// notStatement is why the first candidate passed over was not a
+	// statement
+	notStatement string
 
 	// set by colly's callbacks during one request
 	resp     *colly.Response
@@ -508,6 +521,9 @@ func (s *visit) run() {
 		res.Outcome = NoStatement
 		if res.Reason == "" {
 			res.Reason = noLinkReason
+			if s.notStatement != "" {
+				res.Reason = s.notStatement
+			}
 		}
 	}
 }
@@ -529,6 +545,9 @@ func (s *visit) known(homeErr error) {
 		return
 	}
 	why := "it is not a statement"
+	if s.notStatement != "" {
+		why = s.notStatement
+	}
 	var o Outcome
 	var status int
 	if err != nil {
@@ -688,29 +707,65 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 	case p.doc.NotModified:
 		return p.doc, nil
 	case p.doc.Kind == KindPDF || p.doc.Kind == KindDOCX || p.doc.Kind == KindText:
+		if !s.isStatement(p.doc) {
+			return nil, nil
+		}
 		p.doc.Year = l.Year
 		return p.doc, nil
 	case p.html == nil:
 		return nil, nil
 	}
-	if looksLikeStatement(p.html) {
+	// A page that is a statement of some length is the statement; a short
+	// one that links to the statement's document (a summary, a landing
+	// page) leads to it, and is the statement itself only when the links
+	// give none.
+	words := pageWords(p.html)
+	isStatement := false
+	if s.c.opts.IsStatement == nil {
+		isStatement = looksLikeStatement(p.html)
+	} else {
+		isStatement = s.isStatement(p.doc)
+	}
+	if isStatement && words >= landingWords {
 		p.doc.Year = l.Year
 		return p.doc, nil
 	}
-	if depth >= 1 {
-		return nil, nil
+	if depth < 1 {
+		base, _ := url.Parse(p.doc.URL)
+		inner := findLinks(p.html, base, true)
+		inner.statements = slicesDeleteURL(inner.statements, l.URL, p.doc.URL)
+		if len(inner.statements) > 0 {
+			doc, err := s.resolve(inner, depth+1)
+			if doc != nil || !isStatement {
+				return doc, err
+			}
+		}
 	}
-	base, _ := url.Parse(p.doc.URL)
-	inner := findLinks(p.html, base, true)
-	inner.statements = slicesDeleteURL(inner.statements, l.URL, p.doc.URL)
-	if len(inner.statements) == 0 {
-		return nil, nil
+	if isStatement {
+		p.doc.Year = l.Year
+		return p.doc, nil
 	}
-	doc, err := s.resolve(inner, depth+1)
-	if doc != nil {
-		return doc, nil
+	return nil, nil
+}
+
+// landingWords: a page with fewer words that links to a statement document
+// is a landing page or a summary, and the document is the statement.
+const landingWords = 250
+
+// isStatement asks the caller's decision about a candidate and keeps the
+// first reason for a refusal.
+func (s *visit) isStatement(d *Document) bool {
+	if s.c.opts.IsStatement == nil || d.NotModified {
+		return true
 	}
-	return nil, err
+	r := s.c.opts.IsStatement(s.ctx, d)
+	if r == nil {
+		return true
+	}
+	if s.notStatement == "" {
+		s.notStatement = redact(d.URL) + " is not a statement: " + r.Text
+	}
+	return false
 }
 
 // index takes the latest statement of a statements index and keeps up to

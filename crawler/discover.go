@@ -214,11 +214,18 @@ func sameSite(u, base *url.URL) bool {
 // rather than a page that leads to one: enough words, and slavery spoken
 // of more than in passing.
 func looksLikeStatement(doc *goquery.Document) bool {
+	text := strings.ToLower(pageText(doc))
+	return len(strings.Fields(text)) >= landingWords && strings.Count(text, "slavery") >= 3
+}
+
+// pageText is a page's text without its scripts, styles and furniture.
+func pageText(doc *goquery.Document) string {
 	body := doc.Find("body").Clone() // the page's links are read after
 	body.Find("script, style, noscript, nav, header, footer").Remove()
-	text := strings.ToLower(body.Text())
-	return len(strings.Fields(text)) >= 250 && strings.Count(text, "slavery") >= 3
+	return body.Text()
 }
+
+func pageWords(doc *goquery.Document) int { return len(strings.Fields(pageText(doc))) }
 
 // metaRefresh returns where a page's <meta http-equiv="refresh"> sends
 // the browser, when the page is a stub that does so at once (a delay of a

@@ -257,6 +257,10 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 			return ev, res.Requests, err
 		case err != nil:
 			f.Outcome, f.Error = string(crawler.Failed), "cannot read the statement: "+oneLine(err.Error())
+		case !a.IsStatement:
+			// kept unchanged since it was taken, and not a statement by
+			// today's rules: never recorded as one
+			f.Outcome, f.Error = string(crawler.NoStatement), f.URL+" is not a statement: "+a.NotStatement.Text
 		default:
 			found = append(found, store.Assessed{Version: version(o.ID, res.Statement, sha, res.HomepageLink), Assessment: a})
 			texts[sha] = text
@@ -267,7 +271,7 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 			if errors.Is(err, errStore) || ctx.Err() != nil {
 				return ev, res.Requests, errors.Join(err, ctx.Err())
 			}
-			if err == nil {
+			if err == nil && a.IsStatement {
 				found = append(found, store.Assessed{Version: version(o.ID, h, sha, nil), Assessment: a})
 				texts[sha] = text
 			}
@@ -371,6 +375,20 @@ func (p *Pipeline) assess(ctx context.Context, d *crawler.Document, byURL map[st
 		now = p.Now()
 	}
 	return p.Checker.CheckWith(text, checker.Facts{HomepageLink: homepage, Now: now}), sha, text.Body, nil
+}
+
+// IsStatement is the decision crawler.Options.IsStatement asks for: the
+// candidate read and checked as it would be recorded. A document that
+// cannot be read is left to the pipeline, which records why.
+func IsStatement(ck *checker.Checker, eopts extract.Options) func(context.Context, *crawler.Document) *statement.NotStatementReason {
+	return func(ctx context.Context, d *crawler.Document) *statement.NotStatementReason {
+		text, err := extract.Bytes(ctx, d.Body, d.URL, d.ContentType, eopts)
+		if err != nil {
+			return nil
+		}
+		a := ck.Check(text)
+		return a.NotStatement
+	}
 }
 
 func version(orgID int64, d *crawler.Document, sha string, homepage *bool) store.Version {

@@ -50,6 +50,7 @@ func setup(t testing.TB, web *fakeweb.Web) (*pipeline.Pipeline, []store.OrgRecor
 	opts.Fetch.MaxBytes = 8 << 20
 	opts.Delay = 0
 	opts.MaxRequests = 20
+	opts.IsStatement = pipeline.IsStatement(checker.Default(), extract.DefaultOptions())
 	cr := crawler.New(opts)
 	t.Cleanup(cr.Close)
 	return &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: extract.DefaultOptions(),

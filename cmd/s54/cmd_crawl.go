@@ -200,6 +200,7 @@ func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, re
 	if cc.MaxBytes > 0 {
 		co.Fetch.MaxBytes = cc.MaxBytes
 	}
+	co.IsStatement = pipeline.IsStatement(chk, extract.DefaultOptions())
 	cr := crawler.New(co)
 	defer cr.Close()
 	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: extract.DefaultOptions(),

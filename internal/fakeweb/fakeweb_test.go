@@ -169,7 +169,8 @@ func TestExpectationsMatchFiles(t *testing.T) {
 		}
 		e := s.Expect
 		if e.Outcome == "no_statement" {
-			if strings.Contains(strings.ToLower(stripScripts(body)), "slavery") {
+			// a link that leads to something else is the point of some sites
+			if strings.Contains(strings.ToLower(stripScripts(body)), "slavery") && !strings.Contains(e.Hint, "not a statement") {
 				t.Errorf("%s: no statement expected, but the homepage mentions slavery", s.Host)
 			}
 			continue
