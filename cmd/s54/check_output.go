@@ -4,17 +4,34 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/statement"
 )
 
 // writeAssessment prints an assessment for a person: the verdict first,
 // then each criterion with its evidence, then what to do.
-func writeAssessment(w io.Writer, a *statement.Assessment, verbose bool) error {
+func writeAssessment(w io.Writer, a *statement.Assessment, verbose bool, now time.Time) error {
 	p := &printer{w: w}
 	p.f("%s  (%s, %d words)\n", a.Source, a.Format, a.Words)
-	p.f("Rating: %s — %s  Score %d/100.\n", strings.ToUpper(strings.ReplaceAll(string(a.Rating), "_", " ")), ratingSummary(a), a.Score)
+	if !a.IsStatement {
+		p.f("Not a statement (%s): no rating and no score.\n", strings.ReplaceAll(string(a.NotStatement.Kind), "_", " "))
+		for _, line := range wrap(a.NotStatement.Text, 78) {
+			p.f("  %s\n", line)
+		}
+		for _, n := range a.Notes {
+			p.f("Note: %s\n", n)
+		}
+		return p.err
+	}
+	p.f("Rating: %s — %s  Score %d/100%s.\n", strings.ToUpper(strings.ReplaceAll(string(a.Rating), "_", " ")), ratingSummary(a), a.Score,
+		pick(a.Status(statement.HomepageLink) == statement.NotApplicable, " (the homepage link is not known for a draft: scored on the rest)", ""))
+	p.f("Checklist: %s\n", checklist(a))
+	if note := checker.StaleNote(a, now); note != "" {
+		p.f("Note: %s\n", note)
+	}
 	if a.Period != nil {
 		p.f("Period covered: %s\n", periodString(a.Period))
 	}
@@ -66,7 +83,34 @@ func writeAssessment(w io.Writer, a *statement.Assessment, verbose bool) error {
 	if todo == 0 {
 		p.f("\nNothing missing: every criterion that applies is met.\n")
 	}
+	if a.Status(statement.HomepageLink) == statement.NotApplicable {
+		p.f("\nOnce it is published, link the statement from a prominent place on your homepage (s.54(7)(b)):\nwithout that link it does not meet the legal minimum.\n")
+	}
 	return p.err
+}
+
+// checklist is the verdict in one line: the legal minimum, then the six
+// areas.
+func checklist(a *statement.Assessment) string {
+	mark := map[statement.Status]string{statement.Met: "✓", statement.Partial: "~", statement.Missing: "✗"}
+	var parts []string
+	for _, ids := range [][]statement.CriterionID{{statement.Approval, statement.Signature, statement.HomepageLink}, statement.Areas} {
+		var items []string
+		for _, id := range ids {
+			if s := a.Status(id); s != "" && s != statement.NotApplicable {
+				items = append(items, id.Label()+" "+mark[s])
+			}
+		}
+		parts = append(parts, strings.Join(items, ", "))
+	}
+	return strings.Join(parts, " | ")
+}
+
+func pick(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
 }
 
 func ratingSummary(a *statement.Assessment) string {

@@ -130,7 +130,7 @@ func resultCode(r checkResult) int {
 	switch {
 	case r.err != nil:
 		return exitUnreadable
-	case r.a.Rating == statement.BelowMinimum:
+	case !r.a.IsStatement, r.a.Rating == statement.BelowMinimum:
 		return exitBelowMinimum
 	}
 	return exitOK
@@ -239,5 +239,5 @@ func printResult(g *globals, opts checkOptions, r checkResult, notFirst bool) er
 	if notFirst {
 		fmt.Fprintln(g.stdout)
 	}
-	return writeAssessment(g.stdout, r.a, g.verbose)
+	return writeAssessment(g.stdout, r.a, g.verbose, time.Now())
 }

@@ -37,6 +37,7 @@ func TestCheckExitCodes(t *testing.T) {
 	}{
 		{"minimum met", []string{"check", sample + "strong.txt"}, exitOK},
 		{"below minimum", []string{"check", sample + "weak.txt"}, exitBelowMinimum},
+		{"not a statement", []string{"check", "../../testdata/nonstatements/carbon_reduction_plan.txt"}, exitBelowMinimum},
 		{"missing file", []string{"check", "no-such-file.pdf"}, exitUnreadable},
 		{"no args", []string{"check"}, exitUsage},
 		{"bad flag", []string{"check", "--no-such-flag", sample + "strong.txt"}, exitUsage},
@@ -54,6 +55,27 @@ func TestCheckExitCodes(t *testing.T) {
 				t.Errorf("stack trace on stderr: %s", stderr)
 			}
 		})
+	}
+}
+
+// TestCheckNotAStatement: a document that is not a statement has null
+// rating and score, says why, and exits 3.
+func TestCheckNotAStatement(t *testing.T) {
+	code, out, _ := run(t, "", "check", "--json", "../../testdata/nonstatements/privacy_notice.html")
+	if code != exitBelowMinimum {
+		t.Errorf("exit %d, want %d", code, exitBelowMinimum)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	reason, _ := got["not_statement_reason"].(map[string]any)
+	if got["is_statement"] != false || got["rating"] != nil || got["score"] != nil || reason["kind"] != "privacy_notice" {
+		t.Errorf("got %v", got)
+	}
+	_, human, _ := run(t, "", "check", "../../testdata/nonstatements/privacy_notice.html")
+	if !strings.Contains(human, "Not a statement (privacy notice): no rating and no score.") || strings.Contains(human, "Rating:") {
+		t.Errorf("human output:\n%s", human)
 	}
 }
 
