@@ -71,8 +71,11 @@ func (s *Server) session(r *http.Request) (store.Session, bool) {
 
 // staff lets a handler run for a logged-in staff member (a session
 // cookie, or an API token for /api/); others get 401, or the login page.
+// Nothing staff see is kept by a browser or a proxy: the register and the
+// documents downloaded are not for the next user of the machine.
 func (s *Server) staff(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
 		if ss, ok := s.session(r); ok {
 			h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, ss)))
 			return

@@ -644,3 +644,16 @@ func TestFragmentsAndLabels(t *testing.T) {
 		t.Error("a fragment is escaped twice")
 	}
 }
+
+// TestStaffDownloadsNotCached: what staff download (the register, kept
+// documents) is never kept by a browser or a proxy on the way.
+func TestStaffDownloadsNotCached(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t)
+	for _, p := range []string{"/register.csv", "/register.xlsx", "/snapshots/" + f.sha, "/register", "/api/register"} {
+		resp, _ := get(t, c, f.srv.URL+p)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: %d, Cache-Control %q, want no-store", p, resp.StatusCode, resp.Header.Get("Cache-Control"))
+		}
+	}
+}
