@@ -9,8 +9,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -115,7 +115,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	name, password := strings.TrimSpace(r.PostForm.Get("name")), r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
-	if !s.logins.allow(clientKey(r, s.cfg.BehindProxy)) || !s.logins.allow("name:"+strings.ToLower(name)) {
+	if !s.logins.allow(clientKey(r, s.cfg.TrustedProxies)) || !s.logins.allow("name:"+strings.ToLower(name)) {
 		w.Header().Set("Retry-After", "60")
 		s.render(w, r, http.StatusTooManyRequests, "login", "Log in",
 			loginData{Next: next, Name: name, Error: "Too many attempts from here. Wait a minute and try again."})
@@ -190,28 +190,65 @@ func safeNext(next string) string {
 	return next
 }
 
-// clientKey is the login limit's key for the client's address: the
-// address, or its /64 for IPv6, where one host may hold a whole network.
-// Behind a proxy (on a loopback or private address) it is the last address
-// of X-Forwarded-For, the one the proxy added: earlier ones the client
-// may have written itself.
-func clientKey(r *http.Request, behindProxy bool) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
+// clientKey is the key of the client's address for the login limits and
+// the upload budgets: the address, or its /64 for IPv6, where one host may
+// hold a whole network.
+func clientKey(r *http.Request, trusted []netip.Prefix) string {
+	addr := clientAddr(r, trusted)
+	if !addr.IsValid() {
+		return r.RemoteAddr
 	}
-	if ip := net.ParseIP(host); behindProxy && ip != nil && (ip.IsLoopback() || ip.IsPrivate()) {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			hops := strings.Split(xff[len(xff)-1], ",")
-			if last := strings.TrimSpace(hops[len(hops)-1]); net.ParseIP(last) != nil {
-				host = last
-			}
+	if addr.Is6() {
+		p, _ := addr.Prefix(64)
+		return p.String()
+	}
+	return addr.String()
+}
+
+// clientAddr is the client's address: the peer's, or, when the peer is a
+// trusted proxy, the right-most address of X-Forwarded-For that is not a
+// trusted proxy. Each proxy appends the address it got the request from,
+// so that hop was written by a proxy we trust; addresses to its left may
+// have been written by the client itself.
+func clientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	addr := parseHop(r.RemoteAddr)
+	if !isTrusted(addr, trusted) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := parseHop(hops[i])
+		if !hop.IsValid() {
+			break // not an address: believe nothing further left
+		}
+		addr = hop
+		if !isTrusted(hop, trusted) {
+			break
 		}
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
-		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	return addr
+}
+
+// parseHop reads an address, with or without a port.
+func parseHop(s string) netip.Addr {
+	s = strings.TrimSpace(s)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap()
 	}
-	return host
+	a, _ := netip.ParseAddr(s)
+	return a.Unmap()
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	if !a.IsValid() {
+		return false
+	}
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // loginLimiter allows five login attempts a minute from one address.

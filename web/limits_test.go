@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -48,23 +49,40 @@ func TestSafeNext(t *testing.T) {
 func TestClientKey(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(""))
 	r.RemoteAddr = "[2001:db8:1:2:3:4:5:6]:443"
-	a := clientKey(r, false)
+	a := clientKey(r, nil)
 	r.RemoteAddr = "[2001:db8:1:2:ffff::1]:443"
-	if b := clientKey(r, false); a != b || a != "2001:db8:1:2::/64" {
+	if b := clientKey(r, nil); a != b || a != "2001:db8:1:2::/64" {
 		t.Errorf("IPv6 keys %q and %q, want one /64", a, b)
 	}
-	r.RemoteAddr = "192.0.2.7:5555"
-	r.Header.Set("X-Forwarded-For", "198.51.100.9")
-	if k := clientKey(r, true); k != "192.0.2.7" {
-		t.Errorf("a public peer's X-Forwarded-For was believed: %q", k)
+	local := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8")}
+	for _, tc := range []struct {
+		name, peer, xff string
+		trusted         []netip.Prefix
+		want            string
+	}{
+		{"a peer outside the list", "192.0.2.7:5555", "198.51.100.9", local, "192.0.2.7"},
+		{"a private peer outside the list", "10.1.2.3:5555", "198.51.100.9", []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, "10.1.2.3"},
+		{"no list", "127.0.0.1:40000", "198.51.100.9", nil, "127.0.0.1"},
+		{"the hop the proxy added, not one the client wrote", "127.0.0.1:40000", "203.0.113.66, 198.51.100.9", local, "198.51.100.9"},
+		{"through two trusted proxies", "127.0.0.1:40000", "203.0.113.66, 198.51.100.9, 10.0.0.2", local, "198.51.100.9"},
+		{"a hop that is no address", "127.0.0.1:40000", "198.51.100.9, junk, 10.0.0.2", local, "10.0.0.2"},
+		{"a hop with a port, IPv4 in IPv6", "[::ffff:127.0.0.1]:40000", "198.51.100.9:1234", local, "198.51.100.9"},
+		{"no header", "127.0.0.1:40000", "", local, "127.0.0.1"},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(""))
+		r.RemoteAddr = tc.peer
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		if k := clientKey(r, tc.trusted); k != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, k, tc.want)
+		}
 	}
-	// behind a local proxy: the address it appended, not one the client wrote
+	// two header lines are one list
 	r.RemoteAddr = "127.0.0.1:40000"
-	r.Header.Set("X-Forwarded-For", "203.0.113.66, 198.51.100.9")
-	if k := clientKey(r, true); k != "198.51.100.9" {
-		t.Errorf("behind a proxy: %q, want the last hop", k)
-	}
-	if k := clientKey(r, false); k != "127.0.0.1" {
-		t.Errorf("not configured for a proxy: %q, want the peer", k)
+	r.Header.Set("X-Forwarded-For", "203.0.113.66")
+	r.Header.Add("X-Forwarded-For", "198.51.100.9")
+	if k := clientKey(r, local); k != "198.51.100.9" {
+		t.Errorf("two X-Forwarded-For lines: %q, want the last hop", k)
 	}
 }

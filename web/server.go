@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strings"
 	"time"
@@ -45,10 +46,12 @@ type Config struct {
 	// SecureCookies marks cookies Secure (set when served over TLS, or
 	// behind a proxy that terminates it).
 	SecureCookies bool
-	// BehindProxy: requests come through a reverse proxy on this machine
-	// or network, which appends the client's address to X-Forwarded-For;
-	// the login limit counts that address, not the proxy's.
-	BehindProxy bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed: a request from one of them is counted (by the login
+	// limits and the upload budgets) against the right-most address of
+	// X-Forwarded-For that is not itself a trusted proxy. Empty: the
+	// header is ignored and the peer's address counts.
+	TrustedProxies []netip.Prefix
 	// Log receives one line per request: method, path, status, time.
 	// Never a query string or a body: drafts are confidential.
 	Log *slog.Logger

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -655,5 +658,50 @@ func TestStaffDownloadsNotCached(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("%s: %d, Cache-Control %q, want no-store", p, resp.StatusCode, resp.Header.Get("Cache-Control"))
 		}
+	}
+}
+
+// TestTrustedProxies: only a peer in web.trusted_proxies sets, with
+// X-Forwarded-For, the address the login limit counts. The server sees
+// the test's connections from 127.0.0.1, or from 127.0.0.2, the proxy.
+func TestTrustedProxies(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")} })
+	from := func(local string) *http.Client {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
+		return &http.Client{Transport: &http.Transport{DialContext: d.DialContext},
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	// attempts is how many logins (of names that do not exist) are
+	// answered before the first 429, each with another X-Forwarded-For
+	attempts := func(c *http.Client, xff func(i int) string) int {
+		for i := range 12 {
+			req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{
+				"name": {fmt.Sprintf("nobody%d", i)}, "password": {"guess guess guess"}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-For", xff(i))
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusTooManyRequests {
+				return i
+			}
+		}
+		return 12
+	}
+	spoofed := func(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }
+	// a peer outside the list: its own address counts, whatever it says
+	if n := attempts(from("127.0.0.1"), spoofed); n > 6 {
+		t.Errorf("from a peer outside the list, %d attempts with made-up X-Forwarded-For before a 429", n)
+	}
+	// the proxy: each client counts on its own
+	if n := attempts(from("127.0.0.2"), spoofed); n != 12 {
+		t.Errorf("through the proxy, a 429 after %d attempts from as many clients", n)
+	}
+	// through the proxy, a client that writes X-Forwarded-For itself is
+	// counted by the hop the proxy added, the right-most untrusted one
+	if n := attempts(from("127.0.0.2"), func(i int) string { return spoofed(i+20) + ", 203.0.113.9" }); n > 6 {
+		t.Errorf("through the proxy, a client that changes the left of X-Forwarded-For made %d attempts before a 429", n)
 	}
 }
