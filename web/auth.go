@@ -9,15 +9,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
 
 	"github.com/s54dev/s54/store"
 )
@@ -115,13 +116,30 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	name, password := strings.TrimSpace(r.PostForm.Get("name")), r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
-	if !s.logins.allow(clientKey(r, s.cfg.TrustedProxies)) || !s.logins.allow("name:"+strings.ToLower(name)) {
-		w.Header().Set("Retry-After", "60")
-		s.render(w, r, http.StatusTooManyRequests, "login", "Log in",
-			loginData{Next: next, Name: name, Error: "Too many attempts from here. Wait a minute and try again."})
+	addr, key := clientKey(r, s.cfg.TrustedProxies), strings.ToLower(name)
+	refuse := func(wait time.Duration, msg string) {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		s.render(w, r, http.StatusTooManyRequests, "login", "Log in", loginData{Next: next, Name: name, Error: msg})
+	}
+	if !s.logins.allowAddr(addr) {
+		refuse(time.Minute, "Too many attempts from here. Wait a minute and try again.")
+		return
+	}
+	if wait := s.logins.wait(key, addr); wait > 0 {
+		refuse(wait, fmt.Sprintf("Too many wrong passwords for this name from here. Wait %s and try again.", waitString(wait)))
 		return
 	}
 	u, err := s.cfg.Store.UserByName(r.Context(), name)
+	known := false
+	if err == nil {
+		known, _ = s.cfg.Store.KnownLoginAddress(r.Context(), u.ID, addr)
+	}
+	// failures from elsewhere never hold back an address that has logged
+	// in to this account before
+	if !known && !s.logins.allowName(key) {
+		refuse(nameEvery, "Too many attempts for this name. Wait a few minutes and try again.")
+		return
+	}
 	if err == nil {
 		err = bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password))
 	} else {
@@ -129,8 +147,13 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 	}
 	if err != nil {
+		s.logins.failed(key, addr)
 		s.render(w, r, http.StatusUnauthorized, "login", "Log in", loginData{Next: next, Name: name, Error: "That name and password do not match."})
 		return
+	}
+	s.logins.succeeded(key, addr)
+	if err := s.cfg.Store.RecordLoginAddress(r.Context(), u.ID, addr); err != nil {
+		s.cfg.Log.Warn("login address not recorded", "err", err)
 	}
 	token, hash := NewToken()
 	csrf, _ := NewToken()
@@ -141,6 +164,14 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil, MaxAge: int(sessionLife.Seconds())})
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// waitString says a wait for people: "40 seconds", "4 minutes".
+func waitString(d time.Duration) string {
+	if d <= time.Minute {
+		return fmt.Sprintf("%d seconds", max(2, int(math.Ceil(d.Seconds()))))
+	}
+	return fmt.Sprintf("%d minutes", int(math.Ceil(d.Minutes())))
 }
 
 // dummyHash is compared with when the name is unknown; made on first use,
@@ -249,36 +280,4 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 		}
 	}
 	return false
-}
-
-// loginLimiter allows five login attempts a minute from one address.
-type loginLimiter struct {
-	mu   sync.Mutex
-	byIP map[string]*rate.Limiter
-	seen map[string]time.Time
-}
-
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{byIP: map[string]*rate.Limiter{}, seen: map[string]time.Time{}}
-}
-
-func (l *loginLimiter) allow(ip string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if len(l.byIP) > 10000 { // forget addresses quiet for ten minutes
-		for k, t := range l.seen {
-			if now.Sub(t) > 10*time.Minute {
-				delete(l.byIP, k)
-				delete(l.seen, k)
-			}
-		}
-	}
-	lim := l.byIP[ip]
-	if lim == nil {
-		lim = rate.NewLimiter(rate.Every(12*time.Second), 5)
-		l.byIP[ip] = lim
-	}
-	l.seen[ip] = now
-	return lim.Allow()
 }

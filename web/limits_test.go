@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestChecksBounded: with every place for a check taken, a check is told
@@ -84,5 +85,70 @@ func TestClientKey(t *testing.T) {
 	r.Header.Add("X-Forwarded-For", "198.51.100.9")
 	if k := clientKey(r, local); k != "198.51.100.9" {
 		t.Errorf("two X-Forwarded-For lines: %q, want the last hop", k)
+	}
+}
+
+// TestLoginLimiter: the limits of loginLimiter, on a clock of the test's.
+func TestLoginLimiter(t *testing.T) {
+	now := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
+	l := newLoginLimiter(func() time.Time { return now })
+
+	// an address: five at once, then one every 12 s
+	for i := range 5 {
+		if !l.allowAddr("192.0.2.1") {
+			t.Fatalf("attempt %d from an address refused", i+1)
+		}
+	}
+	if l.allowAddr("192.0.2.1") || !l.allowAddr("192.0.2.2") {
+		t.Error("the sixth attempt from one address allowed, or another address held back with it")
+	}
+	now = now.Add(12 * time.Second)
+	if !l.allowAddr("192.0.2.1") {
+		t.Error("no attempt 12 s later")
+	}
+
+	// a name from one address: three wrong, then waits that double
+	for range 2 {
+		l.failed("alice", "192.0.2.1")
+		if w := l.wait("alice", "192.0.2.1"); w != 0 {
+			t.Fatalf("a wait of %v before the third failure", w)
+		}
+	}
+	for _, want := range []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second, 40 * time.Second} {
+		l.failed("alice", "192.0.2.1")
+		if w := l.wait("alice", "192.0.2.1"); w != want {
+			t.Fatalf("wait %v, want %v", w, want)
+		}
+		if w := l.wait("alice", "192.0.2.9"); w != 0 {
+			t.Fatalf("another address waits %v with it", w)
+		}
+		now = now.Add(want)
+		if w := l.wait("alice", "192.0.2.1"); w != 0 {
+			t.Fatalf("still %v to wait after the wait", w)
+		}
+	}
+	for range 20 {
+		l.failed("alice", "192.0.2.1")
+	}
+	if w := l.wait("alice", "192.0.2.1"); w != longestWait {
+		t.Errorf("the longest wait %v, want %v", w, longestWait)
+	}
+	l.succeeded("alice", "192.0.2.1")
+	if w := l.wait("alice", "192.0.2.1"); w != 0 {
+		t.Errorf("a wait of %v after a success", w)
+	}
+
+	// a name from addresses never seen: ten at once, then one every 2 min
+	for i := range 10 {
+		if !l.allowName("bob") {
+			t.Fatalf("attempt %d at a name refused", i+1)
+		}
+	}
+	if l.allowName("bob") || !l.allowName("carol") {
+		t.Error("the eleventh attempt at a name allowed, or another name held back with it")
+	}
+	now = now.Add(2 * time.Minute)
+	if !l.allowName("bob") || l.allowName("bob") {
+		t.Error("not one attempt at the name 2 minutes later")
 	}
 }

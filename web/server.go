@@ -94,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.Regions = r
 	}
-	s := &Server{cfg: cfg, checks: make(chan struct{}, cfg.MaxChecks), logins: newLoginLimiter(),
+	s := &Server{cfg: cfg, checks: make(chan struct{}, cfg.MaxChecks), logins: newLoginLimiter(time.Now),
 		searches: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err

@@ -274,11 +274,12 @@ func TestLoginAndLogout(t *testing.T) {
 func TestLoginRateLimited(t *testing.T) {
 	f := newFixture(t, nil)
 	c := f.client()
-	// five attempts, then one more every 12 s: a slow machine may earn a
-	// sixth before the refusal comes
+	// five attempts from one address (at names of its choice), then one
+	// more every 12 s: a slow machine may earn a sixth before the refusal
+	// comes
 	codes := []int{}
-	for range 10 {
-		resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {"alice"}, "password": {"guess guess guess"}})
+	for i := range 10 {
+		resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {fmt.Sprintf("guess%d", i)}, "password": {"guess guess guess"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -299,6 +300,52 @@ func TestLoginRateLimited(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("right password after too many attempts: %d", resp.StatusCode)
+	}
+}
+
+// TestLoginNotLockedOutFromElsewhere: wrong passwords for a name sent
+// from many addresses do not keep out its owner at an address they have
+// logged in from before; an address never seen is held back by the name's
+// slow limit, and one address by its backoff.
+func TestLoginNotLockedOutFromElsewhere(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+	login := func(from, pw string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{"name": {"alice"}, "password": {pw}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", from)
+		resp, err := f.client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	const office, home = "198.51.100.20", "2001:db8:5:6::7"
+	for _, from := range []string{office, home} {
+		if code, _ := login(from, password); code != http.StatusSeeOther {
+			t.Fatalf("first login from %s: %d", from, code)
+		}
+	}
+	// someone else guesses, from forty addresses
+	for i := range 40 {
+		login(fmt.Sprintf("203.0.113.%d", i+1), "guess guess guess")
+	}
+	if code, _ := login(office, password); code != http.StatusSeeOther {
+		t.Errorf("the owner, from the office, after guesses from elsewhere: %d, want 303", code)
+	}
+	if code, page := login("192.0.2.99", password); code != http.StatusTooManyRequests || !strings.Contains(page, "attempts for this name") {
+		t.Errorf("from an address never seen, after forty guesses at the name: %d, want 429", code)
+	}
+	// at home, three wrong passwords: then even the right one waits
+	for range 3 {
+		if code, _ := login(home, "wrong password!"); code != http.StatusUnauthorized {
+			t.Fatalf("a wrong password: %d", code)
+		}
+	}
+	if code, page := login(home, password); code != http.StatusTooManyRequests || !strings.Contains(page, "wrong passwords for this name") {
+		t.Errorf("the right password at once after three wrong: %d, want 429 for the name at this address", code)
 	}
 }
 
