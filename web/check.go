@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -27,11 +26,6 @@ type draft struct {
 	contentType string
 }
 
-var (
-	errTooLarge      = errors.New("too large")
-	errPasteTooLarge = errors.New("the pasted text is longer than 2 MB; upload the document instead")
-)
-
 // uploadTime bounds the reading of one upload.
 const uploadTime = time.Minute
 
@@ -46,13 +40,14 @@ const maxCheckText = 1 << 20
 func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, error) {
 	// an upload that trickles in is cut off: it must not hold the server
 	http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
+	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)}
+	r.Body = body
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
 		// the API also takes the document as the body
-		data, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxUpload+1))
+		data, err := io.ReadAll(io.LimitReader(body, s.cfg.MaxUpload+1))
 		if err != nil {
-			return nil, errTooLarge
+			return nil, body.failure(errIncomplete)
 		}
 		if int64(len(data)) > s.cfg.MaxUpload {
 			return nil, errTooLarge
@@ -61,7 +56,7 @@ func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, erro
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, fmt.Errorf("the form could not be read")
+		return nil, errBadForm
 	}
 	var file, text *draft
 	for {
@@ -69,12 +64,8 @@ func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, erro
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, errTooLarge
-		}
 		if err != nil {
-			return nil, fmt.Errorf("the form could not be read")
+			return nil, body.failure(errBadForm)
 		}
 		switch part.FormName() {
 		case "file":
@@ -82,22 +73,19 @@ func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, erro
 				continue
 			}
 			data, err := io.ReadAll(io.LimitReader(part, s.cfg.MaxUpload+1))
-			if errors.As(err, &mbe) || int64(len(data)) > s.cfg.MaxUpload {
-				return nil, errTooLarge
-			}
 			if err != nil {
-				return nil, fmt.Errorf("the upload could not be read")
+				return nil, body.failure(errBadForm)
+			}
+			if int64(len(data)) > s.cfg.MaxUpload {
+				return nil, errTooLarge
 			}
 			if len(data) > 0 {
 				file = &draft{data: data, name: part.FileName(), contentType: part.Header.Get("Content-Type")}
 			}
 		case "text":
 			data, err := io.ReadAll(io.LimitReader(part, maxPaste+1))
-			if errors.As(err, &mbe) {
-				return nil, errTooLarge
-			}
 			if err != nil {
-				return nil, fmt.Errorf("the form could not be read")
+				return nil, body.failure(errBadForm)
 			}
 			if len(data) > maxPaste {
 				return nil, errPasteTooLarge
@@ -114,7 +102,38 @@ func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, erro
 	if text != nil {
 		return text, nil
 	}
-	return nil, fmt.Errorf("choose a file or paste the text of your statement")
+	return nil, errNoDraft
+}
+
+// bodyReader remembers the first error in reading a request's body, so
+// that an upload cut short (the client went away, or stalled past its
+// time) is told from one over the limit and from a malformed form.
+type bodyReader struct {
+	r   io.ReadCloser
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+func (b *bodyReader) Close() error { return b.r.Close() }
+
+// failure is errTooLarge when the body went over the limit,
+// errIncomplete when it could not be read to its end, else otherwise.
+func (b *bodyReader) failure(otherwise error) error {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(b.err, &mbe):
+		return errTooLarge
+	case b.err != nil:
+		return errIncomplete
+	}
+	return otherwise
 }
 
 // check reads and checks a draft within the server's limits.
@@ -169,35 +188,11 @@ type checkData struct {
 
 func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 	d := checkData{MaxMB: s.cfg.MaxUpload >> 20}
-	dr, err := s.readDraft(w, r)
-	switch {
-	case errors.Is(err, errTooLarge):
-		d.Error = fmt.Sprintf("That file is larger than %d MB.", d.MaxMB)
-		s.render(w, r, http.StatusRequestEntityTooLarge, "check", "Check your statement", d)
-		return
-	case errors.Is(err, errPasteTooLarge):
-		d.Error = capitalise(err.Error()) + "."
-		s.render(w, r, http.StatusRequestEntityTooLarge, "check", "Check your statement", d)
-		return
-	case err != nil:
-		d.Error = capitalise(err.Error()) + "."
-		s.render(w, r, http.StatusBadRequest, "check", "Check your statement", d)
-		return
-	}
-	// the place for a check is taken once the draft is in: a slow upload
-	// holds no place
-	release, ok := s.acquire()
-	if !ok {
-		w.Header().Set("Retry-After", "10")
-		d.Error = "Many statements are being checked just now. Try again in a few seconds."
-		s.render(w, r, http.StatusServiceUnavailable, "check", "Check your statement", d)
-		return
-	}
-	defer release()
-	a, err := s.check(r.Context(), dr)
+	a, dr, err := s.checkRequest(w, r)
 	if err != nil {
-		d.Error = "Your document could not be read: " + readError(err)
-		s.render(w, r, http.StatusUnprocessableEntity, "check", "Check your statement", d)
+		p := s.draftProblem(err, dr)
+		d.Error = p.Message
+		s.render(w, r, p.Status, "check", "Check your statement", d)
 		return
 	}
 	d.Assessment = &a
@@ -215,48 +210,37 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "result", "Your statement checked", d)
 }
 
-// readError says in one line why a document could not be read, without
-// echoing its content.
-func readError(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, "extract") {
-		msg = msg[i+2:]
-	}
-	return msg
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // apiCheck is POST /api/check: a document as the body or as the "file" of
-// a multipart form; the answer is the assessment, as s54 check --json.
+// a multipart form; the answer is the assessment, as s54 check --json, or
+// {"error": a sentence for people, "kind": a short id}.
 func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
-	dr, err := s.readDraft(w, r)
-	if errors.Is(err, errTooLarge) || errors.Is(err, errPasteTooLarge) {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("larger than %d MB", s.cfg.MaxUpload>>20)})
-		return
-	}
+	a, dr, err := s.checkRequest(w, r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-		return
-	}
-	release, ok := s.acquire()
-	if !ok {
-		w.Header().Set("Retry-After", "10")
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "busy: try again in a few seconds"})
-		return
-	}
-	defer release()
-	a, err := s.check(r.Context(), dr)
-	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": readError(err)})
+		p := s.draftProblem(err, dr)
+		writeJSON(w, p.Status, p)
 		return
 	}
 	writeJSON(w, http.StatusOK, a)
+}
+
+// checkRequest reads the draft a request carries and checks it in its
+// turn. An error is one draftProblem knows; the draft comes back with it
+// when it was read.
+func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (statement.Assessment, *draft, error) {
+	dr, err := s.readDraft(w, r)
+	if err != nil {
+		return statement.Assessment{}, nil, err
+	}
+	// the place for a check is taken once the draft is in: a slow upload
+	// holds no place
+	release, ok := s.acquire()
+	if !ok {
+		w.Header().Set("Retry-After", "10")
+		return statement.Assessment{}, dr, errBusy
+	}
+	defer release()
+	a, err := s.check(r.Context(), dr)
+	return a, dr, err
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -23,6 +25,7 @@ import (
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
@@ -750,5 +753,103 @@ func TestTrustedProxies(t *testing.T) {
 	// counted by the hop the proxy added, the right-most untrusted one
 	if n := attempts(from("127.0.0.2"), func(i int) string { return spoofed(i+20) + ", 203.0.113.9" }); n > 6 {
 		t.Errorf("through the proxy, a client that changes the left of X-Forwarded-For made %d attempts before a 429", n)
+	}
+}
+
+// scannedPDF is a page that only draws an image: a scan, with no text.
+func scannedPDF() []byte {
+	var b testpdf.Builder
+	catalog := b.Add("")
+	tree := b.Add("")
+	img := b.FlateStream("/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8", bytes.Repeat([]byte{0x80}, 64))
+	draw := b.Stream("", "q 595 0 0 842 0 0 cm /Im0 Do Q")
+	page := b.Add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>", tree, img, draw))
+	b.Set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", tree))
+	b.Set(tree, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page))
+	return b.Bytes(catalog, "")
+}
+
+// TestDraftProblemsForPeople: a draft that cannot be read gets a fixed,
+// whole sentence that says what to do, on the page and in the API (with a
+// short kind), never the reader's error chain or the document's words.
+func TestDraftProblemsForPeople(t *testing.T) {
+	f := newFixture(t, nil)
+	secret := "Secret Widget Holdings approved this statement"
+	pdf := testpdf.Text("Modern slavery statement", secret+". We audit our suppliers every year.")
+	read := func(name string) []byte {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		name, file string
+		data       []byte
+		kind, want string
+	}{
+		{"truncated PDF", "draft.pdf", pdf[:len(pdf)/2], "corrupt",
+			"This PDF is damaged and could not be read. Save it again from the program that made it, or upload the Word file."},
+		{"scanned PDF", "scan.pdf", scannedPDF(), "no_text_layer",
+			"This PDF is a scanned image with no text to read: upload the Word file or paste the text."},
+		{"PDF with a password", "locked.pdf", read("../testdata/pdf/aes256-user.pdf"), "encrypted",
+			"This document is protected by a password. Save a copy without the password, or paste the text."},
+		{"damaged Word file", "draft.docx", read("../testdata/bad/truncated.docx"), "corrupt",
+			"This document is damaged and could not be read. Save it again from the program that made it, or paste the text."},
+		{"picture", "draft.png", read("../testdata/bad/image.png"), "unsupported",
+			"This kind of file cannot be read. Upload a PDF, a Word file (.docx), a web page or a text file, or paste the text."},
+	} {
+		resp, page := upload(t, f.client(), f.srv.URL+"/check", "file", tc.file, tc.data)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, html.EscapeString(tc.want)) {
+			t.Errorf("%s on the page: %d, want 422 and %q", tc.name, resp.StatusCode, tc.want)
+		}
+		for _, leak := range []string{"extract", "incorrect format", "EOF", tc.file, "Secret Widget"} {
+			if strings.Contains(page, leak) {
+				t.Errorf("%s: the page says %q", tc.name, leak)
+			}
+		}
+		resp, err := http.Post(f.srv.URL+"/api/check", "application/octet-stream", bytes.NewReader(tc.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]string
+		json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnprocessableEntity || got["error"] != tc.want || got["kind"] != tc.kind {
+			t.Errorf("%s in the API: %d %v, want 422, %q and kind %q", tc.name, resp.StatusCode, got, tc.want, tc.kind)
+		}
+	}
+}
+
+// TestUploadCutShort: an upload that ends before its Content-Length (the
+// client went away) is not "too large": 400, the upload did not complete.
+func TestUploadCutShort(t *testing.T) {
+	f := newFixture(t, nil)
+	body := bytes.Repeat([]byte("Our supply chains are audited every year. "), 2000)
+	for _, tc := range []struct{ path, ct, want string }{
+		{"/check", "multipart/form-data; boundary=xyz", "The upload did not complete"},
+		{"/api/check", "text/plain", `"kind": "incomplete"`},
+	} {
+		form := append([]byte("--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"draft.txt\"\r\n\r\n"), body...)
+		if tc.path == "/api/check" {
+			form = body
+		}
+		conn, err := net.Dial("tcp", f.srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", tc.path, tc.ct, len(form)*2)
+		conn.Write(form)
+		conn.(*net.TCPConn).CloseWrite() // gone, half way
+		conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: no answer: %v", tc.path, err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		conn.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(page), tc.want) {
+			t.Errorf("%s cut short: %d, want 400 and %q:\n%s", tc.path, resp.StatusCode, tc.want, page)
+		}
 	}
 }
