@@ -3,12 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
-	"mime"
 	"net/http"
-	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/s54dev/s54/extract"
@@ -26,115 +21,10 @@ type draft struct {
 	contentType string
 }
 
-// uploadTime bounds the reading of one upload.
-const uploadTime = time.Minute
-
 // maxCheckText is the most text of a draft the checker reads: a statement
 // is a few thousand words, and the checker's memory grows with the text
 // (a 20 MB text took 240 MB).
 const maxCheckText = 1 << 20
-
-// readDraft reads the upload (a file, or pasted text) from a multipart
-// form as it streams in, never to a temporary file (ParseMultipartForm
-// would write a large one to disk).
-func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, error) {
-	// an upload that trickles in is cut off: it must not hold the server
-	http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
-	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)}
-	r.Body = body
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "multipart/form-data" {
-		// the API also takes the document as the body
-		data, err := io.ReadAll(io.LimitReader(body, s.cfg.MaxUpload+1))
-		if err != nil {
-			return nil, body.failure(errIncomplete)
-		}
-		if int64(len(data)) > s.cfg.MaxUpload {
-			return nil, errTooLarge
-		}
-		return &draft{data: data, name: "draft", contentType: r.Header.Get("Content-Type")}, nil
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, errBadForm
-	}
-	var file, text *draft
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, body.failure(errBadForm)
-		}
-		switch part.FormName() {
-		case "file":
-			if part.FileName() == "" {
-				continue
-			}
-			data, err := io.ReadAll(io.LimitReader(part, s.cfg.MaxUpload+1))
-			if err != nil {
-				return nil, body.failure(errBadForm)
-			}
-			if int64(len(data)) > s.cfg.MaxUpload {
-				return nil, errTooLarge
-			}
-			if len(data) > 0 {
-				file = &draft{data: data, name: part.FileName(), contentType: part.Header.Get("Content-Type")}
-			}
-		case "text":
-			data, err := io.ReadAll(io.LimitReader(part, maxPaste+1))
-			if err != nil {
-				return nil, body.failure(errBadForm)
-			}
-			if len(data) > maxPaste {
-				return nil, errPasteTooLarge
-			}
-			if strings.TrimSpace(string(data)) != "" {
-				text = &draft{data: data, name: "pasted text", contentType: "text/plain; charset=utf-8"}
-			}
-		}
-		part.Close()
-	}
-	if file != nil {
-		return file, nil
-	}
-	if text != nil {
-		return text, nil
-	}
-	return nil, errNoDraft
-}
-
-// bodyReader remembers the first error in reading a request's body, so
-// that an upload cut short (the client went away, or stalled past its
-// time) is told from one over the limit and from a malformed form.
-type bodyReader struct {
-	r   io.ReadCloser
-	err error
-}
-
-func (b *bodyReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF && b.err == nil {
-		b.err = err
-	}
-	return n, err
-}
-
-func (b *bodyReader) Close() error { return b.r.Close() }
-
-// failure is errTooLarge when the body went over the limit,
-// errIncomplete when it could not be read to its end, else otherwise.
-func (b *bodyReader) failure(otherwise error) error {
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(b.err, &mbe):
-		return errTooLarge
-	case b.err != nil:
-		return errIncomplete
-	}
-	return otherwise
-}
 
 // check reads and checks a draft within the server's limits.
 func (s *Server) check(ctx context.Context, d *draft) (statement.Assessment, error) {
@@ -142,6 +32,7 @@ func (s *Server) check(ctx context.Context, d *draft) (statement.Assessment, err
 	if opts.MaxBytes <= 0 || opts.MaxBytes > s.cfg.MaxUpload {
 		opts.MaxBytes = s.cfg.MaxUpload
 	}
+	opts.Timeout = s.cfg.CheckTimeout
 	text, err := extract.Bytes(ctx, d.data, d.name, d.contentType, opts)
 	if err != nil {
 		return statement.Assessment{}, err
@@ -191,6 +82,7 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 	a, dr, err := s.checkRequest(w, r)
 	if err != nil {
 		p := s.draftProblem(err, dr)
+		p.header(w)
 		d.Error = p.Message
 		s.render(w, r, p.Status, "check", "Check your statement", d)
 		return
@@ -216,8 +108,7 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
 	a, dr, err := s.checkRequest(w, r)
 	if err != nil {
-		p := s.draftProblem(err, dr)
-		writeJSON(w, p.Status, p)
+		s.draftProblem(err, dr).write(w)
 		return
 	}
 	writeJSON(w, http.StatusOK, a)
@@ -227,18 +118,19 @@ func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
 // turn. An error is one draftProblem knows; the draft comes back with it
 // when it was read.
 func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (statement.Assessment, *draft, error) {
-	dr, err := s.readDraft(w, r)
+	dr, release, err := s.readDraft(w, r)
 	if err != nil {
 		return statement.Assessment{}, nil, err
 	}
+	// the draft's bytes stay reserved until its check is done
+	defer release()
 	// the place for a check is taken once the draft is in: a slow upload
 	// holds no place
-	release, ok := s.acquire()
+	done, ok := s.acquire()
 	if !ok {
-		w.Header().Set("Retry-After", "10")
 		return statement.Assessment{}, dr, errBusy
 	}
-	defer release()
+	defer done()
 	a, err := s.check(r.Context(), dr)
 	return a, dr, err
 }

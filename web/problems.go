@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/statement"
@@ -18,6 +19,7 @@ var (
 	errBadForm       = errors.New("web: form not readable")
 	errNoDraft       = errors.New("web: no file and no text")
 	errBusy          = errors.New("web: no place for a check")
+	errUploadsBusy   = errors.New("web: over the upload budget")
 )
 
 // problem is what a person (the page) or a program (the API) is told when
@@ -27,12 +29,26 @@ type problem struct {
 	Status  int    `json:"-"`
 	Kind    string `json:"kind"`
 	Message string `json:"error"`
+	// RetryAfter, in seconds, when trying again later will do
+	RetryAfter int `json:"-"`
+}
+
+// write sends the problem as the API does.
+func (p problem) write(w http.ResponseWriter) {
+	p.header(w)
+	writeJSON(w, p.Status, p)
+}
+
+func (p problem) header(w http.ResponseWriter) {
+	if p.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	}
 }
 
 // draftProblem is the one place where what went wrong with a draft
 // becomes what its author is told. d is the draft when it was read.
 func (s *Server) draftProblem(err error, d *draft) problem {
-	p := func(status int, kind, msg string) problem { return problem{status, kind, msg} }
+	p := func(status int, kind, msg string) problem { return problem{Status: status, Kind: kind, Message: msg} }
 	switch {
 	case errors.Is(err, errTooLarge):
 		return p(http.StatusRequestEntityTooLarge, "too_large",
@@ -47,7 +63,13 @@ func (s *Server) draftProblem(err error, d *draft) problem {
 	case errors.Is(err, errNoDraft):
 		return p(http.StatusBadRequest, "no_draft", "Choose a file or paste the text of your statement.")
 	case errors.Is(err, errBusy):
-		return p(http.StatusServiceUnavailable, "busy", "Many statements are being checked just now. Try again in a few seconds.")
+		b := p(http.StatusServiceUnavailable, "busy", "Many statements are being checked just now. Try again in a few seconds.")
+		b.RetryAfter = 10
+		return b
+	case errors.Is(err, errUploadsBusy):
+		b := p(http.StatusServiceUnavailable, "busy", "Many large files are being checked just now. Try again in a minute, or paste the text.")
+		b.RetryAfter = 30
+		return b
 	case errors.Is(err, extract.ErrTimeout):
 		return p(http.StatusUnprocessableEntity, "timeout",
 			"This document took too long to read. Upload the Word file or paste the text.")

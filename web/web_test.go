@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/pipeline"
@@ -851,5 +852,25 @@ func TestUploadCutShort(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(page), tc.want) {
 			t.Errorf("%s cut short: %d, want 400 and %q:\n%s", tc.path, resp.StatusCode, tc.want, page)
 		}
+	}
+}
+
+// TestPublicCheckTimeout: a draft on the public page is read within the
+// server's CheckTimeout, whatever the extract options allow others.
+func TestPublicCheckTimeout(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) {
+		c.Extract = extract.Options{Timeout: time.Hour}
+		c.CheckTimeout = time.Nanosecond
+	})
+	pdf := testpdf.Text("Modern slavery statement", "This statement was approved by the board.")
+	resp, err := http.Post(f.srv.URL+"/api/check", "application/pdf", bytes.NewReader(pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]string
+	json.NewDecoder(resp.Body).Decode(&got)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || got["kind"] != "timeout" {
+		t.Errorf("a check past its time: %d %v, want 422 and kind timeout", resp.StatusCode, got)
 	}
 }
