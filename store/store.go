@@ -203,6 +203,15 @@ var migrations = []string{
 		label      TEXT NOT NULL DEFAULT '',
 		created_at TEXT NOT NULL
 	);`,
+	// 4: the addresses each staff member has logged in from: failed
+	// logins from elsewhere do not lock them out from these
+	`CREATE TABLE login_addresses (
+		user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+		address  TEXT NOT NULL,
+		first_at TEXT NOT NULL,
+		last_at  TEXT NOT NULL,
+		PRIMARY KEY (user_id, address)
+	) WITHOUT ROWID;`,
 }
 
 // ErrTooNew: the register was written by a newer s54.

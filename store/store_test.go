@@ -440,3 +440,43 @@ func TestRegisterAtKeepsHomepageLink(t *testing.T) {
 		t.Errorf("homepage_link at the end of October %v, of November %v; want true then false", oct[0].HomepageLink, nov[0].HomepageLink)
 	}
 }
+
+// TestLoginAddresses: the addresses a user logged in from are kept, twice
+// is once, a new password forgets them, and they go with the user.
+func TestLoginAddresses(t *testing.T) {
+	ctx := context.Background()
+	st := open(t)
+	st.AddUser(ctx, "alice", "hash1")
+	st.AddUser(ctx, "bob", "hash1")
+	alice, _ := st.UserByName(ctx, "alice")
+	bob, _ := st.UserByName(ctx, "bob")
+	for range 2 {
+		if err := st.RecordLoginAddress(ctx, alice.ID, "198.51.100.7"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	known := func(id int64, addr string) bool {
+		t.Helper()
+		ok, err := st.KnownLoginAddress(ctx, id, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !known(alice.ID, "198.51.100.7") || known(alice.ID, "198.51.100.8") || known(bob.ID, "198.51.100.7") {
+		t.Error("known addresses mixed up")
+	}
+	if err := st.SetPassword(ctx, "alice", "hash2"); err != nil {
+		t.Fatal(err)
+	}
+	if known(alice.ID, "198.51.100.7") {
+		t.Error("an address is still known after a new password")
+	}
+	st.RecordLoginAddress(ctx, bob.ID, "2001:db8::/64")
+	if err := st.RemoveUser(ctx, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if known(bob.ID, "2001:db8::/64") {
+		t.Error("an address outlived its user")
+	}
+}

@@ -50,12 +50,16 @@ func (s *Store) SetPassword(ctx context.Context, name, passwordHash string) erro
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: user %q: %w", name, ErrNotFound)
 		}
-		// a new password ends the sessions and the API tokens
-		if _, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)`, name); err != nil {
-			return err
+		// a new password ends the sessions and the API tokens, and forgets
+		// where the old one was used: it may have been known elsewhere
+		for _, q := range []string{`DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?)`,
+			`DELETE FROM api_tokens WHERE user_id = (SELECT id FROM users WHERE name = ?)`,
+			`DELETE FROM login_addresses WHERE user_id = (SELECT id FROM users WHERE name = ?)`} {
+			if _, err := tx.ExecContext(ctx, q, name); err != nil {
+				return err
+			}
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = (SELECT id FROM users WHERE name = ?)`, name)
-		return err
+		return nil
 	})
 }
 
@@ -70,7 +74,8 @@ func (s *Store) RemoveUser(ctx context.Context, name string) error {
 		if err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM sessions WHERE user_id = ?`, `DELETE FROM api_tokens WHERE user_id = ?`, `DELETE FROM users WHERE id = ?`} {
+		for _, q := range []string{`DELETE FROM sessions WHERE user_id = ?`, `DELETE FROM api_tokens WHERE user_id = ?`,
+			`DELETE FROM login_addresses WHERE user_id = ?`, `DELETE FROM users WHERE id = ?`} {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return err
 			}
@@ -182,4 +187,27 @@ func (s *Store) TokenUser(ctx context.Context, tokenHash string) (User, error) {
 		return u, fmt.Errorf("store: API token: %w", err)
 	}
 	return u, nil
+}
+
+// RecordLoginAddress notes that a user logged in from an address (the
+// key the web's login limits use for it).
+func (s *Store) RecordLoginAddress(ctx context.Context, userID int64, address string) error {
+	now := s.stamp()
+	_, err := s.db.ExecContext(ctx, `INSERT INTO login_addresses (user_id, address, first_at, last_at) VALUES (?,?,?,?)
+		ON CONFLICT (user_id, address) DO UPDATE SET last_at = excluded.last_at`, userID, address, now, now)
+	if err != nil {
+		return fmt.Errorf("store: record login address: %w", err)
+	}
+	return nil
+}
+
+// KnownLoginAddress reports whether a user has logged in from an address
+// since their password was last set.
+func (s *Store) KnownLoginAddress(ctx context.Context, userID int64, address string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM login_addresses WHERE user_id = ? AND address = ?`, userID, address).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: login address: %w", err)
+	}
+	return n > 0, nil
 }

@@ -9,15 +9,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
+	"math"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
 
 	"github.com/s54dev/s54/store"
 )
@@ -71,8 +72,11 @@ func (s *Server) session(r *http.Request) (store.Session, bool) {
 
 // staff lets a handler run for a logged-in staff member (a session
 // cookie, or an API token for /api/); others get 401, or the login page.
+// Nothing staff see is kept by a browser or a proxy: the register and the
+// documents downloaded are not for the next user of the machine.
 func (s *Server) staff(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
 		if ss, ok := s.session(r); ok {
 			h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, ss)))
 			return
@@ -112,13 +116,30 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	name, password := strings.TrimSpace(r.PostForm.Get("name")), r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"))
-	if !s.logins.allow(clientKey(r, s.cfg.BehindProxy)) || !s.logins.allow("name:"+strings.ToLower(name)) {
-		w.Header().Set("Retry-After", "60")
-		s.render(w, r, http.StatusTooManyRequests, "login", "Log in",
-			loginData{Next: next, Name: name, Error: "Too many attempts from here. Wait a minute and try again."})
+	addr, key := clientKey(r, s.cfg.TrustedProxies), strings.ToLower(name)
+	refuse := func(wait time.Duration, msg string) {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		s.render(w, r, http.StatusTooManyRequests, "login", "Log in", loginData{Next: next, Name: name, Error: msg})
+	}
+	if !s.logins.allowAddr(addr) {
+		refuse(time.Minute, "Too many attempts from here. Wait a minute and try again.")
+		return
+	}
+	if wait := s.logins.wait(key, addr); wait > 0 {
+		refuse(wait, fmt.Sprintf("Too many wrong passwords for this name from here. Wait %s and try again.", waitString(wait)))
 		return
 	}
 	u, err := s.cfg.Store.UserByName(r.Context(), name)
+	known := false
+	if err == nil {
+		known, _ = s.cfg.Store.KnownLoginAddress(r.Context(), u.ID, addr)
+	}
+	// failures from elsewhere never hold back an address that has logged
+	// in to this account before
+	if !known && !s.logins.allowName(key) {
+		refuse(nameEvery, "Too many attempts for this name. Wait a few minutes and try again.")
+		return
+	}
 	if err == nil {
 		err = bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password))
 	} else {
@@ -126,8 +147,13 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 	}
 	if err != nil {
+		s.logins.failed(key, addr)
 		s.render(w, r, http.StatusUnauthorized, "login", "Log in", loginData{Next: next, Name: name, Error: "That name and password do not match."})
 		return
+	}
+	s.logins.succeeded(key, addr)
+	if err := s.cfg.Store.RecordLoginAddress(r.Context(), u.ID, addr); err != nil {
+		s.cfg.Log.Warn("login address not recorded", "err", err)
 	}
 	token, hash := NewToken()
 	csrf, _ := NewToken()
@@ -138,6 +164,14 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil, MaxAge: int(sessionLife.Seconds())})
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// waitString says a wait for people: "40 seconds", "4 minutes".
+func waitString(d time.Duration) string {
+	if d <= time.Minute {
+		return fmt.Sprintf("%d seconds", max(2, int(math.Ceil(d.Seconds()))))
+	}
+	return fmt.Sprintf("%d minutes", int(math.Ceil(d.Minutes())))
 }
 
 // dummyHash is compared with when the name is unknown; made on first use,
@@ -187,58 +221,63 @@ func safeNext(next string) string {
 	return next
 }
 
-// clientKey is the login limit's key for the client's address: the
-// address, or its /64 for IPv6, where one host may hold a whole network.
-// Behind a proxy (on a loopback or private address) it is the last address
-// of X-Forwarded-For, the one the proxy added: earlier ones the client
-// may have written itself.
-func clientKey(r *http.Request, behindProxy bool) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
+// clientKey is the key of the client's address for the login limits and
+// the upload budgets: the address, or its /64 for IPv6, where one host may
+// hold a whole network.
+func clientKey(r *http.Request, trusted []netip.Prefix) string {
+	addr := clientAddr(r, trusted)
+	if !addr.IsValid() {
+		return r.RemoteAddr
 	}
-	if ip := net.ParseIP(host); behindProxy && ip != nil && (ip.IsLoopback() || ip.IsPrivate()) {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			hops := strings.Split(xff[len(xff)-1], ",")
-			if last := strings.TrimSpace(hops[len(hops)-1]); net.ParseIP(last) != nil {
-				host = last
-			}
+	if addr.Is6() {
+		p, _ := addr.Prefix(64)
+		return p.String()
+	}
+	return addr.String()
+}
+
+// clientAddr is the client's address: the peer's, or, when the peer is a
+// trusted proxy, the right-most address of X-Forwarded-For that is not a
+// trusted proxy. Each proxy appends the address it got the request from,
+// so that hop was written by a proxy we trust; addresses to its left may
+// have been written by the client itself.
+func clientAddr(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	addr := parseHop(r.RemoteAddr)
+	if !isTrusted(addr, trusted) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := parseHop(hops[i])
+		if !hop.IsValid() {
+			break // not an address: believe nothing further left
+		}
+		addr = hop
+		if !isTrusted(hop, trusted) {
+			break
 		}
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
-		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	return addr
+}
+
+// parseHop reads an address, with or without a port.
+func parseHop(s string) netip.Addr {
+	s = strings.TrimSpace(s)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap()
 	}
-	return host
+	a, _ := netip.ParseAddr(s)
+	return a.Unmap()
 }
 
-// loginLimiter allows five login attempts a minute from one address.
-type loginLimiter struct {
-	mu   sync.Mutex
-	byIP map[string]*rate.Limiter
-	seen map[string]time.Time
-}
-
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{byIP: map[string]*rate.Limiter{}, seen: map[string]time.Time{}}
-}
-
-func (l *loginLimiter) allow(ip string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if len(l.byIP) > 10000 { // forget addresses quiet for ten minutes
-		for k, t := range l.seen {
-			if now.Sub(t) > 10*time.Minute {
-				delete(l.byIP, k)
-				delete(l.seen, k)
-			}
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	if !a.IsValid() {
+		return false
+	}
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
 		}
 	}
-	lim := l.byIP[ip]
-	if lim == nil {
-		lim = rate.NewLimiter(rate.Every(12*time.Second), 5)
-		l.byIP[ip] = lim
-	}
-	l.seen[ip] = now
-	return lim.Allow()
+	return false
 }

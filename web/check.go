@@ -3,13 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/s54dev/s54/extract"
@@ -27,95 +21,10 @@ type draft struct {
 	contentType string
 }
 
-var (
-	errTooLarge      = errors.New("too large")
-	errPasteTooLarge = errors.New("the pasted text is longer than 2 MB; upload the document instead")
-)
-
-// uploadTime bounds the reading of one upload.
-const uploadTime = time.Minute
-
 // maxCheckText is the most text of a draft the checker reads: a statement
 // is a few thousand words, and the checker's memory grows with the text
 // (a 20 MB text took 240 MB).
 const maxCheckText = 1 << 20
-
-// readDraft reads the upload (a file, or pasted text) from a multipart
-// form as it streams in, never to a temporary file (ParseMultipartForm
-// would write a large one to disk).
-func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (*draft, error) {
-	// an upload that trickles in is cut off: it must not hold the server
-	http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "multipart/form-data" {
-		// the API also takes the document as the body
-		data, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxUpload+1))
-		if err != nil {
-			return nil, errTooLarge
-		}
-		if int64(len(data)) > s.cfg.MaxUpload {
-			return nil, errTooLarge
-		}
-		return &draft{data: data, name: "draft", contentType: r.Header.Get("Content-Type")}, nil
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, fmt.Errorf("the form could not be read")
-	}
-	var file, text *draft
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, errTooLarge
-		}
-		if err != nil {
-			return nil, fmt.Errorf("the form could not be read")
-		}
-		switch part.FormName() {
-		case "file":
-			if part.FileName() == "" {
-				continue
-			}
-			data, err := io.ReadAll(io.LimitReader(part, s.cfg.MaxUpload+1))
-			if errors.As(err, &mbe) || int64(len(data)) > s.cfg.MaxUpload {
-				return nil, errTooLarge
-			}
-			if err != nil {
-				return nil, fmt.Errorf("the upload could not be read")
-			}
-			if len(data) > 0 {
-				file = &draft{data: data, name: part.FileName(), contentType: part.Header.Get("Content-Type")}
-			}
-		case "text":
-			data, err := io.ReadAll(io.LimitReader(part, maxPaste+1))
-			if errors.As(err, &mbe) {
-				return nil, errTooLarge
-			}
-			if err != nil {
-				return nil, fmt.Errorf("the form could not be read")
-			}
-			if len(data) > maxPaste {
-				return nil, errPasteTooLarge
-			}
-			if strings.TrimSpace(string(data)) != "" {
-				text = &draft{data: data, name: "pasted text", contentType: "text/plain; charset=utf-8"}
-			}
-		}
-		part.Close()
-	}
-	if file != nil {
-		return file, nil
-	}
-	if text != nil {
-		return text, nil
-	}
-	return nil, fmt.Errorf("choose a file or paste the text of your statement")
-}
 
 // check reads and checks a draft within the server's limits.
 func (s *Server) check(ctx context.Context, d *draft) (statement.Assessment, error) {
@@ -123,6 +32,7 @@ func (s *Server) check(ctx context.Context, d *draft) (statement.Assessment, err
 	if opts.MaxBytes <= 0 || opts.MaxBytes > s.cfg.MaxUpload {
 		opts.MaxBytes = s.cfg.MaxUpload
 	}
+	opts.Timeout = s.cfg.CheckTimeout
 	text, err := extract.Bytes(ctx, d.data, d.name, d.contentType, opts)
 	if err != nil {
 		return statement.Assessment{}, err
@@ -169,35 +79,12 @@ type checkData struct {
 
 func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 	d := checkData{MaxMB: s.cfg.MaxUpload >> 20}
-	dr, err := s.readDraft(w, r)
-	switch {
-	case errors.Is(err, errTooLarge):
-		d.Error = fmt.Sprintf("That file is larger than %d MB.", d.MaxMB)
-		s.render(w, r, http.StatusRequestEntityTooLarge, "check", "Check your statement", d)
-		return
-	case errors.Is(err, errPasteTooLarge):
-		d.Error = capitalise(err.Error()) + "."
-		s.render(w, r, http.StatusRequestEntityTooLarge, "check", "Check your statement", d)
-		return
-	case err != nil:
-		d.Error = capitalise(err.Error()) + "."
-		s.render(w, r, http.StatusBadRequest, "check", "Check your statement", d)
-		return
-	}
-	// the place for a check is taken once the draft is in: a slow upload
-	// holds no place
-	release, ok := s.acquire()
-	if !ok {
-		w.Header().Set("Retry-After", "10")
-		d.Error = "Many statements are being checked just now. Try again in a few seconds."
-		s.render(w, r, http.StatusServiceUnavailable, "check", "Check your statement", d)
-		return
-	}
-	defer release()
-	a, err := s.check(r.Context(), dr)
+	a, dr, err := s.checkRequest(w, r)
 	if err != nil {
-		d.Error = "Your document could not be read: " + readError(err)
-		s.render(w, r, http.StatusUnprocessableEntity, "check", "Check your statement", d)
+		p := s.draftProblem(err, dr)
+		p.header(w)
+		d.Error = p.Message
+		s.render(w, r, p.Status, "check", "Check your statement", d)
 		return
 	}
 	d.Assessment = &a
@@ -215,48 +102,37 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "result", "Your statement checked", d)
 }
 
-// readError says in one line why a document could not be read, without
-// echoing its content.
-func readError(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, "extract") {
-		msg = msg[i+2:]
-	}
-	return msg
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // apiCheck is POST /api/check: a document as the body or as the "file" of
-// a multipart form; the answer is the assessment, as s54 check --json.
+// a multipart form; the answer is the assessment, as s54 check --json, or
+// {"error": a sentence for people, "kind": a short id}.
 func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) {
-	dr, err := s.readDraft(w, r)
-	if errors.Is(err, errTooLarge) || errors.Is(err, errPasteTooLarge) {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("larger than %d MB", s.cfg.MaxUpload>>20)})
-		return
-	}
+	a, dr, err := s.checkRequest(w, r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-		return
-	}
-	release, ok := s.acquire()
-	if !ok {
-		w.Header().Set("Retry-After", "10")
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "busy: try again in a few seconds"})
-		return
-	}
-	defer release()
-	a, err := s.check(r.Context(), dr)
-	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": readError(err)})
+		s.draftProblem(err, dr).write(w)
 		return
 	}
 	writeJSON(w, http.StatusOK, a)
+}
+
+// checkRequest reads the draft a request carries and checks it in its
+// turn. An error is one draftProblem knows; the draft comes back with it
+// when it was read.
+func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (statement.Assessment, *draft, error) {
+	dr, release, err := s.readDraft(w, r)
+	if err != nil {
+		return statement.Assessment{}, nil, err
+	}
+	// the draft's bytes stay reserved until its check is done
+	defer release()
+	// the place for a check is taken once the draft is in: a slow upload
+	// holds no place
+	done, ok := s.acquire()
+	if !ok {
+		return statement.Assessment{}, dr, errBusy
+	}
+	defer done()
+	a, err := s.check(r.Context(), dr)
+	return a, dr, err
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

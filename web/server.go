@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strings"
 	"time"
@@ -35,20 +36,52 @@ type Config struct {
 	// Index may be nil: search then says there is none yet.
 	Index   *index.Index
 	Regions *region.Set
-	// Extract bounds the reading of an uploaded draft.
+	// Extract bounds the reading of an uploaded draft (its MaxBytes is
+	// capped at MaxUpload, its Timeout replaced by CheckTimeout).
 	Extract extract.Options
-	// MaxUpload bounds an uploaded draft (20 MB when 0).
+	// CheckTimeout bounds the reading of a draft on the public page and
+	// API (10 s when 0): a statement takes well under a second, and a
+	// document that takes longer holds memory and a place for nobody.
+	CheckTimeout time.Duration
+	// MaxUpload bounds an uploaded draft (20 MB when 0); a form may add
+	// 1 MB to it.
 	MaxUpload int64
 	// MaxChecks bounds the self-checks running at once (4 when 0); more
 	// are told to try again.
 	MaxChecks int
+
+	// The upload budget bounds the memory that uploads can hold, however
+	// many arrive and however slowly they are sent. Each upload reserves
+	// its declared length (its Content-Length; the most an upload may be,
+	// MaxUpload and the form, when none is given) before a byte of it is
+	// read, until its check is done; one that does not fit is told at
+	// once to try again (503 with Retry-After), its body unread.
+
+	// UploadBudget is the bytes all uploads may hold at once (when 0:
+	// three of the largest uploads, with the form, and UploadReserve:
+	// 79 MB for 20 MB uploads).
+	UploadBudget int64
+	// UploadReserve is the part of UploadBudget only small uploads may
+	// use (16 MB when 0), so that a draft of a few pages is still checked
+	// while large uploads hold the rest. One client's small uploads may
+	// hold half of it at most.
+	UploadReserve int64
+	// UploadPerClient is the bytes the large uploads of one client
+	// address (an IPv6 /64) may hold at once (when 0: one of the largest,
+	// with the form, 21 MB). Small uploads do not count against it.
+	UploadPerClient int64
+	// SmallUpload is the largest upload that counts as small (2 MB when
+	// 0): a statement of a few pages, as text, Word or PDF.
+	SmallUpload int64
 	// SecureCookies marks cookies Secure (set when served over TLS, or
 	// behind a proxy that terminates it).
 	SecureCookies bool
-	// BehindProxy: requests come through a reverse proxy on this machine
-	// or network, which appends the client's address to X-Forwarded-For;
-	// the login limit counts that address, not the proxy's.
-	BehindProxy bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed: a request from one of them is counted (by the login
+	// limits and the upload budgets) against the right-most address of
+	// X-Forwarded-For that is not itself a trusted proxy. Empty: the
+	// header is ignored and the peer's address counts.
+	TrustedProxies []netip.Prefix
 	// Log receives one line per request: method, path, status, time.
 	// Never a query string or a body: drafts are confidential.
 	Log *slog.Logger
@@ -59,6 +92,8 @@ type Server struct {
 	cfg    Config
 	pages  map[string]*template.Template
 	checks chan struct{}
+	// uploads is the upload budget
+	uploads *uploadBudget
 	// searches bounds the searches running at once to the processors:
 	// more at once only share them, and a queue served in order keeps the
 	// slowest answers near the typical one
@@ -69,6 +104,9 @@ type Server struct {
 
 // DefaultMaxUpload is the largest draft accepted.
 const DefaultMaxUpload = 20 << 20
+
+// DefaultCheckTimeout bounds the reading of a draft on the public page.
+const DefaultCheckTimeout = 10 * time.Second
 
 // New returns a server.
 func New(cfg Config) (*Server, error) {
@@ -81,6 +119,26 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxChecks <= 0 {
 		cfg.MaxChecks = 4
 	}
+	if cfg.CheckTimeout <= 0 {
+		cfg.CheckTimeout = DefaultCheckTimeout
+	}
+	largest := cfg.MaxUpload + formOverhead
+	if cfg.SmallUpload <= 0 {
+		cfg.SmallUpload = min(2<<20, largest)
+	}
+	if cfg.UploadReserve <= 0 {
+		cfg.UploadReserve = max(16<<20, 2*cfg.SmallUpload)
+	}
+	if cfg.UploadBudget <= 0 {
+		cfg.UploadBudget = 3*largest + cfg.UploadReserve
+	}
+	if cfg.UploadPerClient <= 0 {
+		cfg.UploadPerClient = largest
+	}
+	if cfg.UploadBudget-cfg.UploadReserve < largest || cfg.UploadPerClient < largest {
+		return nil, fmt.Errorf("web: the upload budget (%d MB, %d MB kept for small drafts, %d MB a client) must hold an upload of %d MB",
+			cfg.UploadBudget>>20, cfg.UploadReserve>>20, cfg.UploadPerClient>>20, largest>>20)
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -91,7 +149,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.Regions = r
 	}
-	s := &Server{cfg: cfg, checks: make(chan struct{}, cfg.MaxChecks), logins: newLoginLimiter(),
+	s := &Server{cfg: cfg, checks: make(chan struct{}, cfg.MaxChecks), uploads: newUploadBudget(cfg), logins: newLoginLimiter(time.Now),
 		searches: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err

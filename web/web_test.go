@@ -1,15 +1,20 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,7 +24,9 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
@@ -271,11 +278,12 @@ func TestLoginAndLogout(t *testing.T) {
 func TestLoginRateLimited(t *testing.T) {
 	f := newFixture(t, nil)
 	c := f.client()
-	// five attempts, then one more every 12 s: a slow machine may earn a
-	// sixth before the refusal comes
+	// five attempts from one address (at names of its choice), then one
+	// more every 12 s: a slow machine may earn a sixth before the refusal
+	// comes
 	codes := []int{}
-	for range 10 {
-		resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {"alice"}, "password": {"guess guess guess"}})
+	for i := range 10 {
+		resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {fmt.Sprintf("guess%d", i)}, "password": {"guess guess guess"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -296,6 +304,52 @@ func TestLoginRateLimited(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("right password after too many attempts: %d", resp.StatusCode)
+	}
+}
+
+// TestLoginNotLockedOutFromElsewhere: wrong passwords for a name sent
+// from many addresses do not keep out its owner at an address they have
+// logged in from before; an address never seen is held back by the name's
+// slow limit, and one address by its backoff.
+func TestLoginNotLockedOutFromElsewhere(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+	login := func(from, pw string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{"name": {"alice"}, "password": {pw}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", from)
+		resp, err := f.client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	const office, home = "198.51.100.20", "2001:db8:5:6::7"
+	for _, from := range []string{office, home} {
+		if code, _ := login(from, password); code != http.StatusSeeOther {
+			t.Fatalf("first login from %s: %d", from, code)
+		}
+	}
+	// someone else guesses, from forty addresses
+	for i := range 40 {
+		login(fmt.Sprintf("203.0.113.%d", i+1), "guess guess guess")
+	}
+	if code, _ := login(office, password); code != http.StatusSeeOther {
+		t.Errorf("the owner, from the office, after guesses from elsewhere: %d, want 303", code)
+	}
+	if code, page := login("192.0.2.99", password); code != http.StatusTooManyRequests || !strings.Contains(page, "attempts for this name") {
+		t.Errorf("from an address never seen, after forty guesses at the name: %d, want 429", code)
+	}
+	// at home, three wrong passwords: then even the right one waits
+	for range 3 {
+		if code, _ := login(home, "wrong password!"); code != http.StatusUnauthorized {
+			t.Fatalf("a wrong password: %d", code)
+		}
+	}
+	if code, page := login(home, password); code != http.StatusTooManyRequests || !strings.Contains(page, "wrong passwords for this name") {
+		t.Errorf("the right password at once after three wrong: %d, want 429 for the name at this address", code)
 	}
 }
 
@@ -642,5 +696,181 @@ func TestFragmentsAndLabels(t *testing.T) {
 	_, page = get(t, c, f.srv.URL+"/search?q=never+agency")
 	if strings.Contains(page, "&amp;#") || strings.Contains(page, "&amp;lt;") || strings.Contains(page, "&amp;amp;") {
 		t.Error("a fragment is escaped twice")
+	}
+}
+
+// TestStaffDownloadsNotCached: what staff download (the register, kept
+// documents) is never kept by a browser or a proxy on the way.
+func TestStaffDownloadsNotCached(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.login(t)
+	for _, p := range []string{"/register.csv", "/register.xlsx", "/snapshots/" + f.sha, "/register", "/api/register"} {
+		resp, _ := get(t, c, f.srv.URL+p)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: %d, Cache-Control %q, want no-store", p, resp.StatusCode, resp.Header.Get("Cache-Control"))
+		}
+	}
+}
+
+// TestTrustedProxies: only a peer in web.trusted_proxies sets, with
+// X-Forwarded-For, the address the login limit counts. The server sees
+// the test's connections from 127.0.0.1, or from 127.0.0.2, the proxy.
+func TestTrustedProxies(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")} })
+	from := func(local string) *http.Client {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
+		return &http.Client{Transport: &http.Transport{DialContext: d.DialContext},
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	// attempts is how many logins (of names that do not exist) are
+	// answered before the first 429, each with another X-Forwarded-For
+	attempts := func(c *http.Client, xff func(i int) string) int {
+		for i := range 12 {
+			req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{
+				"name": {fmt.Sprintf("nobody%d", i)}, "password": {"guess guess guess"}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-For", xff(i))
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusTooManyRequests {
+				return i
+			}
+		}
+		return 12
+	}
+	spoofed := func(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }
+	// a peer outside the list: its own address counts, whatever it says
+	if n := attempts(from("127.0.0.1"), spoofed); n > 6 {
+		t.Errorf("from a peer outside the list, %d attempts with made-up X-Forwarded-For before a 429", n)
+	}
+	// the proxy: each client counts on its own
+	if n := attempts(from("127.0.0.2"), spoofed); n != 12 {
+		t.Errorf("through the proxy, a 429 after %d attempts from as many clients", n)
+	}
+	// through the proxy, a client that writes X-Forwarded-For itself is
+	// counted by the hop the proxy added, the right-most untrusted one
+	if n := attempts(from("127.0.0.2"), func(i int) string { return spoofed(i+20) + ", 203.0.113.9" }); n > 6 {
+		t.Errorf("through the proxy, a client that changes the left of X-Forwarded-For made %d attempts before a 429", n)
+	}
+}
+
+// scannedPDF is a page that only draws an image: a scan, with no text.
+func scannedPDF() []byte {
+	var b testpdf.Builder
+	catalog := b.Add("")
+	tree := b.Add("")
+	img := b.FlateStream("/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8", bytes.Repeat([]byte{0x80}, 64))
+	draw := b.Stream("", "q 595 0 0 842 0 0 cm /Im0 Do Q")
+	page := b.Add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>", tree, img, draw))
+	b.Set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", tree))
+	b.Set(tree, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page))
+	return b.Bytes(catalog, "")
+}
+
+// TestDraftProblemsForPeople: a draft that cannot be read gets a fixed,
+// whole sentence that says what to do, on the page and in the API (with a
+// short kind), never the reader's error chain or the document's words.
+func TestDraftProblemsForPeople(t *testing.T) {
+	f := newFixture(t, nil)
+	secret := "Secret Widget Holdings approved this statement"
+	pdf := testpdf.Text("Modern slavery statement", secret+". We audit our suppliers every year.")
+	read := func(name string) []byte {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		name, file string
+		data       []byte
+		kind, want string
+	}{
+		{"truncated PDF", "draft.pdf", pdf[:len(pdf)/2], "corrupt",
+			"This PDF is damaged and could not be read. Save it again from the program that made it, or upload the Word file."},
+		{"scanned PDF", "scan.pdf", scannedPDF(), "no_text_layer",
+			"This PDF is a scanned image with no text to read: upload the Word file or paste the text."},
+		{"PDF with a password", "locked.pdf", read("../testdata/pdf/aes256-user.pdf"), "encrypted",
+			"This document is protected by a password. Save a copy without the password, or paste the text."},
+		{"damaged Word file", "draft.docx", read("../testdata/bad/truncated.docx"), "corrupt",
+			"This document is damaged and could not be read. Save it again from the program that made it, or paste the text."},
+		{"picture", "draft.png", read("../testdata/bad/image.png"), "unsupported",
+			"This kind of file cannot be read. Upload a PDF, a Word file (.docx), a web page or a text file, or paste the text."},
+	} {
+		resp, page := upload(t, f.client(), f.srv.URL+"/check", "file", tc.file, tc.data)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, html.EscapeString(tc.want)) {
+			t.Errorf("%s on the page: %d, want 422 and %q", tc.name, resp.StatusCode, tc.want)
+		}
+		for _, leak := range []string{"extract", "incorrect format", "EOF", tc.file, "Secret Widget"} {
+			if strings.Contains(page, leak) {
+				t.Errorf("%s: the page says %q", tc.name, leak)
+			}
+		}
+		resp, err := http.Post(f.srv.URL+"/api/check", "application/octet-stream", bytes.NewReader(tc.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]string
+		json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnprocessableEntity || got["error"] != tc.want || got["kind"] != tc.kind {
+			t.Errorf("%s in the API: %d %v, want 422, %q and kind %q", tc.name, resp.StatusCode, got, tc.want, tc.kind)
+		}
+	}
+}
+
+// TestUploadCutShort: an upload that ends before its Content-Length (the
+// client went away) is not "too large": 400, the upload did not complete.
+func TestUploadCutShort(t *testing.T) {
+	f := newFixture(t, nil)
+	body := bytes.Repeat([]byte("Our supply chains are audited every year. "), 2000)
+	for _, tc := range []struct{ path, ct, want string }{
+		{"/check", "multipart/form-data; boundary=xyz", "The upload did not complete"},
+		{"/api/check", "text/plain", `"kind": "incomplete"`},
+	} {
+		form := append([]byte("--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"draft.txt\"\r\n\r\n"), body...)
+		if tc.path == "/api/check" {
+			form = body
+		}
+		conn, err := net.Dial("tcp", f.srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", tc.path, tc.ct, len(form)*2)
+		conn.Write(form)
+		conn.(*net.TCPConn).CloseWrite() // gone, half way
+		conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: no answer: %v", tc.path, err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		conn.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(page), tc.want) {
+			t.Errorf("%s cut short: %d, want 400 and %q:\n%s", tc.path, resp.StatusCode, tc.want, page)
+		}
+	}
+}
+
+// TestPublicCheckTimeout: a draft on the public page is read within the
+// server's CheckTimeout, whatever the extract options allow others.
+func TestPublicCheckTimeout(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) {
+		c.Extract = extract.Options{Timeout: time.Hour}
+		c.CheckTimeout = time.Nanosecond
+	})
+	pdf := testpdf.Text("Modern slavery statement", "This statement was approved by the board.")
+	resp, err := http.Post(f.srv.URL+"/api/check", "application/pdf", bytes.NewReader(pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]string
+	json.NewDecoder(resp.Body).Decode(&got)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || got["kind"] != "timeout" {
+		t.Errorf("a check past its time: %d %v, want 422 and kind timeout", resp.StatusCode, got)
 	}
 }

@@ -52,6 +52,9 @@ func (g *globals) loadConfig() (*config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("config: %s: %w", path, err)
 	}
+	if err := c.Web.validate(); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
+	}
 	return &c, nil
 }
 
