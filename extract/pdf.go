@@ -38,6 +38,8 @@ type pdfConfig struct {
 	// primaryOnly leaves out pdfcpu and pdfium: for fuzzing the walker
 	// and the library under it, which the fallbacks would otherwise hide.
 	primaryOnly bool
+	// progress, when set, is told the OCR's pages done and total.
+	progress func(done, total int)
 }
 
 // pdfResult is the outcome of one extraction; the child sends it as JSON.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // OCR rasterises each page with poppler's pdftoppm and reads it with
@@ -29,23 +30,51 @@ const ocrMissing = "OCR needs pdftoppm (poppler-utils) and tesseract (tesseract-
 // tesseract reads on them. whole says every page is a scan. The document
 // may be a confidential draft: it and its page images go from tool to tool
 // through pipes and memory, never through files.
+//
+// Pages are read in order while time allows: when ctx has a deadline, a
+// page is begun only if the one before took less than the time left, and
+// the pages not read are said in a note (a public check reads the first
+// few pages of a long scan within its time).
 func ocrPDF(ctx context.Context, data []byte, res pdfResult, pages []string, scans []int, whole bool, cfg pdfConfig) (pdfResult, error) {
 	pages = slices.Clone(pages)
-	for _, p := range scans {
+	var done []int
+	var last time.Duration
+	for i, p := range scans {
+		if deadline, ok := ctx.Deadline(); ok && i > 0 && time.Until(deadline) < last {
+			break
+		}
+		if cfg.progress != nil {
+			cfg.progress(i, len(scans))
+		}
+		start := time.Now()
 		text, err := ocrPage(ctx, data, p)
 		if err != nil {
+			if len(done) > 0 && ctx.Err() != nil {
+				break // out of time part way: keep the pages read
+			}
 			return pdfResult{}, fmt.Errorf("ocr page %d: %w", p, err)
 		}
+		last = time.Since(start)
 		pages[p-1] = normalizePDFPage(text)
+		done = append(done, p)
+	}
+	if cfg.progress != nil {
+		cfg.progress(len(done), len(scans))
 	}
 	res.Body = strings.Join(pages, "\f")
 	if pdfLetters(res.Body) == 0 {
 		return pdfResult{}, &pdfError{ErrNoTextLayer, "OCR found no text in it"}
 	}
-	if whole {
+	switch {
+	case whole && len(done) == len(scans):
 		res.Notes = append(res.Notes, noteOCR)
-	} else {
-		res.Notes = append(res.Notes, fmt.Sprintf("%s read by OCR (tesseract); check %s", pageNumbers(scans), pick(len(scans) == 1, "it", "them")))
+	case whole:
+		res.Notes = append(res.Notes, fmt.Sprintf("a scan: the first %d of its %d pages were read by OCR (tesseract) in the time allowed; check them", len(done), len(scans)))
+	default:
+		res.Notes = append(res.Notes, fmt.Sprintf("%s read by OCR (tesseract); check %s", pageNumbers(done), pick(len(done) == 1, "it", "them")))
+	}
+	if !whole && len(done) < len(scans) {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s scanned and not read in the time allowed", pluralPages(scans[len(done):])))
 	}
 	return res, nil
 }
@@ -83,3 +112,7 @@ func runOCRTool(ctx context.Context, stdin []byte, stdout *bytes.Buffer, name st
 	}
 	return nil
 }
+
+// OCRAvailable reports whether pdftoppm and tesseract are installed, so
+// that scans can be read.
+func OCRAvailable() bool { return ocrAvailable() }

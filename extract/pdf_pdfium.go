@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/klippa-app/go-pdfium"
 	"github.com/klippa-app/go-pdfium/enums"
@@ -238,16 +239,16 @@ func newPDFiumPool(ctx context.Context) (pdfium.Pool, error) {
 	})
 }
 
-// WarmPDFium compiles pdfium into the on-disk cache, if it is not there
-// yet, so that the first damaged PDF a server meets is not read within the
-// time a cold compile takes (2.5–3.4 s and 300 MB). It is for servers to
-// call once at start, in the background.
+// WarmPDFium has a worker of the shared pool load pdfium, compiling it
+// into the on-disk cache if it is not there yet, so that the first damaged
+// PDF a server meets is not read within the time a cold compile takes
+// (2.5–3.4 s and 300 MB, in the worker) and mistaken for an attack. It is
+// for servers to call once at start, in the background.
 func WarmPDFium(ctx context.Context) error {
-	inst, err := pdfiumInstance(ctx)
-	if err != nil {
+	if _, err := defaultPool().extract(ctx, nil, workerRequest{WarmPDFium: true, Timeout: time.Minute}); err != nil {
 		return fmt.Errorf("extract: warm pdfium: %w", err)
 	}
-	return inst.Close()
+	return nil
 }
 
 // wazeroConfig is go-pdfium's default runtime configuration plus an

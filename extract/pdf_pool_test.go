@@ -112,3 +112,16 @@ func TestPoolConcurrent(t *testing.T) {
 		t.Errorf("started %d workers for 2 slots", n)
 	}
 }
+
+// TestWarmPDFium: a worker loads pdfium and stays to read the next PDF.
+func TestWarmPDFium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("pdfium: slow to compile without a cache")
+	}
+	if err := extract.WarmPDFium(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := extract.Bytes(context.Background(), simplePDF(), "a.pdf", "", extract.Options{}); err != nil {
+		t.Fatal(err)
+	}
+}

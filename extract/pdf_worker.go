@@ -57,6 +57,8 @@ func init() {
 type workerRequest struct {
 	OCR     bool          `json:"ocr,omitempty"`
 	Timeout time.Duration `json:"timeout"`
+	// WarmPDFium loads the worker's pdfium module; no document comes.
+	WarmPDFium bool `json:"warm_pdfium,omitempty"`
 }
 
 // workerResponse answers each document: a result, or an error kind and
@@ -120,13 +122,21 @@ func serveWorker(in io.Reader, out io.Writer, memoryLimit int64) int {
 func workDocument(req workerRequest, data []byte) workerResponse {
 	ctx := context.Background()
 	if req.Timeout > 0 {
+		// stop a little before the pool's deadline, so that a long OCR
+		// returns the pages it read rather than being killed
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		ctx, cancel = context.WithTimeout(ctx, req.Timeout-min(req.Timeout/10, 2*time.Second))
 		defer cancel()
 		// The pool kills a worker at the deadline; this covers a pool
 		// that died without doing so.
 		t := time.AfterFunc(req.Timeout+5*time.Second, func() { os.Exit(3) })
 		defer t.Stop()
+	}
+	if req.WarmPDFium {
+		if _, err := workerPDFium(); err != nil {
+			return workerResponse{Kind: "corrupt", Detail: err.Error()}
+		}
+		return workerResponse{Result: &pdfResult{}}
 	}
 	res, err := extractPDF(ctx, data, pdfConfig{ocr: req.OCR})
 	if err == nil {

@@ -115,6 +115,12 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	// the first damaged PDF must not wait for pdfium to compile
+	go func() {
+		if err := extract.WarmPDFium(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("pdfium not ready", "err", err)
+		}
+	}()
 	// the scheduler starts once the address is ours: a server that cannot
 	// listen must not start a crawl
 	if !conf.Schedule.Off {
