@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/statement"
 )
@@ -33,6 +36,9 @@ func (s *Server) check(ctx context.Context, d *draft) (statement.Assessment, err
 		opts.MaxBytes = s.cfg.MaxUpload
 	}
 	opts.Timeout = s.cfg.CheckTimeout
+	// a scan is read by OCR, as far as the time allows, when tesseract is
+	// installed; without it, its author is told to upload the Word file
+	opts.OCR = extract.OCRAvailable()
 	text, err := extract.Bytes(ctx, d.data, d.name, d.contentType, opts)
 	if err != nil {
 		return statement.Assessment{}, err
@@ -73,8 +79,63 @@ type checkData struct {
 	Error      string
 	Assessment *statement.Assessment
 	Minimum    bool
-	Missing    []statement.Finding
-	Met        []statement.Finding
+	Checklist  []checkItem
+	Stale      string
+	Missing    []shownFinding
+	Met        []shownFinding
+	// Pasted is the text the author pasted, given back to change and
+	// check again: it goes to their browser, never to the server's disk.
+	Pasted string
+}
+
+// checkItem is a line of the checklist that opens a result.
+type checkItem struct {
+	Title, Says string
+	Status      statement.Status
+	Minimum     bool
+}
+
+// shownFinding is a finding with the few passages shown of its evidence:
+// a long statement has dozens, which bury the advice.
+type shownFinding struct {
+	statement.Finding
+	Shown []statement.Evidence
+	More  int
+}
+
+// shownEvidence is how many passages a finding shows on the result page.
+const shownEvidence = 2
+
+// resultData lays an assessment out for the result page.
+func resultData(a *statement.Assessment, pasted string, now time.Time) checkData {
+	d := checkData{Assessment: a, Minimum: a.IsStatement && a.Rating != statement.BelowMinimum, Pasted: pasted}
+	if !a.IsStatement {
+		return d
+	}
+	says := map[statement.Status]string{statement.Met: "yes", statement.Partial: "in part",
+		statement.Missing: "no", statement.NotApplicable: "to check once published"}
+	for _, ids := range [][]statement.CriterionID{{statement.Approval, statement.Signature, statement.HomepageLink}, statement.Areas} {
+		for _, id := range ids {
+			if f := a.Finding(id); f != nil {
+				d.Checklist = append(d.Checklist, checkItem{Title: f.Title, Says: says[f.Status], Status: f.Status,
+					Minimum: id == statement.Approval || id == statement.Signature || id == statement.HomepageLink})
+			}
+		}
+	}
+	d.Stale = capitalise(checker.StaleNote(a, now))
+	for _, f := range a.Criteria {
+		if f.Status == statement.NotApplicable {
+			continue
+		}
+		sf := shownFinding{Finding: f, Shown: f.Evidence[:min(len(f.Evidence), shownEvidence)]}
+		sf.More = len(f.Evidence) - len(sf.Shown)
+		if f.Status == statement.Met {
+			d.Met = append(d.Met, sf)
+		} else {
+			d.Missing = append(d.Missing, sf)
+		}
+	}
+	return d
 }
 
 func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
@@ -87,18 +148,12 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, p.Status, "check", "Check your statement", d)
 		return
 	}
-	d.Assessment = &a
-	d.Minimum = a.Rating != statement.BelowMinimum
-	for _, f := range a.Criteria {
-		if f.Status == statement.NotApplicable {
-			continue
-		}
-		if f.Status == statement.Met {
-			d.Met = append(d.Met, f)
-		} else {
-			d.Missing = append(d.Missing, f)
-		}
+	pasted := ""
+	if dr.name == pastedName {
+		pasted = string(dr.data)
 	}
+	d = resultData(&a, pasted, time.Now())
+	d.MaxMB = s.cfg.MaxUpload >> 20
 	s.render(w, r, http.StatusOK, "result", "Your statement checked", d)
 }
 
@@ -142,4 +197,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// pastedName names a draft that was pasted rather than uploaded.
+const pastedName = "pasted text"
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -42,6 +42,22 @@ func labelOf(v any) string {
 	return strings.ReplaceAll(s, "_", " ")
 }
 
+// homepageLink says what is known of the homepage-link duty: "linked",
+// "not linked", "not checked" (the homepage could not be read), or "—"
+// when there is no statement to link. A *bool must never reach a
+// template's "if": a pointer to false is true there.
+func homepageLink(link *bool, statementFound bool) string {
+	switch {
+	case !statementFound:
+		return "—"
+	case link == nil:
+		return "not checked"
+	case *link:
+		return "linked"
+	}
+	return "not linked"
+}
+
 var markTags = lazyre.New(`</?mark>`)
 
 // fragmentHTML makes a search fragment (text with <mark> around the words

@@ -284,12 +284,14 @@ type page struct {
 
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{
-		"label":    labelOf,
-		"join":     strings.Join,
-		"date":     func(t time.Time) string { return t.Format("2 Jan 2006") },
-		"pct":      func(a, b int) int { return a * 100 / max(b, 1) },
-		"add":      func(a, b int) int { return a + b },
-		"fragment": fragmentHTML,
+		"label":        labelOf,
+		"join":         strings.Join,
+		"date":         func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"pct":          func(a, b int) int { return a * 100 / max(b, 1) },
+		"add":          func(a, b int) int { return a + b },
+		"fragment":     fragmentHTML,
+		"homepageLink": homepageLink,
+		"deref":        func(b *bool) bool { return b != nil && *b },
 	}
 	s.pages = map[string]*template.Template{}
 	names, err := fs.Glob(assets, "templates/*.html")

@@ -172,7 +172,7 @@ func (s *Server) readDraft(w http.ResponseWriter, r *http.Request) (d *draft, re
 				return nil, nil, body.failure(err)
 			}
 			if strings.TrimSpace(string(data)) != "" {
-				text = &draft{data: data, name: "pasted text", contentType: "text/plain; charset=utf-8"}
+				text = &draft{data: data, name: pastedName, contentType: "text/plain; charset=utf-8"}
 			}
 		}
 		part.Close()

@@ -463,7 +463,7 @@ func TestOrgPageEvidenceLinks(t *testing.T) {
 			t.Errorf("link #%s has no target in the text", l[1])
 		}
 	}
-	for _, want := range []string{"Visits to the website", "linked from the homepage", "/snapshots/", "as published"} {
+	for _, want := range []string{"Visits to the website", "homepage link: linked", "/snapshots/", "as published"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}
@@ -872,5 +872,50 @@ func TestPublicCheckTimeout(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnprocessableEntity || got["kind"] != "timeout" {
 		t.Errorf("a check past its time: %d %v, want 422 and kind timeout", resp.StatusCode, got)
+	}
+}
+
+// TestSelfCheckForPeople: the result opens with the checklist, shows a
+// few passages per criterion, keeps pasted text in the form, reminds of
+// the homepage link; a document that is not a statement says what it is
+// instead of a score, on the page and in the API.
+func TestSelfCheckForPeople(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.client()
+	strong, _ := os.ReadFile("../testdata/statements/strong.txt")
+	_, page := upload(t, c, f.srv.URL+"/check", "text", "", strong)
+	for _, want := range []string{`<table class="checklist">`, "Approved by the board", "(legal minimum)", "to check once published",
+		"link the statement from a prominent place on your homepage", "A draft is scored without the homepage link", "Check again"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("result lacks %q", want)
+		}
+	}
+	if !strings.Contains(page, html.EscapeString(strings.Fields(string(strong))[0])) || !strings.Contains(page, `<textarea id="text"`) {
+		t.Error("the pasted text is not given back to check again")
+	}
+	if i, j := strings.Index(page, "checklist"), strings.Index(page, `class="findings"`); i < 0 || j < i {
+		t.Error("the checklist does not come before the evidence")
+	}
+	if n := strings.Count(page, `<p class="evidence">`); n > 2*12 {
+		t.Errorf("%d passages of evidence: at most two per criterion", n)
+	}
+
+	carbon, _ := os.ReadFile("../testdata/nonstatements/carbon_reduction_plan.txt")
+	resp, page := upload(t, c, f.srv.URL+"/check", "file", "plan.txt", carbon)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "does not look like a slavery and human trafficking statement") ||
+		!strings.Contains(page, "carbon reduction plan") || strings.Contains(page, "score ") {
+		t.Errorf("carbon plan: %d\n%s", resp.StatusCode, page)
+	}
+	req, _ := http.NewRequest("POST", f.srv.URL+"/api/check", bytes.NewReader(carbon))
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got map[string]any
+	json.NewDecoder(resp.Body).Decode(&got)
+	if got["is_statement"] != false || got["score"] != nil || got["rating"] != nil {
+		t.Errorf("API: %v", got)
 	}
 }

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/s54dev/s54/store"
+	"github.com/s54dev/s54/statement"
+)
+
+// TestHomepageLinkShown renders the register and the organisation page
+// (its status line and its visits) for a statement linked, not linked and
+// not checked, and for an organisation with no statement: a pointer to
+// false once printed "yes".
+func TestHomepageLinkShown(t *testing.T) {
+	yes, no := true, false
+	cases := []struct {
+		name      string
+		link      *bool
+		statement bool
+		want      string
+	}{
+		{"linked", &yes, true, "linked"},
+		{"not linked", &no, true, "not linked"},
+		{"not checked", nil, true, "not checked"},
+		{"no statement", &no, false, "—"},
+		{"no statement, not read", nil, false, "—"},
+	}
+	s := &Server{}
+	if err := s.parseTemplates(); err != nil {
+		t.Fatal(err)
+	}
+	cell := regexp.MustCompile(`<td>([^<]*)</td>\s*</tr>`)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := statement.RegisterEntry{CompanyNumber: "09000001", Name: "Acme Ltd", Status: "found", HomepageLink: tc.link}
+			f := store.FetchRecord{Outcome: "found", HomepageLink: tc.link}
+			if tc.statement {
+				e.StatementURL, f.URL = "https://acme.example/msa", "https://acme.example/msa"
+			} else {
+				e.Status, f.Outcome = "no_statement", "no_statement"
+			}
+			reg := s.renderString(t, "register", registerData{Entries: []statement.RegisterEntry{e}, SortURL: func(string) string { return "" }})
+			if m := cell.FindStringSubmatch(reg); m == nil || m[1] != tc.want {
+				t.Errorf("register cell %q, want %q", m, tc.want)
+			}
+			org := s.renderString(t, "org", orgData{Entry: &e, Fetches: []store.FetchRecord{f}})
+			for _, wrong := range []string{"linked", "not linked", "not checked"} {
+				if wrong != tc.want && strings.Contains(org, "homepage link: "+wrong+"<") ||
+					wrong != tc.want && strings.Contains(org, "homepage link: <strong>"+wrong+"<") {
+					t.Errorf("organisation page says %q", wrong)
+				}
+			}
+			if tc.statement && strings.Count(org, tc.want) < 2 {
+				t.Errorf("organisation page lacks %q in its status and visits:\n%s", tc.want, org)
+			}
+		})
+	}
+}
+
+func (s *Server) renderString(t *testing.T, page string, data any) string {
+	t.Helper()
+	w := httptest.NewRecorder()
+	s.render(w, httptest.NewRequest("GET", "/", nil), 200, page, "t", data)
+	if w.Code != 200 {
+		t.Fatalf("%s: %d %s", page, w.Code, w.Body)
+	}
+	return w.Body.String()
+}
