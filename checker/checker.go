@@ -6,6 +6,9 @@
 package checker
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -41,6 +44,8 @@ type Checker struct {
 	nonNameWords                                   map[string]bool
 	// kg: what tells a statement from another document (kind.go)
 	kg kindGroups
+	// rulesID: the set's name and a hash of its content
+	rulesID string
 }
 
 type compiledCriterion struct {
@@ -72,6 +77,16 @@ func New(set *rules.Set) (*Checker, error) {
 		c.topic = c.m.addGroup(set.Expand([]string{"@slavery"}))
 	}
 	c.compileKinds(set)
+	content, err := json.Marshal(struct {
+		C []rules.Criterion
+		L map[string][]string
+		M rules.Modifiers
+	}{set.Criteria, set.Lexicon, set.Modifiers})
+	if err != nil {
+		return nil, fmt.Errorf("checker: %w", err)
+	}
+	sum := sha256.Sum256(content)
+	c.rulesID = set.Name + "@" + hex.EncodeToString(sum[:4])
 	for i := range set.Criteria {
 		r := &set.Criteria[i]
 		cc := compiledCriterion{rule: r}
@@ -106,6 +121,11 @@ func Default() *Checker {
 
 // Rules returns the rule set the checker applies.
 func (c *Checker) Rules() *rules.Set { return c.set }
+
+// RulesID names the rule set and its content ("default@1f2e3d4c"): what
+// the register records with each assessment, so that a change of rules
+// shows, and s54 recheck can put every statement on the new scale.
+func (c *Checker) RulesID() string { return c.rulesID }
 
 // Facts are what the crawler knows about a statement beyond its text. A nil
 // field means unknown: the crawl criteria are then not applicable.

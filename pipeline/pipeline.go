@@ -277,7 +277,7 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 			}
 		}
 	}
-	recs, err := p.Store.RecordCrawl(ctx, f, found, p.Checker.Rules().Name)
+	recs, err := p.Store.RecordCrawl(ctx, f, found, p.Checker.RulesID())
 	if err != nil {
 		return ev, res.Requests, err
 	}

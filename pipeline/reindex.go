@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
+	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
@@ -24,6 +27,14 @@ type RebuildStats struct {
 // statement version, its text read again from its snapshot. The old index
 // serves until the new one is complete.
 func Rebuild(ctx context.Context, st *store.Store, path string, opts extract.Options, region func(string) string) (RebuildStats, error) {
+	return rebuild(ctx, st, path, opts, region, nil)
+}
+
+// rebuild is Rebuild, with each version's text given to visit (when not
+// nil) before it is indexed: visit may change the version's assessment,
+// and its error stops the rebuild.
+func rebuild(ctx context.Context, st *store.Store, path string, opts extract.Options, region func(string) string,
+	visit func(context.Context, *store.VersionRecord, statement.Text) error) (RebuildStats, error) {
 	var stats RebuildStats
 	type job struct {
 		v    store.VersionRecord
@@ -35,6 +46,11 @@ func Rebuild(ctx context.Context, st *store.Store, path string, opts extract.Opt
 	out := make(chan job)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	var fatalErr error
+	var fatalOnce sync.Once
+	fatal := func(err error) {
+		fatalOnce.Do(func() { fatalErr = err; cancel() })
+	}
 	var readErr error
 	go func() {
 		defer close(in)
@@ -56,8 +72,15 @@ func Rebuild(ctx context.Context, st *store.Store, path string, opts extract.Opt
 				j := job{v: v}
 				data, err := st.ReadDocument(v.SHA256)
 				if err == nil {
-					text, xerr := extract.Bytes(ctx, data, v.URL, v.ContentType, opts)
-					j.text, err = text.Body, xerr
+					var text statement.Text
+					text, err = extract.Bytes(ctx, data, v.URL, v.ContentType, opts)
+					j.text = text.Body
+					if err == nil && visit != nil {
+						if verr := visit(ctx, &j.v, text); verr != nil {
+							fatal(verr)
+							return
+						}
+					}
 				}
 				j.err = err
 				select {
@@ -91,5 +114,62 @@ func Rebuild(ctx context.Context, st *store.Store, path string, opts extract.Opt
 		return readErr
 	})
 	stats.Indexed = n
+	if fatalErr != nil {
+		return stats, fatalErr
+	}
 	return stats, err
+}
+
+// RecheckStats says what a recheck did.
+type RecheckStats struct {
+	RebuildStats
+	// Reassessed versions were checked again with the current rules;
+	// RatingChanged of them changed rating; Current ones were assessed
+	// with these rules already.
+	Reassessed, RatingChanged, Current int
+	// NotStatements are versions the current rules do not read as
+	// statements: their earlier assessment is kept, and they are listed.
+	NotStatements []string
+}
+
+// Recheck assesses every statement version again, from its snapshot, with
+// ck's rules (those already assessed with them only when all is set), so
+// that the register, the search index and the reports that follow are on
+// one scale; the index is made again with the new verdicts.
+func Recheck(ctx context.Context, st *store.Store, ck *checker.Checker, path string, opts extract.Options,
+	region func(string) string, all bool, now time.Time) (RecheckStats, error) {
+	var rs RecheckStats
+	var mu sync.Mutex
+	rules := ck.RulesID()
+	stats, err := rebuild(ctx, st, path, opts, region, func(ctx context.Context, v *store.VersionRecord, text statement.Text) error {
+		if v.Rules == rules && !all {
+			mu.Lock()
+			rs.Current++
+			mu.Unlock()
+			return nil
+		}
+		a := ck.CheckWith(text, checker.Facts{HomepageLink: v.HomepageLink, Now: now})
+		if !a.IsStatement {
+			mu.Lock()
+			rs.NotStatements = append(rs.NotStatements, fmt.Sprintf("%s %s: %s", v.Org.CompanyNumber, v.URL, a.NotStatement.Kind))
+			mu.Unlock()
+			return nil
+		}
+		if err := st.Reassess(ctx, v.StatementID, a, rules); err != nil {
+			return err
+		}
+		mu.Lock()
+		rs.Reassessed++
+		if a.Rating != v.Assessment.Rating {
+			rs.RatingChanged++
+		}
+		mu.Unlock()
+		v.Assessment = a
+		if a.Period != nil {
+			v.PeriodEnd = a.Period.End
+		}
+		return nil
+	})
+	rs.RebuildStats = stats
+	return rs, err
 }

@@ -61,6 +61,22 @@ type Report struct {
 	Trend []TrendPoint
 	// Entries are the register at the end of the month.
 	Entries []statement.RegisterEntry
+	// RulesChanged are the rule sets first used this month, after others:
+	// ratings before and after are on different scales.
+	RulesChanged []RulesChange
+}
+
+// RulesChange is a rule set first used in the month reported on.
+type RulesChange struct {
+	Rules string
+	At    time.Time
+}
+
+// RulesSource is a Source that also says when each rule set the
+// register's assessments were made with was first used.
+type RulesSource interface {
+	Source
+	RulesFirstUsed(ctx context.Context) (map[string]time.Time, error)
 }
 
 // Headline are the month's figures.
@@ -150,6 +166,11 @@ func Build(ctx context.Context, src Source, month time.Time, region string, now 
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r.Entries = cur
+	if rs, ok := src.(RulesSource); ok {
+		if r.RulesChanged, err = rulesChanged(ctx, rs, month); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+	}
 	r.Headline = headline(cur)
 	r.Changes = changes(prev, cur)
 	r.lists(cur)
@@ -167,6 +188,29 @@ func Build(ctx context.Context, src Source, month time.Time, region string, now 
 			GoodOrStrong: h.Ratings[statement.Good] + h.Ratings[statement.Strong]})
 	}
 	return r, nil
+}
+
+// rulesChanged lists the rule sets first used in the month, unless they
+// were the first of all.
+func rulesChanged(ctx context.Context, src RulesSource, month time.Time) ([]RulesChange, error) {
+	first, err := src.RulesFirstUsed(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var earliest time.Time
+	for _, at := range first {
+		if earliest.IsZero() || at.Before(earliest) {
+			earliest = at
+		}
+	}
+	var out []RulesChange
+	for rules, at := range first {
+		if at.After(earliest) && !at.Before(month) && at.Before(MonthEnd(month)) {
+			out = append(out, RulesChange{Rules: rules, At: at.In(London)})
+		}
+	}
+	slices.SortFunc(out, func(a, b RulesChange) int { return a.At.Compare(b.At) })
+	return out, nil
 }
 
 func isFailing(status string) bool {

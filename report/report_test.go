@@ -254,3 +254,41 @@ func describeChanges(r *report.Report) string {
 	b.WriteString("\n")
 	return b.String()
 }
+
+type rulesSource struct {
+	report.Source
+	first map[string]time.Time
+}
+
+func (r rulesSource) RulesFirstUsed(context.Context) (map[string]time.Time, error) { return r.first, nil }
+
+// TestRulesChangedMarked: the month a new rule set was first used is
+// marked in the report; the month of the first rules is not.
+func TestRulesChangedMarked(t *testing.T) {
+	src := rulesSource{
+		Source: report.SourceFunc(func(context.Context, time.Time) ([]statement.RegisterEntry, error) { return nil, nil }),
+		first: map[string]time.Time{
+			"default@aaaa1111": time.Date(2025, 9, 3, 2, 0, 0, 0, time.UTC),
+			"default@bbbb2222": time.Date(2025, 11, 6, 10, 0, 0, 0, time.UTC),
+		},
+	}
+	now := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	nov, err := report.Build(context.Background(), src, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nov.RulesChanged) != 1 || nov.RulesChanged[0].Rules != "default@bbbb2222" {
+		t.Errorf("November: %+v", nov.RulesChanged)
+	}
+	var b bytes.Buffer
+	if err := nov.HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "The rules changed on 6 November 2025") {
+		t.Error("the HTML report does not mark the change")
+	}
+	sep, _ := report.Build(context.Background(), src, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), "", now)
+	if len(sep.RulesChanged) != 0 {
+		t.Errorf("September, the first rules: %+v", sep.RulesChanged)
+	}
+}

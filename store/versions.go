@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -25,6 +26,10 @@ type VersionRecord struct {
 	Latest     bool
 	Assessment statement.Assessment
 	CheckedAt  time.Time
+	// HomepageLink is what the crawl that last found it said.
+	HomepageLink *bool
+	// Rules is the rule set of the latest assessment (checker.RulesID).
+	Rules string
 }
 
 // latestSQL ranks each organisation's versions as the register does.
@@ -41,7 +46,7 @@ func (s *Store) Versions(ctx context.Context, orgID int64, fn func(VersionRecord
 	la AS (SELECT statement_id, max(id) AS id FROM assessments GROUP BY statement_id)
 	SELECT s.id, s.org_id, o.company_number, o.name, o.postcode, o.sector, o.website,
 		s.url, s.document_sha256, d.content_type, s.year, s.period_end, ls.latest,
-		coalesce(a.json, ''), coalesce(a.checked_at, '')
+		coalesce(a.json, ''), coalesce(a.checked_at, ''), s.homepage_link, coalesce(a.rules, '')
 	FROM statements s JOIN orgs o ON o.id = s.org_id JOIN ls ON ls.id = s.id
 	JOIN documents d ON d.sha256 = s.document_sha256
 	LEFT JOIN la ON la.statement_id = s.id LEFT JOIN assessments a ON a.id = la.id
@@ -53,9 +58,14 @@ func (s *Store) Versions(ctx context.Context, orgID int64, fn func(VersionRecord
 	for rows.Next() {
 		var v VersionRecord
 		var periodEnd, body, checked string
+		var homepage sql.NullBool
 		if err := rows.Scan(&v.StatementID, &v.OrgID, &v.Org.CompanyNumber, &v.Org.Name, &v.Org.Postcode, &v.Org.Sector,
-			&v.Org.Website, &v.URL, &v.SHA256, &v.ContentType, &v.Year, &periodEnd, &v.Latest, &body, &checked); err != nil {
+			&v.Org.Website, &v.URL, &v.SHA256, &v.ContentType, &v.Year, &periodEnd, &v.Latest, &body, &checked,
+			&homepage, &v.Rules); err != nil {
 			return fmt.Errorf("store: versions: %w", err)
+		}
+		if homepage.Valid {
+			v.HomepageLink = &homepage.Bool
 		}
 		v.PeriodEnd, _ = statement.ParseDate(periodEnd)
 		if body != "" {
@@ -76,4 +86,65 @@ func (s *Store) Versions(ctx context.Context, orgID int64, fn func(VersionRecord
 		return fmt.Errorf("store: versions: %w", err)
 	}
 	return nil
+}
+
+// Reassess records a new assessment of a statement version already in
+// the register, made with other rules: the version, when it was seen and
+// where, are unchanged; the period it covers is read again.
+func (s *Store) Reassess(ctx context.Context, statementID int64, a statement.Assessment, rules string) error {
+	if !a.IsStatement {
+		return fmt.Errorf("store: reassess statement %d: %w", statementID, ErrNotStatement)
+	}
+	body, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	var start, end string
+	year := 0
+	if a.Period != nil {
+		start, end, year = a.Period.Start.String(), a.Period.End.String(), a.Period.End.Year
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE statements SET year = ?, period_start = ?, period_end = ? WHERE id = ?`,
+			year, start, end, statementID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO assessments (statement_id, checked_at, rules, score, rating, json)
+			VALUES (?,?,?,?,?,?)`, statementID, s.stamp(), rules, a.Score, string(a.Rating), string(body))
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		for _, fd := range a.Criteria {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO assessment_criteria (assessment_id, criterion, status) VALUES (?,?,?)`,
+				id, string(fd.ID), string(fd.Status)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: reassess statement %d: %w", statementID, err)
+	}
+	return nil
+}
+
+// RulesFirstUsed returns, for each rule set the register's assessments
+// were made with, when it was first used: a report marks the month the
+// rules changed.
+func (s *Store) RulesFirstUsed(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT rules, min(checked_at) FROM assessments GROUP BY rules`)
+	if err != nil {
+		return nil, fmt.Errorf("store: rules: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var rules, at string
+		if err := rows.Scan(&rules, &at); err != nil {
+			return nil, fmt.Errorf("store: rules: %w", err)
+		}
+		out[rules] = parseStamp(at)
+	}
+	return out, rows.Err()
 }

@@ -105,13 +105,28 @@ func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Tim
 // registerSource is the report's view of the register: the organisations
 // the filter selects, as they stood at a time, each with its region.
 func registerSource(st *store.Store, filter store.OrgFilter, regions *region.Set) report.Source {
-	return report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
-		entries, err := st.RegisterAt(ctx, filter, at)
-		for i := range entries {
-			entries[i].Region = regions.Match(entries[i].Postcode)
-		}
-		return entries, err
-	})
+	return storeSource{st, filter, regions}
+}
+
+// storeSource also tells the report when the rules changed.
+type storeSource struct {
+	st      *store.Store
+	filter  store.OrgFilter
+	regions *region.Set
+}
+
+var _ report.RulesSource = storeSource{}
+
+func (s storeSource) RegisterAt(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+	entries, err := s.st.RegisterAt(ctx, s.filter, at)
+	for i := range entries {
+		entries[i].Region = s.regions.Match(entries[i].Postcode)
+	}
+	return entries, err
+}
+
+func (s storeSource) RulesFirstUsed(ctx context.Context) (map[string]time.Time, error) {
+	return s.st.RulesFirstUsed(ctx)
 }
 
 func makeReport(ctx context.Context, src report.Source, month time.Time, opts reportOptions, now time.Time, data string) ([]string, *report.Report, error) {
