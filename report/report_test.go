@@ -260,7 +260,9 @@ type rulesSource struct {
 	first map[string]time.Time
 }
 
-func (r rulesSource) RulesFirstUsed(context.Context) (map[string]time.Time, error) { return r.first, nil }
+func (r rulesSource) RulesFirstUsed(context.Context) (map[string]time.Time, error) {
+	return r.first, nil
+}
 
 // TestRulesChangedMarked: the month a new rule set was first used is
 // marked in the report; the month of the first rules is not.

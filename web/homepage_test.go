@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/s54dev/s54/store"
 	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
 )
 
 // TestHomepageLinkShown renders the register and the organisation page
