@@ -39,7 +39,7 @@ type Checker struct {
 	topic int
 	// signature detector groups
 	roleGroup, juniorGroup, sigContext, sigExclude int
-	otherRoleGroup                                 int
+	otherRoleGroup, letterGroup                    int
 	secretaryGroup, boardCueGroup                  int
 	nonNameWords                                   map[string]bool
 	// kg: what tells a statement from another document (kind.go)
@@ -62,7 +62,7 @@ func New(set *rules.Set) (*Checker, error) {
 		return nil, fmt.Errorf("checker: %w", err)
 	}
 	c := &Checker{set: set, m: newMatcher(), roleGroup: -1, juniorGroup: -1, sigContext: -1, sigExclude: -1,
-		secretaryGroup: -1, boardCueGroup: -1, otherRoleGroup: -1}
+		secretaryGroup: -1, boardCueGroup: -1, otherRoleGroup: -1, letterGroup: -1}
 	c.intention = c.m.addGroup(set.Expand(set.Modifiers.Intention))
 	c.negation = c.m.addGroup(set.Expand(set.Modifiers.Negation))
 	c.continuation = c.m.addGroup(set.Expand(set.Modifiers.Continuation))
@@ -101,6 +101,9 @@ func New(set *rules.Set) (*Checker, error) {
 			c.nonNameWords = c.nonNames(r.NonNames, r.Roles)
 			c.secretaryGroup = c.m.addGroup(set.Expand(r.SecretaryRoles))
 			c.boardCueGroup = c.m.addGroup(set.Expand(r.BoardCue))
+			if len(r.LetterHeadings) > 0 {
+				c.letterGroup = c.m.addGroup(set.Expand(r.LetterHeadings))
+			}
 			if len(r.OtherRoles)+len(r.JuniorRoles) > 0 {
 				c.otherRoleGroup = c.m.addGroup(set.Expand(append(append([]string{}, r.OtherRoles...), r.JuniorRoles...)))
 			}
@@ -192,6 +195,7 @@ func (c *Checker) CheckWith(t statement.Text, f Facts) statement.Assessment {
 			fd.Advice = strings.TrimSpace(c.criteria[i].rule.Advice)
 		}
 	}
+	c.guidanceNotes(d, &a)
 	a.NotStatement = c.classify(d)
 	a.IsStatement = a.NotStatement == nil
 	if !a.IsStatement {

@@ -57,8 +57,8 @@ func tokenize(s string, base int, dst []token) []token {
 					buf = append(buf, c)
 				}
 			case 'A' <= c && c <= 'Z':
-				if start >= 0 && 'a' <= s[i-1] && s[i-1] <= 'z' {
-					flush(i) // "FieldChief": words glued by a lost space
+				if start >= 0 && ('a' <= s[i-1] && s[i-1] <= 'z' || '0' <= s[i-1] && s[i-1] <= '9') {
+					flush(i) // "FieldChief", "2022Approved": words glued by a lost space
 				}
 				if start < 0 {
 					start = i

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -57,6 +58,47 @@ func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.F
 	return &statement.Signatory{Name: best.name, Role: best.role, Date: best.date}
 }
 
+// roleLabel is a role written as a form's label: "Managing Director:",
+// "Director's name:", "Managing Directors Name (UK Region):".
+var roleLabel = lazyre.New(`^(?:['’]?s)?[ \t]*(?i:name|signature)?[ \t]*(?:\([^()\n]{0,40}\))?[ \t]*:`)
+
+// colonAfter returns the offset after the label's colon when the role at
+// offset is a form's label, else 0.
+func colonAfter(body string, offset int) int {
+	if m := roleLabel().FindStringIndex(body[offset:min(len(body), offset+80)]); m != nil {
+		return offset + m[1]
+	}
+	return 0
+}
+
+// letterSignOff reports whether the name and role at [start, end) in span
+// i close a letter: they stand on lines of their own, at the end of a
+// section whose heading names a foreword or a message ("A message from our
+// Chief Executive").
+func (c *Checker) letterSignOff(d *doc, i, start, end int) bool {
+	h := d.spans[i].section
+	if c.letterGroup < 0 || h < 0 || !d.groups[h].has(c.letterGroup) {
+		return false
+	}
+	lineStart := strings.LastIndexByte(d.body[:start], '\n') + 1
+	lineEnd := strings.IndexByte(d.body[end:], '\n')
+	if lineEnd < 0 {
+		lineEnd = len(d.body) - end
+	}
+	if strings.TrimSpace(d.body[lineStart:start]) != "" || strings.TrimSpace(d.body[end:end+lineEnd]) != "" {
+		return false
+	}
+	// the last lines of the section: nothing but a date may follow
+	next := i + 1
+	for next < len(d.spans) && d.spans[next].section == h && !d.spans[next].heading {
+		if len(findDates(d.body[d.spans[next].start:d.spans[next].end])) == 0 {
+			return false
+		}
+		next++
+	}
+	return true
+}
+
 // bestSigner is the first cued candidate, else the last one.
 func bestSigner(cands []sigCandidate) sigCandidate {
 	for _, k := range cands {
@@ -104,9 +146,15 @@ func (c *Checker) signCandidates(d *doc, g int, senior bool) []sigCandidate {
 				name, ns, ne = nameOnLineBefore(d.body, rs, nonNames)
 			}
 			// A name after the role ("Managing Director Example Foods")
-			// is as often a company as a person: only with a cue.
+			// is as often a company as a person: only with a cue, or
+			// after a colon ("Managing Director: Alan Grey").
 			if name == "" && c.signCue(d, rs) {
 				name, ns, ne = nameAfter(d.body, re, nonNames)
+			}
+			if name == "" {
+				if k := colonAfter(d.body, re); k > 0 {
+					name, ns, ne = nameAfter(d.body, k, nonNames)
+				}
 			}
 			if name == "" {
 				continue
@@ -114,9 +162,11 @@ func (c *Checker) signCandidates(d *doc, g int, senior bool) []sigCandidate {
 			start, end := min(ns, rs), max(ne, re)
 			cand := sigCandidate{
 				name:  name,
-				role:  strings.Join(strings.Fields(d.body[rs:re]), " "),
+				role:  strings.TrimSuffix(strings.TrimSuffix(strings.Join(strings.Fields(d.body[rs:re]), " "), "'s"), "’s"),
 				start: start, end: end,
-				cued: c.signCue(d, start),
+				// a letter from the chief executive or the chair that
+				// opens the statement ends with their name and title
+				cued: c.signCue(d, start) || c.letterSignOff(d, i, start, end),
 			}
 			for _, dh := range findDates(d.body[end:min(len(d.body), end+60)]) {
 				if dh.yearKnow {
@@ -152,9 +202,14 @@ func (c *Checker) nonNames(lists ...[]string) map[string]bool {
 }
 
 // contextExcluded reports whether span i is contact details or a
-// responsibility statement rather than a sign-off.
+// responsibility statement rather than a sign-off. A span that says it is
+// a signature ("Signature: … Email: … Title: …", an e-signature's block)
+// is one, whatever else it holds.
 func (c *Checker) contextExcluded(d *doc, i int) bool {
-	return c.sigExclude >= 0 && d.groups[i].has(c.sigExclude)
+	if c.sigExclude < 0 || !d.groups[i].has(c.sigExclude) {
+		return false
+	}
+	return !signatureLabel().MatchString(d.body[d.spans[i].start:d.spans[i].end])
 }
 
 // signCue reports whether a "signed" cue occurs shortly before offset
@@ -257,6 +312,7 @@ func prevWord(body string, offset int) (int, int) {
 }
 
 func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isDigitASCII(c byte) bool { return '0' <= c && c <= '9' }
 func isLowerASCII(c byte) bool { return 'a' <= c && c <= 'z' }
 
 func isCapitalised(w string) bool {
@@ -286,6 +342,12 @@ func words(body string, from, to int) []word {
 			isLowerASCII(body[i-1]) && isLowerASCII(body[i-2]) && isLowerASCII(body[i-3]) {
 			// "operationsDavid AlderDirector": words glued by a lost space,
 			// but not "McGowan" or "MacDonald"
+			out = append(out, word{body[start:i], start, i})
+			start = i
+		}
+		if start >= 0 && r < utf8.RuneSelf && i > start &&
+			(isUpperASCII(byte(r)) && isDigitASCII(body[i-1]) || isDigitASCII(byte(r)) && isLowerASCII(body[i-1])) {
+			// "Shropshire3John": a page number glued between words
 			out = append(out, word{body[start:i], start, i})
 			start = i
 		}
@@ -445,13 +507,38 @@ func nameOnLineBefore(body string, offset int, nonNames map[string]bool) (string
 		return "", 0, 0
 	}
 	prevEnd := from + ls
-	for prevEnd > 0 && isSpaceByte(body[prevEnd-1]) {
-		prevEnd--
+	var prevStart int
+	for skipped := 0; ; skipped++ {
+		for prevEnd > 0 && isSpaceByte(body[prevEnd-1]) {
+			prevEnd--
+		}
+		lineFrom := max(0, prevEnd-51)
+		prevStart = lineFrom + strings.LastIndexByte(body[lineFrom:prevEnd], '\n') + 1
+		if prevStart == lineFrom && lineFrom > 0 && body[lineFrom-1] != '\n' {
+			return "", 0, 0 // the line above is longer than a name
+		}
+		// an e-signature's certificate puts the signer's email between
+		// the name and the title
+		line := body[prevStart:prevEnd]
+		if skipped > 0 || !emailLine().MatchString(line) || prevStart == 0 {
+			break
+		}
+		prevEnd = prevStart - 1
 	}
-	lineFrom := max(0, prevEnd-51)
-	prevStart := lineFrom + strings.LastIndexByte(body[lineFrom:prevEnd], '\n') + 1
-	if prevStart == lineFrom && lineFrom > 0 && body[lineFrom-1] != '\n' {
-		return "", 0, 0 // the line above is longer than a name
+	// a label before the name ("Signature:", "Name:") and a date after it
+	// ("(Jun 30, 2024 10:15 GMT+1)") are the form's, not the name's
+	line := body[prevStart:prevEnd]
+	if m := signLabel().FindStringIndex(line); m != nil {
+		prevStart += m[1]
+	}
+	if i := strings.IndexByte(body[prevStart:prevEnd], '('); i > 0 {
+		prevEnd = prevStart + i
+	}
+	for prevStart < prevEnd && isSpaceByte(body[prevStart]) {
+		prevStart++
+	}
+	for prevEnd > prevStart && isSpaceByte(body[prevEnd-1]) {
+		prevEnd--
 	}
 	ws := words(body, prevStart, prevEnd)
 	name, ns, ne := collectName(ws, len(ws)-1, -1, nonNames)
@@ -460,6 +547,15 @@ func nameOnLineBefore(body string, offset int, nonNames map[string]bool) (string
 	}
 	return name, ns, ne
 }
+
+var (
+	// emailLine is a line that is an email address, labelled or not.
+	emailLine = lazyre.New(`^\s*(?i:e-?mail\s*:\s*)?\S+@\S+\s*$`)
+	// signatureLabel is a line that labels a signature.
+	signatureLabel = lazyre.New(`(?m)^\s*(?i:signature|signed by|signed)\s*:`)
+	// signLabel is the label of a form's name field.
+	signLabel = lazyre.New(`^\s*(?i:signature|signed by|signed|print name|full name|name|signatory)\s*:\s*`)
+)
 
 // nameAfter finds a name that starts shortly after offset.
 func nameAfter(body string, offset int, nonNames map[string]bool) (string, int, int) {

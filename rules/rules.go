@@ -138,6 +138,10 @@ type Criterion struct {
 	// but are not directors ("General Manager"); with the junior roles,
 	// a sign-off by one makes the signature partial, with a reason.
 	OtherRoles []string `yaml:"other_roles"`
+	// LetterHeadings, for the signature detector: headings of a letter
+	// that opens a statement ("Foreword", "A message from our Chair"),
+	// which ends with its writer's name and title as a sign-off.
+	LetterHeadings []string `yaml:"letter_headings"`
 	// Context, for the signature detector: words that show a name and role
 	// are a sign-off ("signed", "signature", "name:").
 	Context []string `yaml:"context"`

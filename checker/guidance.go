@@ -1,0 +1,62 @@
+package checker
+
+import (
+	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/statement"
+)
+
+// The statutory guidance rewritten in March 2025 asks for more than the
+// law's minimum: the date of the board's approval; the signer's name, role
+// and date; a group statement that names the entities it covers; and it
+// treats "we found no slavery" as a sign that due diligence did not look
+// hard enough. These are notes on the findings, and advice, never a change
+// of status: the law's minimum stays the minimum.
+
+const guidance2025 = "statutory guidance (2025)"
+
+var (
+	// noneFound: a sentence that says no slavery or risk was found.
+	noneFound = lazyre.New(`(?i)\b(no|not\s+(identified|found|detected|discovered|aware\s+of)\s+any|nor\s+any)\s+(known\s+|reported\s+|actual\s+|instances?\s+of\s+|cases?\s+of\s+|incidents?\s+of\s+|evidence\s+of\s+)*(instances?|cases?|incidents?|evidence|examples?|occurrences?|issues?|concerns?|modern\s+slavery|slavery|human\s+trafficking|forced\s+labou?r)\b`)
+	// groupWords: a statement made for a group of companies.
+	groupWords = lazyre.New(`(?i)\b(subsidiar(y|ies)|group\s+compan(y|ies)|group\s+entities|entities\s+(within|in)\s+the\s+group|on\s+behalf\s+of\s+(the\s+)?(group|its\s+subsidiaries))\b`)
+	// entityName: a company named with its legal form.
+	entityName = lazyre.New(`\b[A-Z][\w&'’.-]*(\s+[A-Z&(][\w&'’().-]*){0,6}\s+(Limited|Ltd\.?|plc|PLC|LLP|Holdings|Group\s+Limited|Inc\.?|GmbH|B\.V\.|S\.A\.)\b`)
+)
+
+// guidanceNotes adds what the 2025 guidance asks beyond the law to the
+// findings.
+func (c *Checker) guidanceNotes(d *doc, a *statement.Assessment) {
+	if f := a.Finding(statement.Approval); f != nil && f.Status == statement.Met && f.Note == "" &&
+		(a.Approved == nil || a.Approved.Date.IsZero()) {
+		f.Note = "the board's approval is not dated: the " + guidance2025 + " asks for the date of approval"
+	}
+	if f := a.Finding(statement.Signature); f != nil && f.Status == statement.Met && f.Note == "" &&
+		a.SignedBy != nil && a.SignedBy.Date.IsZero() {
+		f.Note = "the signature is not dated: the " + guidance2025 + " asks for the signer's name, role and date"
+	}
+	if f := a.Finding(statement.Risk); f != nil && f.Status != statement.NotApplicable {
+		for i := range d.spans {
+			if c.topic >= 0 && d.groups[i].has(c.topic) && noneFound().MatchString(d.text(i)) && !c.statesTheLaw(d, i) {
+				note := "the statement says no slavery or risk was found: the " + guidance2025 +
+					" treats finding none as a sign that the due diligence did not look deep enough, and asks what was looked for and how"
+				if f.Note != "" {
+					note = f.Note + "; " + note
+				}
+				f.Note = note
+				break
+			}
+		}
+	}
+	if f := a.Finding(statement.Structure); f != nil && f.Status != statement.NotApplicable && f.Note == "" &&
+		groupWords().MatchString(d.body) && len(distinct(entityName().FindAllString(d.body, 50))) < 2 {
+		f.Note = "a group statement: the " + guidance2025 + " asks it to name the parent and each subsidiary it covers"
+	}
+}
+
+func distinct(xs []string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
