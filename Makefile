@@ -30,6 +30,7 @@ bench: build
 	$(GO) run ./tools/indexbench -n 10000 -web -corpus $(CORPUS)
 	$(GO) run ./tools/indexbench -n 100000 -runs 5 -corpus $(CORPUS)
 	$(GO) run ./tools/pdfbench -s54 $(BIN) -dir $(CORPUS)/pdf
+	$(GO) run ./tools/templatebench -n 100000 -corpus $(CORPUS)
 
 # Accuracy against the labelled real statements (skips when absent).
 eval:

@@ -54,6 +54,9 @@ type List struct {
 	// Latin1 is true when the file was not UTF-8 and was read as
 	// windows-1252.
 	Latin1 bool
+	// Claims are what the organisations told the GOV.UK registry, by
+	// organisation key (statement.Org.Key), when the list is its download.
+	Claims map[string][]statement.RegistryClaim
 }
 
 // ErrFormat is wrapped by errors about the file as a whole: not CSV, no
@@ -159,6 +162,14 @@ func Read(r io.Reader, format Format) (*List, error) {
 		}
 		org.Source = string(format)
 		key := org.Key()
+		if format == FormatGovUKRegistry {
+			if c, ok := registryClaim(row); ok {
+				if list.Claims == nil {
+					list.Claims = map[string][]statement.RegistryClaim{}
+				}
+				list.Claims[key] = append(list.Claims[key], c)
+			}
+		}
 		if i, dup := seen[key]; dup {
 			merge(&list.Orgs[i], org)
 			list.Problems = append(list.Problems, Problem{Line: line, Reason: fmt.Sprintf("same organisation as line %d (%s); merged", lines[key], describe(org))})

@@ -32,9 +32,13 @@ var allowed = map[string][]string{
 	"store":   {"statement", "region", "internal"},
 	"index":   {"statement"},
 	"report":  {"statement", "export"},
+	// findings compares statements with the registry's claims, with other
+	// organisations' statements and with the year before; pure, like
+	// checker
+	"findings": {"statement"},
 	// pipeline runs crawl → extract → check → store (→ index) for cmd and web
-	"pipeline": {"statement", "checker", "crawler", "extract", "store", "index"},
-	"web":      {"statement", "region", "checker", "extract", "index", "store", "report", "export", "pipeline"},
+	"pipeline": {"statement", "checker", "crawler", "extract", "store", "index", "findings"},
+	"web":      {"statement", "region", "checker", "extract", "index", "store", "report", "export", "pipeline", "findings"},
 	"internal": {},
 }
 

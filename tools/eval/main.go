@@ -127,6 +127,7 @@ func run(w io.Writer, corpus, rulesDir, show, only, half string) error {
 	}
 	var outcomes []outcome
 	var decisions []decision
+	assessed := map[string]statement.Assessment{}
 	for _, row := range rows[1:] {
 		id := row[col["id"]]
 		if !strings.HasPrefix(id, only) || half != "" && halfOf(id) != half {
@@ -138,6 +139,7 @@ func run(w io.Writer, corpus, rulesDir, show, only, half string) error {
 		}
 		a := ck.Check(statement.Text{Source: id, Body: string(data)})
 		decisions = append(decisions, decision{id: id, statement: true, got: a})
+		assessed[id] = a
 		o := outcome{id: id}
 		for k, cid := range statement.TextCriteria {
 			o.label[k] = row[col[string(cid)]] == "1"
@@ -193,7 +195,10 @@ func run(w io.Writer, corpus, rulesDir, show, only, half string) error {
 			fmt.Fprintln(w)
 		}
 	}
-	return isStatement(w, corpus, ck, decisions, show == "is_statement")
+	if err := isStatement(w, corpus, ck, decisions, show == "is_statement"); err != nil {
+		return err
+	}
+	return registryCheck(w, corpus, assessed)
 }
 
 func tally(os []outcome) [9]counts {

@@ -1,0 +1,123 @@
+package findings
+
+import (
+	"math"
+	"strings"
+	"unicode"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/s54dev/s54/statement"
+)
+
+// Redated: a statement whose text changed this little from the year
+// before (names, dates and years masked) is "re-dated, otherwise
+// unchanged". The 2025 guidance asks for progress year on year.
+const Redated = 0.05
+
+// Unchanged compares a statement with the organisation's statement before
+// it: the share of its words that changed, names, dates and years masked,
+// and the areas whose verdict changed.
+func Unchanged(name, prevText, curText string, prevEnd statement.Date, prev, cur statement.Assessment) statement.UnchangedFinding {
+	a, b := MaskedWords(prevText, name), MaskedWords(curText, name)
+	common := 0
+	for _, d := range wordDiff(a, b) {
+		if d.Type == diffmatchpatch.DiffEqual {
+			common += len([]rune(d.Text))
+		}
+	}
+	changed := 0.0
+	if n := max(len(a), len(b)); n > 0 {
+		changed = 1 - float64(common)/float64(n)
+	}
+	f := statement.UnchangedFinding{PreviousPeriodEnd: prevEnd, Changed: math.Round(changed*1000) / 1000}
+	f.Redated = f.Changed <= Redated
+	for _, id := range statement.Areas {
+		if prev.Status(id) != cur.Status(id) {
+			f.AreasChanged = append(f.AreasChanged, id)
+		}
+	}
+	return f
+}
+
+// wordDiff diffs two lists of words, each word one rune to the differ.
+func wordDiff(a, b []string) []diffmatchpatch.Diff {
+	codes := map[string]rune{}
+	encode := func(ws []string) string {
+		var sb strings.Builder
+		for _, w := range ws {
+			r, ok := codes[w]
+			if !ok {
+				r = rune(0xF0000 + len(codes)) // supplementary private use
+				codes[w] = r
+			}
+			sb.WriteRune(r)
+		}
+		return sb.String()
+	}
+	ea, eb := encode(a), encode(b)
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0
+	return dmp.DiffCleanupSemantic(dmp.DiffMain(ea, eb, false))
+}
+
+// DiffChunk is a run of a readable diff: words kept, added or removed.
+type DiffChunk struct {
+	Op   string // "=", "+" or "-"
+	Text string
+}
+
+// Diff is a readable diff of two versions of a statement, word by word
+// with the spaces between them kept.
+func Diff(prevText, curText string) []DiffChunk {
+	a, b := splitKeepSpace(prevText), splitKeepSpace(curText)
+	var out []DiffChunk
+	byRune := map[rune]string{}
+	codes := map[string]rune{}
+	encode := func(ws []string) string {
+		var sb strings.Builder
+		for _, w := range ws {
+			r, ok := codes[w]
+			if !ok {
+				r = rune(0xF0000 + len(codes))
+				codes[w], byRune[r] = r, w
+			}
+			sb.WriteRune(r)
+		}
+		return sb.String()
+	}
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0
+	for _, d := range dmp.DiffCleanupSemantic(dmp.DiffMain(encode(a), encode(b), false)) {
+		var sb strings.Builder
+		for _, r := range d.Text {
+			sb.WriteString(byRune[r])
+		}
+		op := map[diffmatchpatch.Operation]string{diffmatchpatch.DiffEqual: "=", diffmatchpatch.DiffInsert: "+", diffmatchpatch.DiffDelete: "-"}[d.Type]
+		if n := len(out); n > 0 && out[n-1].Op == op {
+			out[n-1].Text += sb.String()
+			continue
+		}
+		out = append(out, DiffChunk{Op: op, Text: sb.String()})
+	}
+	return out
+}
+
+// splitKeepSpace cuts a text into words, each with the spaces after it.
+func splitKeepSpace(s string) []string {
+	var out []string
+	start := 0
+	inSpace := false
+	for i, r := range s {
+		sp := unicode.IsSpace(r)
+		if !sp && inSpace {
+			out = append(out, s[start:i])
+			start = i
+		}
+		inSpace = sp
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
