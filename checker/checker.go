@@ -46,6 +46,8 @@ type Checker struct {
 	kg kindGroups
 	// rulesID: the set's name and a hash of its content
 	rulesID string
+	// glueVocab: the words glued tokens are cut into (glue.go)
+	glueVocab map[string]bool
 }
 
 type compiledCriterion struct {
@@ -77,6 +79,7 @@ func New(set *rules.Set) (*Checker, error) {
 		c.topic = c.m.addGroup(set.Expand([]string{"@slavery"}))
 	}
 	c.compileKinds(set)
+	c.glueVocab = glueVocab(set)
 	content, err := json.Marshal(struct {
 		C []rules.Criterion
 		L map[string][]string
@@ -245,8 +248,22 @@ func (c *Checker) analyse(body string) *doc {
 		from := len(d.toks)
 		d.toks = tokenize(body[s.start:s.end], s.start, d.toks)
 		d.tokOf[i] = [2]int{from, len(d.toks)}
+	}
+	if toks := c.unglue(d.toks, d.spans, d.tokOf); len(toks) != len(d.toks) {
+		d.toks = toks
+		k := 0
+		for i, s := range d.spans {
+			from := k
+			for k < len(toks) && toks[k].start < s.end {
+				k++
+			}
+			d.tokOf[i] = [2]int{from, k}
+		}
+	}
+	for i := range d.spans {
+		from, to := d.tokOf[i][0], d.tokOf[i][1]
 		d.groups[i] = bitset(backing[i*words : (i+1)*words])
-		d.hits[i] = c.m.scan(body, d.toks[from:], d.groups[i], nil, memo)
+		d.hits[i] = c.m.scan(body, d.toks[from:to], d.groups[i], nil, memo)
 	}
 	d.words = len(d.toks)
 	return d
@@ -267,8 +284,27 @@ var ligatures = strings.NewReplacer("ﬁ", "fi", "ﬂ", "fl", "ﬀ", "ff", "ﬃ"
 func (d *doc) lowerText(i int) string {
 	if d.lower[i] == "" {
 		d.lower[i] = ligatures.Replace(strings.ToLower(d.text(i)))
+		if d.glued(i) {
+			// the rules' expressions read words with spaces between them
+			var b strings.Builder
+			for _, t := range d.toks[d.tokOf[i][0]:d.tokOf[i][1]] {
+				b.WriteString(t.word)
+				b.WriteByte(' ')
+			}
+			d.lower[i] = b.String()
+		}
 	}
 	return d.lower[i]
+}
+
+// glued reports whether sentence i holds words cut out of glued text.
+func (d *doc) glued(i int) bool {
+	for _, t := range d.toks[d.tokOf[i][0]:d.tokOf[i][1]] {
+		if t.glued {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *doc) evidence(i int) statement.Evidence {

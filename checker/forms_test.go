@@ -75,3 +75,21 @@ func TestGuidance2025(t *testing.T) {
 		t.Errorf("group statement: structure note %q", f.Note)
 	}
 }
+
+// TestGluedText: an extraction that lost every space is read again, word
+// by word, and the evidence still points at the text.
+func TestGluedText(t *testing.T) {
+	text := "Modern Slavery Statement\n\nThisstatementhasbeenapprovedbytheBoardofDirectorsofAcmeFoodsLimited.Weprovidetrainingonmodernslaverytoallourbuyers.Thisstatementcoversthefinancialyearending31March2024."
+	a := checker.Default().Check(statement.Text{Body: text})
+	for _, id := range []statement.CriterionID{statement.Approval, statement.Training} {
+		f := a.Finding(id)
+		if f.Status != statement.Met {
+			t.Errorf("%s: %s", id, f.Status)
+			continue
+		}
+		e := f.Evidence[0]
+		if got := text[e.Offset : e.Offset+e.Length]; !strings.HasPrefix(got, strings.Fields(e.Text)[0]) {
+			t.Errorf("%s: evidence at %d reads %q", id, e.Offset, got)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package checker
 
 import (
+	"strings"
+
 	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
@@ -19,9 +21,12 @@ var (
 	noneFound = lazyre.New(`(?i)\b(no|not\s+(identified|found|detected|discovered|aware\s+of)\s+any|nor\s+any)\s+(known\s+|reported\s+|actual\s+|instances?\s+of\s+|cases?\s+of\s+|incidents?\s+of\s+|evidence\s+of\s+)*(instances?|cases?|incidents?|evidence|examples?|occurrences?|issues?|concerns?|modern\s+slavery|slavery|human\s+trafficking|forced\s+labou?r)\b`)
 	// groupWords: a statement made for a group of companies.
 	groupWords = lazyre.New(`(?i)\b(subsidiar(y|ies)|group\s+compan(y|ies)|group\s+entities|entities\s+(within|in)\s+the\s+group|on\s+behalf\s+of\s+(the\s+)?(group|its\s+subsidiaries))\b`)
-	// entityName: a company named with its legal form.
-	entityName = lazyre.New(`\b[A-Z][\w&'’.-]*(\s+[A-Z&(][\w&'’().-]*){0,6}\s+(Limited|Ltd\.?|plc|PLC|LLP|Holdings|Group\s+Limited|Inc\.?|GmbH|B\.V\.|S\.A\.)\b`)
+	// legalForm ends a company's name.
+	legalForm = lazyre.New(`\b(?:Limited|Ltd|LIMITED|LTD|plc|PLC|LLP|Inc|GmbH)\b`)
 )
+
+// groupNamesWithin: a group statement names its entities near its start.
+const groupNamesWithin = 16 << 10
 
 // guidanceNotes adds what the 2025 guidance asks beyond the law to the
 // findings.
@@ -36,7 +41,14 @@ func (c *Checker) guidanceNotes(d *doc, a *statement.Assessment) {
 	}
 	if f := a.Finding(statement.Risk); f != nil && f.Status != statement.NotApplicable {
 		for i := range d.spans {
-			if c.topic >= 0 && d.groups[i].has(c.topic) && noneFound().MatchString(d.text(i)) && !c.statesTheLaw(d, i) {
+			if c.topic < 0 || !d.groups[i].has(c.topic) {
+				continue
+			}
+			// the expression is slow; most sentences say neither word
+			if l := d.lowerText(i); !strings.Contains(l, "no ") && !strings.Contains(l, "not ") && !strings.Contains(l, "nor ") {
+				continue
+			}
+			if noneFound().MatchString(d.text(i)) && !c.statesTheLaw(d, i) {
 				note := "the statement says no slavery or risk was found: the " + guidance2025 +
 					" treats finding none as a sign that the due diligence did not look deep enough, and asks what was looked for and how"
 				if f.Note != "" {
@@ -48,15 +60,28 @@ func (c *Checker) guidanceNotes(d *doc, a *statement.Assessment) {
 		}
 	}
 	if f := a.Finding(statement.Structure); f != nil && f.Status != statement.NotApplicable && f.Note == "" &&
-		groupWords().MatchString(d.body) && len(distinct(entityName().FindAllString(d.body, 50))) < 2 {
+		groupWords().MatchString(d.body) && entities(d.body[:min(len(d.body), groupNamesWithin)]) < 2 {
 		f.Note = "a group statement: the " + guidance2025 + " asks it to name the parent and each subsidiary it covers"
 	}
 }
 
-func distinct(xs []string) map[string]bool {
-	m := make(map[string]bool, len(xs))
-	for _, x := range xs {
-		m[x] = true
+// entities counts the distinct companies named with their legal form: the
+// capitalised words before "Limited", "plc" and the like.
+func entities(text string) int {
+	names := map[string]bool{}
+	for _, m := range legalForm().FindAllStringIndex(text, 100) {
+		words := strings.Fields(text[max(0, m[0]-80):m[0]])
+		k := len(words)
+		for k > 0 && len(words)-k < 5 && startsUpperWord(words[k-1]) {
+			k--
+		}
+		if k < len(words) {
+			names[strings.Join(words[k:], " ")] = true
+		}
 	}
-	return m
+	return len(names)
+}
+
+func startsUpperWord(w string) bool {
+	return w != "" && (w[0] >= 'A' && w[0] <= 'Z' || w[0] == '&')
 }

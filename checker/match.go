@@ -14,6 +14,8 @@ import (
 type token struct {
 	word       string
 	start, end int
+	// glued: cut out of a token whose words had lost their spaces
+	glued bool
 }
 
 // tokenize splits s into lower-cased words of letters and digits. Offsets

@@ -138,6 +138,13 @@ func appendSentences(out []span, body string, s, e, section, line int) []span {
 			for j < e && (body[j] == '"' || body[j] == '\'' || body[j] == ')') {
 				j++
 			}
+			if c == '.' && j == i+1 && j < e && isUpperASCII(body[j]) && i >= 3 && isLowerASCII(body[i-1]) && isLowerASCII(body[i-2]) &&
+				isLowerASCII(body[i-3]) {
+				// "the world.The impact": a full stop that lost its space
+				out = appendSpan(out, body, start, j, section, line)
+				start = j
+				continue
+			}
 			if j >= e || !isSpaceByte(body[j]) {
 				continue
 			}

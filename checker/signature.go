@@ -133,8 +133,8 @@ func (c *Checker) signCandidates(d *doc, g int, senior bool) []sigCandidate {
 		}
 		from := d.tokOf[i][0]
 		for _, h := range d.hits[i] {
-			if h.group != g || senior && c.isJunior(d, i, h) || longerRole(d.hits[i], h, g) {
-				continue
+			if h.group != g || senior && c.isJunior(d, i, h) || longerRole(d.hits[i], h, g) || d.toks[from+h.tok].glued {
+				continue // a role cut out of glued text has no name one can tell apart
 			}
 			if senior && c.isSecretary(d, i, h) && !c.cueNear(d, c.boardCueGroup, d.toks[from+h.tok].start, 200) {
 				continue // a secretary signs for the board, and must say so
