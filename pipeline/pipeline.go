@@ -370,6 +370,10 @@ func (p *Pipeline) assess(ctx context.Context, d *crawler.Document, byURL map[st
 	if err != nil {
 		return statement.Assessment{}, sha, "", err
 	}
+	// kept, for the findings across statements (findings.go)
+	if err := p.Store.SaveText(ctx, sha, text.Body); err != nil {
+		return statement.Assessment{}, sha, "", fmt.Errorf("%w: %w", errStore, err)
+	}
 	now := time.Now()
 	if p.Now != nil {
 		now = p.Now()

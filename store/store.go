@@ -212,6 +212,35 @@ var migrations = []string{
 		last_at  TEXT NOT NULL,
 		PRIMARY KEY (user_id, address)
 	) WITHOUT ROWID;`,
+	// 5: what organisations told the GOV.UK registry, kept per statement
+	// period; the text read from each document, for findings across
+	// statements; and the findings themselves, made again after a crawl
+	`CREATE TABLE registry_claims (
+		id            INTEGER PRIMARY KEY,
+		org_id        INTEGER NOT NULL REFERENCES orgs(id),
+		year          INTEGER NOT NULL DEFAULT 0,
+		period_end    TEXT NOT NULL DEFAULT '',
+		statement_url TEXT NOT NULL DEFAULT '',
+		json          TEXT NOT NULL,
+		imported_at   TEXT NOT NULL,
+		UNIQUE (org_id, year, period_end, statement_url)
+	);
+	CREATE TABLE document_texts (
+		sha256 TEXT PRIMARY KEY REFERENCES documents(sha256),
+		text   BLOB NOT NULL
+	) WITHOUT ROWID;
+	CREATE TABLE org_findings (
+		org_id     INTEGER PRIMARY KEY REFERENCES orgs(id),
+		registry   INTEGER NOT NULL DEFAULT 0,
+		template   REAL NOT NULL DEFAULT 0,
+		redated    INTEGER NOT NULL DEFAULT 0,
+		json       TEXT NOT NULL,
+		updated_at TEXT NOT NULL
+	);
+	CREATE TABLE template_clusters (
+		id      INTEGER PRIMARY KEY,
+		members TEXT NOT NULL
+	);`,
 }
 
 // ErrTooNew: the register was written by a newer s54.
