@@ -70,18 +70,6 @@ func UserAgent(contact string) string {
 	return "s54/0.1 (+" + contact + "; modern slavery statement checker)"
 }
 
-// Outcome of looking for one organisation's statement. The values are the
-// register's statuses (DESIGN.md).
-type Outcome string
-
-const (
-	Found         Outcome = "found"
-	NoStatement   Outcome = "no_statement"
-	RobotsBlocked Outcome = "robots_blocked"
-	Unreachable   Outcome = "unreachable"
-	Failed        Outcome = "error"
-)
-
 // Site is what the crawler knows of an organisation before it starts.
 type Site struct {
 	// Website is where discovery starts: the homepage.
@@ -100,7 +88,8 @@ type Validator struct {
 
 // Result is what a crawl found for one site.
 type Result struct {
-	Outcome Outcome
+	// Outcome is one of statement.CrawlOutcomes.
+	Outcome statement.RegisterStatus
 	// Statement is the latest statement found.
 	Statement *Document
 	// History are older statements listed beside it, newest first.
@@ -183,7 +172,7 @@ func (c *Crawler) Options() Options { return c.opts }
 
 // Crawl looks for the statement of one site. It never panics on hostile
 // input and always returns a result; when ctx is cancelled the result's
-// Outcome is Failed and ctx.Err() says why.
+// Outcome is statement.CrawlError and ctx.Err() says why.
 func (c *Crawler) Crawl(ctx context.Context, site Site) *Result {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.SiteTimeout)
 	defer cancel()
@@ -508,17 +497,17 @@ func (s *visit) run() {
 	}
 	switch {
 	case res.Statement != nil:
-		res.Outcome, res.Reason = Found, ""
+		res.Outcome, res.Reason = statement.Found, ""
 	case res.Outcome != "":
 		// decided on the way: robots.txt, the known URL
 	case s.ctx.Err() != nil:
-		res.Outcome, res.Reason = Failed, s.ctxReason()
+		res.Outcome, res.Reason = statement.CrawlError, s.ctxReason()
 	case s.site.Website == "" && s.site.KnownURL == "":
-		res.Outcome, res.Reason = Failed, "no website known for the organisation"
+		res.Outcome, res.Reason = statement.CrawlError, "no website known for the organisation"
 	case homeErr != nil:
 		res.Outcome, res.Reason, res.HTTPStatus = classify(homeErr)
 	default:
-		res.Outcome = NoStatement
+		res.Outcome = statement.NoStatement
 		if res.Reason == "" {
 			res.Reason = noLinkReason
 			if s.notStatement != "" {
@@ -548,7 +537,7 @@ func (s *visit) known(homeErr error) {
 	if s.notStatement != "" {
 		why = s.notStatement
 	}
-	var o Outcome
+	var o statement.RegisterStatus
 	var status int
 	if err != nil {
 		o, why, status = classify(err)
@@ -556,7 +545,7 @@ func (s *visit) known(homeErr error) {
 	if s.site.Website == "" {
 		s.res.Outcome, s.res.HTTPStatus = o, status
 		if o == "" {
-			s.res.Outcome = NoStatement
+			s.res.Outcome = statement.NoStatement
 		}
 		s.res.Reason = "the statement URL from the import failed: " + why
 		return
@@ -656,7 +645,7 @@ func (s *visit) discover() error {
 	}
 	switch {
 	case errors.Is(blocked, colly.ErrRobotsTxtBlocked):
-		s.res.Outcome, s.res.Reason = RobotsBlocked, "the statement link is disallowed by robots.txt"
+		s.res.Outcome, s.res.Reason = statement.RobotsBlocked, "the statement link is disallowed by robots.txt"
 	case errors.Is(blocked, errBudget):
 		s.res.Reason = fmt.Sprintf("no statement found within the %d requests allowed per site", s.c.opts.MaxRequests)
 	case blocked != nil:
@@ -878,33 +867,33 @@ func alternatives(home string) []string {
 
 // classify turns a fetch error into an outcome, a one-line reason and the
 // HTTP status, if any.
-func classify(err error) (Outcome, string, int) {
+func classify(err error) (statement.RegisterStatus, string, int) {
 	var st *statusError
 	var ne net.Error
 	var dns *net.DNSError
 	var op *net.OpError
 	switch {
 	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		return RobotsBlocked, "disallowed by robots.txt for s54's User-Agent", 0
+		return statement.RobotsBlocked, "disallowed by robots.txt for s54's User-Agent", 0
 	case errors.As(err, &st):
 		if st.code >= 500 {
-			return Unreachable, "the server answered " + st.Error(), st.code
+			return statement.Unreachable, "the server answered " + st.Error(), st.code
 		}
-		return Failed, "the server answered " + st.Error(), st.code
+		return statement.CrawlError, "the server answered " + st.Error(), st.code
 	case errors.Is(err, ErrPrivateAddress):
-		return Failed, shortError(err), 0
+		return statement.CrawlError, shortError(err), 0
 	case errors.Is(err, ErrTooLarge):
-		return Failed, shortError(err), 0
+		return statement.CrawlError, shortError(err), 0
 	case errors.Is(err, errBudget):
-		return Failed, shortError(err), 0
+		return statement.CrawlError, shortError(err), 0
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return Unreachable, "timed out", 0
+		return statement.Unreachable, "timed out", 0
 	case errors.As(err, &dns):
-		return Unreachable, "the name does not resolve: " + dns.Name, 0
+		return statement.Unreachable, "the name does not resolve: " + dns.Name, 0
 	case errors.As(err, &op):
-		return Unreachable, "cannot connect: " + shortError(err), 0
+		return statement.Unreachable, "cannot connect: " + shortError(err), 0
 	}
-	return Failed, shortError(err), 0
+	return statement.CrawlError, shortError(err), 0
 }
 
 // shortError is an error without the *url.Error wrapper that repeats the

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/s54dev/s54/statement"
 )
 
 // testCrawler returns a crawler for loopback test servers.
@@ -93,7 +95,7 @@ func TestRobotsAppliesToRedirectTargets(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
-	if res.Outcome != RobotsBlocked {
+	if res.Outcome != statement.RobotsBlocked {
 		t.Errorf("outcome %s (%s), want robots_blocked", res.Outcome, res.Reason)
 	}
 	for _, p := range paths {
@@ -110,7 +112,7 @@ func TestRefusesLoopbackUnlessAllowed(t *testing.T) {
 	c := New(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
-	if res.Outcome != Failed || !strings.Contains(res.Reason, "private") {
+	if res.Outcome != statement.CrawlError || !strings.Contains(res.Reason, "private") {
 		t.Errorf("outcome %s (%s), want error naming a private address", res.Outcome, res.Reason)
 	}
 	if hits.Load() != 0 {
@@ -141,7 +143,7 @@ func TestConditionalRefetch(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	first := c.Crawl(context.Background(), Site{Website: srv.URL})
-	if first.Outcome != Found || first.Statement.ETag != etag || first.Statement.NotModified {
+	if first.Outcome != statement.Found || first.Statement.ETag != etag || first.Statement.NotModified {
 		t.Fatalf("first crawl: %s %+v", first.Outcome, first.Statement)
 	}
 	again := c.Crawl(context.Background(), Site{Website: srv.URL,
@@ -149,7 +151,7 @@ func TestConditionalRefetch(t *testing.T) {
 	if got.Get("If-None-Match") != etag {
 		t.Errorf("re-crawl sent If-None-Match %q", got.Get("If-None-Match"))
 	}
-	if again.Outcome != Found || !again.Statement.NotModified || *again.HomepageLink != true {
+	if again.Outcome != statement.Found || !again.Statement.NotModified || *again.HomepageLink != true {
 		t.Errorf("re-crawl: %s, not modified %v", again.Outcome, again.Statement.NotModified)
 	}
 }
@@ -168,7 +170,7 @@ func TestRequestBound(t *testing.T) {
 	if n.Load() > 5 || res.Requests > 5 {
 		t.Errorf("%d requests served, %d counted, want at most 5", n.Load(), res.Requests)
 	}
-	if res.Outcome != NoStatement || !strings.Contains(res.Reason, "requests") {
+	if res.Outcome != statement.NoStatement || !strings.Contains(res.Reason, "requests") {
 		t.Errorf("outcome %s (%s)", res.Outcome, res.Reason)
 	}
 }
@@ -184,7 +186,7 @@ func TestStopsWhenCancelled(t *testing.T) {
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
 	res := c.Crawl(ctx, Site{Website: srv.URL})
-	if res.Outcome != Failed || !errors.Is(ctx.Err(), context.Canceled) {
+	if res.Outcome != statement.CrawlError || !errors.Is(ctx.Err(), context.Canceled) {
 		t.Errorf("outcome %s (%s)", res.Outcome, res.Reason)
 	}
 	if time.Since(start) > 3*time.Second {
@@ -210,7 +212,7 @@ func TestMetaRefresh(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
-	if res.Outcome != Found || res.Statement.URL != srv.URL+"/anti-slavery-policy/" || !*res.HomepageLink {
+	if res.Outcome != statement.Found || res.Statement.URL != srv.URL+"/anti-slavery-policy/" || !*res.HomepageLink {
 		t.Errorf("outcome %s (%s), statement %v", res.Outcome, res.Reason, res.Statement)
 	}
 }
@@ -238,7 +240,7 @@ func TestWaitingForTheHostIsNotATimeout(t *testing.T) {
 	}
 	wg.Wait()
 	for i, res := range results {
-		if res.Outcome != NoStatement {
+		if res.Outcome != statement.NoStatement {
 			t.Errorf("subsidiary %d: %s (%s), want no_statement", i, res.Outcome, res.Reason)
 		}
 	}
@@ -270,7 +272,7 @@ func TestRobotsRedirect(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
-	if res.Outcome != Found || res.Statement.URL != srv.URL+"/msa.pdf" {
+	if res.Outcome != statement.Found || res.Statement.URL != srv.URL+"/msa.pdf" {
 		t.Errorf("outcome %s (%s) %v", res.Outcome, res.Reason, res.Tried)
 	}
 	for _, p := range paths {
@@ -306,7 +308,7 @@ func TestGzipBomb(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
 	runtime.ReadMemStats(&after)
-	if res.Outcome != Failed || !strings.Contains(res.Reason, "too large") {
+	if res.Outcome != statement.CrawlError || !strings.Contains(res.Reason, "too large") {
 		t.Errorf("outcome %s (%s)", res.Outcome, res.Reason)
 	}
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
@@ -334,10 +336,10 @@ func TestSharedRobotsSurvivesACancelledSite(t *testing.T) {
 	go func() { done <- c.Crawl(short, Site{Website: srv.URL + "/a/"}) }()
 	time.Sleep(10 * time.Millisecond)
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/b/"})
-	if res.Outcome != NoStatement {
+	if res.Outcome != statement.NoStatement {
 		t.Errorf("the site that waited: %s (%s), want no_statement", res.Outcome, res.Reason)
 	}
-	if a := <-done; a.Outcome != Failed {
+	if a := <-done; a.Outcome != statement.CrawlError {
 		t.Errorf("the stopped site: %s (%s)", a.Outcome, a.Reason)
 	}
 }
@@ -358,13 +360,13 @@ func TestKnownURLOutcome(t *testing.T) {
 	defer c.Close()
 	// only a known URL, which fails: its failure is the outcome
 	res := c.Crawl(context.Background(), Site{KnownURL: srv.URL + "/gone.pdf"})
-	if res.Outcome != Unreachable || res.HTTPStatus != 503 || res.HomepageLink != nil {
+	if res.Outcome != statement.Unreachable || res.HTTPStatus != 503 || res.HomepageLink != nil {
 		t.Errorf("known URL alone: %s %d (%s)", res.Outcome, res.HTTPStatus, res.Reason)
 	}
 	// a website without a statement, and a known URL that fails: no
 	// statement, and the reason says both
 	res = c.Crawl(context.Background(), Site{Website: srv.URL + "/", KnownURL: srv.URL + "/gone.pdf"})
-	if res.Outcome != NoStatement || !strings.Contains(res.Reason, "homepage") || !strings.Contains(res.Reason, "503") {
+	if res.Outcome != statement.NoStatement || !strings.Contains(res.Reason, "homepage") || !strings.Contains(res.Reason, "503") {
 		t.Errorf("website and known URL: %s (%s)", res.Outcome, res.Reason)
 	}
 }
@@ -389,7 +391,7 @@ func TestIndexWithAnUndatedStatement(t *testing.T) {
 	for _, h := range res.History {
 		urls = append(urls, strings.TrimPrefix(h.URL, srv.URL))
 	}
-	if res.Outcome != Found || res.Statement.URL != srv.URL+"/msa/2023.pdf" || strings.Join(urls, " ") != "/msa/2022.pdf /msa/current.pdf" {
+	if res.Outcome != statement.Found || res.Statement.URL != srv.URL+"/msa/2023.pdf" || strings.Join(urls, " ") != "/msa/2022.pdf /msa/current.pdf" {
 		t.Errorf("statement %v, history %v", res.Statement, urls)
 	}
 }
@@ -408,7 +410,7 @@ func TestCollyEnvironmentIgnored(t *testing.T) {
 	defer srv.Close()
 	c := testCrawler(Options{})
 	defer c.Close()
-	if res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"}); res.Outcome != RobotsBlocked || ua != "" {
+	if res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"}); res.Outcome != statement.RobotsBlocked || ua != "" {
 		t.Errorf("with COLLY_* set: %s, User-Agent %q", res.Outcome, ua)
 	}
 }
@@ -430,7 +432,7 @@ func TestPlainHTTPFallback(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: strings.Replace(srv.URL, "http://", "https://", 1) + "/"})
-	if res.Outcome != Found || res.Statement.URL != srv.URL+"/msa.pdf" {
+	if res.Outcome != statement.Found || res.Statement.URL != srv.URL+"/msa.pdf" {
 		t.Errorf("outcome %s (%s), tried %q", res.Outcome, res.Reason, res.Tried)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/statement"
 )
 
 // startFakeWeb serves testdata/web and returns a crawler pointed at it.
@@ -65,17 +66,17 @@ func TestFakeWeb(t *testing.T) {
 		res, want := results[i], s.Expect
 		t.Run(s.Host, func(t *testing.T) {
 			outcome := want.CrawlResult()
-			if string(res.Outcome) != outcome {
+			if res.Outcome != outcome {
 				t.Errorf("outcome %s (%s), want %s", res.Outcome, res.Reason, outcome)
 			}
 			got := ""
 			if res.Statement != nil {
 				got = res.Statement.URL
 			}
-			if outcome == "found" && got != want.StatementURL {
+			if outcome == statement.Found && got != want.StatementURL {
 				t.Errorf("statement %q, want %q", got, want.StatementURL)
 			}
-			if fmt.Sprint(deref(res.HomepageLink)) != fmt.Sprint(deref(want.HomepageLink)) && outcome == "found" {
+			if fmt.Sprint(deref(res.HomepageLink)) != fmt.Sprint(deref(want.HomepageLink)) && outcome == statement.Found {
 				t.Errorf("homepage_link %v, want %v", deref(res.HomepageLink), deref(want.HomepageLink))
 			}
 			var history []string
@@ -88,7 +89,7 @@ func TestFakeWeb(t *testing.T) {
 			if want.Hint != "" && !strings.Contains(res.Hint+" "+res.Reason, want.Hint) {
 				t.Errorf("hint %q, reason %q: want them to say %q", res.Hint, res.Reason, want.Hint)
 			}
-			if outcome != "found" && res.Reason == "" {
+			if outcome != statement.Found && res.Reason == "" {
 				t.Error("no reason given for finding nothing")
 			}
 			log := web.RequestsTo(s.Host)

@@ -14,11 +14,11 @@ import (
 func entries() []statement.RegisterEntry {
 	r, score, yes := statement.Good, 80, true
 	return []statement.RegisterEntry{
-		{CompanyNumber: "04830352", Name: "Harbourside Foods Ltd", Region: "hampshire-iow", Postcode: "SO14 7DX", Status: "found",
+		{CompanyNumber: "04830352", Name: "Harbourside Foods Ltd", Region: "hampshire-iow", Postcode: "SO14 7DX", Status: statement.Found,
 			Rating: &r, Score: &score, HomepageLink: &yes, PeriodEnd: statement.Date{Year: 2025, Month: 3, Day: 31},
 			Turnover: statement.Turnover{Min: 36e6, Max: 60e6}, Scope: statement.InScope,
 			Criteria: map[statement.CriterionID]statement.Status{statement.Approval: statement.Met, statement.Training: statement.Partial}},
-		{CompanyNumber: "SC000123", Name: "Thistle, \"Logistics\" Ltd", Status: "not_checked", Scope: statement.ScopeUnknown},
+		{CompanyNumber: "SC000123", Name: "Thistle, \"Logistics\" Ltd", Status: statement.NotChecked, Scope: statement.ScopeUnknown},
 	}
 }
 

@@ -34,7 +34,7 @@ func hostileEntries() []statement.RegisterEntry {
 	for i, h := range hostile {
 		es = append(es, statement.RegisterEntry{
 			CompanyNumber: "0000000" + string(rune('1'+i)),
-			Name:          h, Sector: h, Status: "not_checked", Scope: statement.ScopeUnknown,
+			Name:          h, Sector: h, Status: statement.NotChecked, Scope: statement.ScopeUnknown,
 			Turnover: statement.Turnover{Text: h}, Failure: h,
 		})
 	}

@@ -34,7 +34,7 @@ func TestRegisterRoundTrip(t *testing.T) {
 	for i, h := range hostile {
 		entries = append(entries, statement.RegisterEntry{
 			CompanyNumber: fmt.Sprintf("%08d", i+1), Name: h, Sector: h, Postcode: "LE1 1AA",
-			Status: "not_checked", Scope: statement.ScopeUnknown,
+			Status: statement.NotChecked, Scope: statement.ScopeUnknown,
 		})
 	}
 	var b bytes.Buffer

@@ -101,7 +101,7 @@ func TestCrawlRegister(t *testing.T) {
 			t.Errorf("%s: status %s (%s), want %s", s.Host, e.Status, e.Failure, want.Outcome)
 		}
 		switch want.Outcome {
-		case store.StatusFound:
+		case statement.Found:
 			if e.StatementURL != want.StatementURL || e.Rating == nil || e.CheckedAt == nil || len(e.Criteria) == 0 {
 				t.Errorf("%s: statement %q rating %v, want %q and an assessment", s.Host, e.StatementURL, e.Rating, want.StatementURL)
 			}
@@ -219,7 +219,7 @@ func TestCrawlResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range reg {
-		if e.Status == store.StatusNotChecked {
+		if e.Status == statement.NotChecked {
 			t.Errorf("%s not checked after the resumed run", e.Name)
 		}
 	}

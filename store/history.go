@@ -60,7 +60,7 @@ func SnapshotPath(dir, sha string) string {
 type Fetch struct {
 	RunID   int64 // 0 outside a crawl run
 	OrgID   int64
-	Outcome string // StatusFound, StatusNoStatement, …
+	Outcome statement.RegisterStatus
 	URL     string
 	// HTTPStatus, Error and Tried say what happened and what was tried.
 	HTTPStatus     int
@@ -97,7 +97,7 @@ func (s *Store) recordFetch(ctx context.Context, tx *sql.Tx, f Fetch) (int64, er
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO fetches (run_id, org_id, fetched_at, outcome, url, http_status, error,
 		tried, homepage_link, document_sha256, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-		run, f.OrgID, s.stamp(), f.Outcome, f.URL, f.HTTPStatus, f.Error, strings.Join(f.Tried, "\n"),
+		run, f.OrgID, s.stamp(), string(f.Outcome), f.URL, f.HTTPStatus, f.Error, strings.Join(f.Tried, "\n"),
 		nullBool(f.HomepageLink), doc, f.ETag, f.LastModified)
 	if err != nil {
 		return 0, err
@@ -274,10 +274,11 @@ func (s *Store) StartJob(ctx context.Context, job string) (int64, error) {
 	return res.LastInsertId()
 }
 
-// FinishJob records how a job run ended.
-func (s *Store) FinishJob(ctx context.Context, id int64, outcome, detail string) error {
+// FinishJob records how a job run ended: completed, failed or
+// interrupted.
+func (s *Store) FinishJob(ctx context.Context, id int64, state statement.RunState, detail string) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE job_runs SET finished_at = ?, outcome = ?, detail = ? WHERE id = ?`,
-		s.stamp(), outcome, detail, id); err != nil {
+		s.stamp(), string(state), detail, id); err != nil {
 		return fmt.Errorf("store: finish job: %w", err)
 	}
 	return nil
@@ -288,15 +289,15 @@ type Run struct {
 	ID        int64
 	StartedAt time.Time
 	Selection string
-	Status    string
+	State     statement.RunState
 }
 
 // StartRun records the start of a crawl run for a selection of
 // organisations (a description such as "region hampshire-iow"), and
 // returns its id; fetches of the run refer to it.
 func (s *Store) StartRun(ctx context.Context, selection string) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, status, selection) VALUES (?, 'running', ?)`,
-		s.stamp(), selection)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, status, selection) VALUES (?, ?, ?)`,
+		s.stamp(), string(statement.RunRunning), selection)
 	if err != nil {
 		return 0, fmt.Errorf("store: start crawl run: %w", err)
 	}
@@ -307,17 +308,17 @@ func (s *Store) StartRun(ctx context.Context, selection string) (int64, error) {
 // (interrupted, or killed while running), if it is the latest run.
 func (s *Store) UnfinishedRun(ctx context.Context) (Run, bool, error) {
 	var r Run
-	var started string
+	var started, state string
 	err := s.db.QueryRowContext(ctx, `SELECT id, started_at, selection, status FROM crawl_runs
-		ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &r.Selection, &r.Status)
+		ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &r.Selection, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
 	if err != nil {
 		return r, false, fmt.Errorf("store: crawl runs: %w", err)
 	}
-	r.StartedAt = parseStamp(started)
-	return r, r.Status == RunRunning || r.Status == RunInterrupted, nil
+	r.StartedAt, r.State = parseStamp(started), statement.RunState(state)
+	return r, r.State.Unfinished(), nil
 }
 
 // RunDone returns the organisations whose outcome a run has recorded.
@@ -338,22 +339,10 @@ func (s *Store) RunDone(ctx context.Context, runID int64) (map[int64]bool, error
 	return done, rows.Err()
 }
 
-// Crawl run statuses.
-const (
-	RunRunning     = "running"
-	RunCompleted   = "completed"
-	RunInterrupted = "interrupted"
-	RunFailed      = "failed"
-	// RunAbandoned: an unfinished run that a run for other organisations
-	// replaced.
-	RunAbandoned = "abandoned"
-)
-
-// FinishRun records how a crawl run ended (RunCompleted, RunInterrupted,
-// …), with a summary.
-func (s *Store) FinishRun(ctx context.Context, id int64, status, detail string) error {
+// FinishRun records how a crawl run ended, with a summary.
+func (s *Store) FinishRun(ctx context.Context, id int64, state statement.RunState, detail string) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = ?, status = ?, detail = ? WHERE id = ?`,
-		s.stamp(), status, detail, id); err != nil {
+		s.stamp(), string(state), detail, id); err != nil {
 		return fmt.Errorf("store: finish crawl run: %w", err)
 	}
 	return nil
@@ -365,15 +354,16 @@ type JobRun struct {
 	Job        string
 	StartedAt  time.Time
 	FinishedAt *time.Time
-	Outcome    string
-	Detail     string
+	// State is running until the run finishes.
+	State  statement.RunState
+	Detail string
 }
 
 // LastCompletedJob is when the last run of a job that completed started,
 // zero when none did.
 func (s *Store) LastCompletedJob(ctx context.Context, job string) (time.Time, error) {
 	var started sql.NullString
-	if err := s.db.QueryRowContext(ctx, `SELECT max(started_at) FROM job_runs WHERE job = ? AND outcome = 'completed'`, job).Scan(&started); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT max(started_at) FROM job_runs WHERE job = ? AND outcome = ?`, job, string(statement.RunCompleted)).Scan(&started); err != nil {
 		return time.Time{}, fmt.Errorf("store: job runs: %w", err)
 	}
 	if !started.Valid {
@@ -393,11 +383,14 @@ func (s *Store) Jobs(ctx context.Context, job string, limit int) ([]JobRun, erro
 	var out []JobRun
 	for rows.Next() {
 		var r JobRun
-		var started, finished string
-		if err := rows.Scan(&r.ID, &r.Job, &started, &finished, &r.Outcome, &r.Detail); err != nil {
+		var started, finished, state string
+		if err := rows.Scan(&r.ID, &r.Job, &started, &finished, &state, &r.Detail); err != nil {
 			return nil, fmt.Errorf("store: job runs: %w", err)
 		}
-		r.StartedAt, r.FinishedAt = parseStamp(started), stampPtr(finished)
+		r.StartedAt, r.FinishedAt, r.State = parseStamp(started), stampPtr(finished), statement.RunState(state)
+		if r.State == "" {
+			r.State = statement.RunRunning
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()

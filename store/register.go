@@ -10,17 +10,6 @@ import (
 	"github.com/s54dev/s54/statement"
 )
 
-// Register statuses of an organisation (DESIGN.md).
-const (
-	StatusNotChecked    = "not_checked"
-	StatusFound         = "found"
-	StatusNoStatement   = "no_statement"
-	StatusOutOfDate     = "out_of_date"
-	StatusUnreachable   = "unreachable"
-	StatusRobotsBlocked = "robots_blocked"
-	StatusError         = "error"
-)
-
 // Register returns the register entries the filter selects, by name.
 func (s *Store) Register(ctx context.Context, f OrgFilter) ([]statement.RegisterEntry, error) {
 	return s.register(ctx, f, "9999")
@@ -36,12 +25,12 @@ func (s *Store) RegisterAt(ctx context.Context, f OrgFilter, at time.Time) ([]st
 
 func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]statement.RegisterEntry, error) {
 	cond, args := f.where()
-	args = append([]any{at, at, at, at}, append(args, at)...)
+	args = append([]any{at, at, string(statement.Found), at, at}, append(args, at)...)
 	// homepage_link is the latest finding by then: from the last fetch
 	// that found the statement (a statement's row keeps only the newest),
 	// else from the statement
 	q := `WITH lf AS (SELECT org_id, max(id) AS id FROM fetches WHERE fetched_at <= ? GROUP BY org_id),
-	lff AS (SELECT org_id, max(id) AS id FROM fetches WHERE fetched_at <= ? AND outcome = 'found' GROUP BY org_id),
+	lff AS (SELECT org_id, max(id) AS id FROM fetches WHERE fetched_at <= ? AND outcome = ? GROUP BY org_id),
 	ls AS (SELECT id, org_id, url, period_end, homepage_link,
 		row_number() OVER (PARTITION BY org_id ORDER BY period_end DESC, first_seen DESC, id DESC) AS rn
 		FROM statements WHERE first_seen <= ?),
@@ -90,11 +79,11 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 		}
 		e.PeriodEnd, _ = statement.ParseDate(periodEnd)
 		e.CheckedAt, e.LastFetch = stampPtr(checked), stampPtr(fetched)
-		e.Status = outcome
+		e.Status = statement.RegisterStatus(outcome)
 		if e.Status == "" {
-			e.Status = StatusNotChecked
+			e.Status = statement.NotChecked
 		}
-		if outcome != StatusFound && outcome != "" {
+		if e.Status != statement.Found && e.Status != statement.NotChecked {
 			e.Failure = fetchErr
 		}
 		if assessmentID != 0 {
@@ -110,8 +99,8 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 		return nil, err
 	}
 	for i := range out {
-		if out[i].Status == StatusFound && out[i].Criteria[statement.Current] == statement.Missing {
-			out[i].Status = StatusOutOfDate
+		if out[i].Status == statement.Found && out[i].Criteria[statement.Current] == statement.Missing {
+			out[i].Status = statement.OutOfDate
 		}
 	}
 	return out, nil

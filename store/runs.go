@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/s54dev/s54/statement"
 )
 
 // RunSummary is a crawl run with its outcomes counted.
@@ -14,7 +16,7 @@ type RunSummary struct {
 	Run
 	FinishedAt *time.Time
 	Detail     string
-	Outcomes   map[string]int
+	Outcomes   map[statement.RegisterStatus]int
 }
 
 // Runs returns the latest crawl runs, newest first.
@@ -27,13 +29,13 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]RunSummary, error) {
 	var out []RunSummary
 	for rows.Next() {
 		var r RunSummary
-		var started, finished string
-		if err := rows.Scan(&r.ID, &started, &finished, &r.Status, &r.Selection, &r.Detail); err != nil {
+		var started, finished, state string
+		if err := rows.Scan(&r.ID, &started, &finished, &state, &r.Selection, &r.Detail); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: runs: %w", err)
 		}
-		r.StartedAt, r.FinishedAt = parseStamp(started), stampPtr(finished)
-		r.Outcomes = map[string]int{}
+		r.StartedAt, r.FinishedAt, r.State = parseStamp(started), stampPtr(finished), statement.RunState(state)
+		r.Outcomes = map[statement.RegisterStatus]int{}
 		out = append(out, r)
 	}
 	rows.Close()
@@ -52,7 +54,7 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]RunSummary, error) {
 				rows.Close()
 				return nil, fmt.Errorf("store: runs: %w", err)
 			}
-			out[i].Outcomes[o] = n
+			out[i].Outcomes[statement.RegisterStatus(o)] = n
 		}
 		rows.Close()
 	}
@@ -67,7 +69,7 @@ type FetchRecord struct {
 	CompanyNumber string
 	Name          string
 	FetchedAt     time.Time
-	Outcome       string
+	Outcome       statement.RegisterStatus
 	URL           string
 	HTTPStatus    int
 	Error         string
@@ -88,13 +90,13 @@ func (s *Store) fetchRecords(ctx context.Context, where string, args ...any) ([]
 	var out []FetchRecord
 	for rows.Next() {
 		var f FetchRecord
-		var at, tried string
+		var at, outcome, tried string
 		var hl sql.NullBool
-		if err := rows.Scan(&f.ID, &f.RunID, &f.OrgID, &f.CompanyNumber, &f.Name, &at, &f.Outcome, &f.URL,
+		if err := rows.Scan(&f.ID, &f.RunID, &f.OrgID, &f.CompanyNumber, &f.Name, &at, &outcome, &f.URL,
 			&f.HTTPStatus, &f.Error, &tried, &hl, &f.SHA256); err != nil {
 			return nil, fmt.Errorf("store: fetches: %w", err)
 		}
-		f.FetchedAt = parseStamp(at)
+		f.FetchedAt, f.Outcome = parseStamp(at), statement.RegisterStatus(outcome)
 		if tried != "" {
 			f.Tried = strings.Split(tried, "\n")
 		}
@@ -108,7 +110,7 @@ func (s *Store) fetchRecords(ctx context.Context, where string, args ...any) ([]
 
 // RunFailures returns a run's fetches that found no statement, by name.
 func (s *Store) RunFailures(ctx context.Context, runID int64) ([]FetchRecord, error) {
-	return s.fetchRecords(ctx, `f.run_id = ? AND f.outcome <> ? ORDER BY o.name COLLATE NOCASE`, runID, StatusFound)
+	return s.fetchRecords(ctx, `f.run_id = ? AND f.outcome <> ? ORDER BY o.name COLLATE NOCASE`, runID, string(statement.Found))
 }
 
 // OrgFetches returns an organisation's fetches, newest first.

@@ -151,20 +151,17 @@ type registerData struct {
 	Region, Rating, Status  string
 	Sort                    string
 	Regions                 []string
-	Statuses                []string
+	Statuses                []statement.RegisterStatus
 	Ratings                 []statement.Rating
 	SortURL                 func(key string) string
 	DownloadCSV, DownloadXL string
 }
 
-var statuses = []string{store.StatusFound, store.StatusOutOfDate, store.StatusNoStatement, store.StatusUnreachable,
-	store.StatusRobotsBlocked, store.StatusError, store.StatusNotChecked}
-
 // register reads the register the URL asks for: filtered and sorted.
 func (s *Server) register(r *http.Request) ([]statement.RegisterEntry, registerData, error) {
 	v := r.URL.Query()
 	d := registerData{Region: v.Get("region"), Rating: v.Get("rating"), Status: v.Get("status"), Sort: v.Get("sort"),
-		Regions: s.cfg.Regions.IDs(), Statuses: statuses,
+		Regions: s.cfg.Regions.IDs(), Statuses: statement.RegisterStatuses,
 		Ratings: []statement.Rating{statement.Strong, statement.Good, statement.Minimum, statement.BelowMinimum}}
 	var f store.OrgFilter
 	if d.Region != "" {
@@ -181,7 +178,7 @@ func (s *Server) register(r *http.Request) ([]statement.RegisterEntry, registerD
 	var out []statement.RegisterEntry
 	for _, e := range all {
 		e.Region = s.cfg.Regions.Match(e.Postcode)
-		if d.Status != "" && e.Status != d.Status {
+		if d.Status != "" && string(e.Status) != d.Status {
 			continue
 		}
 		if d.Rating != "" && (e.Rating == nil || string(*e.Rating) != d.Rating) {

@@ -88,7 +88,7 @@ func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
 	for _, o := range recs {
 		text, ok := texts[o.CompanyNumber]
 		if !ok {
-			if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: o.ID, Outcome: store.StatusNoStatement, URL: o.Website,
+			if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: o.ID, Outcome: statement.NoStatement, URL: o.Website,
 				Error: "no link to a modern slavery statement on the homepage"}); err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
 		}
 		a := chk.CheckWith(statement.Text{Body: text, Format: statement.FormatText}, checker.Facts{HomepageLink: &yes})
 		v := store.Version{OrgID: o.ID, URL: o.Website + "/msa", DocumentSHA256: sha, HomepageLink: &yes}
-		if _, err := st.RecordCrawl(ctx, store.Fetch{OrgID: o.ID, Outcome: store.StatusFound, URL: v.URL, DocumentSHA256: sha, HomepageLink: &yes},
+		if _, err := st.RecordCrawl(ctx, store.Fetch{OrgID: o.ID, Outcome: statement.Found, URL: v.URL, DocumentSHA256: sha, HomepageLink: &yes},
 			[]store.Assessed{{Version: v, Assessment: a}}, "default"); err != nil {
 			t.Fatal(err)
 		}
@@ -501,8 +501,8 @@ func TestRunsPage(t *testing.T) {
 	c := f.login(t)
 	run, _ := f.st.StartRun(context.Background(), "all")
 	quiet, _ := f.st.OrgByNumber(context.Background(), "01000003")
-	f.st.RecordFetch(context.Background(), store.Fetch{RunID: run, OrgID: quiet.ID, Outcome: store.StatusUnreachable, Error: "timed out"})
-	f.st.FinishRun(context.Background(), run, store.RunCompleted, "")
+	f.st.RecordFetch(context.Background(), store.Fetch{RunID: run, OrgID: quiet.ID, Outcome: statement.Unreachable, Error: "timed out"})
+	f.st.FinishRun(context.Background(), run, statement.RunCompleted, "")
 	_, page := get(t, c, f.srv.URL+"/runs")
 	if !strings.Contains(page, "timed out") || !strings.Contains(page, "Quiet Ltd") {
 		t.Errorf("runs page:\n%s", page)

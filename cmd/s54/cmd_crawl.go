@@ -19,6 +19,7 @@ import (
 	"github.com/s54dev/s54/orglist"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
@@ -149,7 +150,7 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 		if run, ok, err := st.UnfinishedRun(ctx); err != nil {
 			return err
 		} else if ok {
-			if err := st.FinishRun(ctx, run.ID, store.RunAbandoned, "--restart"); err != nil {
+			if err := st.FinishRun(ctx, run.ID, statement.RunAbandoned, "--restart"); err != nil {
 				return err
 			}
 		}

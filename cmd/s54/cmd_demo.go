@@ -118,7 +118,7 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
-	crawled := len(runs) > 0 && runs[0].Status == store.RunCompleted
+	crawled := len(runs) > 0 && runs[0].State == statement.RunCompleted
 	crawlNow := func(ctx context.Context) error {
 		sum, err := g.crawl(ctx, st, x, regions, all, "demo", opts2, cc, nil)
 		if err == nil {

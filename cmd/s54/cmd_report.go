@@ -84,11 +84,11 @@ func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Tim
 	if err == nil && opts.email {
 		err = r.Send(ctx, conf.Email, paths)
 	}
-	outcome, detail := "completed", fmt.Sprintf("%s %v", month.Format("2006-01"), paths)
+	state, detail := statement.RunCompleted, fmt.Sprintf("%s %v", month.Format("2006-01"), paths)
 	if err != nil {
-		outcome, detail = "failed", err.Error()
+		state, detail = statement.RunFailed, err.Error()
 	}
-	st.FinishJob(context.WithoutCancel(ctx), job, outcome, detail)
+	st.FinishJob(context.WithoutCancel(ctx), job, state, detail)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
@@ -85,7 +86,7 @@ func TestCrawlThenRegister(t *testing.T) {
 			}
 		}
 		site := siteByNumber(web, e["company_number"].(string))
-		if !sameStatus(e["status"].(string), site.Expect.Outcome) {
+		if !sameStatus(statement.RegisterStatus(e["status"].(string)), site.Expect.Outcome) {
 			t.Errorf("%s: status %v, want %s", site.Host, e["status"], site.Expect.Outcome)
 		}
 	}
@@ -179,8 +180,8 @@ func TestCrawlThenRegister(t *testing.T) {
 // sameStatus compares a register status with an expected one: a statement
 // found is out_of_date once its year ended 18 months ago, which the fake
 // web's fixed statements all will be one day.
-func sameStatus(got, want string) bool {
-	return got == want || (want == store.StatusFound && got == store.StatusOutOfDate)
+func sameStatus(got, want statement.RegisterStatus) bool {
+	return got == want || (want == statement.Found && got == statement.OutOfDate)
 }
 
 func siteByNumber(web *fakeweb.Web, n string) *fakeweb.Site {
@@ -252,15 +253,15 @@ func TestCrawlKilled(t *testing.T) {
 	}
 	code, stdout, _ = run(t, "", "--data", data, "register", "--json")
 	var entries []struct {
-		Name   string  `json:"name"`
-		Status string  `json:"status"`
-		Rating *string `json:"rating"`
+		Name   string                   `json:"name"`
+		Status statement.RegisterStatus `json:"status"`
+		Rating *string                  `json:"rating"`
 	}
 	if code != 0 || json.Unmarshal([]byte(stdout), &entries) != nil {
 		t.Fatalf("register: exit %d %s", code, stdout)
 	}
 	for _, e := range entries {
-		if e.Status == "not_checked" || sameStatus(e.Status, "found") != (e.Rating != nil) {
+		if e.Status == statement.NotChecked || sameStatus(e.Status, statement.Found) != (e.Rating != nil) {
 			t.Errorf("%s: status %s, rating %v after the resumed run", e.Name, e.Status, e.Rating)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
@@ -112,17 +113,17 @@ func (sc *scheduler) job() {
 	}
 	sc.log.Info("scheduled run started")
 	err = sc.run(ctx)
-	outcome, detail := "completed", ""
+	state, detail := statement.RunCompleted, ""
 	if err != nil {
-		outcome, detail = "failed", err.Error()
+		state, detail = statement.RunFailed, err.Error()
 		sc.log.Error("scheduled run failed", "err", err)
 	} else {
 		sc.log.Info("scheduled run completed")
 	}
 	if ctx.Err() != nil {
-		outcome, detail = "interrupted", "the server stopped"
+		state, detail = statement.RunInterrupted, "the server stopped"
 	}
-	if err := sc.st.FinishJob(context.WithoutCancel(ctx), id, outcome, detail); err != nil {
+	if err := sc.st.FinishJob(context.WithoutCancel(ctx), id, state, detail); err != nil {
 		sc.log.Error("scheduled run", "err", err)
 	}
 }
@@ -266,7 +267,7 @@ the last scheduled runs.
 				fmt.Fprintln(g.stdout, "Last scheduled runs:")
 			}
 			for _, r := range runs {
-				fmt.Fprintf(g.stdout, "  %s  %s %s\n", r.StartedAt.In(report.London).Format("2 Jan 2006 15:04"), r.Outcome, r.Detail)
+				fmt.Fprintf(g.stdout, "  %s  %s %s\n", r.StartedAt.In(report.London).Format("2 Jan 2006 15:04"), r.State, r.Detail)
 			}
 			return nil
 		},

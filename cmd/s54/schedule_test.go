@@ -11,6 +11,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
@@ -40,7 +41,7 @@ func TestScheduler(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(start)
 	st.SetClock(func() time.Time { return time.Date(2025, 9, 1, 2, 0, 0, 0, report.London) })
 	id, _ := st.StartJob(ctx, scheduledJob)
-	st.FinishJob(ctx, id, "completed", "")
+	st.FinishJob(ctx, id, statement.RunCompleted, "")
 	st.SetClock(clock.Now)
 
 	var runs, running, most atomic.Int32
@@ -90,7 +91,7 @@ func TestScheduler(t *testing.T) {
 	}
 	waitFor(t, "December's run to be recorded", func() bool {
 		jobs, _ := st.Jobs(ctx, scheduledJob, 10)
-		return len(jobs) == 3 && jobs[0].Outcome == "completed"
+		return len(jobs) == 3 && jobs[0].State == statement.RunCompleted
 	})
 	missed, err := sc.missed(ctx)
 	if err != nil || missed {
@@ -148,7 +149,7 @@ func TestSchedulerStopStopsTheRun(t *testing.T) {
 		t.Fatal("Stop waited for the run to end by itself")
 	}
 	jobs, _ := st.Jobs(ctx, scheduledJob, 1)
-	if len(jobs) != 1 || jobs[0].Outcome != "interrupted" {
+	if len(jobs) != 1 || jobs[0].State != statement.RunInterrupted {
 		t.Errorf("the stopped run: %+v", jobs)
 	}
 	again, _ := newScheduler(st, scheduleConfig{}, clock, slog.New(slog.DiscardHandler), nil)

@@ -19,6 +19,8 @@ import (
 	"testing/fstest"
 	"time"
 	"unicode/utf8"
+
+	"github.com/s54dev/s54/statement"
 )
 
 func loadWeb(t testing.TB) *Web {
@@ -168,7 +170,7 @@ func TestExpectationsMatchFiles(t *testing.T) {
 			continue
 		}
 		e := s.Expect
-		if e.Outcome == "no_statement" {
+		if e.Outcome == statement.NoStatement {
 			// a link that leads to something else is the point of some sites
 			if strings.Contains(strings.ToLower(stripScripts(body)), "slavery") && !strings.Contains(e.Hint, "not a statement") {
 				t.Errorf("%s: no statement expected, but the homepage mentions slavery", s.Host)
