@@ -169,12 +169,16 @@ the new one is complete; a failure leaves it as it was.`,
 		Args: noArgs("index rebuild"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, regions, _, err := g.openWithRegion(ctx, "")
+			conf, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			st, err := g.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), regions.Match)
+			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), conf.regions.Match)
 			if err != nil {
 				return fmt.Errorf("index rebuild: %w", err)
 			}

@@ -27,6 +27,16 @@ func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// runOn is run for s54 crawl on the fake web: hosts map its sites to
+// loopback.
+func runOn(t *testing.T, hosts map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	g := &globals{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, hosts: hosts}
+	code := g.main(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
 const sample = "../../testdata/statements/"
 
 func TestCheckExitCodes(t *testing.T) {

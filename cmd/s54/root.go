@@ -55,6 +55,9 @@ type globals struct {
 	config   string
 	rulesDir string
 	verbose  bool
+	// hosts maps host:port to a loopback address for s54 crawl: the tests
+	// serve named sites from loopback (see siteAccess).
+	hosts map[string]string
 	// oneShot: the process exits when this command returns (the s54
 	// binary, not a test calling Main repeatedly).
 	oneShot bool
@@ -147,9 +150,15 @@ func envOr(key, def string) string {
 // one line on stderr, never with a stack trace. oneShot says the process
 // exits afterwards, so a single document may be parsed in it.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, oneShot bool) int {
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, oneShot: oneShot}
+	return g.main(ctx, args)
+}
+
+// main runs the command of args with g's streams and settings.
+func (g *globals) main(ctx context.Context, args []string) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, oneShot: oneShot}
+	stderr := g.stderr
 	root := newRoot(g)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -9,53 +9,17 @@ import (
 
 	gocron "github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
-	"github.com/robfig/cron/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/s54dev/s54/index"
-	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/report"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
-// scheduleConfig is the schedule: section of s54.yaml.
-type scheduleConfig struct {
-	// Crawl is when to crawl, a cron expression (minute hour day month
-	// weekday) in TimeZone; the report follows the crawl. Default: the 1st
-	// of the month at 02:00.
-	Crawl string `yaml:"crawl"`
-	// TimeZone of Crawl; default Europe/London.
-	TimeZone string `yaml:"time_zone"`
-	// Off: s54 serve does not crawl or report by itself.
-	Off bool `yaml:"off"`
-}
-
-const defaultCrawlCron = "0 2 1 * *"
-
 // scheduledJob is the job the scheduler runs: crawl, then report, then
 // email; its runs are recorded under this name.
 const scheduledJob = "scheduled"
-
-func (c scheduleConfig) spec() (string, *time.Location, cron.Schedule, error) {
-	expr := c.Crawl
-	if expr == "" {
-		expr = defaultCrawlCron
-	}
-	loc := report.London
-	if c.TimeZone != "" {
-		l, err := time.LoadLocation(c.TimeZone)
-		if err != nil {
-			return "", nil, nil, fmt.Errorf("config: schedule.time_zone: %w", err)
-		}
-		loc = l
-	}
-	sched, err := cron.ParseStandard(expr)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("config: schedule.crawl %q: %w", expr, err)
-	}
-	return expr, loc, sched, nil
-}
 
 // scheduler runs the crawl and the report on time: never two at once, and
 // a run missed while the server was down is made at start.
@@ -63,7 +27,7 @@ type scheduler struct {
 	s     gocron.Scheduler
 	st    *store.Store
 	clock clockwork.Clock
-	sched cron.Schedule
+	sched gocron.Cron
 	loc   *time.Location
 	run   func(context.Context) error
 	log   *slog.Logger
@@ -141,7 +105,7 @@ func (sc *scheduler) missed(ctx context.Context) (bool, error) {
 
 // previous is the last time the schedule was due before now (within a
 // year), zero when none.
-func previous(s cron.Schedule, now time.Time) time.Time {
+func previous(s gocron.Cron, now time.Time) time.Time {
 	var last time.Time
 	for t := s.Next(now.AddDate(-1, 0, 0)); !t.After(now); t = s.Next(t) {
 		last = t
@@ -186,24 +150,20 @@ func (sc *scheduler) Stop() error {
 
 // scheduledWork is what s54 serve runs on schedule: crawl every
 // organisation, make last month's report, email it when configured.
-func (g *globals) scheduledWork(st *store.Store, x *index.Index, regions *region.Set, conf *config, log *slog.Logger) func(context.Context) error {
+func (g *globals) scheduledWork(st *store.Store, x *index.Index, conf *config, log *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
 		orgs, err := st.Orgs(ctx, store.OrgFilter{})
 		if err != nil {
 			return err
 		}
 		if len(orgs) > 0 {
-			opts, err := conf.Crawl.options(crawlOptions{concurrency: defaultConcurrency, delay: defaultDelay}, false, false)
-			if err != nil {
-				return err
-			}
-			sum, err := g.crawl(ctx, st, x, regions, orgs, "all", opts, conf.Crawl, nil)
+			sum, err := g.crawl(ctx, st, x, conf.regions, orgs, "all", conf.Crawl, siteAccess{}, nil)
 			if err != nil {
 				return fmt.Errorf("crawl: %w", err)
 			}
 			log.Info("crawl", "summary", sum.String())
 		}
-		src := registerSource(st, store.OrgFilter{}, regions)
+		src := registerSource(st, store.OrgFilter{}, conf.regions)
 		// the month of this crawl: with a crawl a month, the register at
 		// the month's end is the register now
 		month := time.Now().In(report.London)
