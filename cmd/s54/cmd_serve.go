@@ -77,16 +77,18 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	// the scheduler starts once the address is ours: a server that cannot
 	// listen must not start a crawl
 	if !conf.Schedule.Off {
-		sc, err := newScheduler(st, conf.Schedule, clockwork.NewRealClock(), log, g.scheduledWork(st, x, conf, log))
+		clock := clockwork.NewRealClock()
+		sc, err := newScheduler(st, conf.Schedule, clock, log, g.scheduledWork(st, x, conf, clock.Now, log))
 		if err != nil {
 			return err
 		}
+		defer sc.Stop()
 		if err := sc.Start(ctx); err != nil {
 			return err
 		}
-		defer sc.Stop()
-		next := sc.Next(1)
-		fmt.Fprintf(g.stdout, "next crawl and report: %s\n", next[0].Format("Mon 2 Jan 2006 15:04 MST"))
+		if next, err := sc.NextRuns(1); err == nil && len(next) > 0 {
+			fmt.Fprintf(g.stdout, "next crawl and report: %s\n", next[0].Format("Mon 2 Jan 2006 15:04 MST"))
+		}
 	}
 
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
