@@ -11,6 +11,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -77,7 +78,7 @@ func classify(err error) (statement.RegisterStatus, string, int) {
 // shortError is an error without the *url.Error wrapper that repeats the
 // URL.
 func shortError(err error) string {
-	return strings.Join(strings.Fields(unwrapURLError(err).Error()), " ")
+	return oneline.Of(unwrapURLError(err).Error())
 }
 
 func sizeString(n int64) string {

@@ -17,6 +17,7 @@ import (
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
@@ -256,7 +257,7 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 		case errors.Is(err, errStore):
 			return ev, res.Requests, err
 		case err != nil:
-			f.Outcome, f.Error = statement.CrawlError, "cannot read the statement: "+oneLine(err.Error())
+			f.Outcome, f.Error = statement.CrawlError, "cannot read the statement: "+oneline.Of(err.Error())
 		case !a.IsStatement:
 			// kept unchanged since it was taken, and not a statement by
 			// today's rules: never recorded as one
@@ -405,5 +406,3 @@ func redact(raw string) string {
 	}
 	return raw
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

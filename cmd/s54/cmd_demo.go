@@ -15,6 +15,7 @@ import (
 	s54 "github.com/s54dev/s54"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
@@ -174,7 +175,7 @@ The data is in %s; Ctrl-C stops.
 		// a second run: the data is there; crawl again meanwhile
 		go func() {
 			if err := crawlNow(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				fmt.Fprintf(g.stderr, "s54: demo crawl: %v\n", oneLine(err.Error()))
+				fmt.Fprintf(g.stderr, "s54: demo crawl: %v\n", oneline.Of(err.Error()))
 			}
 		}()
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/store"
 )
@@ -119,7 +120,7 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 		}
 		fmt.Fprintf(g.stdout, "\n   %s\n   snapshot %s\n", h.URL, store.SnapshotPath(g.data, h.SHA256))
 		for _, fr := range h.Fragments {
-			fmt.Fprintf(g.stdout, "   %s\n", oneLine(plainFragment(fr, bold)))
+			fmt.Fprintf(g.stdout, "   %s\n", oneline.Of(plainFragment(fr, bold)))
 		}
 		fmt.Fprintln(g.stdout)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/rules"
 )
 
@@ -175,7 +176,7 @@ func (g *globals) main(ctx context.Context, args []string) int {
 	} else if isCobraUsage(err) {
 		code = exitUsage
 	}
-	fmt.Fprintln(stderr, "s54:", oneLine(err.Error()))
+	fmt.Fprintln(stderr, "s54:", oneline.Of(err.Error()))
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "run 's54 --help' for usage")
 	}
@@ -188,8 +189,4 @@ func isCobraUsage(err error) bool {
 	m := err.Error()
 	return strings.HasPrefix(m, "unknown command") || strings.HasPrefix(m, "unknown flag") ||
 		strings.Contains(m, "arg(s)") || strings.HasPrefix(m, "invalid argument")
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
