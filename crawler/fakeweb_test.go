@@ -3,7 +3,6 @@ package crawler_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,14 +12,15 @@ import (
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/statement"
 )
 
-// startFakeWeb serves testdata/web and returns a crawler pointed at it.
+// startFakeWeb serves the sample web and returns a crawler pointed at it.
 func startFakeWeb(t *testing.T) (*fakeweb.Web, *crawler.Crawler) {
 	t.Helper()
-	web, err := fakeweb.Load(os.DirFS("../testdata/web"))
+	web, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
 		t.Fatal(err)
 	}

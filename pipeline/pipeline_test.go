@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
@@ -59,7 +59,7 @@ func setup(t testing.TB, web *fakeweb.Web) (*pipeline.Pipeline, []store.OrgRecor
 
 func loadWeb(t *testing.T) *fakeweb.Web {
 	t.Helper()
-	web, err := fakeweb.Load(os.DirFS("../testdata/web"))
+	web, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
 		t.Fatal(err)
 	}

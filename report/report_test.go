@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/report"
@@ -26,27 +26,12 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// copyWeb copies testdata/web, so a test can change the sites between
+// copyWeb copies the sample web, so a test can change the sites between
 // two months.
 func copyWeb(t *testing.T) string {
 	t.Helper()
 	dst := t.TempDir()
-	src := "../testdata/web"
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, sampleweb.FS()); err != nil {
 		t.Fatal(err)
 	}
 	return dst

@@ -12,10 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	s54 "github.com/s54dev/s54"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/internal/oneline"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
@@ -63,7 +63,7 @@ starts at once, crawling again in the background.`,
 
 // demoWeb is the sample web and the generated sites.
 func demoWeb(generated int) (*fakeweb.Web, error) {
-	sample, err := fakeweb.Load(s54.SampleWeb())
+	sample, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
 		return nil, err
 	}

@@ -12,16 +12,17 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/report"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
-// serveFakeWeb serves testdata/web and writes an organisations file for
+// serveFakeWeb serves the sample web and writes an organisations file for
 // its sites; runOn with its hosts points the crawler at it.
 func serveFakeWeb(t *testing.T) (*fakeweb.Web, map[string]string, string) {
 	t.Helper()
-	web, err := fakeweb.Load(os.DirFS("../../testdata/web"))
+	web, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
 		t.Fatal(err)
 	}

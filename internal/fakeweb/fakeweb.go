@@ -5,7 +5,7 @@
 // downloads and endless link traps. Each site also says what the crawler
 // and the pipeline are expected to make of it.
 //
-// The web is described by sites.yaml (see testdata/web/README.md), or
+// The web is described by sites.yaml (see internal/sampleweb/sites/README.md), or
 // generated in memory for the benchmark by Generate.
 package fakeweb
 

@@ -5,11 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -20,12 +20,13 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/statement"
 )
 
 func loadWeb(t testing.TB) *Web {
 	t.Helper()
-	w, err := Load(os.DirFS("../../testdata/web"))
+	w, err := Load(sampleweb.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestLoad(t *testing.T) {
 		}
 	}
 	// Every directory is a site.
-	entries, err := os.ReadDir("../../testdata/web")
+	entries, err := fs.ReadDir(sampleweb.FS(), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
