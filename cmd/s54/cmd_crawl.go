@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
@@ -194,7 +194,7 @@ type crawlProgress struct {
 
 func newCrawlProgress(g *globals, total int) *crawlProgress {
 	p := &crawlProgress{g: g, out: g.stdout}
-	if f, ok := g.stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(g.stderr),
 			progressbar.OptionSetDescription("crawling"),

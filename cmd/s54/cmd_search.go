@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
@@ -100,7 +100,7 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 		return enc.Encode(res.JSON(func(sha string) string { return store.SnapshotPath(g.data, sha) }))
 	}
 	bold := false
-	if f, ok := g.stdout.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+	if f, ok := g.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bold = true
 	}
 	if res.Total == 0 {
