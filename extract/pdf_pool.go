@@ -85,9 +85,6 @@ func (p *Pool) Close() {
 	}
 }
 
-// errWorkerGone: the worker's pipes broke, it crashed or was killed.
-var errWorkerGone = errors.New("the PDF reader stopped")
-
 // extract reads one PDF in a worker within timeout.
 func (p *Pool) extract(ctx context.Context, data []byte, req workerRequest) (pdfResult, error) {
 	select {
