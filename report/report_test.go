@@ -3,7 +3,6 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/golden"
 	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/region"
@@ -23,8 +23,6 @@ import (
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // copyWeb copies the sample web, so a test can change the sites between
 // two months.
@@ -144,20 +142,7 @@ func TestTwoMonths(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := describeChanges(nov)
-	golden := filepath.Join("testdata", "two-months.golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test ./report -run TestTwoMonths -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("November's changes:\n%s\nwant:\n%s", got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "two-months.golden"), []byte(got))
 	// the revised group statement is a new version for the group and for
 	// its subsidiary, whose homepage links to it
 	if len(nov.Changes.NewVersions) != 2 || len(nov.Changes.NewStatements) != 1 || len(nov.Changes.NewlyFailing) != 1 {
