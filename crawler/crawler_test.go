@@ -27,52 +27,6 @@ func testCrawler(opts Options) *Crawler {
 	return New(opts)
 }
 
-func TestPoliteOneRequestAtATimePerHost(t *testing.T) {
-	var inFlight, most atomic.Int32
-	var mu sync.Mutex
-	var starts []time.Time
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := inFlight.Add(1)
-		defer inFlight.Add(-1)
-		for {
-			m := most.Load()
-			if n <= m || most.CompareAndSwap(m, n) {
-				break
-			}
-		}
-		mu.Lock()
-		starts = append(starts, time.Now())
-		mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
-		fmt.Fprint(w, "<p>nothing</p>")
-	}))
-	defer srv.Close()
-	const delay = 30 * time.Millisecond
-	c := testCrawler(Options{Delay: delay})
-	defer c.Close()
-	var wg sync.WaitGroup
-	for i := range 4 { // four "organisations" on one host
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.Crawl(context.Background(), Site{Website: fmt.Sprintf("%s/org%d/", srv.URL, i)})
-		}()
-	}
-	wg.Wait()
-	if most.Load() != 1 {
-		t.Errorf("%d requests at once on one host, want 1", most.Load())
-	}
-	for i := 1; i < len(starts); i++ {
-		// the delay runs from the end of one request to the start of the next
-		if gap := starts[i].Sub(starts[i-1]); gap < delay {
-			t.Errorf("request %d started %s after the previous, want at least %s", i, gap, delay)
-		}
-	}
-	if len(starts) != 5 { // robots.txt once, then 4 homepages
-		t.Errorf("%d requests, want 5", len(starts))
-	}
-}
-
 func TestRobotsAppliesToRedirectTargets(t *testing.T) {
 	var paths []string
 	var mu sync.Mutex
@@ -217,35 +171,6 @@ func TestMetaRefresh(t *testing.T) {
 	}
 }
 
-// TestWaitingForTheHostIsNotATimeout queues many organisations on one
-// host: the time each waits for its turn must not count against its
-// request's time limit.
-func TestWaitingForTheHostIsNotATimeout(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(100 * time.Millisecond)
-		fmt.Fprint(w, "<p>no statement here</p>")
-	}))
-	defer srv.Close()
-	// each request takes 100 ms of its 500 ms; the queue, 1.2 s
-	c := testCrawler(Options{Fetch: FetchOptions{Timeout: 500 * time.Millisecond}})
-	defer c.Close()
-	var wg sync.WaitGroup
-	results := make([]*Result, 12)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = c.Crawl(context.Background(), Site{Website: fmt.Sprintf("%s/sub%d/", srv.URL, i)})
-		}()
-	}
-	wg.Wait()
-	for i, res := range results {
-		if res.Outcome != statement.NoStatement {
-			t.Errorf("subsidiary %d: %s (%s), want no_statement", i, res.Outcome, res.Reason)
-		}
-	}
-}
-
 // TestRobotsRedirect follows a robots.txt that redirects (an apex domain
 // sending everything to www is common) and obeys the file it leads to.
 func TestRobotsRedirect(t *testing.T) {
@@ -313,34 +238,6 @@ func TestGzipBomb(t *testing.T) {
 	}
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
 		t.Errorf("allocated %d MB for a body limited to 1 MB", grew>>20)
-	}
-}
-
-// TestSharedRobotsSurvivesACancelledSite: a site stopped while the host's
-// robots.txt is being fetched must not fail another site waiting for it.
-func TestSharedRobotsSurvivesACancelledSite(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			time.Sleep(300 * time.Millisecond)
-			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
-			return
-		}
-		fmt.Fprint(w, "<p>nothing</p>")
-	}))
-	defer srv.Close()
-	c := testCrawler(Options{})
-	defer c.Close()
-	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	done := make(chan *Result)
-	go func() { done <- c.Crawl(short, Site{Website: srv.URL + "/a/"}) }()
-	time.Sleep(10 * time.Millisecond)
-	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/b/"})
-	if res.Outcome != statement.NoStatement {
-		t.Errorf("the site that waited: %s (%s), want no_statement", res.Outcome, res.Reason)
-	}
-	if a := <-done; a.Outcome != statement.CrawlError {
-		t.Errorf("the stopped site: %s (%s)", a.Outcome, a.Reason)
 	}
 }
 
