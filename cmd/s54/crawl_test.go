@@ -198,6 +198,9 @@ func TestCrawlKilled(t *testing.T) {
 	if os.Getenv("S54_CRAWL_CHILD") != "" {
 		return // the child's work is done by TestMain's hook
 	}
+	if testing.Short() {
+		t.Skip("kills a crawl in a child process")
+	}
 	web, hosts, orgs := serveFakeWeb(t)
 	data := t.TempDir()
 	// slow enough to be killed in the middle: one site at a time

@@ -43,6 +43,9 @@ func (s *syncBuffer) String() string {
 // month's report written; then a second run that keeps the data and
 // serves at once, where the demo login opens the register.
 func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo crawls the whole sample web twice")
+	}
 	data := t.TempDir()
 	code, stdout, stderr := run(t, "", "--data", data, "demo", "--no-serve")
 	if code != 0 {
