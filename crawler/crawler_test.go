@@ -28,6 +28,7 @@ func testCrawler(opts Options) *Crawler {
 }
 
 func TestRobotsAppliesToRedirectTargets(t *testing.T) {
+	t.Parallel()
 	var paths []string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -60,6 +61,7 @@ func TestRobotsAppliesToRedirectTargets(t *testing.T) {
 }
 
 func TestRefusesLoopbackUnlessAllowed(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer srv.Close()
@@ -75,6 +77,7 @@ func TestRefusesLoopbackUnlessAllowed(t *testing.T) {
 }
 
 func TestConditionalRefetch(t *testing.T) {
+	t.Parallel()
 	const etag = `"v1"`
 	var got http.Header
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -111,6 +114,7 @@ func TestConditionalRefetch(t *testing.T) {
 }
 
 func TestRequestBound(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
@@ -149,6 +153,7 @@ func TestStopsWhenCancelled(t *testing.T) {
 }
 
 func TestMetaRefresh(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":
@@ -174,6 +179,7 @@ func TestMetaRefresh(t *testing.T) {
 // TestRobotsRedirect follows a robots.txt that redirects (an apex domain
 // sending everything to www is common) and obeys the file it leads to.
 func TestRobotsRedirect(t *testing.T) {
+	t.Parallel()
 	var paths []string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -242,6 +248,7 @@ func TestGzipBomb(t *testing.T) {
 }
 
 func TestKnownURLOutcome(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/gone.pdf":
@@ -269,6 +276,7 @@ func TestKnownURLOutcome(t *testing.T) {
 }
 
 func TestIndexWithAnUndatedStatement(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":
@@ -315,6 +323,7 @@ func TestCollyEnvironmentIgnored(t *testing.T) {
 // TestPlainHTTPFallback: an organisation list gives "example.co.uk", s54
 // tries https first; a site that speaks only plain http is still read.
 func TestPlainHTTPFallback(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":
@@ -335,6 +344,7 @@ func TestPlainHTTPFallback(t *testing.T) {
 }
 
 func TestAlternatives(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"https://example.co.uk/":    "https://www.example.co.uk/ http://example.co.uk/",
 		"https://www.example.co.uk": "https://example.co.uk http://www.example.co.uk",

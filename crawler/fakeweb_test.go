@@ -48,6 +48,7 @@ func site(s *fakeweb.Site) crawler.Site {
 // outcome, statement URL and homepage link against the site's
 // expectations, and the request log for robots.txt and the request bound.
 func TestFakeWeb(t *testing.T) {
+	t.Parallel()
 	web, c := startFakeWeb(t)
 	if len(web.Sites) < 15 {
 		t.Fatalf("the fake web has %d sites, want at least 15", len(web.Sites))

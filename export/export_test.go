@@ -23,6 +23,7 @@ func entries() []statement.RegisterEntry {
 }
 
 func TestRegisterCSV(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := export.RegisterCSV(&b, entries()); err != nil {
 		t.Fatal(err)
@@ -54,6 +55,7 @@ func TestRegisterCSV(t *testing.T) {
 }
 
 func TestRegisterXLSX(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := export.RegisterXLSX(&b, []export.Sheet{{Name: "Register", Entries: entries()}, {Name: "No statement: [found]", Entries: entries()[1:]}}); err != nil {
 		t.Fatal(err)

@@ -70,6 +70,7 @@ func loadWeb(t *testing.T) *fakeweb.Web {
 // organisation's entry, then crawls again: conditional requests, no new
 // versions, the same register.
 func TestCrawlRegister(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	web := loadWeb(t)
 	p, orgs := setup(t, web)
@@ -188,6 +189,7 @@ func TestCrawlRegister(t *testing.T) {
 // TestCrawlResumes stops a run part way, as Ctrl-C does, and checks that
 // the next run of the same organisations picks up where it stopped.
 func TestCrawlResumes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	web := loadWeb(t)
 	p, orgs := setup(t, web)

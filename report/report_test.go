@@ -71,6 +71,7 @@ func crawlAt(t *testing.T, st *store.Store, dir string, day time.Time, change fu
 // changed" against a golden file, and that October's report is the same
 // before and after November was recorded.
 func TestTwoMonths(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := copyWeb(t)
 	st, err := store.Open(ctx, t.TempDir())
@@ -237,6 +238,7 @@ func (r rulesSource) RulesFirstUsed(context.Context) (map[string]time.Time, erro
 // TestRulesChangedMarked: the month a new rule set was first used is
 // marked in the report; the month of the first rules is not.
 func TestRulesChangedMarked(t *testing.T) {
+	t.Parallel()
 	src := rulesSource{
 		Source: report.SourceFunc(func(context.Context, time.Time) ([]statement.RegisterEntry, error) { return nil, nil }),
 		first: map[string]time.Time{

@@ -59,6 +59,7 @@ func synthetic(n int) []statement.Org {
 }
 
 func TestOpenMigratesOnce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for range 2 {
 		st, err := store.Open(context.Background(), dir)
@@ -76,6 +77,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 }
 
 func TestImportAddsUpdatesMerges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	orgs := []statement.Org{
@@ -120,6 +122,7 @@ func TestImportAddsUpdatesMerges(t *testing.T) {
 }
 
 func TestImportIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	st := open(t)
 	cancel()
@@ -135,6 +138,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 // TestKilledImport kills (SIGKILL) a process in the middle of a long import
 // and checks the register opens cleanly afterwards and holds none of it.
 func TestKilledImport(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a 400,000-organisation import")
 	}
@@ -179,6 +183,7 @@ func TestKilledImport(t *testing.T) {
 }
 
 func TestRegionFilter(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(100), 0); err != nil {
@@ -205,6 +210,7 @@ func TestRegionFilter(t *testing.T) {
 }
 
 func TestRegisterHistory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(2), 0); err != nil {
@@ -282,6 +288,7 @@ func TestRegisterHistory(t *testing.T) {
 }
 
 func TestRecordCrawlAndRuns(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(3), 0); err != nil {
@@ -342,6 +349,7 @@ func TestRecordCrawlAndRuns(t *testing.T) {
 }
 
 func TestVersionsLatest(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(1), 0); err != nil {
@@ -377,6 +385,7 @@ func TestVersionsLatest(t *testing.T) {
 }
 
 func TestUsersSessionsTokens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if err := st.AddUser(ctx, "alice", "hash1"); err != nil {
@@ -416,6 +425,7 @@ func TestUsersSessionsTokens(t *testing.T) {
 // TestRegisterAtKeepsHomepageLink: the statement's row keeps the newest
 // homepage_link; the register at an earlier time shows the one found then.
 func TestRegisterAtKeepsHomepageLink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	t1 := time.Date(2025, 10, 15, 2, 0, 0, 0, time.UTC)
@@ -444,6 +454,7 @@ func TestRegisterAtKeepsHomepageLink(t *testing.T) {
 // TestLoginAddresses: the addresses a user logged in from are kept, twice
 // is once, a new password forgets them, and they go with the user.
 func TestLoginAddresses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	st.AddUser(ctx, "alice", "hash1")

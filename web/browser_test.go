@@ -261,6 +261,7 @@ var browserEvidenceAnchor = regexp.MustCompile(`^#v\d+-[a-z_]+-0$`)
 
 // TestBrowser runs the scenarios in one browser, over one register.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	path := chromiumPath(t)
 	if testing.Short() {
 		t.Skip("browser tests crawl the fake web and start a browser")

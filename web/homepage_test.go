@@ -15,6 +15,7 @@ import (
 // not checked, and for an organisation with no statement: a pointer to
 // false once printed "yes".
 func TestHomepageLinkShown(t *testing.T) {
+	t.Parallel()
 	yes, no := true, false
 	cases := []struct {
 		name      string

@@ -44,6 +44,7 @@ func serveFakeWeb(t *testing.T) (*fakeweb.Web, map[string]string, string) {
 const fastCrawl = "crawl:\n  delay: 0s\n  timeout: 2s\n  max_bytes: 8388608\n  max_requests: 20\n  contact: https://partnership.example/s54\n"
 
 func TestCrawlThenRegister(t *testing.T) {
+	t.Parallel()
 	web, hosts, orgs := serveFakeWeb(t)
 	data := t.TempDir()
 	if err := os.WriteFile(filepath.Join(data, "s54.yaml"), []byte(fastCrawl), 0o600); err != nil {

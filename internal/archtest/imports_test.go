@@ -42,6 +42,7 @@ var allowed = map[string][]string{
 }
 
 func TestImportDirections(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..")
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {

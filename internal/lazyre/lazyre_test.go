@@ -3,6 +3,7 @@ package lazyre
 import "testing"
 
 func TestNew(t *testing.T) {
+	t.Parallel()
 	re := New(`a+b`)
 	if first, again := re(), re(); first != again {
 		t.Error("compiled twice")
