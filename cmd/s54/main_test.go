@@ -11,11 +11,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/s54dev/s54/internal/leakcheck"
 )
 
+// TestMain runs the crawl TestCrawlKilled kills, when it is that child,
+// else the tests, which must leave no goroutine behind.
 func TestMain(m *testing.M) {
-	crawlChild() // the crawl TestCrawlKilled kills
-	os.Exit(m.Run())
+	crawlChild()
+	leakcheck.Main(m)
 }
 
 // run calls Main as the shell would and returns exit code, stdout, stderr.
