@@ -276,7 +276,8 @@ func (w *pdfWorker) kill() {
 func (w *pdfWorker) crash(memoryLimit int64) string {
 	<-w.waited
 	out := w.stderr.String()
-	for _, sign := range []string{"out of memory", "cannot allocate memory", "pthread_create failed"} {
+	// the last is the race detector's allocator, in a -race build
+	for _, sign := range []string{"out of memory", "cannot allocate memory", "pthread_create failed", "failed to allocate"} {
 		if strings.Contains(out, sign) {
 			return fmt.Sprintf("reading it needs more than the %d MB of memory a PDF reader may use", memoryLimit>>20)
 		}
