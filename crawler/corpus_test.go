@@ -13,6 +13,7 @@ import (
 // statement pages are taken as statements, a gender pay gap page is not,
 // and a stub that moved is followed by its meta refresh.
 func TestCorpusPages(t *testing.T) {
+	t.Parallel()
 	dir := "../../shared/corpus/web"
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("../shared/corpus is absent")

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/s54dev/s54/statement"
 )
 
 // testCrawler returns a crawler for loopback test servers.
@@ -25,53 +27,8 @@ func testCrawler(opts Options) *Crawler {
 	return New(opts)
 }
 
-func TestPoliteOneRequestAtATimePerHost(t *testing.T) {
-	var inFlight, most atomic.Int32
-	var mu sync.Mutex
-	var starts []time.Time
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := inFlight.Add(1)
-		defer inFlight.Add(-1)
-		for {
-			m := most.Load()
-			if n <= m || most.CompareAndSwap(m, n) {
-				break
-			}
-		}
-		mu.Lock()
-		starts = append(starts, time.Now())
-		mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
-		fmt.Fprint(w, "<p>nothing</p>")
-	}))
-	defer srv.Close()
-	const delay = 30 * time.Millisecond
-	c := testCrawler(Options{Delay: delay})
-	defer c.Close()
-	var wg sync.WaitGroup
-	for i := range 4 { // four "organisations" on one host
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.Crawl(context.Background(), Site{Website: fmt.Sprintf("%s/org%d/", srv.URL, i)})
-		}()
-	}
-	wg.Wait()
-	if most.Load() != 1 {
-		t.Errorf("%d requests at once on one host, want 1", most.Load())
-	}
-	for i := 1; i < len(starts); i++ {
-		// the delay runs from the end of one request to the start of the next
-		if gap := starts[i].Sub(starts[i-1]); gap < delay {
-			t.Errorf("request %d started %s after the previous, want at least %s", i, gap, delay)
-		}
-	}
-	if len(starts) != 5 { // robots.txt once, then 4 homepages
-		t.Errorf("%d requests, want 5", len(starts))
-	}
-}
-
 func TestRobotsAppliesToRedirectTargets(t *testing.T) {
+	t.Parallel()
 	var paths []string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -93,7 +50,7 @@ func TestRobotsAppliesToRedirectTargets(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
-	if res.Outcome != RobotsBlocked {
+	if res.Outcome != statement.RobotsBlocked {
 		t.Errorf("outcome %s (%s), want robots_blocked", res.Outcome, res.Reason)
 	}
 	for _, p := range paths {
@@ -104,13 +61,14 @@ func TestRobotsAppliesToRedirectTargets(t *testing.T) {
 }
 
 func TestRefusesLoopbackUnlessAllowed(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer srv.Close()
 	c := New(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
-	if res.Outcome != Failed || !strings.Contains(res.Reason, "private") {
+	if res.Outcome != statement.CrawlError || !strings.Contains(res.Reason, "private") {
 		t.Errorf("outcome %s (%s), want error naming a private address", res.Outcome, res.Reason)
 	}
 	if hits.Load() != 0 {
@@ -119,6 +77,7 @@ func TestRefusesLoopbackUnlessAllowed(t *testing.T) {
 }
 
 func TestConditionalRefetch(t *testing.T) {
+	t.Parallel()
 	const etag = `"v1"`
 	var got http.Header
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -141,7 +100,7 @@ func TestConditionalRefetch(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	first := c.Crawl(context.Background(), Site{Website: srv.URL})
-	if first.Outcome != Found || first.Statement.ETag != etag || first.Statement.NotModified {
+	if first.Outcome != statement.Found || first.Statement.ETag != etag || first.Statement.NotModified {
 		t.Fatalf("first crawl: %s %+v", first.Outcome, first.Statement)
 	}
 	again := c.Crawl(context.Background(), Site{Website: srv.URL,
@@ -149,12 +108,13 @@ func TestConditionalRefetch(t *testing.T) {
 	if got.Get("If-None-Match") != etag {
 		t.Errorf("re-crawl sent If-None-Match %q", got.Get("If-None-Match"))
 	}
-	if again.Outcome != Found || !again.Statement.NotModified || *again.HomepageLink != true {
+	if again.Outcome != statement.Found || !again.Statement.NotModified || *again.HomepageLink != true {
 		t.Errorf("re-crawl: %s, not modified %v", again.Outcome, again.Statement.NotModified)
 	}
 }
 
 func TestRequestBound(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
@@ -168,7 +128,7 @@ func TestRequestBound(t *testing.T) {
 	if n.Load() > 5 || res.Requests > 5 {
 		t.Errorf("%d requests served, %d counted, want at most 5", n.Load(), res.Requests)
 	}
-	if res.Outcome != NoStatement || !strings.Contains(res.Reason, "requests") {
+	if res.Outcome != statement.NoStatement || !strings.Contains(res.Reason, "requests") {
 		t.Errorf("outcome %s (%s)", res.Outcome, res.Reason)
 	}
 }
@@ -184,7 +144,7 @@ func TestStopsWhenCancelled(t *testing.T) {
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
 	res := c.Crawl(ctx, Site{Website: srv.URL})
-	if res.Outcome != Failed || !errors.Is(ctx.Err(), context.Canceled) {
+	if res.Outcome != statement.CrawlError || !errors.Is(ctx.Err(), context.Canceled) {
 		t.Errorf("outcome %s (%s)", res.Outcome, res.Reason)
 	}
 	if time.Since(start) > 3*time.Second {
@@ -193,6 +153,7 @@ func TestStopsWhenCancelled(t *testing.T) {
 }
 
 func TestMetaRefresh(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":
@@ -210,43 +171,15 @@ func TestMetaRefresh(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
-	if res.Outcome != Found || res.Statement.URL != srv.URL+"/anti-slavery-policy/" || !*res.HomepageLink {
+	if res.Outcome != statement.Found || res.Statement.URL != srv.URL+"/anti-slavery-policy/" || !*res.HomepageLink {
 		t.Errorf("outcome %s (%s), statement %v", res.Outcome, res.Reason, res.Statement)
-	}
-}
-
-// TestWaitingForTheHostIsNotATimeout queues many organisations on one
-// host: the time each waits for its turn must not count against its
-// request's time limit.
-func TestWaitingForTheHostIsNotATimeout(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(100 * time.Millisecond)
-		fmt.Fprint(w, "<p>no statement here</p>")
-	}))
-	defer srv.Close()
-	// each request takes 100 ms of its 500 ms; the queue, 1.2 s
-	c := testCrawler(Options{Fetch: FetchOptions{Timeout: 500 * time.Millisecond}})
-	defer c.Close()
-	var wg sync.WaitGroup
-	results := make([]*Result, 12)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = c.Crawl(context.Background(), Site{Website: fmt.Sprintf("%s/sub%d/", srv.URL, i)})
-		}()
-	}
-	wg.Wait()
-	for i, res := range results {
-		if res.Outcome != NoStatement {
-			t.Errorf("subsidiary %d: %s (%s), want no_statement", i, res.Outcome, res.Reason)
-		}
 	}
 }
 
 // TestRobotsRedirect follows a robots.txt that redirects (an apex domain
 // sending everything to www is common) and obeys the file it leads to.
 func TestRobotsRedirect(t *testing.T) {
+	t.Parallel()
 	var paths []string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -270,7 +203,7 @@ func TestRobotsRedirect(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
-	if res.Outcome != Found || res.Statement.URL != srv.URL+"/msa.pdf" {
+	if res.Outcome != statement.Found || res.Statement.URL != srv.URL+"/msa.pdf" {
 		t.Errorf("outcome %s (%s) %v", res.Outcome, res.Reason, res.Tried)
 	}
 	for _, p := range paths {
@@ -306,7 +239,7 @@ func TestGzipBomb(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"})
 	runtime.ReadMemStats(&after)
-	if res.Outcome != Failed || !strings.Contains(res.Reason, "too large") {
+	if res.Outcome != statement.CrawlError || !strings.Contains(res.Reason, "too large") {
 		t.Errorf("outcome %s (%s)", res.Outcome, res.Reason)
 	}
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
@@ -314,35 +247,8 @@ func TestGzipBomb(t *testing.T) {
 	}
 }
 
-// TestSharedRobotsSurvivesACancelledSite: a site stopped while the host's
-// robots.txt is being fetched must not fail another site waiting for it.
-func TestSharedRobotsSurvivesACancelledSite(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			time.Sleep(300 * time.Millisecond)
-			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
-			return
-		}
-		fmt.Fprint(w, "<p>nothing</p>")
-	}))
-	defer srv.Close()
-	c := testCrawler(Options{})
-	defer c.Close()
-	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	done := make(chan *Result)
-	go func() { done <- c.Crawl(short, Site{Website: srv.URL + "/a/"}) }()
-	time.Sleep(10 * time.Millisecond)
-	res := c.Crawl(context.Background(), Site{Website: srv.URL + "/b/"})
-	if res.Outcome != NoStatement {
-		t.Errorf("the site that waited: %s (%s), want no_statement", res.Outcome, res.Reason)
-	}
-	if a := <-done; a.Outcome != Failed {
-		t.Errorf("the stopped site: %s (%s)", a.Outcome, a.Reason)
-	}
-}
-
 func TestKnownURLOutcome(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/gone.pdf":
@@ -358,18 +264,19 @@ func TestKnownURLOutcome(t *testing.T) {
 	defer c.Close()
 	// only a known URL, which fails: its failure is the outcome
 	res := c.Crawl(context.Background(), Site{KnownURL: srv.URL + "/gone.pdf"})
-	if res.Outcome != Unreachable || res.HTTPStatus != 503 || res.HomepageLink != nil {
+	if res.Outcome != statement.Unreachable || res.HTTPStatus != 503 || res.HomepageLink != nil {
 		t.Errorf("known URL alone: %s %d (%s)", res.Outcome, res.HTTPStatus, res.Reason)
 	}
 	// a website without a statement, and a known URL that fails: no
 	// statement, and the reason says both
 	res = c.Crawl(context.Background(), Site{Website: srv.URL + "/", KnownURL: srv.URL + "/gone.pdf"})
-	if res.Outcome != NoStatement || !strings.Contains(res.Reason, "homepage") || !strings.Contains(res.Reason, "503") {
+	if res.Outcome != statement.NoStatement || !strings.Contains(res.Reason, "homepage") || !strings.Contains(res.Reason, "503") {
 		t.Errorf("website and known URL: %s (%s)", res.Outcome, res.Reason)
 	}
 }
 
 func TestIndexWithAnUndatedStatement(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":
@@ -389,7 +296,7 @@ func TestIndexWithAnUndatedStatement(t *testing.T) {
 	for _, h := range res.History {
 		urls = append(urls, strings.TrimPrefix(h.URL, srv.URL))
 	}
-	if res.Outcome != Found || res.Statement.URL != srv.URL+"/msa/2023.pdf" || strings.Join(urls, " ") != "/msa/2022.pdf /msa/current.pdf" {
+	if res.Outcome != statement.Found || res.Statement.URL != srv.URL+"/msa/2023.pdf" || strings.Join(urls, " ") != "/msa/2022.pdf /msa/current.pdf" {
 		t.Errorf("statement %v, history %v", res.Statement, urls)
 	}
 }
@@ -408,7 +315,7 @@ func TestCollyEnvironmentIgnored(t *testing.T) {
 	defer srv.Close()
 	c := testCrawler(Options{})
 	defer c.Close()
-	if res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"}); res.Outcome != RobotsBlocked || ua != "" {
+	if res := c.Crawl(context.Background(), Site{Website: srv.URL + "/"}); res.Outcome != statement.RobotsBlocked || ua != "" {
 		t.Errorf("with COLLY_* set: %s, User-Agent %q", res.Outcome, ua)
 	}
 }
@@ -416,6 +323,7 @@ func TestCollyEnvironmentIgnored(t *testing.T) {
 // TestPlainHTTPFallback: an organisation list gives "example.co.uk", s54
 // tries https first; a site that speaks only plain http is still read.
 func TestPlainHTTPFallback(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":
@@ -430,12 +338,13 @@ func TestPlainHTTPFallback(t *testing.T) {
 	c := testCrawler(Options{})
 	defer c.Close()
 	res := c.Crawl(context.Background(), Site{Website: strings.Replace(srv.URL, "http://", "https://", 1) + "/"})
-	if res.Outcome != Found || res.Statement.URL != srv.URL+"/msa.pdf" {
+	if res.Outcome != statement.Found || res.Statement.URL != srv.URL+"/msa.pdf" {
 		t.Errorf("outcome %s (%s), tried %q", res.Outcome, res.Reason, res.Tried)
 	}
 }
 
 func TestAlternatives(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"https://example.co.uk/":    "https://www.example.co.uk/ http://example.co.uk/",
 		"https://www.example.co.uk": "https://example.co.uk http://www.example.co.uk",

@@ -11,6 +11,7 @@ import (
 )
 
 func TestYearOf(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]int{
 		"Modern Slavery Statement 2024/25":       2025,
 		"statement 2023-2024":                    2024,
@@ -29,6 +30,7 @@ func TestYearOf(t *testing.T) {
 }
 
 func TestSniffKind(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		body, mediaType, want string
 	}{
@@ -48,6 +50,7 @@ func TestSniffKind(t *testing.T) {
 }
 
 func TestFindLinks(t *testing.T) {
+	t.Parallel()
 	const page = `<html><body>
 <nav><ul><li><a href="/about/">About us</a><ul><li><a href="/about/msa/" title="Modern Slavery Act statement">Our commitment</a></li></ul></li>
 <li><a href="/sustainability/">Sustainability</a></li><li><a href="/news/">News</a></li></ul></nav>
@@ -92,6 +95,7 @@ func TestFindLinks(t *testing.T) {
 }
 
 func TestScriptHint(t *testing.T) {
+	t.Parallel()
 	for page, want := range map[string]string{
 		`<footer><script>f.insertAdjacentHTML('beforeend','<a href="/modern-slavery">Modern slavery statement</a>')</script></footer>`: "JavaScript mentions",
 		`<body><div id=app></div><script src="/app.js"></script></body>`:                                                               "built by JavaScript",
@@ -106,6 +110,7 @@ func TestScriptHint(t *testing.T) {
 }
 
 func TestLooksLikeStatementKeepsThePage(t *testing.T) {
+	t.Parallel()
 	page := `<body><nav><a href="/a">A</a></nav><main>` + strings.Repeat("modern slavery words ", 100) + `</main><footer><a href="/b">B</a></footer></body>`
 	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(page))
 	if !looksLikeStatement(doc) {
@@ -120,6 +125,7 @@ func TestLooksLikeStatementKeepsThePage(t *testing.T) {
 // attributes (4 MB, the most the crawler parses) is read for its link
 // within a few times its size; x/net/html alone took about 160 MB.
 func TestParseHTMLAttributeBomb(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString(`<html><body><a href="/modern-slavery-statement"`)
 	for i := 0; b.Len() < maxHTMLBytes-64; i++ {

@@ -3,7 +3,6 @@ package crawler_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,13 +12,15 @@ import (
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/statement"
 )
 
-// startFakeWeb serves testdata/web and returns a crawler pointed at it.
+// startFakeWeb serves the sample web and returns a crawler pointed at it.
 func startFakeWeb(t *testing.T) (*fakeweb.Web, *crawler.Crawler) {
 	t.Helper()
-	web, err := fakeweb.Load(os.DirFS("../testdata/web"))
+	web, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +48,7 @@ func site(s *fakeweb.Site) crawler.Site {
 // outcome, statement URL and homepage link against the site's
 // expectations, and the request log for robots.txt and the request bound.
 func TestFakeWeb(t *testing.T) {
+	t.Parallel()
 	web, c := startFakeWeb(t)
 	if len(web.Sites) < 15 {
 		t.Fatalf("the fake web has %d sites, want at least 15", len(web.Sites))
@@ -65,17 +67,17 @@ func TestFakeWeb(t *testing.T) {
 		res, want := results[i], s.Expect
 		t.Run(s.Host, func(t *testing.T) {
 			outcome := want.CrawlResult()
-			if string(res.Outcome) != outcome {
+			if res.Outcome != outcome {
 				t.Errorf("outcome %s (%s), want %s", res.Outcome, res.Reason, outcome)
 			}
 			got := ""
 			if res.Statement != nil {
 				got = res.Statement.URL
 			}
-			if outcome == "found" && got != want.StatementURL {
+			if outcome == statement.Found && got != want.StatementURL {
 				t.Errorf("statement %q, want %q", got, want.StatementURL)
 			}
-			if fmt.Sprint(deref(res.HomepageLink)) != fmt.Sprint(deref(want.HomepageLink)) && outcome == "found" {
+			if fmt.Sprint(deref(res.HomepageLink)) != fmt.Sprint(deref(want.HomepageLink)) && outcome == statement.Found {
 				t.Errorf("homepage_link %v, want %v", deref(res.HomepageLink), deref(want.HomepageLink))
 			}
 			var history []string
@@ -88,7 +90,7 @@ func TestFakeWeb(t *testing.T) {
 			if want.Hint != "" && !strings.Contains(res.Hint+" "+res.Reason, want.Hint) {
 				t.Errorf("hint %q, reason %q: want them to say %q", res.Hint, res.Reason, want.Hint)
 			}
-			if outcome != "found" && res.Reason == "" {
+			if outcome != statement.Found && res.Reason == "" {
 				t.Error("no reason given for finding nothing")
 			}
 			log := web.RequestsTo(s.Host)

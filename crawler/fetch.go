@@ -1,8 +1,8 @@
-// Package crawler finds and fetches organisations' statements from their
-// websites, politely and safely. This file holds the guarded HTTP client
-// every fetch goes through: the crawler, and `s54 check URL`, so that a URL
-// typed by a user is fetched with the same limits as a crawl.
 package crawler
+
+// This file holds the guarded HTTP client every fetch goes through: the
+// crawler, and `s54 check URL`, so that a URL typed by a user is fetched
+// with the same limits as a crawl.
 
 import (
 	"context"

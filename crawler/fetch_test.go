@@ -13,6 +13,7 @@ import (
 )
 
 func TestIsPublic(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]bool{
 		"8.8.8.8":         true,
 		"81.2.69.160":     true,
@@ -63,6 +64,7 @@ func fetch(t *testing.T, url string, opts FetchOptions) (*Document, error) {
 }
 
 func TestFetchRefusesLoopback(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("secret")) }))
 	defer srv.Close()
 	_, err := fetch(t, srv.URL, DefaultFetchOptions())
@@ -85,6 +87,7 @@ func TestFetchRefusesLoopback(t *testing.T) {
 }
 
 func TestFetchLimits(t *testing.T) {
+	t.Parallel()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) {
 		if ua := r.Header.Get("User-Agent"); !strings.Contains(ua, "s54") {
@@ -143,6 +146,7 @@ func TestFetchLimits(t *testing.T) {
 // address is refused at the second hop. The "public" server is simulated
 // by allowing only the first connection.
 func TestRedirectToPrivate(t *testing.T) {
+	t.Parallel()
 	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("internal")) }))
 	defer internal.Close()
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -168,6 +172,7 @@ func TestRedirectToPrivate(t *testing.T) {
 }
 
 func TestFetchRedactsPassword(t *testing.T) {
+	t.Parallel()
 	_, err := fetch(t, "http://user:secret@127.0.0.1:1/x", DefaultFetchOptions())
 	if err == nil || strings.Contains(err.Error(), "secret") || strings.Count(err.Error(), "crawler:") != 1 {
 		t.Errorf("error %v: want one crawler: prefix and no password", err)

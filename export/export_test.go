@@ -14,15 +14,16 @@ import (
 func entries() []statement.RegisterEntry {
 	r, score, yes := statement.Good, 80, true
 	return []statement.RegisterEntry{
-		{CompanyNumber: "04830352", Name: "Harbourside Foods Ltd", Region: "hampshire-iow", Postcode: "SO14 7DX", Status: "found",
+		{CompanyNumber: "04830352", Name: "Harbourside Foods Ltd", Region: "hampshire-iow", Postcode: "SO14 7DX", Status: statement.Found,
 			Rating: &r, Score: &score, HomepageLink: &yes, PeriodEnd: statement.Date{Year: 2025, Month: 3, Day: 31},
 			Turnover: statement.Turnover{Min: 36e6, Max: 60e6}, Scope: statement.InScope,
 			Criteria: map[statement.CriterionID]statement.Status{statement.Approval: statement.Met, statement.Training: statement.Partial}},
-		{CompanyNumber: "SC000123", Name: "Thistle, \"Logistics\" Ltd", Status: "not_checked", Scope: statement.ScopeUnknown},
+		{CompanyNumber: "SC000123", Name: "Thistle, \"Logistics\" Ltd", Status: statement.NotChecked, Scope: statement.ScopeUnknown},
 	}
 }
 
 func TestRegisterCSV(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := export.RegisterCSV(&b, entries()); err != nil {
 		t.Fatal(err)
@@ -54,6 +55,7 @@ func TestRegisterCSV(t *testing.T) {
 }
 
 func TestRegisterXLSX(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := export.RegisterXLSX(&b, []export.Sheet{{Name: "Register", Entries: entries()}, {Name: "No statement: [found]", Entries: entries()[1:]}}); err != nil {
 		t.Fatal(err)

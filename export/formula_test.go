@@ -34,7 +34,7 @@ func hostileEntries() []statement.RegisterEntry {
 	for i, h := range hostile {
 		es = append(es, statement.RegisterEntry{
 			CompanyNumber: "0000000" + string(rune('1'+i)),
-			Name:          h, Sector: h, Status: "not_checked", Scope: statement.ScopeUnknown,
+			Name:          h, Sector: h, Status: statement.NotChecked, Scope: statement.ScopeUnknown,
 			Turnover: statement.Turnover{Text: h}, Failure: h,
 		})
 	}
@@ -44,6 +44,7 @@ func hostileEntries() []statement.RegisterEntry {
 var plainNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
 
 func TestRegisterCSVNoFormulas(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := export.RegisterCSV(&b, hostileEntries()); err != nil {
 		t.Fatal(err)
@@ -69,6 +70,7 @@ func TestRegisterCSVNoFormulas(t *testing.T) {
 // TestRegisterXLSXFormulaIsText: the workbook stores every value as a
 // string or a number, never a formula, so it needs no apostrophe.
 func TestRegisterXLSXFormulaIsText(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := export.RegisterXLSX(&b, []export.Sheet{{Name: "Register", Entries: hostileEntries()}}); err != nil {
 		t.Fatal(err)

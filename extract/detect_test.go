@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,10 +12,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/internal/golden"
 	"github.com/s54dev/s54/statement"
 )
-
-var updateGolden = flag.Bool("update-golden", false, "rewrite the .golden files of the HTML, DOCX and text tests")
 
 // goldenText renders what a test compares: the fields a reader of the
 // extracted text sees, then the body.
@@ -32,23 +30,10 @@ func goldenText(t statement.Text) string {
 }
 
 // checkGolden compares got with testdata/<dir>/<name>.golden, or rewrites
-// it with -update-golden.
+// it with -update.
 func checkGolden(t *testing.T, path string, got statement.Text) {
 	t.Helper()
-	golden := strings.TrimSuffix(path, filepath.Ext(path)) + ".golden"
-	if *updateGolden {
-		if err := os.WriteFile(golden, []byte(goldenText(got)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update-golden to create it)", err)
-	}
-	if g := goldenText(got); g != string(want) {
-		t.Errorf("%s: extracted text differs from %s\n--- got\n%s\n--- want\n%s", path, golden, g, want)
-	}
+	golden.Check(t, strings.TrimSuffix(path, filepath.Ext(path))+".golden", []byte(goldenText(got)))
 }
 
 // checkTextContract asserts what the checker relies on in every body.

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/net/html/charset"
 
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -289,14 +290,14 @@ func readDocxTitle(f *zip.File, budget *unpackBudget) (string, error) {
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
-			return oneLine(title.String()), err
+			return oneline.Of(tidyText(title.String())), err
 		}
 		switch tok := tok.(type) {
 		case xml.StartElement:
 			in = tok.Name.Local == "title"
 		case xml.EndElement:
 			if in {
-				return oneLine(title.String()), nil
+				return oneline.Of(tidyText(title.String())), nil
 			}
 		case xml.CharData:
 			if in {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/s54dev/s54/internal/htmlbound"
 	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -110,18 +111,14 @@ func hasNonASCII(b []byte) bool {
 }
 
 func htmlTitle(doc *goquery.Document) string {
-	title := oneLine(doc.Find("head title").First().Text())
+	title := oneline.Of(tidyText(doc.Find("head title").First().Text()))
 	if title == "" {
-		title = oneLine(doc.Find(`meta[property="og:title"]`).First().AttrOr("content", ""))
+		title = oneline.Of(tidyText(doc.Find(`meta[property="og:title"]`).First().AttrOr("content", "")))
 	}
 	if title == "" {
-		title = oneLine(doc.Find("h1").First().Text())
+		title = oneline.Of(tidyText(doc.Find("h1").First().Text()))
 	}
 	return title
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(tidyText(s)), " ")
 }
 
 // metaRefreshTarget returns the URL a <meta http-equiv="refresh"> sends
@@ -647,7 +644,7 @@ func flatHTMLText(ctx context.Context, src string) (body, title string) {
 		if tt == html.TextToken {
 			switch text := string(z.Text()); {
 			case inTitle:
-				title = oneLine(text)
+				title = oneline.Of(tidyText(text))
 			case !rawText && skip == 0:
 				w.text(text)
 			}

@@ -85,9 +85,6 @@ func (p *Pool) Close() {
 	}
 }
 
-// errWorkerGone: the worker's pipes broke, it crashed or was killed.
-var errWorkerGone = errors.New("the PDF reader stopped")
-
 // extract reads one PDF in a worker within timeout.
 func (p *Pool) extract(ctx context.Context, data []byte, req workerRequest) (pdfResult, error) {
 	select {
@@ -279,7 +276,8 @@ func (w *pdfWorker) kill() {
 func (w *pdfWorker) crash(memoryLimit int64) string {
 	<-w.waited
 	out := w.stderr.String()
-	for _, sign := range []string{"out of memory", "cannot allocate memory", "pthread_create failed"} {
+	// the last is the race detector's allocator, in a -race build
+	for _, sign := range []string{"out of memory", "cannot allocate memory", "pthread_create failed", "failed to allocate"} {
 		if strings.Contains(out, sign) {
 			return fmt.Sprintf("reading it needs more than the %d MB of memory a PDF reader may use", memoryLimit>>20)
 		}

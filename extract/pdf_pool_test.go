@@ -23,6 +23,9 @@ func poolOptions(p *extract.Pool) extract.Options {
 // TestPoolReplacesKilledWorker: a worker past its deadline is killed, and
 // the next document is read by a new one.
 func TestPoolReplacesKilledWorker(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a worker process")
+	}
 	p := extract.NewPool(extract.PoolOptions{Workers: 1})
 	defer p.Close()
 	opts := poolOptions(p)

@@ -252,7 +252,8 @@ func objectDictRef(data []byte, off int64, key string) (uint32, bool) {
 		return 0, false
 	}
 	t := pdfTokens{data: data, i: int(off)}
-	if !isPDFInt(t.next()) || !isPDFInt(t.next()) || t.next() != "obj" || t.next() != "<<" {
+	num, gen, kw, open := t.next(), t.next(), t.next(), t.next()
+	if !isPDFInt(num) || !isPDFInt(gen) || kw != "obj" || open != "<<" {
 		return 0, false
 	}
 	for depth := 1; depth > 0; {

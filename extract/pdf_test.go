@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"math/rand"
 	"os"
@@ -15,11 +14,10 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/internal/golden"
 	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/statement"
 )
-
-var updatePDF = flag.Bool("update-pdf", false, "rewrite testdata/pdf (the encrypted fixtures need qpdf)")
 
 const pdfiumNote = "read with the pdfium fallback"
 const pdfcpuNote = "decrypted or repaired with pdfcpu before reading"
@@ -291,11 +289,14 @@ func parsePGM(t *testing.T, b []byte) (w, h int, pixels []byte) {
 	return w, h, b[i : i+n]
 }
 
-// TestWritePDFFixtures regenerates testdata/pdf with -update-pdf. The
+// TestWritePDFFixtures regenerates testdata/pdf with -update. The
 // encrypted copies are made by qpdf, which the other tests do not need.
 func TestWritePDFFixtures(t *testing.T) {
-	if !*updatePDF {
-		t.Skip("run with -update-pdf to rewrite testdata/pdf")
+	if !golden.Update() {
+		t.Skip("run with -update to rewrite testdata/pdf")
+	}
+	if _, err := exec.LookPath("qpdf"); err != nil {
+		t.Skip("testdata/pdf is made with qpdf, which is not installed")
 	}
 	dir := filepath.Join("..", "testdata", "pdf")
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -178,7 +179,7 @@ func stripMarkdown(ctx context.Context, s string) (body, title string) {
 		b.WriteString(stripped)
 		b.WriteByte('\n')
 	}
-	return b.String(), oneLine(title)
+	return b.String(), oneline.Of(tidyText(title))
 }
 
 func stripMarkdownLine(line string) string {

@@ -89,6 +89,7 @@ func same(a, b []int64) bool {
 }
 
 func TestPhraseRanksFirst(t *testing.T) {
+	t.Parallel()
 	x := testIndex(t)
 	// statement 2 says "agency" and "labour" more often, never together
 	res := find(t, x, Query{Text: "agency labour"})
@@ -113,6 +114,7 @@ func TestPhraseRanksFirst(t *testing.T) {
 }
 
 func TestExclusions(t *testing.T) {
+	t.Parallel()
 	x := testIndex(t)
 	if got := ids(find(t, x, Query{Text: "agency -vietnam"})); len(got) != 2 || got[0] == 3 || got[1] == 3 {
 		t.Errorf("agency -vietnam: %v, want 1 and 2", got)
@@ -126,6 +128,7 @@ func TestExclusions(t *testing.T) {
 }
 
 func TestFilters(t *testing.T) {
+	t.Parallel()
 	x := testIndex(t)
 	for q, want := range map[string][]int64{
 		"region:humber":                         {3},
@@ -168,6 +171,7 @@ func sameSet(a, b []int64) bool {
 }
 
 func TestFacetsAndHighlights(t *testing.T) {
+	t.Parallel()
 	x := testIndex(t)
 	res := find(t, x, Query{Text: "agency"})
 	if res.Total != 3 {
@@ -200,6 +204,7 @@ func TestFacetsAndHighlights(t *testing.T) {
 }
 
 func TestPaging(t *testing.T) {
+	t.Parallel()
 	x := testIndex(t)
 	a := ids(find(t, x, Query{Text: "hotels", Limit: 2}))
 	b := ids(find(t, x, Query{Text: "hotels", Limit: 2, Offset: 2}))
@@ -209,6 +214,7 @@ func TestPaging(t *testing.T) {
 }
 
 func TestBadQueries(t *testing.T) {
+	t.Parallel()
 	x := testIndex(t)
 	for _, q := range []string{`"agency labour`, "year:soon", "missing:everything", "region:", "agency~x", "+", "-", "a:b:c"} {
 		_, err := x.Search(context.Background(), Query{Text: q})
@@ -219,6 +225,7 @@ func TestBadQueries(t *testing.T) {
 }
 
 func TestSetLatest(t *testing.T) {
+	t.Parallel()
 	x := testIndex(t)
 	// a new statement of organisation 1 makes version 4 current (say)
 	if err := x.SetLatest(map[int64]bool{1: false, 4: true}); err != nil {
@@ -237,6 +244,7 @@ func TestSetLatest(t *testing.T) {
 }
 
 func TestRebuild(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), Dir)
 	x, err := Open(dir)
 	if err != nil {

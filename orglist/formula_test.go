@@ -30,11 +30,12 @@ var hostile = []string{
 // TestRegisterRoundTrip: the register exported as CSV and imported again
 // gives back the same names and sectors.
 func TestRegisterRoundTrip(t *testing.T) {
+	t.Parallel()
 	var entries []statement.RegisterEntry
 	for i, h := range hostile {
 		entries = append(entries, statement.RegisterEntry{
 			CompanyNumber: fmt.Sprintf("%08d", i+1), Name: h, Sector: h, Postcode: "LE1 1AA",
-			Status: "not_checked", Scope: statement.ScopeUnknown,
+			Status: statement.NotChecked, Scope: statement.ScopeUnknown,
 		})
 	}
 	var b bytes.Buffer
@@ -61,6 +62,7 @@ func TestRegisterRoundTrip(t *testing.T) {
 // TestImportRestoresGuardedCells: each format read takes off the
 // apostrophe a spreadsheet or an exporter put before a formula character.
 func TestImportRestoresGuardedCells(t *testing.T) {
+	t.Parallel()
 	for format, body := range map[orglist.Format]string{
 		orglist.FormatS54: "company_number,name,website,postcode,turnover,sector\n" +
 			"01234567,'=1+2 Ltd,,LE1 1AA,,'@Sector\n",

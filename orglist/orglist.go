@@ -18,6 +18,7 @@ import (
 
 	"github.com/s54dev/s54/internal/csvcell"
 	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -246,7 +247,7 @@ func shortHeader(h []string) string {
 	if len(s) > 120 {
 		s = s[:120] + "…"
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return oneline.Of(s)
 }
 
 // row gives access to a record by column name.

@@ -35,6 +35,7 @@ func problems(l *orglist.List) string {
 }
 
 func TestOwnFormat(t *testing.T) {
+	t.Parallel()
 	l := read(t, "own.csv", orglist.FormatAuto)
 	if l.Format != orglist.FormatS54 || l.Rows != 7 {
 		t.Fatalf("format %s rows %d", l.Format, l.Rows)
@@ -71,6 +72,7 @@ func TestOwnFormat(t *testing.T) {
 }
 
 func TestHomeOfficeWindows1252(t *testing.T) {
+	t.Parallel()
 	l := read(t, "home-office-1252.csv", orglist.FormatAuto)
 	if l.Format != orglist.FormatHomeOffice || !l.Latin1 {
 		t.Fatalf("format %s latin1 %v", l.Format, l.Latin1)
@@ -85,6 +87,7 @@ func TestHomeOfficeWindows1252(t *testing.T) {
 }
 
 func TestGovUKRegistry(t *testing.T) {
+	t.Parallel()
 	l := read(t, "govuk.csv", orglist.FormatAuto)
 	if l.Format != orglist.FormatGovUKRegistry || len(l.Orgs) != 2 {
 		t.Fatalf("format %s orgs %+v", l.Format, l.Orgs)
@@ -105,6 +108,7 @@ func TestGovUKRegistry(t *testing.T) {
 }
 
 func TestCompaniesHouse(t *testing.T) {
+	t.Parallel()
 	l := read(t, "companies-house.csv", orglist.FormatAuto)
 	if l.Format != orglist.FormatCompaniesHouse || len(l.Orgs) != 1 {
 		t.Fatalf("format %s orgs %+v", l.Format, l.Orgs)
@@ -118,6 +122,7 @@ func TestCompaniesHouse(t *testing.T) {
 }
 
 func TestBadFiles(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		body   string
 		format orglist.Format
@@ -143,6 +148,7 @@ func TestBadFiles(t *testing.T) {
 }
 
 func TestNormalizeCompanyNumber(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"4830352": "04830352", "04830352": "04830352", " 123 ": "00000123", "sc123": "SC000123", "SC156515": "SC156515",
 		"NI030281": "NI030281", "OC312644": "OC312644", "so301234": "SO301234", "IP28985R": "IP28985R", "R0000035": "R0000035", "'0123": "00000123",
@@ -161,6 +167,7 @@ func TestNormalizeCompanyNumber(t *testing.T) {
 }
 
 func TestParseTurnover(t *testing.T) {
+	t.Parallel()
 	m := func(min, max int64) statement.Turnover { return statement.Turnover{Min: min, Max: max} }
 	for in, want := range map[string]statement.Turnover{
 		"45000000": m(45e6, 45e6), "£45,000,000": m(45e6, 45e6), "£45m": m(45e6, 45e6), "1.2bn": m(1.2e9, 1.2e9),
@@ -194,6 +201,7 @@ func TestParseTurnover(t *testing.T) {
 
 // TestRealLists reads the real published lists of ../shared/corpus.
 func TestRealLists(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join("..", "..", "shared", "corpus", "registry")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("no shared corpus")
@@ -231,6 +239,7 @@ func TestRealLists(t *testing.T) {
 }
 
 func TestOwnFormatStatementURL(t *testing.T) {
+	t.Parallel()
 	in := "company_number,name,website,postcode,turnover,sector,statement_url\n" +
 		"01234567,Alder Ltd,https://alder.example,SO14 3TJ,,,https://alder.example/msa.pdf\n" +
 		"02345678,Birch Ltd,https://birch.example,,,,not a url\n"
@@ -249,6 +258,7 @@ func TestOwnFormatStatementURL(t *testing.T) {
 // TestTurnoverNotUnderstood: junk in the turnover column is kept as an
 // unknown turnover, with a note in the import report.
 func TestTurnoverNotUnderstood(t *testing.T) {
+	t.Parallel()
 	junk := []string{"LE1 1AA", "N/A", "see accounts", "1A2B"}
 	in := "company_number,name,website,postcode,turnover,sector\n"
 	for i, j := range junk {

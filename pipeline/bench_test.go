@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/statement"
 )
 
 // BenchmarkCrawl1000 crawls a generated loopback web of 1,000 sites end
@@ -33,8 +34,8 @@ func BenchmarkCrawl1000(b *testing.B) {
 		}
 		pages += len(web.Requests()) - before
 		sites += sum.Done
-		if sum.Outcomes["found"] < 800 {
-			b.Fatalf("only %d of %d sites found: %+v", sum.Outcomes["found"], sum.Done, sum.Outcomes)
+		if sum.Outcomes[statement.Found] < 800 {
+			b.Fatalf("only %d of %d sites found: %+v", sum.Outcomes[statement.Found], sum.Done, sum.Outcomes)
 		}
 	}
 	sec := b.Elapsed().Seconds()

@@ -17,6 +17,7 @@ import (
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
@@ -46,7 +47,7 @@ type Pipeline struct {
 // Event reports one organisation done.
 type Event struct {
 	Org     store.OrgRecord
-	Outcome crawler.Outcome
+	Outcome statement.RegisterStatus
 	URL     string
 	Reason  string
 	Rating  statement.Rating // "" when nothing was assessed
@@ -70,7 +71,7 @@ type Summary struct {
 	// NoWebsite organisations have neither a website nor a known
 	// statement URL: nothing to crawl.
 	NoWebsite   int
-	Outcomes    map[crawler.Outcome]int
+	Outcomes    map[statement.RegisterStatus]int
 	NewVersions int
 	Requests    int
 	// IndexFailures counts organisations whose results are in the
@@ -83,7 +84,7 @@ type Summary struct {
 // String is the summary in one line.
 func (s Summary) String() string {
 	var parts []string
-	for _, o := range []crawler.Outcome{crawler.Found, crawler.NoStatement, crawler.RobotsBlocked, crawler.Unreachable, crawler.Failed} {
+	for _, o := range statement.CrawlOutcomes {
 		if n := s.Outcomes[o]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ReplaceAll(string(o), "_", " ")))
 		}
@@ -113,7 +114,7 @@ func (s Summary) String() string {
 // done, and returns the summary with Interrupted set and ctx's error.
 func (p *Pipeline) Crawl(ctx context.Context, orgs []store.OrgRecord, selection string) (Summary, error) {
 	start := time.Now()
-	sum := Summary{Outcomes: map[crawler.Outcome]int{}, Total: len(orgs)}
+	sum := Summary{Outcomes: map[statement.RegisterStatus]int{}, Total: len(orgs)}
 	// the run's bookkeeping must be written even when ctx is cancelled
 	bg := context.WithoutCancel(ctx)
 	run, unfinished, err := p.Store.UnfinishedRun(ctx)
@@ -128,7 +129,7 @@ func (p *Pipeline) Crawl(ctx context.Context, orgs []store.OrgRecord, selection 
 		}
 	} else {
 		if unfinished {
-			if err := p.Store.FinishRun(ctx, run.ID, store.RunAbandoned, "replaced by a run for "+selection); err != nil {
+			if err := p.Store.FinishRun(ctx, run.ID, statement.RunAbandoned, "replaced by a run for "+selection); err != nil {
 				return sum, err
 			}
 		}
@@ -204,16 +205,16 @@ feed:
 	sum.Elapsed = time.Since(start)
 	switch {
 	case fatal != nil:
-		p.Store.FinishRun(bg, sum.RunID, store.RunFailed, fatal.Error())
+		p.Store.FinishRun(bg, sum.RunID, statement.RunFailed, fatal.Error())
 		return sum, fatal
 	case ctx.Err() != nil:
 		sum.Interrupted = true
-		if err := p.Store.FinishRun(bg, sum.RunID, store.RunInterrupted, sum.String()); err != nil {
+		if err := p.Store.FinishRun(bg, sum.RunID, statement.RunInterrupted, sum.String()); err != nil {
 			return sum, err
 		}
 		return sum, ctx.Err()
 	}
-	return sum, p.Store.FinishRun(bg, sum.RunID, store.RunCompleted, sum.String())
+	return sum, p.Store.FinishRun(bg, sum.RunID, statement.RunCompleted, sum.String())
 }
 
 // one crawls one organisation and records the outcome. An error means the
@@ -239,7 +240,7 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 	if err := ctx.Err(); err != nil {
 		return ev, res.Requests, err
 	}
-	f := store.Fetch{RunID: runID, OrgID: o.ID, Outcome: string(res.Outcome), HTTPStatus: res.HTTPStatus,
+	f := store.Fetch{RunID: runID, OrgID: o.ID, Outcome: res.Outcome, HTTPStatus: res.HTTPStatus,
 		Error: res.Reason, Tried: res.Tried, HomepageLink: res.HomepageLink}
 	if res.Hint != "" {
 		f.Error = strings.TrimPrefix(f.Error+"; "+res.Hint, "; ")
@@ -256,11 +257,11 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 		case errors.Is(err, errStore):
 			return ev, res.Requests, err
 		case err != nil:
-			f.Outcome, f.Error = string(crawler.Failed), "cannot read the statement: "+oneLine(err.Error())
+			f.Outcome, f.Error = statement.CrawlError, "cannot read the statement: "+oneline.Of(err.Error())
 		case !a.IsStatement:
 			// kept unchanged since it was taken, and not a statement by
 			// today's rules: never recorded as one
-			f.Outcome, f.Error = string(crawler.NoStatement), f.URL+" is not a statement: "+a.NotStatement.Text
+			f.Outcome, f.Error = statement.NoStatement, f.URL+" is not a statement: "+a.NotStatement.Text
 		default:
 			found = append(found, store.Assessed{Version: version(o.ID, res.Statement, sha, res.HomepageLink), Assessment: a})
 			texts[sha] = text
@@ -281,7 +282,7 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 	if err != nil {
 		return ev, res.Requests, err
 	}
-	ev.Outcome, ev.URL, ev.Reason = crawler.Outcome(f.Outcome), f.URL, f.Error
+	ev.Outcome, ev.URL, ev.Reason = f.Outcome, f.URL, f.Error
 	ev.NewVersion = len(recs) > 0 && recs[0].NewVersion && len(found) > 0 && found[0].Version.URL == f.URL
 	if p.Index != nil && len(found) > 0 {
 		ev.indexErr = p.index(ctx, o.ID, texts)
@@ -409,5 +410,3 @@ func redact(raw string) string {
 	}
 	return raw
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
@@ -59,7 +59,7 @@ func setup(t testing.TB, web *fakeweb.Web) (*pipeline.Pipeline, []store.OrgRecor
 
 func loadWeb(t *testing.T) *fakeweb.Web {
 	t.Helper()
-	web, err := fakeweb.Load(os.DirFS("../testdata/web"))
+	web, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +70,7 @@ func loadWeb(t *testing.T) *fakeweb.Web {
 // organisation's entry, then crawls again: conditional requests, no new
 // versions, the same register.
 func TestCrawlRegister(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	web := loadWeb(t)
 	p, orgs := setup(t, web)
@@ -101,7 +102,7 @@ func TestCrawlRegister(t *testing.T) {
 			t.Errorf("%s: status %s (%s), want %s", s.Host, e.Status, e.Failure, want.Outcome)
 		}
 		switch want.Outcome {
-		case store.StatusFound:
+		case statement.Found:
 			if e.StatementURL != want.StatementURL || e.Rating == nil || e.CheckedAt == nil || len(e.Criteria) == 0 {
 				t.Errorf("%s: statement %q rating %v, want %q and an assessment", s.Host, e.StatementURL, e.Rating, want.StatementURL)
 			}
@@ -188,6 +189,7 @@ func TestCrawlRegister(t *testing.T) {
 // TestCrawlResumes stops a run part way, as Ctrl-C does, and checks that
 // the next run of the same organisations picks up where it stopped.
 func TestCrawlResumes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	web := loadWeb(t)
 	p, orgs := setup(t, web)
@@ -219,7 +221,7 @@ func TestCrawlResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range reg {
-		if e.Status == store.StatusNotChecked {
+		if e.Status == statement.NotChecked {
 			t.Errorf("%s not checked after the resumed run", e.Name)
 		}
 	}

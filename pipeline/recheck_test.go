@@ -22,6 +22,7 @@ import (
 // statement keeps its assessment and is listed; a second run finds
 // nothing to do.
 func TestRecheck(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	st, err := store.Open(ctx, dir)

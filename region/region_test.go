@@ -26,6 +26,7 @@ func defaults(t testing.TB) *region.Set {
 }
 
 func TestDefault(t *testing.T) {
+	t.Parallel()
 	s := defaults(t)
 	want := []string{"hampshire-iow", "leicestershire", "west-mercia", "humber"}
 	if got := s.IDs(); !slices.Equal(got, want) {
@@ -50,6 +51,7 @@ func TestDefault(t *testing.T) {
 
 // TestMatch places real postcodes, many on the regions' borders.
 func TestMatch(t *testing.T) {
+	t.Parallel()
 	s := defaults(t)
 	tests := []struct {
 		postcode, want, place string
@@ -223,6 +225,7 @@ func TestMatch(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want region.Postcode
@@ -295,6 +298,7 @@ func load(t *testing.T, yml string) *region.Set {
 }
 
 func TestContains(t *testing.T) {
+	t.Parallel()
 	s := load(t, `
 regions:
   - id: test
@@ -337,6 +341,7 @@ regions:
 // TestMatchSpecific: where regions overlap, a sector beats a district and a
 // district an area; between equals the first region wins.
 func TestMatchSpecific(t *testing.T) {
+	t.Parallel()
 	s := load(t, `
 regions:
   - {id: area, name: Area, postcodes: [GU]}
@@ -359,6 +364,7 @@ regions:
 }
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, yml string
 		want      []string // substrings of the error
@@ -421,6 +427,7 @@ regions:
 }
 
 func TestLoadEmpty(t *testing.T) {
+	t.Parallel()
 	s := load(t, "")
 	if len(s.IDs()) != 0 {
 		t.Errorf("IDs() = %v", s.IDs())
@@ -428,6 +435,7 @@ func TestLoadEmpty(t *testing.T) {
 }
 
 func TestLoadFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "regions.yaml")
 	if err := os.WriteFile(path, []byte("regions:\n  - {id: x, name: X, postcodes: [SO]}\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -453,6 +461,7 @@ func TestLoadFile(t *testing.T) {
 }
 
 func TestNewSetCopies(t *testing.T) {
+	t.Parallel()
 	regions := []region.Region{{ID: "x", Name: "X", Postcodes: []string{"SO"}}}
 	s, err := region.NewSet(regions)
 	if err != nil {
@@ -465,6 +474,7 @@ func TestNewSetCopies(t *testing.T) {
 }
 
 func TestMerge(t *testing.T) {
+	t.Parallel()
 	def := defaults(t)
 	own := load(t, `
 regions:
@@ -506,6 +516,7 @@ regions:
 // presumed in scope, and checks that no organisation of a neighbouring
 // county lands in hampshire-iow, nor one in Wales in west-mercia.
 func TestHomeOfficeList(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join("..", "..", "shared", "corpus", "registry", "govuk_msu_import_private_orgs_full.csv")
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {

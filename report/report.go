@@ -213,10 +213,6 @@ func rulesChanged(ctx context.Context, src RulesSource, month time.Time) ([]Rule
 	return out, nil
 }
 
-func isFailing(status string) bool {
-	return status == "unreachable" || status == "error" || status == "robots_blocked"
-}
-
 func headline(entries []statement.RegisterEntry) Headline {
 	h := Headline{Organisations: len(entries), Ratings: map[statement.Rating]int{}}
 	for _, e := range entries {
@@ -237,13 +233,13 @@ func headline(entries []statement.RegisterEntry) Headline {
 			}
 		}
 		switch {
-		case e.Status == "out_of_date":
+		case e.Status == statement.OutOfDate:
 			h.OutOfDate++
-		case e.Status == "no_statement":
+		case e.Status == statement.NoStatement:
 			h.NoStatement++
-		case e.Status == "not_checked":
+		case e.Status == statement.NotChecked:
 			h.NotChecked++
-		case isFailing(e.Status):
+		case e.Status.Failing():
 			h.Unreachable++
 		}
 	}
@@ -278,13 +274,13 @@ func changes(prev, cur []statement.RegisterEntry) Changes {
 		if !existed {
 			continue
 		}
-		if (p.Status == "found" || p.Status == "out_of_date") && e.Status == "no_statement" {
+		if (p.Status == statement.Found || p.Status == statement.OutOfDate) && e.Status == statement.NoStatement {
 			c.Disappeared = append(c.Disappeared, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
 				Before: p.StatementURL, After: e.Failure})
 		}
-		if isFailing(e.Status) && !isFailing(p.Status) {
+		if e.Status.Failing() && !p.Status.Failing() {
 			c.NewlyFailing = append(c.NewlyFailing, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
-				Before: labelOf(p.Status), After: labelOf(e.Status) + ": " + e.Failure})
+				Before: labelOf(string(p.Status)), After: labelOf(string(e.Status)) + ": " + e.Failure})
 		}
 	}
 	return c
@@ -313,8 +309,8 @@ var minimum = []statement.CriterionID{statement.Approval, statement.Signature, s
 func (r *Report) lists(entries []statement.RegisterEntry) {
 	for _, e := range entries {
 		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region, URL: e.StatementURL}
-		if e.Status == "no_statement" || (isFailing(e.Status) && e.Rating == nil) {
-			l.Detail = labelOf(e.Status)
+		if e.Status == statement.NoStatement || (e.Status.Failing() && e.Rating == nil) {
+			l.Detail = labelOf(string(e.Status))
 			if e.Failure != "" {
 				l.Detail += ": " + e.Failure
 			}

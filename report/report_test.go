@@ -3,9 +3,7 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +15,8 @@ import (
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/golden"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/report"
@@ -24,29 +24,12 @@ import (
 	"github.com/s54dev/s54/store"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-// copyWeb copies testdata/web, so a test can change the sites between
+// copyWeb copies the sample web, so a test can change the sites between
 // two months.
 func copyWeb(t *testing.T) string {
 	t.Helper()
 	dst := t.TempDir()
-	src := "../testdata/web"
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, sampleweb.FS()); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -88,6 +71,7 @@ func crawlAt(t *testing.T, st *store.Store, dir string, day time.Time, change fu
 // changed" against a golden file, and that October's report is the same
 // before and after November was recorded.
 func TestTwoMonths(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := copyWeb(t)
 	st, err := store.Open(ctx, t.TempDir())
@@ -159,20 +143,7 @@ func TestTwoMonths(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := describeChanges(nov)
-	golden := filepath.Join("testdata", "two-months.golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test ./report -run TestTwoMonths -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("November's changes:\n%s\nwant:\n%s", got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "two-months.golden"), []byte(got))
 	// the revised group statement is a new version for the group and for
 	// its subsidiary, whose homepage links to it
 	if len(nov.Changes.NewVersions) != 2 || len(nov.Changes.NewStatements) != 1 || len(nov.Changes.NewlyFailing) != 1 {
@@ -267,6 +238,7 @@ func (r rulesSource) RulesFirstUsed(context.Context) (map[string]time.Time, erro
 // TestRulesChangedMarked: the month a new rule set was first used is
 // marked in the report; the month of the first rules is not.
 func TestRulesChangedMarked(t *testing.T) {
+	t.Parallel()
 	src := rulesSource{
 		Source: report.SourceFunc(func(context.Context, time.Time) ([]statement.RegisterEntry, error) { return nil, nil }),
 		first: map[string]time.Time{

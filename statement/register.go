@@ -17,8 +17,8 @@ type RegisterEntry struct {
 	// StatementURL is where the latest statement was found.
 	StatementURL string `json:"statement_url"`
 	// HomepageLink is nil until a statement was found by crawling.
-	HomepageLink *bool  `json:"homepage_link"`
-	Status       string `json:"status"`
+	HomepageLink *bool          `json:"homepage_link"`
+	Status       RegisterStatus `json:"status"`
 	// Rating, Score and Criteria are of the latest assessed statement:
 	// nil when none could be assessed.
 	Rating    *Rating                `json:"rating"`

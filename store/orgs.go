@@ -198,28 +198,29 @@ func (f OrgFilter) where() (string, []any) {
 // Orgs returns the organisations the filter selects, by name.
 func (s *Store) Orgs(ctx context.Context, f OrgFilter) ([]OrgRecord, error) {
 	cond, args := f.where()
-	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.company_number, o.name, o.website, o.postcode, o.sector, o.sic,
-		o.turnover_min, o.turnover_max, o.turnover_text, o.statement_url, o.source, o.created_at, o.updated_at
-		FROM orgs o WHERE `+cond+` ORDER BY o.name COLLATE NOCASE, o.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list organisations: %w", err)
-	}
-	defer rows.Close()
-	var out []OrgRecord
-	for rows.Next() {
+	return queryRows(ctx, s.db, "list organisations", func(scan func(...any) error) (OrgRecord, error) {
 		var r OrgRecord
 		var created, updated string
-		if err := rows.Scan(&r.ID, &r.CompanyNumber, &r.Name, &r.Website, &r.Postcode, &r.Sector, &r.SIC,
-			&r.Turnover.Min, &r.Turnover.Max, &r.Turnover.Text, &r.StatementURL, &r.Source, &created, &updated); err != nil {
-			return nil, fmt.Errorf("store: list organisations: %w", err)
-		}
+		err := scan(&r.ID, &r.CompanyNumber, &r.Name, &r.Website, &r.Postcode, &r.Sector, &r.SIC,
+			&r.Turnover.Min, &r.Turnover.Max, &r.Turnover.Text, &r.StatementURL, &r.Source, &created, &updated)
 		r.CreatedAt, r.UpdatedAt = parseStamp(created), parseStamp(updated)
-		out = append(out, r)
+		return r, err
+	}, `SELECT o.id, o.company_number, o.name, o.website, o.postcode, o.sector, o.sic,
+		o.turnover_min, o.turnover_max, o.turnover_text, o.statement_url, o.source, o.created_at, o.updated_at
+		FROM orgs o WHERE `+cond+` ORDER BY o.name COLLATE NOCASE, o.id`, args...)
+}
+
+// OrgByNumber returns the organisation with a company number, or
+// ErrNotFound.
+func (s *Store) OrgByNumber(ctx context.Context, number string) (OrgRecord, error) {
+	orgs, err := s.Orgs(ctx, OrgFilter{CompanyNumbers: []string{number}})
+	if err != nil {
+		return OrgRecord{}, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list organisations: %w", err)
+	if len(orgs) == 0 {
+		return OrgRecord{}, fmt.Errorf("store: organisation %s: %w", number, ErrNotFound)
 	}
-	return out, nil
+	return orgs[0], nil
 }
 
 // CountOrgs is the number of organisations in the register.

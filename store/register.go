@@ -3,22 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/s54dev/s54/statement"
-)
-
-// Register statuses of an organisation (DESIGN.md).
-const (
-	StatusNotChecked    = "not_checked"
-	StatusFound         = "found"
-	StatusNoStatement   = "no_statement"
-	StatusOutOfDate     = "out_of_date"
-	StatusUnreachable   = "unreachable"
-	StatusRobotsBlocked = "robots_blocked"
-	StatusError         = "error"
 )
 
 // Register returns the register entries the filter selects, by name.
@@ -36,12 +24,12 @@ func (s *Store) RegisterAt(ctx context.Context, f OrgFilter, at time.Time) ([]st
 
 func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]statement.RegisterEntry, error) {
 	cond, args := f.where()
-	args = append([]any{at, at, at, at}, append(args, at)...)
+	args = append([]any{at, at, string(statement.Found), at, at}, append(args, at)...)
 	// homepage_link is the latest finding by then: from the last fetch
 	// that found the statement (a statement's row keeps only the newest),
 	// else from the statement
 	q := `WITH lf AS (SELECT org_id, max(id) AS id FROM fetches WHERE fetched_at <= ? GROUP BY org_id),
-	lff AS (SELECT org_id, max(id) AS id FROM fetches WHERE fetched_at <= ? AND outcome = 'found' GROUP BY org_id),
+	lff AS (SELECT org_id, max(id) AS id FROM fetches WHERE fetched_at <= ? AND outcome = ? GROUP BY org_id),
 	ls AS (SELECT id, org_id, url, period_end, homepage_link,
 		row_number() OVER (PARTITION BY org_id ORDER BY period_end DESC, first_seen DESC, id DESC) AS rn
 		FROM statements WHERE first_seen <= ?),
@@ -60,58 +48,59 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 	LEFT JOIN la ON la.statement_id = ls.id
 	LEFT JOIN assessments a ON a.id = la.id
 	WHERE ` + cond + ` AND o.created_at <= ? ORDER BY o.name COLLATE NOCASE, o.id`
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: register: %w", err)
+	type row struct {
+		e            statement.RegisterEntry
+		assessmentID int64
 	}
-	defer rows.Close()
-	var out []statement.RegisterEntry
-	byAssessment := map[int64]int{}
-	for rows.Next() {
-		var e statement.RegisterEntry
+	rows, err := queryRows(ctx, s.db, "register", func(scan func(...any) error) (row, error) {
+		var r row
+		e := &r.e
 		var outcome, fetchErr, fetched, periodEnd, checked string
 		var homepage sql.NullBool
-		var assessmentID int64
 		var rating string
 		var score int
-		if err := rows.Scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &e.Postcode, &e.Sector,
+		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &e.Postcode, &e.Sector,
 			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
 			&outcome, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
-			&assessmentID, &rating, &score, &checked, &e.StatementID); err != nil {
-			return nil, fmt.Errorf("store: register: %w", err)
+			&r.assessmentID, &rating, &score, &checked, &e.StatementID); err != nil {
+			return r, err
 		}
 		e.Scope = e.Turnover.Scope()
-		if assessmentID != 0 {
-			r := statement.Rating(rating)
-			e.Rating, e.Score = &r, &score
+		if r.assessmentID != 0 {
+			rt := statement.Rating(rating)
+			e.Rating, e.Score = &rt, &score
 		}
 		if homepage.Valid {
 			e.HomepageLink = &homepage.Bool
 		}
 		e.PeriodEnd, _ = statement.ParseDate(periodEnd)
 		e.CheckedAt, e.LastFetch = stampPtr(checked), stampPtr(fetched)
-		e.Status = outcome
+		e.Status = statement.RegisterStatus(outcome)
 		if e.Status == "" {
-			e.Status = StatusNotChecked
+			e.Status = statement.NotChecked
 		}
-		if outcome != StatusFound && outcome != "" {
+		if e.Status != statement.Found && e.Status != statement.NotChecked {
 			e.Failure = fetchErr
 		}
-		if assessmentID != 0 {
-			byAssessment[assessmentID] = len(out)
+		return r, nil
+	}, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []statement.RegisterEntry
+	byAssessment := map[int64]int{}
+	for i, r := range rows {
+		out = append(out, r.e)
+		if r.assessmentID != 0 {
+			byAssessment[r.assessmentID] = i
 		}
-		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: register: %w", err)
-	}
-	rows.Close()
 	if err := s.fillCriteria(ctx, out, byAssessment); err != nil {
 		return nil, err
 	}
 	for i := range out {
-		if out[i].Status == StatusFound && out[i].Criteria[statement.Current] == statement.Missing {
-			out[i].Status = StatusOutOfDate
+		if out[i].Status == statement.Found && out[i].Criteria[statement.Current] == statement.Missing {
+			out[i].Status = statement.OutOfDate
 		}
 	}
 	return out, nil
@@ -126,38 +115,25 @@ func (s *Store) fillCriteria(ctx context.Context, out []statement.RegisterEntry,
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		part := ids[start:min(start+batch, len(ids))]
-		rows, err := s.db.QueryContext(ctx, `SELECT assessment_id, criterion, status FROM assessment_criteria
+		type criterion struct {
+			assessmentID int64
+			id, status   string
+		}
+		rows, err := queryRows(ctx, s.db, "register criteria", func(scan func(...any) error) (criterion, error) {
+			var c criterion
+			return c, scan(&c.assessmentID, &c.id, &c.status)
+		}, `SELECT assessment_id, criterion, status FROM assessment_criteria
 			WHERE assessment_id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`)`, part...)
 		if err != nil {
-			return fmt.Errorf("store: register criteria: %w", err)
+			return err
 		}
-		for rows.Next() {
-			var id int64
-			var c, st string
-			if err := rows.Scan(&id, &c, &st); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: register criteria: %w", err)
-			}
-			e := &out[byAssessment[id]]
+		for _, c := range rows {
+			e := &out[byAssessment[c.assessmentID]]
 			if e.Criteria == nil {
 				e.Criteria = map[statement.CriterionID]statement.Status{}
 			}
-			e.Criteria[statement.CriterionID(c)] = statement.Status(st)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("store: register criteria: %w", err)
+			e.Criteria[statement.CriterionID(c.id)] = statement.Status(c.status)
 		}
 	}
 	return nil
-}
-
-// stampPtr parses a stored time, nil when there is none.
-func stampPtr(v string) *time.Time {
-	if v == "" {
-		return nil
-	}
-	t := parseStamp(v)
-	return &t
 }

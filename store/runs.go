@@ -5,149 +5,118 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/s54dev/s54/statement"
 )
+
+// Run is a crawl run.
+type Run struct {
+	ID        int64
+	StartedAt time.Time
+	Selection string
+	State     statement.RunState
+}
+
+// StartRun records the start of a crawl run for a selection of
+// organisations (a description such as "region hampshire-iow"), and
+// returns its id; fetches of the run refer to it.
+func (s *Store) StartRun(ctx context.Context, selection string) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, status, selection) VALUES (?, ?, ?)`,
+		s.stamp(), string(statement.RunRunning), selection)
+	if err != nil {
+		return 0, fmt.Errorf("store: start crawl run: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// UnfinishedRun returns the latest crawl run that did not complete
+// (interrupted, or killed while running), if it is the latest run.
+func (s *Store) UnfinishedRun(ctx context.Context) (Run, bool, error) {
+	var r Run
+	var started, state string
+	err := s.db.QueryRowContext(ctx, `SELECT id, started_at, selection, status FROM crawl_runs
+		ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &r.Selection, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("store: crawl runs: %w", err)
+	}
+	r.StartedAt, r.State = parseStamp(started), statement.RunState(state)
+	return r, r.State.Unfinished(), nil
+}
+
+// RunDone returns the organisations whose outcome a run has recorded.
+func (s *Store) RunDone(ctx context.Context, runID int64) (map[int64]bool, error) {
+	ids, err := queryRows(ctx, s.db, "crawl run", func(scan func(...any) error) (int64, error) {
+		var id int64
+		return id, scan(&id)
+	}, `SELECT DISTINCT org_id FROM fetches WHERE run_id = ?`, runID)
+	if err != nil {
+		return nil, err
+	}
+	done := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		done[id] = true
+	}
+	return done, nil
+}
+
+// FinishRun records how a crawl run ended, with a summary.
+func (s *Store) FinishRun(ctx context.Context, id int64, state statement.RunState, detail string) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = ?, status = ?, detail = ? WHERE id = ?`,
+		s.stamp(), string(state), detail, id); err != nil {
+		return fmt.Errorf("store: finish crawl run: %w", err)
+	}
+	return nil
+}
 
 // RunSummary is a crawl run with its outcomes counted.
 type RunSummary struct {
 	Run
 	FinishedAt *time.Time
 	Detail     string
-	Outcomes   map[string]int
+	Outcomes   map[statement.RegisterStatus]int
 }
 
 // Runs returns the latest crawl runs, newest first.
 func (s *Store) Runs(ctx context.Context, limit int) ([]RunSummary, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.started_at, coalesce(r.finished_at, ''), r.status, r.selection, r.detail
-		FROM crawl_runs r ORDER BY r.id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: runs: %w", err)
-	}
-	var out []RunSummary
-	for rows.Next() {
+	out, err := queryRows(ctx, s.db, "runs", func(scan func(...any) error) (RunSummary, error) {
 		var r RunSummary
-		var started, finished string
-		if err := rows.Scan(&r.ID, &started, &finished, &r.Status, &r.Selection, &r.Detail); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: runs: %w", err)
-		}
-		r.StartedAt, r.FinishedAt = parseStamp(started), stampPtr(finished)
-		r.Outcomes = map[string]int{}
-		out = append(out, r)
+		var started, finished, state string
+		err := scan(&r.ID, &started, &finished, &state, &r.Selection, &r.Detail)
+		r.StartedAt, r.FinishedAt, r.State = parseStamp(started), stampPtr(finished), statement.RunState(state)
+		return r, err
+	}, `SELECT id, started_at, coalesce(finished_at, ''), status, selection, detail
+		FROM crawl_runs ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: runs: %w", err)
+	type count struct {
+		outcome statement.RegisterStatus
+		n       int
 	}
 	for i := range out {
-		rows, err := s.db.QueryContext(ctx, `SELECT outcome, count(*) FROM fetches WHERE run_id = ? GROUP BY outcome`, out[i].ID)
-		if err != nil {
-			return nil, fmt.Errorf("store: runs: %w", err)
-		}
-		for rows.Next() {
+		counts, err := queryRows(ctx, s.db, "runs", func(scan func(...any) error) (count, error) {
+			var c count
 			var o string
-			var n int
-			if err := rows.Scan(&o, &n); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: runs: %w", err)
-			}
-			out[i].Outcomes[o] = n
+			err := scan(&o, &c.n)
+			c.outcome = statement.RegisterStatus(o)
+			return c, err
+		}, `SELECT outcome, count(*) FROM fetches WHERE run_id = ? GROUP BY outcome`, out[i].ID)
+		if err != nil {
+			return nil, err
 		}
-		rows.Close()
+		out[i].Outcomes = map[statement.RegisterStatus]int{}
+		for _, c := range counts {
+			out[i].Outcomes[c.outcome] = c.n
+		}
 	}
 	return out, nil
 }
 
-// FetchRecord is one recorded fetch, with its organisation.
-type FetchRecord struct {
-	ID            int64
-	RunID         int64
-	OrgID         int64
-	CompanyNumber string
-	Name          string
-	FetchedAt     time.Time
-	Outcome       string
-	URL           string
-	HTTPStatus    int
-	Error         string
-	Tried         []string
-	HomepageLink  *bool
-	SHA256        string
-}
-
-const fetchColumns = `f.id, coalesce(f.run_id, 0), f.org_id, o.company_number, o.name, f.fetched_at, f.outcome, f.url,
-	f.http_status, f.error, f.tried, f.homepage_link, coalesce(f.document_sha256, '')`
-
-func (s *Store) fetchRecords(ctx context.Context, where string, args ...any) ([]FetchRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+fetchColumns+` FROM fetches f JOIN orgs o ON o.id = f.org_id WHERE `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: fetches: %w", err)
-	}
-	defer rows.Close()
-	var out []FetchRecord
-	for rows.Next() {
-		var f FetchRecord
-		var at, tried string
-		var hl sql.NullBool
-		if err := rows.Scan(&f.ID, &f.RunID, &f.OrgID, &f.CompanyNumber, &f.Name, &at, &f.Outcome, &f.URL,
-			&f.HTTPStatus, &f.Error, &tried, &hl, &f.SHA256); err != nil {
-			return nil, fmt.Errorf("store: fetches: %w", err)
-		}
-		f.FetchedAt = parseStamp(at)
-		if tried != "" {
-			f.Tried = strings.Split(tried, "\n")
-		}
-		if hl.Valid {
-			f.HomepageLink = &hl.Bool
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
 // RunFailures returns a run's fetches that found no statement, by name.
 func (s *Store) RunFailures(ctx context.Context, runID int64) ([]FetchRecord, error) {
-	return s.fetchRecords(ctx, `f.run_id = ? AND f.outcome <> ? ORDER BY o.name COLLATE NOCASE`, runID, StatusFound)
-}
-
-// OrgFetches returns an organisation's fetches, newest first.
-func (s *Store) OrgFetches(ctx context.Context, orgID int64, limit int) ([]FetchRecord, error) {
-	return s.fetchRecords(ctx, `f.org_id = ? ORDER BY f.id DESC LIMIT ?`, orgID, limit)
-}
-
-// OrgByNumber returns the organisation with a company number, or
-// ErrNotFound.
-func (s *Store) OrgByNumber(ctx context.Context, number string) (OrgRecord, error) {
-	orgs, err := s.Orgs(ctx, OrgFilter{CompanyNumbers: []string{number}})
-	if err != nil {
-		return OrgRecord{}, err
-	}
-	if len(orgs) == 0 {
-		return OrgRecord{}, fmt.Errorf("store: organisation %s: %w", number, ErrNotFound)
-	}
-	return orgs[0], nil
-}
-
-// DocumentInfo is what the register holds of a kept document.
-type DocumentInfo struct {
-	SHA256, ContentType string
-	Size                int64
-	FirstSeen           time.Time
-}
-
-// Document returns a kept document's record, or ErrNotFound.
-func (s *Store) Document(ctx context.Context, sha string) (DocumentInfo, error) {
-	d := DocumentInfo{SHA256: sha}
-	var first string
-	err := s.db.QueryRowContext(ctx, `SELECT content_type, size, first_seen FROM documents WHERE sha256 = ?`, sha).
-		Scan(&d.ContentType, &d.Size, &first)
-	if errors.Is(err, sql.ErrNoRows) {
-		return d, ErrNotFound
-	}
-	if err != nil {
-		return d, fmt.Errorf("store: document: %w", err)
-	}
-	d.FirstSeen = parseStamp(first)
-	return d, nil
+	return s.fetchRecords(ctx, `f.run_id = ? AND f.outcome <> ? ORDER BY o.name COLLATE NOCASE`, runID, string(statement.Found))
 }

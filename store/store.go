@@ -11,7 +11,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -243,9 +242,6 @@ var migrations = []string{
 	);`,
 }
 
-// ErrTooNew: the register was written by a newer s54.
-var ErrTooNew = errors.New("the register was written by a newer version of s54")
-
 func (s *Store) migrate(ctx context.Context) error {
 	var version int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
@@ -287,4 +283,43 @@ func (s *Store) stamp() string { return s.now().UTC().Format(time.RFC3339) }
 func parseStamp(v string) time.Time {
 	t, _ := time.Parse(time.RFC3339, v)
 	return t
+}
+
+// stampPtr parses a stored time, nil when there is none.
+func stampPtr(v string) *time.Time {
+	if v == "" {
+		return nil
+	}
+	t := parseStamp(v)
+	return &t
+}
+
+func nullBool(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
+}
+
+// queryRows runs a query and makes a T of each row with row, which is
+// given the row's Scan. An error names what was asked for.
+func queryRows[T any](ctx context.Context, db *sql.DB, what string, row func(scan func(...any) error) (T, error),
+	query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := row(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("store: %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return out, nil
 }

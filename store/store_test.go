@@ -59,6 +59,7 @@ func synthetic(n int) []statement.Org {
 }
 
 func TestOpenMigratesOnce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for range 2 {
 		st, err := store.Open(context.Background(), dir)
@@ -76,6 +77,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 }
 
 func TestImportAddsUpdatesMerges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	orgs := []statement.Org{
@@ -120,6 +122,7 @@ func TestImportAddsUpdatesMerges(t *testing.T) {
 }
 
 func TestImportIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	st := open(t)
 	cancel()
@@ -135,6 +138,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 // TestKilledImport kills (SIGKILL) a process in the middle of a long import
 // and checks the register opens cleanly afterwards and holds none of it.
 func TestKilledImport(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a 400,000-organisation import")
 	}
@@ -179,6 +183,7 @@ func TestKilledImport(t *testing.T) {
 }
 
 func TestRegionFilter(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(100), 0); err != nil {
@@ -205,6 +210,7 @@ func TestRegionFilter(t *testing.T) {
 }
 
 func TestRegisterHistory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(2), 0); err != nil {
@@ -214,7 +220,7 @@ func TestRegisterHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(reg) != 2 || reg[0].Status != store.StatusNotChecked || reg[0].Rating != nil {
+	if len(reg) != 2 || reg[0].Status != statement.NotChecked || reg[0].Rating != nil {
 		t.Fatalf("fresh register %+v", reg)
 	}
 	org := reg[0].OrgID
@@ -227,10 +233,10 @@ func TestRegisterHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	yes := true
-	if _, err := st.RecordFetch(ctx, store.Fetch{RunID: run, OrgID: org, Outcome: store.StatusFound, URL: "https://a.example/msa.pdf", HomepageLink: &yes, DocumentSHA256: sha}); err != nil {
+	if _, err := st.RecordFetch(ctx, store.Fetch{RunID: run, OrgID: org, Outcome: statement.Found, URL: "https://a.example/msa.pdf", HomepageLink: &yes, DocumentSHA256: sha}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.FinishRun(ctx, run, "completed", "1 found"); err != nil {
+	if err := st.FinishRun(ctx, run, statement.RunCompleted, "1 found"); err != nil {
 		t.Fatal(err)
 	}
 	a := statement.Assessment{IsStatement: true, Score: 80, Rating: statement.Good,
@@ -251,11 +257,11 @@ func TestRegisterHistory(t *testing.T) {
 	if _, err := st.RecordAssessment(ctx, store.Version{OrgID: reg[1].OrgID, URL: "https://b.example/msa", DocumentSHA256: sha}, old, "default"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: reg[1].OrgID, Outcome: store.StatusFound, URL: "https://b.example/msa", DocumentSHA256: sha}); err != nil {
+	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: reg[1].OrgID, Outcome: statement.Found, URL: "https://b.example/msa", DocumentSHA256: sha}); err != nil {
 		t.Fatal(err)
 	}
 	// then the site fails: the statement stays, marked with the failure
-	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: org, Outcome: store.StatusUnreachable, URL: "https://a.example/", Error: "connection refused"}); err != nil {
+	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: org, Outcome: statement.Unreachable, URL: "https://a.example/", Error: "connection refused"}); err != nil {
 		t.Fatal(err)
 	}
 	reg, err = st.Register(ctx, store.OrgFilter{})
@@ -263,12 +269,12 @@ func TestRegisterHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := reg[0]
-	if e.Status != store.StatusUnreachable || e.Failure != "connection refused" || e.Rating == nil || *e.Rating != statement.Good ||
+	if e.Status != statement.Unreachable || e.Failure != "connection refused" || e.Rating == nil || *e.Rating != statement.Good ||
 		*e.Score != 80 || e.PeriodEnd.String() != "2025-03-31" || e.Criteria[statement.Approval] != statement.Met ||
 		e.HomepageLink == nil || !*e.HomepageLink || e.StatementURL != "https://a.example/msa.pdf" {
 		t.Errorf("after a failure: %+v", e)
 	}
-	if reg[1].Status != store.StatusOutOfDate {
+	if reg[1].Status != statement.OutOfDate {
 		t.Errorf("statement of a year long over: status %s, want out_of_date", reg[1].Status)
 	}
 	// the document is kept, once
@@ -282,6 +288,7 @@ func TestRegisterHistory(t *testing.T) {
 }
 
 func TestRecordCrawlAndRuns(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(3), 0); err != nil {
@@ -305,7 +312,7 @@ func TestRecordCrawlAndRuns(t *testing.T) {
 	yes := true
 	a := statement.Assessment{IsStatement: true, Score: 50, Rating: statement.Minimum, Criteria: []statement.Finding{{ID: statement.Approval, Status: statement.Met}}}
 	v := store.Version{OrgID: orgs[0].ID, URL: "https://a.example/msa", DocumentSHA256: sha, HomepageLink: &yes, ETag: `"e1"`, LastModified: "Sun, 01 Jun 2025 00:00:00 GMT"}
-	recs, err := st.RecordCrawl(ctx, store.Fetch{RunID: run, OrgID: orgs[0].ID, Outcome: store.StatusFound, URL: v.URL, DocumentSHA256: sha},
+	recs, err := st.RecordCrawl(ctx, store.Fetch{RunID: run, OrgID: orgs[0].ID, Outcome: statement.Found, URL: v.URL, DocumentSHA256: sha},
 		[]store.Assessed{{Version: v, Assessment: a}}, "default")
 	if err != nil || len(recs) != 1 || !recs[0].NewVersion {
 		t.Fatalf("record crawl %+v %v", recs, err)
@@ -313,7 +320,7 @@ func TestRecordCrawlAndRuns(t *testing.T) {
 	// a crawl whose statement cannot be recorded records nothing, not even the fetch
 	bad := v
 	bad.OrgID = 999999 // no such organisation: the foreign key fails
-	if _, err := st.RecordCrawl(ctx, store.Fetch{RunID: run, OrgID: orgs[1].ID, Outcome: store.StatusFound},
+	if _, err := st.RecordCrawl(ctx, store.Fetch{RunID: run, OrgID: orgs[1].ID, Outcome: statement.Found},
 		[]store.Assessed{{Version: bad, Assessment: a}}, "default"); err == nil {
 		t.Fatal("recorded a statement of an organisation that does not exist")
 	}
@@ -322,7 +329,7 @@ func TestRecordCrawlAndRuns(t *testing.T) {
 		t.Errorf("run done %v %v, want only the first organisation", done, err)
 	}
 	r, ok, err := st.UnfinishedRun(ctx)
-	if !ok || err != nil || r.ID != run || r.Selection != "region humber" || r.Status != store.RunRunning {
+	if !ok || err != nil || r.ID != run || r.Selection != "region humber" || r.State != statement.RunRunning {
 		t.Errorf("unfinished run %+v %v %v", r, ok, err)
 	}
 	known, err := st.KnownStatements(ctx, orgs[0].ID)
@@ -333,7 +340,7 @@ func TestRecordCrawlAndRuns(t *testing.T) {
 	if data, err := st.ReadDocument(sha); err != nil || string(data) != "<p>statement</p>" {
 		t.Errorf("read document %q %v", data, err)
 	}
-	if err := st.FinishRun(ctx, run, store.RunCompleted, ""); err != nil {
+	if err := st.FinishRun(ctx, run, statement.RunCompleted, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := st.UnfinishedRun(ctx); ok {
@@ -342,6 +349,7 @@ func TestRecordCrawlAndRuns(t *testing.T) {
 }
 
 func TestVersionsLatest(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if _, err := st.ImportOrgs(ctx, "x.csv", "s54", synthetic(1), 0); err != nil {
@@ -377,6 +385,7 @@ func TestVersionsLatest(t *testing.T) {
 }
 
 func TestUsersSessionsTokens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	if err := st.AddUser(ctx, "alice", "hash1"); err != nil {
@@ -416,6 +425,7 @@ func TestUsersSessionsTokens(t *testing.T) {
 // TestRegisterAtKeepsHomepageLink: the statement's row keeps the newest
 // homepage_link; the register at an earlier time shows the one found then.
 func TestRegisterAtKeepsHomepageLink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	t1 := time.Date(2025, 10, 15, 2, 0, 0, 0, time.UTC)
@@ -429,7 +439,7 @@ func TestRegisterAtKeepsHomepageLink(t *testing.T) {
 	for i, linked := range []bool{true, false} {
 		st.SetClock(func() time.Time { return t1.AddDate(0, i, 0) })
 		v := store.Version{OrgID: orgs[0].ID, URL: "https://a.example/msa", DocumentSHA256: sha, HomepageLink: &linked}
-		if _, err := st.RecordCrawl(ctx, store.Fetch{OrgID: orgs[0].ID, Outcome: store.StatusFound, URL: v.URL, DocumentSHA256: sha, HomepageLink: &linked},
+		if _, err := st.RecordCrawl(ctx, store.Fetch{OrgID: orgs[0].ID, Outcome: statement.Found, URL: v.URL, DocumentSHA256: sha, HomepageLink: &linked},
 			[]store.Assessed{{Version: v, Assessment: a}}, "default"); err != nil {
 			t.Fatal(err)
 		}
@@ -444,6 +454,7 @@ func TestRegisterAtKeepsHomepageLink(t *testing.T) {
 // TestLoginAddresses: the addresses a user logged in from are kept, twice
 // is once, a new password forgets them, and they go with the user.
 func TestLoginAddresses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := open(t)
 	st.AddUser(ctx, "alice", "hash1")

@@ -17,16 +17,6 @@ type User struct {
 	CreatedAt    time.Time
 }
 
-// ErrExists: a user of that name exists already.
-var ErrExists = errors.New("exists already")
-
-// ErrNotFound: no such user, session, token or organisation.
-var ErrNotFound = errors.New("not found")
-
-// ErrNotStatement: an assessment of a document that is not a statement,
-// which the register never records as one.
-var ErrNotStatement = errors.New("not a statement")
-
 // AddUser records a staff account; the password comes hashed.
 func (s *Store) AddUser(ctx context.Context, name, passwordHash string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO users (name, password_hash, created_at) VALUES (?,?,?)`,
@@ -102,22 +92,13 @@ func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 
 // Users lists the staff accounts, by name.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, created_at FROM users ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
+	return queryRows(ctx, s.db, "users", func(scan func(...any) error) (User, error) {
 		var u User
 		var created string
-		if err := rows.Scan(&u.ID, &u.Name, &created); err != nil {
-			return nil, fmt.Errorf("store: users: %w", err)
-		}
+		err := scan(&u.ID, &u.Name, &created)
 		u.CreatedAt = parseStamp(created)
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		return u, err
+	}, `SELECT id, name, created_at FROM users ORDER BY name`)
 }
 
 // Session is a staff member's login.

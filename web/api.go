@@ -62,13 +62,13 @@ func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) {
 		Assessment statement.Assessment `json:"assessment"`
 	}
 	type fetch struct {
-		At           string   `json:"at"`
-		Outcome      string   `json:"outcome"`
-		URL          string   `json:"url"`
-		HTTPStatus   int      `json:"http_status,omitempty"`
-		Error        string   `json:"error,omitempty"`
-		Tried        []string `json:"tried"`
-		HomepageLink *bool    `json:"homepage_link"`
+		At           string                   `json:"at"`
+		Outcome      statement.RegisterStatus `json:"outcome"`
+		URL          string                   `json:"url"`
+		HTTPStatus   int                      `json:"http_status,omitempty"`
+		Error        string                   `json:"error,omitempty"`
+		Tried        []string                 `json:"tried"`
+		HomepageLink *bool                    `json:"homepage_link"`
 	}
 	out := struct {
 		Org        statement.Org            `json:"org"`

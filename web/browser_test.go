@@ -25,6 +25,7 @@ import (
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/region"
@@ -57,7 +58,7 @@ func chromiumPath(t *testing.T) string {
 func browserSite(t *testing.T) (string, string) {
 	t.Helper()
 	ctx := context.Background()
-	fw, err := fakeweb.Load(os.DirFS("../testdata/web"))
+	fw, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,6 +261,7 @@ var browserEvidenceAnchor = regexp.MustCompile(`^#v\d+-[a-z_]+-0$`)
 
 // TestBrowser runs the scenarios in one browser, over one register.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	path := chromiumPath(t)
 	if testing.Short() {
 		t.Skip("browser tests crawl the fake web and start a browser")

@@ -15,6 +15,7 @@ import (
 // not checked, and for an organisation with no statement: a pointer to
 // false once printed "yes".
 func TestHomepageLinkShown(t *testing.T) {
+	t.Parallel()
 	yes, no := true, false
 	cases := []struct {
 		name      string
@@ -35,12 +36,12 @@ func TestHomepageLinkShown(t *testing.T) {
 	cell := regexp.MustCompile(`<td>([^<]*)</td>\s*</tr>`)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := statement.RegisterEntry{CompanyNumber: "09000001", Name: "Acme Ltd", Status: "found", HomepageLink: tc.link}
-			f := store.FetchRecord{Outcome: "found", HomepageLink: tc.link}
+			e := statement.RegisterEntry{CompanyNumber: "09000001", Name: "Acme Ltd", Status: statement.Found, HomepageLink: tc.link}
+			f := store.FetchRecord{Outcome: statement.Found, HomepageLink: tc.link}
 			if tc.statement {
 				e.StatementURL, f.URL = "https://acme.example/msa", "https://acme.example/msa"
 			} else {
-				e.Status, f.Outcome = "no_statement", "no_statement"
+				e.Status, f.Outcome = statement.NoStatement, statement.NoStatement
 			}
 			reg := s.renderString(t, "register", registerData{Entries: []statement.RegisterEntry{e}, SortURL: func(string) string { return "" }})
 			if m := cell.FindStringSubmatch(reg); m == nil || m[1] != tc.want {

@@ -12,6 +12,7 @@ import (
 // TestChecksBounded: with every place for a check taken, a check is told
 // to try again, for the page and for the API.
 func TestChecksBounded(t *testing.T) {
+	t.Parallel()
 	s := &Server{checks: make(chan struct{}, 1)}
 	release, ok := s.acquire()
 	if !ok {
@@ -29,6 +30,7 @@ func TestChecksBounded(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/register?sort=name":  "/register?sort=name",
 		"/orgs/01234567#v3":    "/orgs/01234567#v3",
@@ -48,6 +50,7 @@ func TestSafeNext(t *testing.T) {
 }
 
 func TestClientKey(t *testing.T) {
+	t.Parallel()
 	r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(""))
 	r.RemoteAddr = "[2001:db8:1:2:3:4:5:6]:443"
 	a := clientKey(r, nil)
@@ -90,6 +93,7 @@ func TestClientKey(t *testing.T) {
 
 // TestLoginLimiter: the limits of loginLimiter, on a clock of the test's.
 func TestLoginLimiter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
 	l := newLoginLimiter(func() time.Time { return now })
 

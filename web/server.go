@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/s54dev/s54/checker"
@@ -244,17 +243,6 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// search runs a search in its turn.
-func (s *Server) search(ctx context.Context, q index.Query) (*index.Result, error) {
-	select {
-	case s.searches <- struct{}{}:
-		defer func() { <-s.searches }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	return s.cfg.Index.Search(ctx, q)
-}
-
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -272,70 +260,4 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/check", http.StatusSeeOther)
-}
-
-// page is what every template gets.
-type page struct {
-	Title string
-	User  string
-	CSRF  string
-	Data  any
-}
-
-func (s *Server) parseTemplates() error {
-	funcs := template.FuncMap{
-		"label":        labelOf,
-		"join":         strings.Join,
-		"date":         func(t time.Time) string { return t.Format("2 Jan 2006") },
-		"pct":          func(a, b int) int { return a * 100 / max(b, 1) },
-		"add":          func(a, b int) int { return a + b },
-		"fragment":     fragmentHTML,
-		"homepageLink": homepageLink,
-		"deref":        func(b *bool) bool { return b != nil && *b },
-	}
-	s.pages = map[string]*template.Template{}
-	names, err := fs.Glob(assets, "templates/*.html")
-	if err != nil {
-		return err
-	}
-	for _, n := range names {
-		base := strings.TrimPrefix(n, "templates/")
-		if base == "layout.html" {
-			continue
-		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", n)
-		if err != nil {
-			return fmt.Errorf("web: template %s: %w", base, err)
-		}
-		s.pages[strings.TrimSuffix(base, ".html")] = t
-	}
-	return nil
-}
-
-// render writes a page; an error in a template is logged, and the user
-// gets a plain error page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	p := page{Title: title, Data: data}
-	if ss, ok := s.session(r); ok {
-		p.User, p.CSRF = ss.User.Name, ss.CSRF
-	}
-	t := s.pages[name]
-	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
-		s.cfg.Log.Error("template", "page", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	fmt.Fprint(w, b.String())
-}
-
-func (s *Server) error(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSON(w, status, map[string]string{"error": msg})
-		return
-	}
-	s.render(w, r, status, "error", http.StatusText(status), msg)
 }

@@ -227,6 +227,7 @@ func (neverEnds) Read(p []byte) (int, error) {
 // TestUploadBudgetGivenBack: an upload's bytes come back when its client
 // goes away, and when its check is done.
 func TestUploadBudgetGivenBack(t *testing.T) {
+	t.Parallel()
 	s, srv := budgetServer(t)
 	const size = 4 << 20
 	h := holdUpload(t, srv, "/check", "", size, size/2)
@@ -254,6 +255,7 @@ func TestUploadBudgetGivenBack(t *testing.T) {
 // TestReadAllSizedFromLength: a body of known length is read into one
 // buffer of that length, not grown by doubling.
 func TestReadAllSizedFromLength(t *testing.T) {
+	t.Parallel()
 	data := bytes.Repeat([]byte("x"), 3<<20+17)
 	got, err := readAll(bytes.NewReader(data), int64(len(data)), 4<<20)
 	if err != nil || !bytes.Equal(got, data) || cap(got) != len(data) {

@@ -88,7 +88,7 @@ func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
 	for _, o := range recs {
 		text, ok := texts[o.CompanyNumber]
 		if !ok {
-			if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: o.ID, Outcome: store.StatusNoStatement, URL: o.Website,
+			if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: o.ID, Outcome: statement.NoStatement, URL: o.Website,
 				Error: "no link to a modern slavery statement on the homepage"}); err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
 		}
 		a := chk.CheckWith(statement.Text{Body: text, Format: statement.FormatText}, checker.Facts{HomepageLink: &yes})
 		v := store.Version{OrgID: o.ID, URL: o.Website + "/msa", DocumentSHA256: sha, HomepageLink: &yes}
-		if _, err := st.RecordCrawl(ctx, store.Fetch{OrgID: o.ID, Outcome: store.StatusFound, URL: v.URL, DocumentSHA256: sha, HomepageLink: &yes},
+		if _, err := st.RecordCrawl(ctx, store.Fetch{OrgID: o.ID, Outcome: statement.Found, URL: v.URL, DocumentSHA256: sha, HomepageLink: &yes},
 			[]store.Assessed{{Version: v, Assessment: a}}, "default"); err != nil {
 			t.Fatal(err)
 		}
@@ -172,6 +172,7 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 }
 
 func TestStaffPagesNeedLogin(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.client()
 	for _, p := range []string{"/search?q=agency", "/register", "/register.csv", "/register.xlsx", "/orgs/01000001", "/runs", "/snapshots/" + f.sha} {
@@ -212,6 +213,7 @@ func TestStaffPagesNeedLogin(t *testing.T) {
 }
 
 func TestLoginAndLogout(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.client()
 	resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {"alice"}, "password": {"wrong password!"}})
@@ -276,6 +278,7 @@ func TestLoginAndLogout(t *testing.T) {
 }
 
 func TestLoginRateLimited(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.client()
 	// five attempts from one address (at names of its choice), then one
@@ -312,6 +315,7 @@ func TestLoginRateLimited(t *testing.T) {
 // logged in from before; an address never seen is held back by the name's
 // slow limit, and one address by its backoff.
 func TestLoginNotLockedOutFromElsewhere(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
 	login := func(from, pw string) (int, string) {
 		t.Helper()
@@ -354,6 +358,7 @@ func TestLoginNotLockedOutFromElsewhere(t *testing.T) {
 }
 
 func TestCrossSiteRequestsRefused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
 	for _, h := range []map[string]string{{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}} {
@@ -376,6 +381,7 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	for _, p := range []string{"/check", "/login", "/search", "/api/register", "/nope"} {
 		resp, _ := get(t, f.client(), f.srv.URL+p)
@@ -389,6 +395,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestSearchPage(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
 	resp, page := get(t, c, f.srv.URL+"/search?q=agency+workers")
@@ -424,6 +431,7 @@ func TestSearchPage(t *testing.T) {
 }
 
 func TestRegisterPageAndDownloads(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
 	_, page := get(t, c, f.srv.URL+"/register?status=no_statement")
@@ -448,6 +456,7 @@ func TestRegisterPageAndDownloads(t *testing.T) {
 }
 
 func TestOrgPageEvidenceLinks(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
 	resp, page := get(t, c, f.srv.URL+"/orgs/01000001")
@@ -478,6 +487,7 @@ func TestOrgPageEvidenceLinks(t *testing.T) {
 }
 
 func TestSnapshotIsADownload(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
 	resp, body := get(t, c, f.srv.URL+"/snapshots/"+f.sha)
@@ -497,12 +507,13 @@ func TestSnapshotIsADownload(t *testing.T) {
 }
 
 func TestRunsPage(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
 	run, _ := f.st.StartRun(context.Background(), "all")
 	quiet, _ := f.st.OrgByNumber(context.Background(), "01000003")
-	f.st.RecordFetch(context.Background(), store.Fetch{RunID: run, OrgID: quiet.ID, Outcome: store.StatusUnreachable, Error: "timed out"})
-	f.st.FinishRun(context.Background(), run, store.RunCompleted, "")
+	f.st.RecordFetch(context.Background(), store.Fetch{RunID: run, OrgID: quiet.ID, Outcome: statement.Unreachable, Error: "timed out"})
+	f.st.FinishRun(context.Background(), run, statement.RunCompleted, "")
 	_, page := get(t, c, f.srv.URL+"/runs")
 	if !strings.Contains(page, "timed out") || !strings.Contains(page, "Quiet Ltd") {
 		t.Errorf("runs page:\n%s", page)
@@ -591,6 +602,7 @@ func files(t *testing.T, dir string) []string {
 }
 
 func TestAPI(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.client()
 	call := func(method, p string, body io.Reader, ct string) (int, map[string]any, []any) {
@@ -682,6 +694,7 @@ func TestStalledUploadsHoldNoPlace(t *testing.T) {
 func testingSleep() { time.Sleep(10 * time.Millisecond) }
 
 func TestFragmentsAndLabels(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
 	pointer := regexp.MustCompile(`0x[0-9a-f]{6,}`)
@@ -702,6 +715,7 @@ func TestFragmentsAndLabels(t *testing.T) {
 // TestStaffDownloadsNotCached: what staff download (the register, kept
 // documents) is never kept by a browser or a proxy on the way.
 func TestStaffDownloadsNotCached(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
 	for _, p := range []string{"/register.csv", "/register.xlsx", "/snapshots/" + f.sha, "/register", "/api/register"} {
@@ -716,6 +730,7 @@ func TestStaffDownloadsNotCached(t *testing.T) {
 // X-Forwarded-For, the address the login limit counts. The server sees
 // the test's connections from 127.0.0.1, or from 127.0.0.2, the proxy.
 func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")} })
 	from := func(local string) *http.Client {
 		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
@@ -774,6 +789,7 @@ func scannedPDF() []byte {
 // whole sentence that says what to do, on the page and in the API (with a
 // short kind), never the reader's error chain or the document's words.
 func TestDraftProblemsForPeople(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	secret := "Secret Widget Holdings approved this statement"
 	pdf := testpdf.Text("Modern slavery statement", secret+". We audit our suppliers every year.")
@@ -825,6 +841,7 @@ func TestDraftProblemsForPeople(t *testing.T) {
 // TestUploadCutShort: an upload that ends before its Content-Length (the
 // client went away) is not "too large": 400, the upload did not complete.
 func TestUploadCutShort(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	body := bytes.Repeat([]byte("Our supply chains are audited every year. "), 2000)
 	for _, tc := range []struct{ path, ct, want string }{
@@ -880,6 +897,7 @@ func TestPublicCheckTimeout(t *testing.T) {
 // the homepage link; a document that is not a statement says what it is
 // instead of a score, on the page and in the API.
 func TestSelfCheckForPeople(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.client()
 	strong, _ := os.ReadFile("../testdata/statements/strong.txt")

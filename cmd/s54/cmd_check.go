@@ -17,6 +17,7 @@ import (
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -227,13 +228,13 @@ func printResult(g *globals, opts checkOptions, r checkResult, notFirst bool) er
 	if opts.json {
 		enc := json.NewEncoder(g.stdout)
 		if r.err != nil {
-			fmt.Fprintln(g.stderr, "s54:", oneLine(r.err.Error()))
-			return enc.Encode(map[string]string{"source": r.source, "error": oneLine(r.err.Error())})
+			fmt.Fprintln(g.stderr, "s54:", oneline.Of(r.err.Error()))
+			return enc.Encode(map[string]string{"source": r.source, "error": oneline.Of(r.err.Error())})
 		}
 		return enc.Encode(r.a)
 	}
 	if r.err != nil {
-		fmt.Fprintln(g.stderr, "s54:", oneLine(r.err.Error()))
+		fmt.Fprintln(g.stderr, "s54:", oneline.Of(r.err.Error()))
 		return nil
 	}
 	if notFirst {

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/extract"
@@ -19,6 +19,7 @@ import (
 	"github.com/s54dev/s54/orglist"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
@@ -29,44 +30,6 @@ type crawlOptions struct {
 	concurrency  int
 	delay        time.Duration
 	restart      bool
-}
-
-// loopbackHosts maps host:port to a loopback address for the crawler: the
-// tests and the demo serve named sites from loopback. Not a flag: a user
-// cannot point the crawler at internal addresses with it.
-var loopbackHosts map[string]string
-
-// crawlConfig is the crawl: section of s54.yaml.
-type crawlConfig struct {
-	// Contact is the URL website owners can read about the crawl and
-	// write to; it goes in the User-Agent. The partnership's own page.
-	Contact     string         `yaml:"contact"`
-	Delay       *time.Duration `yaml:"delay"` // nil: the --delay default
-	Concurrency int            `yaml:"concurrency"`
-	MaxRequests int            `yaml:"max_requests"`
-	Timeout     time.Duration  `yaml:"timeout"`
-	MaxBytes    int64          `yaml:"max_bytes"`
-}
-
-// The crawl's defaults, for s54 crawl and the scheduler.
-const (
-	defaultConcurrency = 8
-	defaultDelay       = time.Second
-)
-
-// options lays the config's settings over opts, except those given as
-// flags.
-func (cc crawlConfig) options(opts crawlOptions, delaySet, concurrencySet bool) (crawlOptions, error) {
-	if !delaySet && cc.Delay != nil {
-		if *cc.Delay < 0 {
-			return opts, fmt.Errorf("config: crawl.delay cannot be negative")
-		}
-		opts.delay = *cc.Delay
-	}
-	if !concurrencySet && cc.Concurrency > 0 {
-		opts.concurrency = cc.Concurrency
-	}
-	return opts, nil
 }
 
 func newCrawlCmd(g *globals) *cobra.Command {
@@ -116,14 +79,16 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 		return err
 	}
 	cc := conf.Crawl
-	if opts, err = cc.options(opts, delaySet, concurrencySet); err != nil {
-		return err
+	if delaySet {
+		cc.Delay = opts.delay
 	}
-	st, regions, filter, err := g.openWithRegion(ctx, opts.region)
+	if concurrencySet {
+		cc.Concurrency = opts.concurrency
+	}
+	filter, err := regionFilter(conf, opts.region)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
 	selection := "all"
 	if opts.region != "" {
 		selection = "region " + opts.region
@@ -138,6 +103,11 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 		}
 		selection += " orgs " + strings.Join(filter.CompanyNumbers, ",")
 	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	orgs, err := st.Orgs(ctx, filter)
 	if err != nil {
 		return err
@@ -149,7 +119,7 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 		if run, ok, err := st.UnfinishedRun(ctx); err != nil {
 			return err
 		} else if ok {
-			if err := st.FinishRun(ctx, run.ID, store.RunAbandoned, "--restart"); err != nil {
+			if err := st.FinishRun(ctx, run.ID, statement.RunAbandoned, "--restart"); err != nil {
 				return err
 			}
 		}
@@ -160,7 +130,8 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 	}
 	defer x.Close()
 	prog := newCrawlProgress(g, len(orgs))
-	sum, err := g.crawl(ctx, st, x, regions, orgs, selection, opts, cc, prog.event)
+	reach := siteAccess{allowPrivate: opts.allowPrivate, hosts: g.hosts}
+	sum, err := g.crawl(ctx, st, x, conf.regions, orgs, selection, cc, reach, prog.event)
 	prog.finish()
 	if sum.RunID != 0 {
 		fmt.Fprintln(g.stdout, sum.String())
@@ -178,33 +149,39 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 	return nil
 }
 
+// siteAccess says which addresses a crawl may reach.
+type siteAccess struct {
+	// allowPrivate permits private and loopback addresses (--allow-private).
+	allowPrivate bool
+	// hosts maps host:port to the loopback address to dial instead: the
+	// tests and the demo serve named sites from loopback. Never from a
+	// flag or the config: a user cannot point the crawler at internal
+	// addresses with it.
+	hosts map[string]string
+}
+
 // crawl runs the pipeline over orgs with the crawl settings: for s54
-// crawl and for the scheduler, which has the register and index open.
+// crawl, the scheduler and the demo, which have the register and index
+// open.
 func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, regions *region.Set, orgs []store.OrgRecord,
-	selection string, opts crawlOptions, cc crawlConfig, progress func(pipeline.Event)) (pipeline.Summary, error) {
+	selection string, cc crawlConfig, reach siteAccess, progress func(pipeline.Event)) (pipeline.Summary, error) {
 	chk, err := g.checker()
 	if err != nil {
 		return pipeline.Summary{}, err
 	}
 	co := crawler.DefaultOptions()
 	co.Fetch.UserAgent = crawler.UserAgent(cc.Contact)
-	co.Fetch.AllowPrivate = opts.allowPrivate
-	co.Fetch.Hosts = loopbackHosts
-	co.Delay = opts.delay
-	if cc.MaxRequests > 0 {
-		co.MaxRequests = cc.MaxRequests
-	}
-	if cc.Timeout > 0 {
-		co.Fetch.Timeout = cc.Timeout
-	}
-	if cc.MaxBytes > 0 {
-		co.Fetch.MaxBytes = cc.MaxBytes
-	}
+	co.Fetch.AllowPrivate = reach.allowPrivate
+	co.Fetch.Hosts = reach.hosts
+	co.Fetch.Timeout = cc.Timeout
+	co.Fetch.MaxBytes = cc.MaxBytes
+	co.Delay = cc.Delay
+	co.MaxRequests = cc.MaxRequests
 	co.IsStatement = pipeline.IsStatement(chk, extract.DefaultOptions())
 	cr := crawler.New(co)
 	defer cr.Close()
 	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: extract.DefaultOptions(),
-		Concurrency: max(1, opts.concurrency), Index: x, Region: regions.Match, Progress: progress}
+		Concurrency: max(1, cc.Concurrency), Index: x, Region: regions.Match, Progress: progress}
 	return p.Crawl(ctx, orgs, selection)
 }
 
@@ -217,7 +194,7 @@ type crawlProgress struct {
 
 func newCrawlProgress(g *globals, total int) *crawlProgress {
 	p := &crawlProgress{g: g, out: g.stdout}
-	if f, ok := g.stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(g.stderr),
 			progressbar.OptionSetDescription("crawling"),

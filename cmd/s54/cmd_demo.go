@@ -12,9 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	s54 "github.com/s54dev/s54"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/oneline"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
@@ -62,7 +63,7 @@ starts at once, crawling again in the background.`,
 
 // demoWeb is the sample web and the generated sites.
 func demoWeb(generated int) (*fakeweb.Web, error) {
-	sample, err := fakeweb.Load(s54.SampleWeb())
+	sample, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
 		return nil, err
 	}
@@ -74,16 +75,18 @@ func demoWeb(generated int) (*fakeweb.Web, error) {
 
 func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 	start := time.Now()
+	conf, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	regions := conf.regions
 	sites, err := demoWeb(opts.generated)
 	if err != nil {
 		return err
 	}
 	fw := fakeweb.Start(sites)
 	defer fw.Close()
-	loopbackHosts = fw.Hosts(sites)
-	defer func() { loopbackHosts = nil }()
-
-	st, regions, _, err := g.openWithRegion(ctx, "")
+	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -112,15 +115,16 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
-	opts2 := crawlOptions{allowPrivate: true, concurrency: 8}
-	cc := crawlConfig{MaxRequests: 20, Timeout: 3 * time.Second, MaxBytes: 8 << 20, Contact: "https://github.com/s54dev/s54"}
+	// the sample web is on loopback and fast: no delay, short time limits
+	cc := crawlConfig{Concurrency: 8, MaxRequests: 20, Timeout: 3 * time.Second, MaxBytes: 8 << 20, Contact: "https://github.com/s54dev/s54"}
+	reach := siteAccess{allowPrivate: true, hosts: fw.Hosts(sites)}
 	runs, err := st.Runs(ctx, 1)
 	if err != nil {
 		return err
 	}
-	crawled := len(runs) > 0 && runs[0].Status == store.RunCompleted
+	crawled := len(runs) > 0 && runs[0].State == statement.RunCompleted
 	crawlNow := func(ctx context.Context) error {
-		sum, err := g.crawl(ctx, st, x, regions, all, "demo", opts2, cc, nil)
+		sum, err := g.crawl(ctx, st, x, regions, all, "demo", cc, reach, nil)
 		if err == nil {
 			fmt.Fprintf(g.stdout, "Crawled the sample web: %s\n", sum.String())
 		}
@@ -171,7 +175,7 @@ The data is in %s; Ctrl-C stops.
 		// a second run: the data is there; crawl again meanwhile
 		go func() {
 			if err := crawlNow(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				fmt.Fprintf(g.stderr, "s54: demo crawl: %v\n", oneLine(err.Error()))
+				fmt.Fprintf(g.stderr, "s54: demo crawl: %v\n", oneline.Of(err.Error()))
 			}
 		}()
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s54dev/s54/orglist"
-	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
@@ -170,11 +169,20 @@ type orgJSON struct {
 }
 
 func runOrgsList(ctx context.Context, g *globals, opts listOptions) error {
-	st, regions, filter, err := g.openWithRegion(ctx, opts.region)
+	conf, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	filter, err := regionFilter(conf, opts.region)
+	if err != nil {
+		return err
+	}
+	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	regions := conf.regions
 	orgs, err := st.Orgs(ctx, filter)
 	if err != nil {
 		return err
@@ -200,25 +208,17 @@ func runOrgsList(ctx context.Context, g *globals, opts listOptions) error {
 	return nil
 }
 
-// openWithRegion opens the register and turns --region into a filter.
-func (g *globals) openWithRegion(ctx context.Context, id string) (*store.Store, *region.Set, store.OrgFilter, error) {
-	regions, err := g.regions()
-	if err != nil {
-		return nil, nil, store.OrgFilter{}, err
-	}
+// regionFilter turns --region into a filter of the config's regions.
+func regionFilter(conf *config, id string) (store.OrgFilter, error) {
 	var f store.OrgFilter
 	if id != "" {
-		r, ok := regions.Get(id)
+		r, ok := conf.regions.Get(id)
 		if !ok {
-			return nil, nil, f, usageError("unknown region %q (known: %s)", id, strings.Join(regions.IDs(), ", "))
+			return f, usageError("unknown region %q (known: %s)", id, strings.Join(conf.regions.IDs(), ", "))
 		}
 		f.Region = r
 	}
-	st, err := g.openStore(ctx)
-	if err != nil {
-		return nil, nil, f, err
-	}
-	return st, regions, f, nil
+	return f, nil
 }
 
 func (g *globals) openStore(ctx context.Context) (*store.Store, error) {

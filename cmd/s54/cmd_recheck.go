@@ -38,16 +38,20 @@ earlier assessment and is listed.`,
 
 func runRecheck(cmd *cobra.Command, g *globals, opts recheckOptions) error {
 	ctx := cmd.Context()
+	conf, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
 	ck, err := g.checker()
 	if err != nil {
 		return err
 	}
-	st, regions, _, err := g.openWithRegion(ctx, "")
+	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rs, err := pipeline.Recheck(ctx, st, ck, g.indexPath(), extract.DefaultOptions(), regions.Match, opts.all, time.Now())
+	rs, err := pipeline.Recheck(ctx, st, ck, g.indexPath(), extract.DefaultOptions(), conf.regions.Match, opts.all, time.Now())
 	if err != nil {
 		return fmt.Errorf("recheck: %w", err)
 	}

@@ -23,10 +23,11 @@ directory, or --config), which add regions or replace built-in ones by id:
       exclude: ["SO99"]`,
 		Args: noArgs("regions"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := g.regions()
+			conf, err := g.loadConfig()
 			if err != nil {
 				return err
 			}
+			set := conf.regions
 			tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tPOSTCODES")
 			for _, id := range set.IDs() {

@@ -53,11 +53,20 @@ header frozen and filters on).`,
 }
 
 func runRegister(ctx context.Context, g *globals, opts registerOptions) error {
-	st, regions, filter, err := g.openWithRegion(ctx, opts.region)
+	conf, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	filter, err := regionFilter(conf, opts.region)
+	if err != nil {
+		return err
+	}
+	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	regions := conf.regions
 	entries, err := st.Register(ctx, filter)
 	if err != nil {
 		return err

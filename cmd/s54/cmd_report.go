@@ -70,12 +70,16 @@ func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Tim
 	if opts.email && !conf.Email.Configured() {
 		return usageError("report: --email needs email.host, email.from and email.to in s54.yaml")
 	}
-	st, regions, filter, err := g.openWithRegion(ctx, opts.region)
+	filter, err := regionFilter(conf, opts.region)
+	if err != nil {
+		return err
+	}
+	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	src := registerSource(st, filter, regions)
+	src := registerSource(st, filter, conf.regions)
 	job, err := st.StartJob(ctx, "report")
 	if err != nil {
 		return err
@@ -84,11 +88,11 @@ func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Tim
 	if err == nil && opts.email {
 		err = r.Send(ctx, conf.Email, paths)
 	}
-	outcome, detail := "completed", fmt.Sprintf("%s %v", month.Format("2006-01"), paths)
+	state, detail := statement.RunCompleted, fmt.Sprintf("%s %v", month.Format("2006-01"), paths)
 	if err != nil {
-		outcome, detail = "failed", err.Error()
+		state, detail = statement.RunFailed, err.Error()
 	}
-	st.FinishJob(context.WithoutCancel(ctx), job, outcome, detail)
+	st.FinishJob(context.WithoutCancel(ctx), job, state, detail)
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/store"
 )
@@ -99,7 +100,7 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 		return enc.Encode(res.JSON(func(sha string) string { return store.SnapshotPath(g.data, sha) }))
 	}
 	bold := false
-	if f, ok := g.stdout.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+	if f, ok := g.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bold = true
 	}
 	if res.Total == 0 {
@@ -119,7 +120,7 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 		}
 		fmt.Fprintf(g.stdout, "\n   %s\n   snapshot %s\n", h.URL, store.SnapshotPath(g.data, h.SHA256))
 		for _, fr := range h.Fragments {
-			fmt.Fprintf(g.stdout, "   %s\n", oneLine(plainFragment(fr, bold)))
+			fmt.Fprintf(g.stdout, "   %s\n", oneline.Of(plainFragment(fr, bold)))
 		}
 		fmt.Fprintln(g.stdout)
 	}
@@ -169,12 +170,16 @@ the new one is complete; a failure leaves it as it was.`,
 		Args: noArgs("index rebuild"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, regions, _, err := g.openWithRegion(ctx, "")
+			conf, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			st, err := g.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), regions.Match)
+			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), conf.regions.Match)
 			if err != nil {
 				return fmt.Errorf("index rebuild: %w", err)
 			}

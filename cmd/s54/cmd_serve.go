@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -16,53 +15,11 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
-	"gopkg.in/yaml.v3"
 
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/store"
 	"github.com/s54dev/s54/web"
 )
-
-// webConfig is the web: section of s54.yaml.
-type webConfig struct {
-	// SecureCookies: the server is reached over HTTPS (a proxy in front
-	// terminates TLS), so cookies are marked Secure.
-	SecureCookies bool `yaml:"secure_cookies"`
-	// TrustedProxies are the reverse proxies in front (CIDRs, or single
-	// addresses) whose X-Forwarded-For is believed: the login limits and
-	// the upload budgets count the client's address, not the proxy's.
-	TrustedProxies []string `yaml:"trusted_proxies"`
-	// BehindProxy was the old setting, believing any loopback or private
-	// peer; it is read only to be refused with a pointer to the new one.
-	BehindProxy yaml.Node `yaml:"behind_proxy"`
-}
-
-// validate refuses what the server would misread.
-func (c webConfig) validate() error {
-	if !c.BehindProxy.IsZero() {
-		return errors.New("web.behind_proxy is gone: list your proxies' addresses in web.trusted_proxies instead (e.g. trusted_proxies: [127.0.0.1/32])")
-	}
-	_, err := c.trustedProxies()
-	return err
-}
-
-// trustedProxies parses trusted_proxies; a single address is its own /32
-// (or /128).
-func (c webConfig) trustedProxies() ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, s := range c.TrustedProxies {
-		p, err := netip.ParsePrefix(strings.TrimSpace(s))
-		if err != nil {
-			a, aerr := netip.ParseAddr(strings.TrimSpace(s))
-			if aerr != nil {
-				return nil, fmt.Errorf("web.trusted_proxies: %q is not an address or a CIDR such as 10.0.0.0/8", s)
-			}
-			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
-		}
-		out = append(out, p.Masked())
-	}
-	return out, nil
-}
 
 func newServeCmd(g *globals) *cobra.Command {
 	var addr string
@@ -87,7 +44,7 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	if err != nil {
 		return err
 	}
-	st, regions, _, err := g.openWithRegion(ctx, "")
+	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -101,13 +58,9 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	if err != nil {
 		return err
 	}
-	proxies, err := conf.Web.trustedProxies()
-	if err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
 	log := slog.New(slog.NewTextHandler(g.stderr, nil))
-	srv, err := web.New(web.Config{Store: st, Checker: chk, Index: x, Regions: regions, Extract: extract.DefaultOptions(),
-		SecureCookies: conf.Web.SecureCookies, TrustedProxies: proxies, Log: log})
+	srv, err := web.New(web.Config{Store: st, Checker: chk, Index: x, Regions: conf.regions, Extract: extract.DefaultOptions(),
+		SecureCookies: conf.Web.SecureCookies, TrustedProxies: conf.proxies, Log: log})
 	if err != nil {
 		return err
 	}
@@ -124,16 +77,18 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	// the scheduler starts once the address is ours: a server that cannot
 	// listen must not start a crawl
 	if !conf.Schedule.Off {
-		sc, err := newScheduler(st, conf.Schedule, clockwork.NewRealClock(), log, g.scheduledWork(st, x, regions, conf, log))
+		clock := clockwork.NewRealClock()
+		sc, err := newScheduler(st, conf.Schedule, clock, log, g.scheduledWork(st, x, conf, clock.Now, log))
 		if err != nil {
 			return err
 		}
+		defer sc.Stop()
 		if err := sc.Start(ctx); err != nil {
 			return err
 		}
-		defer sc.Stop()
-		next := sc.Next(1)
-		fmt.Fprintf(g.stdout, "next crawl and report: %s\n", next[0].Format("Mon 2 Jan 2006 15:04 MST"))
+		if next, err := sc.NextRuns(1); err == nil && len(next) > 0 {
+			fmt.Fprintf(g.stdout, "next crawl and report: %s\n", next[0].Format("Mon 2 Jan 2006 15:04 MST"))
+		}
 	}
 
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,

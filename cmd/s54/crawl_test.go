@@ -12,22 +12,22 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/internal/fakeweb"
+	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
-// serveFakeWeb serves testdata/web, points the crawler at it and writes
-// an organisations file for its sites.
-func serveFakeWeb(t *testing.T) (*fakeweb.Web, string) {
+// serveFakeWeb serves the sample web and writes an organisations file for
+// its sites; runOn with its hosts points the crawler at it.
+func serveFakeWeb(t *testing.T) (*fakeweb.Web, map[string]string, string) {
 	t.Helper()
-	web, err := fakeweb.Load(os.DirFS("../../testdata/web"))
+	web, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := fakeweb.Start(web)
 	t.Cleanup(srv.Close)
-	loopbackHosts = srv.Hosts(web)
-	t.Cleanup(func() { loopbackHosts = nil })
 	var csv strings.Builder
 	csv.WriteString("company_number,name,website,postcode,turnover,sector,statement_url\n")
 	for _, s := range web.Sites {
@@ -37,14 +37,15 @@ func serveFakeWeb(t *testing.T) (*fakeweb.Web, string) {
 	if err := os.WriteFile(path, []byte(csv.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return web, path
+	return web, srv.Hosts(web), path
 }
 
 // fastCrawl is a config for tests: no politeness delay, short timeouts.
 const fastCrawl = "crawl:\n  delay: 0s\n  timeout: 2s\n  max_bytes: 8388608\n  max_requests: 20\n  contact: https://partnership.example/s54\n"
 
 func TestCrawlThenRegister(t *testing.T) {
-	web, orgs := serveFakeWeb(t)
+	t.Parallel()
+	web, hosts, orgs := serveFakeWeb(t)
 	data := t.TempDir()
 	if err := os.WriteFile(filepath.Join(data, "s54.yaml"), []byte(fastCrawl), 0o600); err != nil {
 		t.Fatal(err)
@@ -52,7 +53,7 @@ func TestCrawlThenRegister(t *testing.T) {
 	if code, _, stderr := run(t, "", "--data", data, "orgs", "import", orgs); code != 0 {
 		t.Fatalf("import: exit %d %s", code, stderr)
 	}
-	code, stdout, stderr := run(t, "", "--data", data, "crawl", "--allow-private", "--concurrency", "8")
+	code, stdout, stderr := runOn(t, hosts, "--data", data, "crawl", "--allow-private", "--concurrency", "8")
 	if code != 0 {
 		t.Fatalf("crawl: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -85,7 +86,7 @@ func TestCrawlThenRegister(t *testing.T) {
 			}
 		}
 		site := siteByNumber(web, e["company_number"].(string))
-		if !sameStatus(e["status"].(string), site.Expect.Outcome) {
+		if !sameStatus(statement.RegisterStatus(e["status"].(string)), site.Expect.Outcome) {
 			t.Errorf("%s: status %v, want %s", site.Host, e["status"], site.Expect.Outcome)
 		}
 	}
@@ -170,7 +171,7 @@ func TestCrawlThenRegister(t *testing.T) {
 	}
 
 	// without --allow-private the loopback web is refused, and recorded so
-	code, stdout, _ = run(t, "", "--data", data, "crawl", "--org", web.Sites[0].CompanyNumber)
+	code, stdout, _ = runOn(t, hosts, "--data", data, "crawl", "--org", web.Sites[0].CompanyNumber)
 	if code != 0 || !strings.Contains(stdout, "1 error") {
 		t.Errorf("crawl without --allow-private: exit %d\n%s", code, stdout)
 	}
@@ -179,8 +180,8 @@ func TestCrawlThenRegister(t *testing.T) {
 // sameStatus compares a register status with an expected one: a statement
 // found is out_of_date once its year ended 18 months ago, which the fake
 // web's fixed statements all will be one day.
-func sameStatus(got, want string) bool {
-	return got == want || (want == store.StatusFound && got == store.StatusOutOfDate)
+func sameStatus(got, want statement.RegisterStatus) bool {
+	return got == want || (want == statement.Found && got == statement.OutOfDate)
 }
 
 func siteByNumber(web *fakeweb.Web, n string) *fakeweb.Site {
@@ -198,7 +199,10 @@ func TestCrawlKilled(t *testing.T) {
 	if os.Getenv("S54_CRAWL_CHILD") != "" {
 		return // the child's work is done by TestMain's hook
 	}
-	web, orgs := serveFakeWeb(t)
+	if testing.Short() {
+		t.Skip("kills a crawl in a child process")
+	}
+	web, hosts, orgs := serveFakeWeb(t)
 	data := t.TempDir()
 	// slow enough to be killed in the middle: one site at a time
 	if err := os.WriteFile(filepath.Join(data, "s54.yaml"), []byte(fastCrawl+"  concurrency: 1\n"), 0o600); err != nil {
@@ -207,9 +211,9 @@ func TestCrawlKilled(t *testing.T) {
 	if code, _, stderr := run(t, "", "--data", data, "orgs", "import", orgs); code != 0 {
 		t.Fatalf("import: exit %d %s", code, stderr)
 	}
-	hosts, _ := json.Marshal(loopbackHosts)
+	hostsJSON, _ := json.Marshal(hosts)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "S54_CRAWL_CHILD="+data, "S54_CRAWL_HOSTS="+string(hosts))
+	cmd.Env = append(os.Environ(), "S54_CRAWL_CHILD="+data, "S54_CRAWL_HOSTS="+string(hostsJSON))
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -246,21 +250,21 @@ func TestCrawlKilled(t *testing.T) {
 		t.Skip("the child finished before it was killed")
 	}
 	st.Close()
-	code, stdout, stderr := run(t, "", "--data", data, "crawl", "--allow-private")
+	code, stdout, stderr := runOn(t, hosts, "--data", data, "crawl", "--allow-private")
 	if code != 0 || !strings.Contains(stdout, "resumed run") {
 		t.Fatalf("crawl after the kill: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	code, stdout, _ = run(t, "", "--data", data, "register", "--json")
 	var entries []struct {
-		Name   string  `json:"name"`
-		Status string  `json:"status"`
-		Rating *string `json:"rating"`
+		Name   string                   `json:"name"`
+		Status statement.RegisterStatus `json:"status"`
+		Rating *string                  `json:"rating"`
 	}
 	if code != 0 || json.Unmarshal([]byte(stdout), &entries) != nil {
 		t.Fatalf("register: exit %d %s", code, stdout)
 	}
 	for _, e := range entries {
-		if e.Status == "not_checked" || sameStatus(e.Status, "found") != (e.Rating != nil) {
+		if e.Status == statement.NotChecked || sameStatus(e.Status, statement.Found) != (e.Rating != nil) {
 			t.Errorf("%s: status %s, rating %v after the resumed run", e.Name, e.Status, e.Rating)
 		}
 	}
@@ -272,6 +276,7 @@ func crawlChild() {
 	if data == "" {
 		return
 	}
-	json.Unmarshal([]byte(os.Getenv("S54_CRAWL_HOSTS")), &loopbackHosts)
-	os.Exit(Main(context.Background(), []string{"--data", data, "crawl", "--allow-private"}, nil, os.Stdout, os.Stderr, false))
+	g := &globals{stdout: os.Stdout, stderr: os.Stderr}
+	json.Unmarshal([]byte(os.Getenv("S54_CRAWL_HOSTS")), &g.hosts)
+	os.Exit(g.main(context.Background(), []string{"--data", data, "crawl", "--allow-private"}))
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
 )
 
 // syncBuffer is a buffer the demo writes to while the test reads it.
@@ -42,6 +43,9 @@ func (s *syncBuffer) String() string {
 // month's report written; then a second run that keeps the data and
 // serves at once, where the demo login opens the register.
 func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo crawls the whole sample web twice")
+	}
 	data := t.TempDir()
 	code, stdout, stderr := run(t, "", "--data", data, "demo", "--no-serve")
 	if code != 0 {
@@ -56,9 +60,9 @@ func TestDemo(t *testing.T) {
 	}
 	code, stdout, _ = run(t, "", "--data", data, "register", "--json")
 	var entries []struct {
-		Number string `json:"company_number"`
-		Status string `json:"status"`
-		Region string `json:"region"`
+		Number string                   `json:"company_number"`
+		Status statement.RegisterStatus `json:"status"`
+		Region string                   `json:"region"`
 	}
 	if code != 0 || json.Unmarshal([]byte(stdout), &entries) != nil {
 		t.Fatalf("register: exit %d", code)
@@ -70,7 +74,7 @@ func TestDemo(t *testing.T) {
 	if len(entries) != len(sites.Sites) || len(entries) < 25 {
 		t.Fatalf("%d organisations for %d sample sites (want 25 or more)", len(entries), len(sites.Sites))
 	}
-	want := map[string]string{}
+	want := map[string]statement.RegisterStatus{}
 	for _, s := range sites.Sites {
 		want[s.CompanyNumber] = s.Expect.Outcome
 	}

@@ -11,11 +11,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/s54dev/s54/internal/leakcheck"
 )
 
+// TestMain runs the crawl TestCrawlKilled kills, when it is that child,
+// else the tests, which must leave no goroutine behind.
 func TestMain(m *testing.M) {
-	crawlChild() // the crawl TestCrawlKilled kills
-	os.Exit(m.Run())
+	crawlChild()
+	leakcheck.Main(m)
 }
 
 // run calls Main as the shell would and returns exit code, stdout, stderr.
@@ -27,9 +31,20 @@ func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// runOn is run for s54 crawl on the fake web: hosts map its sites to
+// loopback.
+func runOn(t *testing.T, hosts map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	g := &globals{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, hosts: hosts}
+	code := g.main(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
 const sample = "../../testdata/statements/"
 
 func TestCheckExitCodes(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		args []string
@@ -61,6 +76,7 @@ func TestCheckExitCodes(t *testing.T) {
 // TestCheckNotAStatement: a document that is not a statement has null
 // rating and score, says why, and exits 3.
 func TestCheckNotAStatement(t *testing.T) {
+	t.Parallel()
 	code, out, _ := run(t, "", "check", "--json", "../../testdata/nonstatements/privacy_notice.html")
 	if code != exitBelowMinimum {
 		t.Errorf("exit %d, want %d", code, exitBelowMinimum)
@@ -80,6 +96,7 @@ func TestCheckNotAStatement(t *testing.T) {
 }
 
 func TestCheckHumanOutput(t *testing.T) {
+	t.Parallel()
 	code, out, _ := run(t, "", "check", sample+"future_intentions.txt")
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
@@ -100,6 +117,7 @@ func TestCheckHumanOutput(t *testing.T) {
 
 // TestCheckJSONShape pins the --json fields of DESIGN.md.
 func TestCheckJSONShape(t *testing.T) {
+	t.Parallel()
 	code, out, _ := run(t, "", "check", "--json", sample+"strong.txt", sample+"weak.txt")
 	if code != exitBelowMinimum {
 		t.Fatalf("exit %d", code)
@@ -149,6 +167,7 @@ func TestCheckJSONShape(t *testing.T) {
 }
 
 func TestCheckStdinAndFolder(t *testing.T) {
+	t.Parallel()
 	body, err := os.ReadFile(sample + "strong.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -170,6 +189,7 @@ func TestCheckStdinAndFolder(t *testing.T) {
 
 // TestCheckBadInput: every bad input gives exit 1 and one clear line.
 func TestCheckBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
@@ -228,6 +248,7 @@ func TestCheckBadInput(t *testing.T) {
 }
 
 func TestCheckURL(t *testing.T) {
+	t.Parallel()
 	page := `<!doctype html><html><head><title>Modern slavery statement</title></head><body>
 <nav><a href="/">Home</a> <a href="/about">About</a></nav>
 <main><h1>Modern Slavery Statement 2024/25</h1>
@@ -257,6 +278,7 @@ func TestCheckURL(t *testing.T) {
 }
 
 func TestExtractAndRules(t *testing.T) {
+	t.Parallel()
 	code, out, _ := run(t, "", "extract", sample+"llp.md")
 	if code != exitOK || !strings.Contains(out, "Carrow & Finch LLP") || strings.Contains(out, "**") {
 		t.Errorf("extract: exit %d out %.300q", code, out)
@@ -280,6 +302,7 @@ func TestExtractAndRules(t *testing.T) {
 // TestRulesProfile: an exported and edited rule set changes the verdict —
 // here a stricter profile that needs three evidence sentences for training.
 func TestRulesProfile(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "strict")
 	if code, _, stderr := run(t, "", "rules", "--export", dir); code != exitOK {
 		t.Fatalf("export: %d %s", code, stderr)
@@ -305,6 +328,7 @@ func TestRulesProfile(t *testing.T) {
 // TestOneShotPDF runs the path the s54 binary takes for one document: the
 // PDF parsed in this process, at the same limits.
 func TestOneShotPDF(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	code := Main(context.Background(), []string{"check", "--json", "../../testdata/pdf/aes128.pdf"}, strings.NewReader(""), &out, &errb, true)
 	if code != exitBelowMinimum && code != exitOK {

@@ -14,6 +14,7 @@ import (
 const orgsDir = "../../testdata/orgs/"
 
 func TestOrgsImportListRegister(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	code, out, stderr := run(t, "", "--data", data, "orgs", "import", orgsDir+"own.csv")
 	if code != exitOK {
@@ -95,6 +96,7 @@ func TestOrgsImportListRegister(t *testing.T) {
 }
 
 func TestOrgsErrors(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	os.WriteFile(bad, []byte("a,b\n1,2\n"), 0o644)
@@ -124,6 +126,7 @@ func TestOrgsErrors(t *testing.T) {
 }
 
 func TestRegionsConfig(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	os.WriteFile(filepath.Join(data, "s54.yaml"), []byte("regions:\n  - id: chichester\n    name: Chichester district\n    postcodes: [PO18, PO19, PO20]\n"), 0o644)
 	run(t, "", "--data", data, "orgs", "import", orgsDir+"home-office-1252.csv")
@@ -144,6 +147,7 @@ func TestRegionsConfig(t *testing.T) {
 // TestHomeOfficeListTwice imports the real Home Office list twice: the same
 // register, and hampshire-iow without West Sussex. Skips without the corpus.
 func TestHomeOfficeListTwice(t *testing.T) {
+	t.Parallel()
 	path := "../../../shared/corpus/registry/govuk_msu_import_private_orgs_full.csv"
 	if _, err := os.Stat(path); err != nil {
 		t.Skip("no shared corpus")
@@ -178,6 +182,7 @@ func TestHomeOfficeListTwice(t *testing.T) {
 // starts a formula, and `s54 orgs import` of that file gives back the same
 // names and sectors.
 func TestRegisterCSVRoundTrip(t *testing.T) {
+	t.Parallel()
 	hostile := "company_number,name,website,postcode,turnover,sector\n" +
 		`01000001,"=HYPERLINK(""http://evil"",""x"")",,LE1 1AA,£36m-£60m,=1+2` + "\n" +
 		"01000002,@SUM(A1),,LE1 1AA,,-2+3\n" +

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/rules"
 )
 
@@ -55,6 +56,9 @@ type globals struct {
 	config   string
 	rulesDir string
 	verbose  bool
+	// hosts maps host:port to a loopback address for s54 crawl: the tests
+	// serve named sites from loopback (see siteAccess).
+	hosts map[string]string
 	// oneShot: the process exits when this command returns (the s54
 	// binary, not a test calling Main repeatedly).
 	oneShot bool
@@ -147,9 +151,15 @@ func envOr(key, def string) string {
 // one line on stderr, never with a stack trace. oneShot says the process
 // exits afterwards, so a single document may be parsed in it.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, oneShot bool) int {
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, oneShot: oneShot}
+	return g.main(ctx, args)
+}
+
+// main runs the command of args with g's streams and settings.
+func (g *globals) main(ctx context.Context, args []string) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, oneShot: oneShot}
+	stderr := g.stderr
 	root := newRoot(g)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -166,7 +176,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	} else if isCobraUsage(err) {
 		code = exitUsage
 	}
-	fmt.Fprintln(stderr, "s54:", oneLine(err.Error()))
+	fmt.Fprintln(stderr, "s54:", oneline.Of(err.Error()))
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "run 's54 --help' for usage")
 	}
@@ -179,8 +189,4 @@ func isCobraUsage(err error) bool {
 	m := err.Error()
 	return strings.HasPrefix(m, "unknown command") || strings.HasPrefix(m, "unknown flag") ||
 		strings.Contains(m, "arg(s)") || strings.HasPrefix(m, "invalid argument")
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

@@ -4,209 +4,152 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	gocron "github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
-	"github.com/robfig/cron/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/s54dev/s54/index"
-	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
-
-// scheduleConfig is the schedule: section of s54.yaml.
-type scheduleConfig struct {
-	// Crawl is when to crawl, a cron expression (minute hour day month
-	// weekday) in TimeZone; the report follows the crawl. Default: the 1st
-	// of the month at 02:00.
-	Crawl string `yaml:"crawl"`
-	// TimeZone of Crawl; default Europe/London.
-	TimeZone string `yaml:"time_zone"`
-	// Off: s54 serve does not crawl or report by itself.
-	Off bool `yaml:"off"`
-}
-
-const defaultCrawlCron = "0 2 1 * *"
 
 // scheduledJob is the job the scheduler runs: crawl, then report, then
 // email; its runs are recorded under this name.
 const scheduledJob = "scheduled"
 
-func (c scheduleConfig) spec() (string, *time.Location, cron.Schedule, error) {
-	expr := c.Crawl
-	if expr == "" {
-		expr = defaultCrawlCron
-	}
-	loc := report.London
-	if c.TimeZone != "" {
-		l, err := time.LoadLocation(c.TimeZone)
-		if err != nil {
-			return "", nil, nil, fmt.Errorf("config: schedule.time_zone: %w", err)
-		}
-		loc = l
-	}
-	sched, err := cron.ParseStandard(expr)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("config: schedule.crawl %q: %w", expr, err)
-	}
-	return expr, loc, sched, nil
-}
-
-// scheduler runs the crawl and the report on time: never two at once, and
-// a run missed while the server was down is made at start.
+// scheduler runs the crawl and the report on time, with gocron: at most
+// one run at a time (gocron's limit: a run due while another goes on is
+// skipped), and a run missed while the server was down made at start as a
+// one-time job. Each run gets the context gocron gives the task, cancelled
+// when the scheduler stops: a crawl stops cleanly and the next run
+// resumes it.
 type scheduler struct {
 	s     gocron.Scheduler
+	job   gocron.Job
 	st    *store.Store
 	clock clockwork.Clock
-	sched cron.Schedule
+	cron  gocron.Cron
 	loc   *time.Location
-	run   func(context.Context) error
+	work  func(context.Context) error
 	log   *slog.Logger
-	mu    sync.Mutex // held while the job runs
-	// ctx is the runs' context, cancelled by Stop: a crawl stops cleanly
-	// and the next run resumes it
-	ctx    context.Context
-	cancel context.CancelFunc
 }
 
-// newScheduler schedules run by the config. run does the work; the
-// scheduler records each run in the register's job runs.
-func newScheduler(st *store.Store, conf scheduleConfig, clock clockwork.Clock, log *slog.Logger, run func(context.Context) error) (*scheduler, error) {
-	expr, loc, sched, err := conf.spec()
+// stopTimeout bounds the wait for a run told to stop.
+const stopTimeout = time.Minute
+
+// newScheduler schedules work by the config, on clock. The scheduler
+// records each run in the register's job runs. Stop releases it.
+func newScheduler(st *store.Store, conf scheduleConfig, clock clockwork.Clock, log *slog.Logger, work func(context.Context) error) (*scheduler, error) {
+	expr, loc, cron, err := conf.spec()
 	if err != nil {
 		return nil, err
 	}
-	gs, err := gocron.NewScheduler(gocron.WithLocation(loc), gocron.WithClock(clock))
+	gs, err := gocron.NewScheduler(gocron.WithLocation(loc), gocron.WithClock(clock),
+		gocron.WithLimitConcurrentJobs(1, gocron.LimitModeReschedule), gocron.WithStopTimeout(stopTimeout))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("schedule: %w", err)
 	}
-	sc := &scheduler{s: gs, st: st, clock: clock, sched: sched, loc: loc, run: run, log: log}
-	sc.ctx, sc.cancel = context.WithCancel(context.Background())
-	_, err = gs.NewJob(gocron.CronJob(expr, false), gocron.NewTask(sc.job),
-		gocron.WithName(scheduledJob), gocron.WithSingletonMode(gocron.LimitModeReschedule))
-	if err != nil {
+	sc := &scheduler{s: gs, st: st, clock: clock, cron: cron, loc: loc, work: work, log: log}
+	if sc.job, err = gs.NewJob(gocron.CronJob(expr, false), gocron.NewTask(sc.run), gocron.WithName(scheduledJob)); err != nil {
+		gs.Shutdown()
 		return nil, fmt.Errorf("schedule: %w", err)
 	}
 	return sc, nil
 }
 
-// job runs the work once, unless a run is going on.
-func (sc *scheduler) job() {
-	if !sc.mu.TryLock() {
-		sc.log.Info("scheduled run skipped: the previous one is still going")
-		return
-	}
-	defer sc.mu.Unlock()
-	ctx := sc.ctx
-	if ctx.Err() != nil {
-		return
-	}
+// run does the work once and records it.
+func (sc *scheduler) run(ctx context.Context) {
 	id, err := sc.st.StartJob(ctx, scheduledJob)
 	if err != nil {
 		sc.log.Error("scheduled run", "err", err)
 		return
 	}
 	sc.log.Info("scheduled run started")
-	err = sc.run(ctx)
-	outcome, detail := "completed", ""
+	err = sc.work(ctx)
+	state, detail := statement.RunCompleted, ""
 	if err != nil {
-		outcome, detail = "failed", err.Error()
+		state, detail = statement.RunFailed, err.Error()
 		sc.log.Error("scheduled run failed", "err", err)
 	} else {
 		sc.log.Info("scheduled run completed")
 	}
 	if ctx.Err() != nil {
-		outcome, detail = "interrupted", "the server stopped"
+		state, detail = statement.RunInterrupted, "the server stopped"
 	}
-	if err := sc.st.FinishJob(context.WithoutCancel(ctx), id, outcome, detail); err != nil {
+	if err := sc.st.FinishJob(context.WithoutCancel(ctx), id, state, detail); err != nil {
 		sc.log.Error("scheduled run", "err", err)
 	}
 }
 
-// missed reports whether the last time the job was due passed without a
-// run completing since (a run that failed or was stopped is made again).
+// missed reports whether the job was due, within the last year, since
+// the last run that completed (a run that failed or was stopped is made
+// again).
 func (sc *scheduler) missed(ctx context.Context) (bool, error) {
 	last, err := sc.st.LastCompletedJob(ctx, scheduledJob)
 	if err != nil {
 		return false, err
 	}
-	due := previous(sc.sched, sc.clock.Now().In(sc.loc))
-	return !due.IsZero() && (last.IsZero() || last.Before(due)), nil
-}
-
-// previous is the last time the schedule was due before now (within a
-// year), zero when none.
-func previous(s cron.Schedule, now time.Time) time.Time {
-	var last time.Time
-	for t := s.Next(now.AddDate(-1, 0, 0)); !t.After(now); t = s.Next(t) {
-		last = t
+	now := sc.clock.Now().In(sc.loc)
+	from := now.AddDate(-1, 0, 0)
+	if last.After(from) {
+		from = last
 	}
-	return last
+	due := sc.cron.Next(from)
+	return !due.IsZero() && !due.After(now), nil
 }
 
-// Start starts the scheduler, catching up a missed run first (in the
-// background).
+// Start starts the scheduler, with a one-time run at once when one was
+// missed.
 func (sc *scheduler) Start(ctx context.Context) error {
 	missed, err := sc.missed(ctx)
 	if err != nil {
 		return err
 	}
-	sc.s.Start()
 	if missed {
 		sc.log.Info("a scheduled run was missed while s54 was not running: running it now")
-		go sc.job()
+		if _, err := sc.s.NewJob(gocron.OneTimeJob(gocron.OneTimeJobStartImmediately()), gocron.NewTask(sc.run),
+			gocron.WithName(scheduledJob+" (catch-up)")); err != nil {
+			return fmt.Errorf("schedule: %w", err)
+		}
 	}
+	sc.s.Start()
 	return nil
 }
 
-// Next are the next n times the job is due.
-func (sc *scheduler) Next(n int) []time.Time {
-	var out []time.Time
-	t := sc.clock.Now().In(sc.loc)
-	for range n {
-		t = sc.sched.Next(t)
-		out = append(out, t)
-	}
-	return out
+// NextRuns are the next n times the job is due, once started.
+func (sc *scheduler) NextRuns(n int) ([]time.Time, error) {
+	return sc.job.NextRuns(n)
 }
 
-// Stop stops the scheduler, stops a run going on and waits for it.
-func (sc *scheduler) Stop() error {
-	sc.cancel()
-	err := sc.s.Shutdown()
-	sc.mu.Lock()
-	sc.mu.Unlock()
-	return err
-}
+// Stop stops the scheduler: a run going on is told to stop and waited
+// for (up to stopTimeout).
+func (sc *scheduler) Stop() error { return sc.s.Shutdown() }
 
 // scheduledWork is what s54 serve runs on schedule: crawl every
-// organisation, make last month's report, email it when configured.
-func (g *globals) scheduledWork(st *store.Store, x *index.Index, regions *region.Set, conf *config, log *slog.Logger) func(context.Context) error {
+// organisation, make this month's report, email it when configured. now
+// is the scheduler's clock.
+func (g *globals) scheduledWork(st *store.Store, x *index.Index, conf *config, now func() time.Time, log *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
 		orgs, err := st.Orgs(ctx, store.OrgFilter{})
 		if err != nil {
 			return err
 		}
 		if len(orgs) > 0 {
-			opts, err := conf.Crawl.options(crawlOptions{concurrency: defaultConcurrency, delay: defaultDelay}, false, false)
-			if err != nil {
-				return err
-			}
-			sum, err := g.crawl(ctx, st, x, regions, orgs, "all", opts, conf.Crawl, nil)
+			sum, err := g.crawl(ctx, st, x, conf.regions, orgs, "all", conf.Crawl, siteAccess{}, nil)
 			if err != nil {
 				return fmt.Errorf("crawl: %w", err)
 			}
 			log.Info("crawl", "summary", sum.String())
 		}
-		src := registerSource(st, store.OrgFilter{}, regions)
+		src := registerSource(st, store.OrgFilter{}, conf.regions)
 		// the month of this crawl: with a crawl a month, the register at
 		// the month's end is the register now
-		month := time.Now().In(report.London)
-		paths, r, err := makeReport(ctx, src, month, reportOptions{}, time.Now(), g.data)
+		at := now()
+		month := at.In(report.London)
+		paths, r, err := makeReport(ctx, src, month, reportOptions{}, at, g.data)
 		if err != nil {
 			return err
 		}
@@ -243,15 +186,25 @@ the last scheduled runs.
 				return err
 			}
 			defer st.Close()
-			sc, err := newScheduler(st, conf.Schedule, clockwork.NewRealClock(), slog.New(slog.DiscardHandler), nil)
+			// a clock stopped now: gocron says when the job is due, and
+			// it never comes
+			sc, err := newScheduler(st, conf.Schedule, clockwork.NewFakeClockAt(time.Now()), slog.New(slog.DiscardHandler), nil)
 			if err != nil {
 				return err
+			}
+			sc.s.Start()
+			next, err := sc.NextRuns(3)
+			if serr := sc.Stop(); err == nil {
+				err = serr
+			}
+			if err != nil {
+				return fmt.Errorf("schedule: %w", err)
 			}
 			if conf.Schedule.Off {
 				fmt.Fprintln(g.stdout, "The schedule is off (schedule.off in s54.yaml): s54 serve does not crawl by itself.")
 			} else {
 				fmt.Fprintln(g.stdout, "Next crawls, each followed by the report:")
-				for _, t := range sc.Next(3) {
+				for _, t := range next {
 					fmt.Fprintf(g.stdout, "  %s\n", t.Format("Mon 2 Jan 2006 15:04 MST"))
 				}
 			}
@@ -266,7 +219,7 @@ the last scheduled runs.
 				fmt.Fprintln(g.stdout, "Last scheduled runs:")
 			}
 			for _, r := range runs {
-				fmt.Fprintf(g.stdout, "  %s  %s %s\n", r.StartedAt.In(report.London).Format("2 Jan 2006 15:04"), r.Outcome, r.Detail)
+				fmt.Fprintf(g.stdout, "  %s  %s %s\n", r.StartedAt.In(report.London).Format("2 Jan 2006 15:04"), r.State, r.Detail)
 			}
 			return nil
 		},

@@ -3,102 +3,107 @@ package main
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jonboulle/clockwork"
 
 	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+// openStore opens a register in a new folder, closed at the end of the
+// test.
+func openStore(t *testing.T) *store.Store {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 5 s for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // TestScheduler runs the scheduler on a fake clock: a run missed while
 // the server was down is made at start, the monthly run comes on the 1st
 // at 02:00 London time, runs never overlap, and each is recorded.
+// synctest.Wait lets gocron's goroutines do all they can before each
+// look.
 func TestScheduler(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	// the server starts on 31 October 2025 at 23:00; the last run was on 1 September
-	start := time.Date(2025, 10, 31, 23, 0, 0, 0, report.London)
-	clock := clockwork.NewFakeClockAt(start)
-	st.SetClock(func() time.Time { return time.Date(2025, 9, 1, 2, 0, 0, 0, report.London) })
-	id, _ := st.StartJob(ctx, scheduledJob)
-	st.FinishJob(ctx, id, "completed", "")
-	st.SetClock(clock.Now)
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := openStore(t)
+		// the server starts on 31 October 2025 at 23:00; the last run was on 1 September
+		start := time.Date(2025, 10, 31, 23, 0, 0, 0, report.London)
+		clock := clockwork.NewFakeClockAt(start)
+		st.SetClock(func() time.Time { return time.Date(2025, 9, 1, 2, 0, 0, 0, report.London) })
+		id, _ := st.StartJob(ctx, scheduledJob)
+		st.FinishJob(ctx, id, statement.RunCompleted, "")
+		st.SetClock(clock.Now)
 
-	var runs, running, most atomic.Int32
-	release := make(chan struct{})
-	var once sync.Once
-	work := func(context.Context) error {
-		n := running.Add(1)
-		defer running.Add(-1)
-		if n > most.Load() {
-			most.Store(n)
+		var runs, running, most atomic.Int32
+		release := make(chan struct{})
+		work := func(context.Context) error {
+			n := running.Add(1)
+			defer running.Add(-1)
+			if n > most.Load() {
+				most.Store(n)
+			}
+			runs.Add(1)
+			<-release // the first run lasts until the test lets it go
+			return nil
 		}
-		runs.Add(1)
-		<-release // the first run lasts until the test lets it go
-		return nil
-	}
-	sc, err := newScheduler(st, scheduleConfig{}, clock, slog.New(slog.DiscardHandler), work)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if next := sc.Next(2); !next[0].Equal(time.Date(2025, 11, 1, 2, 0, 0, 0, report.London)) ||
-		!next[1].Equal(time.Date(2025, 12, 1, 2, 0, 0, 0, report.London)) {
-		t.Errorf("next runs %v", next)
-	}
-	if err := sc.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer sc.Stop()
-	// October's run (due 1 October 02:00) was missed: it starts now
-	waitFor(t, "the catch-up run", func() bool { return runs.Load() == 1 })
-	// 1 November 02:00 comes while it still runs: not a second at once
-	clock.Advance(3*time.Hour + time.Minute)
-	time.Sleep(100 * time.Millisecond)
-	if most.Load() != 1 || runs.Load() != 1 {
-		t.Errorf("%d runs, %d at once, while the first still ran", runs.Load(), most.Load())
-	}
-	once.Do(func() { close(release) })
-	waitFor(t, "the catch-up run to finish", func() bool { return running.Load() == 0 })
-	// on to 1 December 02:00, an hour at a time (gocron sets its next
-	// timer in its own goroutine: a single jump could pass it first)
-	for i := 0; runs.Load() < 2 && i < 24*31; i++ {
-		clock.Advance(time.Hour)
-		time.Sleep(2 * time.Millisecond)
-	}
-	waitFor(t, "December's run", func() bool { return runs.Load() == 2 })
-	if now := clock.Now().In(report.London); now.Month() != time.December || now.Day() != 1 {
-		t.Errorf("the second run came at %s, want 1 December", now)
-	}
-	waitFor(t, "December's run to be recorded", func() bool {
+		sc, err := newScheduler(st, defaultConfig().Schedule, clock, slog.New(slog.DiscardHandler), work)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer sc.Stop()
+		next, err := sc.NextRuns(2)
+		if err != nil || len(next) != 2 || !next[0].Equal(time.Date(2025, 11, 1, 2, 0, 0, 0, report.London)) ||
+			!next[1].Equal(time.Date(2025, 12, 1, 2, 0, 0, 0, report.London)) {
+			t.Errorf("next runs %v (%v)", next, err)
+		}
+		// October's run (due 1 October 02:00) was missed: it starts now
+		synctest.Wait()
+		if runs.Load() != 1 {
+			t.Fatalf("%d runs at start, want the catch-up run", runs.Load())
+		}
+		// 1 November 02:00 comes while it still runs: not a second at once
+		clock.Advance(3*time.Hour + time.Minute)
+		synctest.Wait()
+		if most.Load() != 1 || runs.Load() != 1 {
+			t.Errorf("%d runs, %d at once, while the first still ran", runs.Load(), most.Load())
+		}
+		close(release)
+		synctest.Wait()
+		if running.Load() != 0 {
+			t.Fatal("the catch-up run did not finish")
+		}
+		// on to 1 December 02:00
+		clock.Advance(time.Date(2025, 12, 1, 2, 1, 0, 0, report.London).Sub(clock.Now()))
+		synctest.Wait()
+		if runs.Load() != 2 {
+			t.Fatalf("%d runs by 1 December 02:01, want 2", runs.Load())
+		}
 		jobs, _ := st.Jobs(ctx, scheduledJob, 10)
-		return len(jobs) == 3 && jobs[0].Outcome == "completed"
+		if len(jobs) != 3 || jobs[0].State != statement.RunCompleted || jobs[0].StartedAt.In(report.London).Day() != 1 {
+			t.Errorf("job runs %+v, want December's completed on top of two more", jobs)
+		}
+		missed, err := sc.missed(ctx)
+		if err != nil || missed {
+			t.Errorf("after December's run, missed = %v (%v)", missed, err)
+		}
 	})
-	missed, err := sc.missed(ctx)
-	if err != nil || missed {
-		t.Errorf("after December's run, missed = %v (%v)", missed, err)
-	}
 }
 
 func TestScheduleConfig(t *testing.T) {
+	t.Parallel()
 	if _, _, _, err := (scheduleConfig{Crawl: "every full moon"}).spec(); err == nil {
 		t.Error("a bad cron expression was accepted")
 	}
@@ -120,39 +125,41 @@ func TestScheduleConfig(t *testing.T) {
 // (the crawl resumes at the next), records it interrupted, and a run that
 // did not complete counts as missed.
 func TestSchedulerStopStopsTheRun(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	clock := clockwork.NewFakeClockAt(time.Date(2025, 11, 3, 9, 0, 0, 0, report.London))
-	started := make(chan struct{})
-	sc, err := newScheduler(st, scheduleConfig{}, clock, slog.New(slog.DiscardHandler), func(ctx context.Context) error {
-		close(started)
-		<-ctx.Done()
-		return ctx.Err()
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := openStore(t)
+		clock := clockwork.NewFakeClockAt(time.Date(2025, 11, 3, 9, 0, 0, 0, report.London))
+		started := make(chan struct{})
+		sc, err := newScheduler(st, defaultConfig().Schedule, clock, slog.New(slog.DiscardHandler), func(ctx context.Context) error {
+			close(started)
+			<-ctx.Done()
+			return ctx.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		<-started
+		stopped := make(chan error)
+		go func() { stopped <- sc.Stop() }()
+		select {
+		case <-stopped:
+		case <-time.After(5 * time.Second):
+			t.Fatal("Stop waited for the run to end by itself")
+		}
+		jobs, _ := st.Jobs(ctx, scheduledJob, 1)
+		if len(jobs) != 1 || jobs[0].State != statement.RunInterrupted {
+			t.Errorf("the stopped run: %+v", jobs)
+		}
+		again, err := newScheduler(st, defaultConfig().Schedule, clock, slog.New(slog.DiscardHandler), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer again.Stop()
+		if missed, err := again.missed(ctx); err != nil || !missed {
+			t.Errorf("after an interrupted run, missed = %v (%v), want true", missed, err)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sc.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	<-started
-	stopped := make(chan error)
-	go func() { stopped <- sc.Stop() }()
-	select {
-	case <-stopped:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Stop waited for the run to end by itself")
-	}
-	jobs, _ := st.Jobs(ctx, scheduledJob, 1)
-	if len(jobs) != 1 || jobs[0].Outcome != "interrupted" {
-		t.Errorf("the stopped run: %+v", jobs)
-	}
-	again, _ := newScheduler(st, scheduleConfig{}, clock, slog.New(slog.DiscardHandler), nil)
-	if missed, err := again.missed(ctx); err != nil || !missed {
-		t.Errorf("after an interrupted run, missed = %v (%v), want true", missed, err)
-	}
 }

@@ -15,8 +15,9 @@ const module = "github.com/s54dev/s54/"
 
 // allowed lists, for each top-level package, the project packages its
 // non-test code may import (DESIGN.md, "who may import whom"). cmd and
-// tools may import everything; any package may use internal/ helpers, which
-// use no project package but each other.
+// tools may import everything. Any package may use the internal/ helpers,
+// each named here with what it is for; they import no project package but
+// each other, unless listed.
 var allowed = map[string][]string{
 	"statement": {},
 	// region (postcode regions) and orglist (organisation lists as
@@ -29,7 +30,7 @@ var allowed = map[string][]string{
 	"extract": {"statement"},
 	"checker": {"statement", "rules"},
 	"crawler": {"statement"},
-	"store":   {"statement", "region", "internal"},
+	"store":   {"statement", "region"},
 	"index":   {"statement"},
 	"report":  {"statement", "export"},
 	// findings compares statements with the registry's claims, with other
@@ -39,10 +40,31 @@ var allowed = map[string][]string{
 	// pipeline runs crawl → extract → check → store (→ index) for cmd and web
 	"pipeline": {"statement", "checker", "crawler", "extract", "store", "index", "findings"},
 	"web":      {"statement", "region", "checker", "extract", "index", "store", "report", "export", "pipeline", "findings"},
-	"internal": {},
+
+	"internal/archtest":   {}, // this test
+	"internal/atomicfile": {}, // files written whole or not at all
+	"internal/csvcell":    {}, // no formula in a CSV cell
+	"internal/htmlbound":  {}, // untrusted HTML parsed within bounds
+	"internal/lazyre":     {}, // regular expressions compiled on first use
+	"internal/oneline":    {}, // text on one line, for messages
+	"internal/wordcmp":    {}, // texts compared word by word (PDF extraction quality)
+	"internal/testpdf":    {}, // small valid PDFs, for tests, benchmarks and the fake web
+	// the sample web of company sites: embedded for s54 demo, crawled by
+	// the tests; fakeweb serves it, and states the register status each
+	// site should end with
+	"internal/sampleweb": {},
+	"internal/fakeweb":   {"statement"},
+	// for tests only (testOnly): golden files, their diff and -update;
+	// goroutines left behind
+	"internal/golden":    {},
+	"internal/leakcheck": {},
 }
 
+// testOnly are the helpers that only tests may import.
+var testOnly = map[string]bool{"internal/golden": true, "internal/leakcheck": true}
+
 func TestImportDirections(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..")
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
@@ -56,13 +78,18 @@ func TestImportDirections(t *testing.T) {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, path)
-		top := strings.Split(filepath.ToSlash(rel), "/")[0]
-		if top == "cmd" || top == "tools" || !strings.Contains(filepath.ToSlash(rel), "/") {
+		parts := strings.Split(filepath.ToSlash(rel), "/")
+		top := parts[0]
+		if top == "cmd" || top == "tools" || len(parts) == 1 {
 			return nil
 		}
-		may, known := allowed[top]
+		pkg := top
+		if top == "internal" {
+			pkg = "internal/" + parts[1]
+		}
+		may, known := allowed[pkg]
 		if !known {
-			t.Errorf("%s: package %q is not in DESIGN.md's table; add it to this test", rel, top)
+			t.Errorf("%s: package %q is not in DESIGN.md's table; add it to this test", rel, pkg)
 			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
@@ -76,6 +103,9 @@ func TestImportDirections(t *testing.T) {
 				continue
 			}
 			depTop := strings.Split(dep, "/")[0]
+			if testOnly[dep] {
+				t.Errorf("%s imports %s, which is for tests only", rel, p)
+			}
 			if depTop == top || depTop == "internal" {
 				// internal/ holds small helpers (atomic files, lazy
 				// regular expressions) any package may use; they import
@@ -87,7 +117,7 @@ func TestImportDirections(t *testing.T) {
 				okDep = okDep || a == depTop
 			}
 			if !okDep {
-				t.Errorf("%s imports %s: %s may import only %v", rel, p, top, may)
+				t.Errorf("%s imports %s: %s may import only %v", rel, p, pkg, may)
 			}
 		}
 		return nil

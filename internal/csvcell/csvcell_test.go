@@ -11,6 +11,7 @@ import (
 )
 
 func TestNeutralise(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		`=HYPERLINK("http://evil","x")`: `'=HYPERLINK("http://evil","x")`,
 		"=1+2":                          "'=1+2",
@@ -44,6 +45,7 @@ func TestNeutralise(t *testing.T) {
 }
 
 func TestRestoreLeavesOthers(t *testing.T) {
+	t.Parallel()
 	// what a person typed, or Excel wrote, that Neutralise would not have
 	for _, s := range []string{"'0123", "'Quoted'", "It's", "'", "''", "-12.5", "=1+2"} {
 		if got := csvcell.Restore(s); got != s {
@@ -56,6 +58,7 @@ func TestRestoreLeavesOthers(t *testing.T) {
 }
 
 func TestWriter(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	w := csvcell.NewWriter(&b)
 	if err := w.Write([]string{"=1+2", "a,b", "-7"}); err != nil {

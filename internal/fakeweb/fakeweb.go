@@ -5,7 +5,7 @@
 // downloads and endless link traps. Each site also says what the crawler
 // and the pipeline are expected to make of it.
 //
-// The web is described by sites.yaml (see testdata/web/README.md), or
+// The web is described by sites.yaml (see internal/sampleweb/sites/README.md), or
 // generated in memory for the benchmark by Generate.
 package fakeweb
 
@@ -31,6 +31,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/s54dev/s54/internal/testpdf"
+	"github.com/s54dev/s54/statement"
 )
 
 // Web is a set of sites served by one handler.
@@ -106,12 +107,12 @@ type Route struct {
 // Expect is what crawling, extracting and checking the site should give.
 type Expect struct {
 	// Outcome is the register status after crawl, extraction and check:
-	// found, no_statement, robots_blocked, unreachable or error.
-	Outcome string `yaml:"outcome"`
+	// one of statement.CrawlOutcomes.
+	Outcome statement.RegisterStatus `yaml:"outcome"`
 	// CrawlOutcome is what the crawler alone reports when it differs
 	// (found for a corrupt PDF the extractor then rejects); "" means the
 	// same as Outcome.
-	CrawlOutcome string `yaml:"crawl_outcome"`
+	CrawlOutcome statement.RegisterStatus `yaml:"crawl_outcome"`
 	// StatementURL is the absolute URL of the statement, "" when none.
 	StatementURL string `yaml:"statement_url"`
 	// HomepageLink is whether the homepage links to the statement; nil
@@ -126,11 +127,8 @@ type Expect struct {
 	Forbidden []string `yaml:"forbidden"`
 }
 
-// Outcomes are the values of Expect.Outcome and Expect.CrawlOutcome.
-var Outcomes = []string{"found", "no_statement", "robots_blocked", "unreachable", "error"}
-
 // CrawlResult is the outcome the crawler alone should report.
-func (e Expect) CrawlResult() string {
+func (e Expect) CrawlResult() statement.RegisterStatus {
 	if e.CrawlOutcome != "" {
 		return e.CrawlOutcome
 	}
@@ -247,22 +245,22 @@ func (s *Site) validate() error {
 		}
 	}
 	e := s.Expect
-	if !slices.Contains(Outcomes, e.Outcome) {
-		bad("expect.outcome %q is not one of %v", e.Outcome, Outcomes)
+	if !slices.Contains(statement.CrawlOutcomes, e.Outcome) {
+		bad("expect.outcome %q is not one of %v", e.Outcome, statement.CrawlOutcomes)
 	}
-	if e.CrawlOutcome != "" && !slices.Contains(Outcomes, e.CrawlOutcome) {
-		bad("expect.crawl_outcome %q is not one of %v", e.CrawlOutcome, Outcomes)
+	if e.CrawlOutcome != "" && !slices.Contains(statement.CrawlOutcomes, e.CrawlOutcome) {
+		bad("expect.crawl_outcome %q is not one of %v", e.CrawlOutcome, statement.CrawlOutcomes)
 	}
-	if e.CrawlResult() == "found" && e.StatementURL == "" {
+	if e.CrawlResult() == statement.Found && e.StatementURL == "" {
 		bad("expect.statement_url is required when the crawl finds a statement")
 	}
-	if e.StatementURL != "" && e.CrawlResult() != "found" && e.CrawlResult() != "error" {
+	if e.StatementURL != "" && e.CrawlResult() != statement.Found && e.CrawlResult() != statement.CrawlError {
 		bad("expect.statement_url is set but the crawl outcome is %s", e.CrawlResult())
 	}
 	if len(e.History) > 0 && e.StatementURL == "" {
 		bad("expect.history without a statement_url")
 	}
-	if e.CrawlResult() == "found" && e.HomepageLink == nil {
+	if e.CrawlResult() == statement.Found && e.HomepageLink == nil {
 		bad("expect.homepage_link must be true or false when a statement is found")
 	}
 	for _, u := range append([]string{e.StatementURL, s.KnownURL}, e.History...) {

@@ -5,11 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -19,11 +19,14 @@ import (
 	"testing/fstest"
 	"time"
 	"unicode/utf8"
+
+	"github.com/s54dev/s54/internal/sampleweb"
+	"github.com/s54dev/s54/statement"
 )
 
 func loadWeb(t testing.TB) *Web {
 	t.Helper()
-	w, err := Load(os.DirFS("../../testdata/web"))
+	w, err := Load(sampleweb.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +61,7 @@ func slow(w *Web, u string) bool {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	if len(w.Sites) < 19 {
 		t.Errorf("%d sites, want at least 19", len(w.Sites))
@@ -76,7 +80,7 @@ func TestLoad(t *testing.T) {
 		}
 	}
 	// Every directory is a site.
-	entries, err := os.ReadDir("../../testdata/web")
+	entries, err := fs.ReadDir(sampleweb.FS(), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +94,7 @@ func TestLoad(t *testing.T) {
 // TestExpectedURLsServed: every statement, older statement and known URL
 // is served with 200, and PDFs look like PDFs.
 func TestExpectedURLsServed(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	h := w.Handler()
 	for _, s := range w.Sites {
@@ -156,6 +161,7 @@ func links(base, body string) []string {
 // its pages: a homepage_link of true means the homepage links to the
 // statement (or to the page that lists it), false that it does not.
 func TestExpectationsMatchFiles(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	h := w.Handler()
 	for _, s := range w.Sites {
@@ -168,7 +174,7 @@ func TestExpectationsMatchFiles(t *testing.T) {
 			continue
 		}
 		e := s.Expect
-		if e.Outcome == "no_statement" {
+		if e.Outcome == statement.NoStatement {
 			// a link that leads to something else is the point of some sites
 			if strings.Contains(strings.ToLower(stripScripts(body)), "slavery") && !strings.Contains(e.Hint, "not a statement") {
 				t.Errorf("%s: no statement expected, but the homepage mentions slavery", s.Host)
@@ -206,6 +212,7 @@ var scriptRE = regexp.MustCompile(`(?s)<script.*?</script>`)
 func stripScripts(s string) string { return scriptRE.ReplaceAllString(s, "") }
 
 func TestJavaScriptOnlyLink(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	_, body, _ := homepage(t, w.Handler(), "js-only.test")
 	if !strings.Contains(body, `insertAdjacentHTML('beforeend', '<a href="/modern-slavery-statement">`) {
@@ -217,6 +224,7 @@ func TestJavaScriptOnlyLink(t *testing.T) {
 }
 
 func TestRobots(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	h := w.Handler()
 	for host, want := range map[string]string{
@@ -249,6 +257,7 @@ func TestRobots(t *testing.T) {
 }
 
 func TestRedirect(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	rec := get(w.Handler(), "http://locale-redirect.test/")
 	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/en-gb/" {
@@ -257,6 +266,7 @@ func TestRedirect(t *testing.T) {
 }
 
 func TestQueryRoutes(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	h := w.Handler()
 	a, b := get(h, "http://octet-stream.test/download?id=7"), get(h, "http://octet-stream.test/download?id=3")
@@ -274,6 +284,7 @@ func TestQueryRoutes(t *testing.T) {
 // TestConditional: re-fetches with If-None-Match or If-Modified-Since get
 // 304, for files, PDFs from text, and File routes.
 func TestConditional(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	h := w.Handler()
 	for _, u := range []string{
@@ -307,6 +318,7 @@ func TestConditional(t *testing.T) {
 }
 
 func TestWindows1252(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	h := w.Handler()
 	for _, p := range []string{"/", "/modern-slavery-statement-2025/"} {
@@ -333,6 +345,7 @@ func TestWindows1252(t *testing.T) {
 }
 
 func TestEndless(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	rec := get(w.Handler(), "http://endless-links.test/policies?page=3&filter=2")
 	body := rec.Body.String()
@@ -345,6 +358,7 @@ func TestEndless(t *testing.T) {
 }
 
 func TestUnknownHostAndMissingFile(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	h := w.Handler()
 	for _, u := range []string{"http://nowhere.test/", "http://footer-link.test/no-such-page/", "http://footer-link.test/../sites.yaml", "http://footer-link.test/%2e%2e/sites.yaml"} {
@@ -355,6 +369,7 @@ func TestUnknownHostAndMissingFile(t *testing.T) {
 }
 
 func TestRequestLog(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	h := w.Handler()
 	get(h, "http://footer-link.test/robots.txt", "User-Agent", "s54/0.1 test")
@@ -441,6 +456,7 @@ func TestHangEndsWithClient(t *testing.T) {
 }
 
 func TestHuge(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	srv := Start(w)
 	defer srv.Close()
@@ -464,6 +480,7 @@ func TestHuge(t *testing.T) {
 
 // TestHugeIsComplete reads a whole (smaller) huge route.
 func TestHugeIsComplete(t *testing.T) {
+	t.Parallel()
 	w := testWeb(t, `
   - host: a.test
     company_number: "00000001"
@@ -490,6 +507,7 @@ func TestHugeIsComplete(t *testing.T) {
 }
 
 func TestHosts(t *testing.T) {
+	t.Parallel()
 	w := loadWeb(t)
 	srv := Start(w)
 	defer srv.Close()
@@ -519,6 +537,7 @@ func testWeb(t *testing.T, sites string, files map[string]string) *Web {
 }
 
 func TestRoutes(t *testing.T) {
+	t.Parallel()
 	w := testWeb(t, `
   - host: r.test
     company_number: "00000002"
@@ -572,6 +591,7 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	for name, yml := range map[string]string{
 		"unknown field": "  - {host: a.test, company_number: \"00000001\", name: A, about: x, colour: red, expect: {outcome: found}}\n",
 		"bad outcome":   "  - {host: a.test, company_number: \"00000001\", name: A, about: x, expect: {outcome: maybe}}\n",
@@ -591,6 +611,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestGenerate(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	w := Generate(1000)
 	if d := time.Since(start); d > time.Second {
@@ -676,6 +697,7 @@ func expectString(e Expect) string {
 // TestConcurrent serves a generated web to many clients at once, for the
 // race detector.
 func TestConcurrent(t *testing.T) {
+	t.Parallel()
 	w := Generate(50)
 	srv := Start(w)
 	defer srv.Close()

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/s54dev/s54/statement"
 )
 
 // Generate returns a synthetic web of n sites, site0001.test onwards, for
@@ -102,30 +104,30 @@ func generateSite(i int) *Site {
 		p := footerLinks[v].path
 		footer = append(footer, link{footerLinks[v].text, p})
 		g.files[filePath(p)] = func() []byte { return g.statementHTML(2025) }
-		s.Expect = Expect{Outcome: "found", StatementURL: s.URL(p), HomepageLink: &yes}
+		s.Expect = Expect{Outcome: statement.Found, StatementURL: s.URL(p), HomepageLink: &yes}
 	case patLegal:
 		footer = append(footer, link{"Legal", "/legal/"})
 		g.files["legal/index.html"] = g.legalPage
 		g.files["legal/modern-slavery-statement/index.html"] = func() []byte { return g.statementHTML(2025) }
-		s.Expect = Expect{Outcome: "found", StatementURL: s.URL("/legal/modern-slavery-statement/"), HomepageLink: &no}
+		s.Expect = Expect{Outcome: statement.Found, StatementURL: s.URL("/legal/modern-slavery-statement/"), HomepageLink: &no}
 	case patPDF:
 		p := "/documents/modern-slavery-statement-2025.pdf"
 		footer = append(footer, link{"Modern Slavery Statement (PDF)", p})
 		g.files["documents/modern-slavery-statement-2025.txt"] = func() []byte { return []byte(g.statementText(2025)) }
 		s.Routes = []Route{{Path: p, PDFFrom: "documents/modern-slavery-statement-2025.txt"}}
-		s.Expect = Expect{Outcome: "found", StatementURL: s.URL(p), HomepageLink: &yes}
+		s.Expect = Expect{Outcome: statement.Found, StatementURL: s.URL(p), HomepageLink: &yes}
 	case patIndex:
 		footer = append(footer, link{"Modern slavery", "/modern-slavery/"})
 		g.files["modern-slavery/index.html"] = g.indexPage
 		for y := 2025; y >= 2023; y-- {
 			g.files[fmt.Sprintf("modern-slavery/%d/index.html", y)] = func() []byte { return g.statementHTML(y) }
 		}
-		s.Expect = Expect{Outcome: "found", StatementURL: s.URL("/modern-slavery/2025/"), HomepageLink: &yes,
+		s.Expect = Expect{Outcome: statement.Found, StatementURL: s.URL("/modern-slavery/2025/"), HomepageLink: &yes,
 			History: []string{s.URL("/modern-slavery/2024/"), s.URL("/modern-slavery/2023/")}}
 	case patNone:
 		footer = append(footer, link{"Policies", "/policies/"})
 		g.files["policies/index.html"] = g.policiesPage
-		s.Expect = Expect{Outcome: "no_statement"}
+		s.Expect = Expect{Outcome: statement.NoStatement}
 	}
 	g.footerExtra = footer
 	g.files["index.html"] = g.homePage

@@ -30,6 +30,7 @@ func attributeBomb(n int) string {
 }
 
 func TestAttributeBomb(t *testing.T) {
+	t.Parallel()
 	page := attributeBomb(1_900_000)
 	before := allocated()
 	root, err := Parse(context.Background(), page)
@@ -51,6 +52,7 @@ func TestAttributeBomb(t *testing.T) {
 }
 
 func TestBounds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	deep := strings.Repeat("<div>", 1000) + "deep text" + strings.Repeat("</div>", 1000)
 	root, err := Parse(ctx, deep)
@@ -106,6 +108,7 @@ func text(n *html.Node) string {
 }
 
 func TestCancelled(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := Parse(ctx, strings.Repeat("<p>a</p>", 10000)); !errors.Is(err, context.Canceled) {
@@ -131,6 +134,7 @@ func FuzzBound(f *testing.F) {
 }
 
 func TestTrimTags(t *testing.T) {
+	t.Parallel()
 	many := strings.Repeat(` a="1 > 2"`, maxTagAttrs+10)
 	for _, tc := range []struct{ in, want string }{
 		{`<p class="x">text</p>`, `<p class="x">text</p>`},

@@ -3,8 +3,9 @@ package lazyre
 import "testing"
 
 func TestNew(t *testing.T) {
+	t.Parallel()
 	re := New(`a+b`)
-	if re() != re() {
+	if first, again := re(), re(); first != again {
 		t.Error("compiled twice")
 	}
 	if !re().MatchString("xaab") {

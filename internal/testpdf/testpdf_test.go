@@ -32,6 +32,7 @@ func checkXref(t *testing.T, data []byte) int {
 }
 
 func TestBuilder(t *testing.T) {
+	t.Parallel()
 	var b Builder
 	cat := b.Add("")
 	s := b.Stream("", "BT ET")
@@ -50,6 +51,7 @@ func TestBuilder(t *testing.T) {
 }
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	var paras []string
 	for i := range 40 {
 		paras = append(paras, fmt.Sprintf("Paragraph %d (with parentheses) costs £%d – “quoted” and a back\\slash. %s", i, i, strings.Repeat("word ", 40)))
@@ -87,6 +89,7 @@ func TestText(t *testing.T) {
 }
 
 func TestParagraphs(t *testing.T) {
+	t.Parallel()
 	title, paras := Paragraphs("\nThe title\n\nFirst line\nsame paragraph.\r\n\r\n\n\nSecond.\n")
 	if title != "The title" || len(paras) != 2 || paras[0] != "First line same paragraph." || paras[1] != "Second." {
 		t.Errorf("%q %q", title, paras)
@@ -94,12 +97,14 @@ func TestParagraphs(t *testing.T) {
 }
 
 func TestEscape(t *testing.T) {
+	t.Parallel()
 	if got := Escape("a(b)c\\ é € ✓"); got != `a\(b\)c\\ \351 \200 ?` {
 		t.Errorf("%s", got)
 	}
 }
 
 func TestHelveticaWidth(t *testing.T) {
+	t.Parallel()
 	if w := HelveticaWidth("Aa "); w != 667+556+278 {
 		t.Errorf("%v", w)
 	}

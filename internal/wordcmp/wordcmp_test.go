@@ -3,6 +3,7 @@ package wordcmp
 import "testing"
 
 func TestOverlap(t *testing.T) {
+	t.Parallel()
 	c, nr, ng := Overlap("The board, the Board. approved it", "the board approved approved")
 	if c != 3 || nr != 6 || ng != 4 {
 		t.Errorf("Overlap = %d, %d, %d; want 3, 6, 4", c, nr, ng)

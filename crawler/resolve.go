@@ -1,0 +1,292 @@
+package crawler
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/s54dev/s54/statement"
+)
+
+// discover looks for the statement from the homepage. It returns the
+// homepage's error, if it could not be read.
+func (s *visit) discover() error {
+	home := s.get(s.site.Website)
+	if home.err != nil && cannotConnect(home.err) {
+		// lists give "example.co.uk" and s54 makes it https://; some
+		// sites answer only at www., or only over plain http
+		for _, alt := range alternatives(s.site.Website) {
+			if p := s.get(alt); p.err == nil {
+				home = p
+				break
+			}
+		}
+	}
+	if home.err != nil {
+		return home.err
+	}
+	s.res.HomepageLink = new(bool)
+	if home.html == nil {
+		if home.doc.Kind == KindPDF || home.doc.Kind == KindDOCX {
+			// a website that is the statement itself
+			s.res.Statement = home.doc
+			*s.res.HomepageLink = true
+			return nil
+		}
+		s.res.Reason = fmt.Sprintf("the homepage is not an HTML page (%s)", home.doc.Kind)
+		return nil
+	}
+	base, _ := url.Parse(home.doc.URL)
+	links := findLinks(home.html, base, false)
+	var blocked error
+	if len(links.statements) > 0 {
+		if doc, err := s.resolve(links, 0); doc != nil {
+			*s.res.HomepageLink = true
+			return nil
+		} else if err != nil {
+			blocked = err
+		}
+	}
+	// one or two hops through hub pages
+	hubs := links.hubs
+	visited := map[string]bool{home.doc.URL: true, s.site.Website: true}
+	for depth, n := 1, 0; depth <= 2 && n < s.c.opts.MaxHubs; depth++ {
+		var next []link
+		for _, h := range hubs {
+			if n >= s.c.opts.MaxHubs || s.ctx.Err() != nil || errors.Is(blocked, errBudget) {
+				break
+			}
+			if visited[h.URL] {
+				continue
+			}
+			visited[h.URL] = true
+			n++
+			p := s.get(h.URL)
+			if p.err != nil {
+				if errors.Is(p.err, errBudget) {
+					blocked = p.err
+				}
+				continue
+			}
+			if p.html == nil {
+				continue
+			}
+			hb, _ := url.Parse(p.doc.URL)
+			hl := findLinks(p.html, hb, false)
+			if len(hl.statements) > 0 {
+				if doc, err := s.resolve(hl, 0); doc != nil {
+					return nil
+				} else if err != nil {
+					blocked = err
+				}
+			}
+			next = append(next, hl.hubs...)
+		}
+		hubs = next
+	}
+	switch {
+	case errors.Is(blocked, colly.ErrRobotsTxtBlocked):
+		s.res.Outcome, s.res.Reason = statement.RobotsBlocked, "the statement link is disallowed by robots.txt"
+	case errors.Is(blocked, errBudget):
+		s.res.Reason = fmt.Sprintf("no statement found within the %d requests allowed per site", s.c.opts.MaxRequests)
+	case blocked != nil:
+		o, reason, status := classify(blocked)
+		s.res.Outcome, s.res.Reason, s.res.HTTPStatus = o, "the statement link failed: "+reason, status
+	}
+	s.res.Hint = scriptHint(home.html)
+	return nil
+}
+
+// resolve follows the statement links of a page, best first, to a
+// statement; depth counts the pages between the first link and the
+// statement (a landing page or a statements index). It returns the last
+// error when every link failed.
+func (s *visit) resolve(pl pageLinks, depth int) (*Document, error) {
+	links := pl.statements
+	if pl.years() >= 2 {
+		// a statements index: the latest is the statement, the others history
+		return s.index(links, depth)
+	}
+	var lastErr error
+	for i, l := range links {
+		if i >= 3 || s.ctx.Err() != nil {
+			break
+		}
+		doc, err := s.statementAt(l, depth)
+		if doc != nil {
+			s.res.Statement = doc
+			return doc, nil
+		}
+		if err != nil {
+			lastErr = err
+			if errors.Is(err, errBudget) {
+				break
+			}
+		}
+	}
+	return nil, lastErr
+}
+
+// statementAt fetches a statement link: a document, a statement page, or a
+// page leading to one (one more hop).
+func (s *visit) statementAt(l link, depth int) (*Document, error) {
+	p := s.get(l.URL)
+	switch {
+	case p.err != nil:
+		return nil, p.err
+	case p.doc.NotModified:
+		return p.doc, nil
+	case p.doc.Kind == KindPDF || p.doc.Kind == KindDOCX || p.doc.Kind == KindText:
+		if !s.isStatement(p.doc) {
+			return nil, nil
+		}
+		p.doc.Year = l.Year
+		return p.doc, nil
+	case p.html == nil:
+		return nil, nil
+	}
+	// A page that is a statement of some length is the statement; a short
+	// one that links to the statement's document (a summary, a landing
+	// page) leads to it, and is the statement itself only when the links
+	// give none.
+	words := pageWords(p.html)
+	isStatement := false
+	if s.c.opts.IsStatement == nil {
+		isStatement = looksLikeStatement(p.html)
+	} else {
+		isStatement = s.isStatement(p.doc)
+	}
+	if isStatement && words >= landingWords {
+		p.doc.Year = l.Year
+		return p.doc, nil
+	}
+	if depth < 1 {
+		base, _ := url.Parse(p.doc.URL)
+		inner := findLinks(p.html, base, true)
+		inner.statements = slicesDeleteURL(inner.statements, l.URL, p.doc.URL)
+		if len(inner.statements) > 0 {
+			doc, err := s.resolve(inner, depth+1)
+			if doc != nil || !isStatement {
+				return doc, err
+			}
+		}
+	}
+	if isStatement {
+		p.doc.Year = l.Year
+		return p.doc, nil
+	}
+	return nil, nil
+}
+
+// landingWords: a page with fewer words that links to a statement document
+// is a landing page or a summary, and the document is the statement.
+const landingWords = 250
+
+// isStatement asks the caller's decision about a candidate and keeps the
+// first reason for a refusal.
+func (s *visit) isStatement(d *Document) bool {
+	if s.c.opts.IsStatement == nil || d.NotModified {
+		return true
+	}
+	r := s.c.opts.IsStatement(s.ctx, d)
+	if r == nil {
+		return true
+	}
+	if s.notStatement == "" {
+		s.notStatement = redact(d.URL) + " is not a statement: " + r.Text
+	}
+	return false
+}
+
+// index takes the latest statement of a statements index and keeps up to
+// MaxHistory older ones. An undated link (sorted last) may be the current
+// statement: the first one is taken as a version too, and the register
+// orders versions by the year their text covers.
+func (s *visit) index(links []link, depth int) (*Document, error) {
+	var lastErr error
+	var dated, undated []link
+	for _, l := range links {
+		if l.Year == 0 {
+			undated = append(undated, l)
+		} else {
+			dated = append(dated, l)
+		}
+	}
+	taken := map[string]bool{}
+	take := func(l link) bool {
+		doc, err := s.statementAt(l, depth+1)
+		if err != nil {
+			lastErr = err
+			return !errors.Is(err, errBudget)
+		}
+		if doc == nil || taken[doc.URL] {
+			return true
+		}
+		taken[doc.URL] = true
+		if s.res.Statement == nil {
+			s.res.Statement = doc
+		} else {
+			s.res.History = append(s.res.History, doc)
+		}
+		return true
+	}
+	for i, l := range dated {
+		if s.ctx.Err() != nil || (s.res.Statement == nil && i >= 3) ||
+			(s.res.Statement != nil && len(s.res.History) >= s.c.opts.MaxHistory) {
+			break
+		}
+		if !take(l) {
+			break
+		}
+	}
+	if len(undated) > 0 && s.ctx.Err() == nil && !errors.Is(lastErr, errBudget) {
+		take(undated[0])
+	}
+	if s.res.Statement != nil {
+		return s.res.Statement, nil
+	}
+	return nil, lastErr
+}
+
+func slicesDeleteURL(ls []link, urls ...string) []link {
+	out := ls[:0]
+	for _, l := range ls {
+		keep := true
+		for _, u := range urls {
+			keep = keep && l.URL != u
+		}
+		if keep {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// alternatives are the other forms of a homepage URL to try when it
+// cannot be reached: with or without "www.", then over plain http.
+func alternatives(home string) []string {
+	u, err := url.Parse(home)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	var out []string
+	w := *u
+	if h, ok := strings.CutPrefix(u.Host, "www."); ok {
+		w.Host = h
+	} else if net.ParseIP(u.Hostname()) == nil {
+		w.Host = "www." + u.Host
+	}
+	if w.Host != u.Host {
+		out = append(out, w.String())
+	}
+	if u.Scheme == "https" {
+		p := *u
+		p.Scheme = "http"
+		out = append(out, p.String())
+	}
+	return out
+}

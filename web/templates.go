@@ -1,0 +1,135 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/statement"
+)
+
+// page is what every template gets.
+type page struct {
+	Title string
+	User  string
+	CSRF  string
+	Data  any
+}
+
+func (s *Server) parseTemplates() error {
+	funcs := template.FuncMap{
+		"label":        labelOf,
+		"join":         strings.Join,
+		"date":         func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"pct":          func(a, b int) int { return a * 100 / max(b, 1) },
+		"add":          func(a, b int) int { return a + b },
+		"fragment":     fragmentHTML,
+		"homepageLink": homepageLink,
+		"deref":        func(b *bool) bool { return b != nil && *b },
+	}
+	s.pages = map[string]*template.Template{}
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "templates/")
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", n)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", base, err)
+		}
+		s.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return nil
+}
+
+// render writes a page; an error in a template is logged, and the user
+// gets a plain error page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	p := page{Title: title, Data: data}
+	if ss, ok := s.session(r); ok {
+		p.User, p.CSRF = ss.User.Name, ss.CSRF
+	}
+	t := s.pages[name]
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
+		s.cfg.Log.Error("template", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	fmt.Fprint(w, b.String())
+}
+
+func (s *Server) error(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, status, map[string]string{"error": msg})
+		return
+	}
+	s.render(w, r, status, "error", http.StatusText(status), msg)
+}
+
+// labelOf is the human label of a criterion id, status or rating.
+func labelOf(v any) string {
+	switch x := v.(type) {
+	case *statement.Rating:
+		if x == nil {
+			return ""
+		}
+		v = *x
+	case *string:
+		if x == nil {
+			return ""
+		}
+		v = *x
+	}
+	s := fmt.Sprint(v)
+	if c := statement.CriterionID(s); c.Label() != s && c.Label() != "" {
+		return c.Label()
+	}
+	return strings.ReplaceAll(s, "_", " ")
+}
+
+// homepageLink says what is known of the homepage-link duty: "linked",
+// "not linked", "not checked" (the homepage could not be read), or "—"
+// when there is no statement to link. A *bool must never reach a
+// template's "if": a pointer to false is true there.
+func homepageLink(link *bool, statementFound bool) string {
+	switch {
+	case !statementFound:
+		return "—"
+	case link == nil:
+		return "not checked"
+	case *link:
+		return "linked"
+	}
+	return "not linked"
+}
+
+var markTags = lazyre.New(`</?mark>`)
+
+// fragmentHTML makes a search fragment (text with <mark> around the words
+// matched) safe to show: the text between the marks is unescaped (Bleve
+// escapes it already) and escaped again, once, and only the marks are kept
+// as tags.
+func fragmentHTML(fr string) template.HTML {
+	var b strings.Builder
+	pos := 0
+	for _, m := range markTags().FindAllStringIndex(fr, -1) {
+		b.WriteString(template.HTMLEscapeString(html.UnescapeString(fr[pos:m[0]])))
+		b.WriteString(fr[m[0]:m[1]])
+		pos = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(html.UnescapeString(fr[pos:])))
+	return template.HTML(b.String())
+}
