@@ -220,7 +220,6 @@ type doc struct {
 	tokOf  [][2]int // token range of each span
 	groups []bitset
 	hits   [][]hit
-	lines  []line
 	words  int
 	texts  []string // span text with collapsed spaces, filled lazily
 	// periods caches parsePeriod of each span: 0 not parsed, 1 none, 2 found

@@ -217,7 +217,6 @@ func (m *matcher) addTerm(t string, group int) {
 // bitset is a set of group ids.
 type bitset []uint64
 
-func newBitset(n int) bitset    { return make(bitset, (n+63)/64) }
 func (b bitset) set(i int)      { b[i/64] |= 1 << (i % 64) }
 func (b bitset) has(i int) bool { return i >= 0 && b[i/64]&(1<<(i%64)) != 0 }
 

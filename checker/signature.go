@@ -28,11 +28,10 @@ const signatureTailBytes = 400
 const nameWindow = 90
 
 type sigCandidate struct {
-	name, role  string
-	start, end  int
-	cued        bool
-	date        statement.Date
-	roleAtStart int
+	name, role string
+	start, end int
+	cued       bool
+	date       statement.Date
 }
 
 func (c *Checker) detectSignature(d *doc, cc *compiledCriterion, fd *statement.Finding) *statement.Signatory {

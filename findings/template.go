@@ -167,8 +167,7 @@ type Cluster struct {
 // statement.TemplateShare of it) into families, largest first.
 func (t *Templates) Clusters() []Cluster {
 	parent := map[int64]int64{}
-	var find func(int64) int64
-	find = func(x int64) int64 {
+	find := func(x int64) int64 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
