@@ -14,6 +14,8 @@ type RegisterEntry struct {
 	Name          string `json:"name"`
 	Region        string `json:"region"`
 	Website       string `json:"website"`
+	// WebsiteSource says where the website came from.
+	WebsiteSource WebsiteSource `json:"website_source,omitempty"`
 	// StatementURL is where the latest statement was found.
 	StatementURL string `json:"statement_url"`
 	// HomepageLink is nil until a statement was found by crawling.

@@ -36,14 +36,14 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 		defer find.Close()
 		insert, err := tx.PrepareContext(ctx, `INSERT INTO orgs (org_key, company_number, name, website, postcode,
 			pc_area, pc_district, pc_sector, sector, sic, turnover_min, turnover_max, turnover_text, statement_url,
-			source, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+			source, created_at, updated_at, search_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
 			return err
 		}
 		defer insert.Close()
 		update, err := tx.PrepareContext(ctx, `UPDATE orgs SET org_key=?, company_number=?, name=?, website=?, postcode=?,
 			pc_area=?, pc_district=?, pc_sector=?, sector=?, sic=?, turnover_min=?, turnover_max=?, turnover_text=?,
-			statement_url=?, source=?, updated_at=? WHERE id=?`)
+			statement_url=?, source=?, updated_at=?, search_name=? WHERE id=?`)
 		if err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 				pc := postcodeOf(in.Postcode)
 				if _, err := insert.ExecContext(ctx, in.Key(), in.CompanyNumber, in.Name, in.Website, pc.Full,
 					pc.Area, pc.District, pc.Sector, in.Sector, in.SIC, in.Turnover.Min, in.Turnover.Max, in.Turnover.Text,
-					in.StatementURL, in.Source, now, now); err != nil {
+					in.StatementURL, in.Source, now, now, foldName(in.Name)); err != nil {
 					return fmt.Errorf("add %s: %w", in.Name, err)
 				}
 				res.Added++
@@ -76,7 +76,7 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 			pc := postcodeOf(merged.Postcode)
 			if _, err := update.ExecContext(ctx, merged.Key(), merged.CompanyNumber, merged.Name, merged.Website, pc.Full,
 				pc.Area, pc.District, pc.Sector, merged.Sector, merged.SIC, merged.Turnover.Min, merged.Turnover.Max,
-				merged.Turnover.Text, merged.StatementURL, merged.Source, now, id); err != nil {
+				merged.Turnover.Text, merged.StatementURL, merged.Source, now, foldName(merged.Name), id); err != nil {
 				return fmt.Errorf("update %s: %w", in.Name, err)
 			}
 			res.Updated++
@@ -167,32 +167,44 @@ type OrgFilter struct {
 // where returns the SQL condition and arguments of the filter, on the
 // indexed postcode columns.
 func (f OrgFilter) where() (string, []any) {
-	var conds []string
-	var args []any
-	in := func(col string, vals []string) string {
-		if len(vals) == 0 {
-			return "0"
-		}
-		for _, v := range vals {
-			args = append(args, v)
-		}
-		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",") + ")"
-	}
-	if r := f.Region; r != nil {
-		areas, districts, sectors := r.Prefixes()
-		conds = append(conds, "("+in("o.pc_area", areas)+" OR "+in("o.pc_district", districts)+" OR "+in("o.pc_sector", sectors)+")")
-		xa, xd, xs := r.Excludes()
-		if len(xa)+len(xd)+len(xs) > 0 {
-			conds = append(conds, "NOT ("+in("o.pc_area", xa)+" OR "+in("o.pc_district", xd)+" OR "+in("o.pc_sector", xs)+")")
-		}
+	var c conds
+	if f.Region != nil {
+		cond, args := regionCond(f.Region)
+		c.add(cond, args...)
 	}
 	if len(f.CompanyNumbers) > 0 {
-		conds = append(conds, in("o.company_number", f.CompanyNumbers))
+		var args []any
+		c.add(inList("o.company_number", f.CompanyNumbers, &args), args...)
 	}
-	if len(conds) == 0 {
-		return "1", nil
+	return c.sql(), c.args
+}
+
+// regionCond is the condition that an organisation's postcode is in a
+// region: in one of its areas, districts or sectors, and in none of those
+// it excludes.
+func regionCond(r *region.Region) (string, []any) {
+	var args []any
+	areas, districts, sectors := r.Prefixes()
+	cond := "(" + inList("o.pc_area", areas, &args) + " OR " + inList("o.pc_district", districts, &args) + " OR " +
+		inList("o.pc_sector", sectors, &args) + ")"
+	xa, xd, xs := r.Excludes()
+	if len(xa)+len(xd)+len(xs) > 0 {
+		cond = "(" + cond + " AND NOT (" + inList("o.pc_area", xa, &args) + " OR " + inList("o.pc_district", xd, &args) +
+			" OR " + inList("o.pc_sector", xs, &args) + "))"
 	}
-	return strings.Join(conds, " AND "), args
+	return cond, args
+}
+
+// inList is "col IN (?,…)" with the values appended to args; false
+// ("0") for no values.
+func inList(col string, vals []string, args *[]any) string {
+	if len(vals) == 0 {
+		return "0"
+	}
+	for _, v := range vals {
+		*args = append(*args, v)
+	}
+	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",") + ")"
 }
 
 // Orgs returns the organisations the filter selects, by name.

@@ -240,6 +240,24 @@ var migrations = []string{
 		id      INTEGER PRIMARY KEY,
 		members TEXT NOT NULL
 	);`,
+	// 6: the register at a partnership's scale (20,000 organisations): a
+	// name folded for search (filled by fillSearchNames), an index for the
+	// name order, where each website came from (a list, or derived from a
+	// statement's address: see markDerivedWebsites), and org_latest, each
+	// organisation's latest fetch, statement and assessment, kept by
+	// triggers, so that a page of the register is filtered and sorted
+	// without reading every organisation's history
+	`ALTER TABLE orgs ADD COLUMN search_name TEXT NOT NULL DEFAULT '';
+	CREATE INDEX orgs_name ON orgs(name COLLATE NOCASE, id);
+	ALTER TABLE orgs ADD COLUMN website_source TEXT NOT NULL DEFAULT '';
+	UPDATE orgs SET website_source = 'list' WHERE website <> '';
+	` + orgLatestSchema,
+}
+
+// backfills complete a migration with what SQL alone cannot compute: the
+// function for migration n runs in its transaction, after its SQL.
+var backfills = map[int]func(context.Context, *sql.Tx) error{
+	6: fillSearchNames,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -254,6 +272,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
 				return err
+			}
+			if fill := backfills[v+1]; fill != nil {
+				if err := fill(ctx, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
 			return err
