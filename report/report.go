@@ -254,7 +254,7 @@ func changes(prev, cur []statement.RegisterEntry) Changes {
 	var c Changes
 	for _, e := range cur {
 		p, existed := before[e.OrgID]
-		ch := Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region}
+		ch := Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e)}
 		switch {
 		case e.StatementID != 0 && p.StatementID == 0:
 			ch.After = describe(e)
@@ -275,11 +275,11 @@ func changes(prev, cur []statement.RegisterEntry) Changes {
 			continue
 		}
 		if (p.Status == statement.Found || p.Status == statement.OutOfDate) && e.Status == statement.NoStatement {
-			c.Disappeared = append(c.Disappeared, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
+			c.Disappeared = append(c.Disappeared, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e),
 				Before: p.StatementURL, After: e.Failure})
 		}
 		if e.Status.Failing() && !p.Status.Failing() {
-			c.NewlyFailing = append(c.NewlyFailing, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
+			c.NewlyFailing = append(c.NewlyFailing, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e),
 				Before: labelOf(string(p.Status)), After: labelOf(string(e.Status)) + ": " + e.Failure})
 		}
 	}
@@ -308,7 +308,7 @@ var minimum = []statement.CriterionID{statement.Approval, statement.Signature, s
 
 func (r *Report) lists(entries []statement.RegisterEntry) {
 	for _, e := range entries {
-		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region, URL: e.StatementURL}
+		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e), URL: e.StatementURL}
 		if e.Status == statement.NoStatement || (e.Status.Failing() && e.Rating == nil) {
 			l.Detail = labelOf(string(e.Status))
 			if e.Failure != "" {
@@ -331,6 +331,15 @@ func (r *Report) lists(entries []statement.RegisterEntry) {
 			r.NoHomepageLink = append(r.NoHomepageLink, l)
 		}
 	}
+}
+
+// regionOf is the region people read: its name, or its id when the
+// entry has no name for it.
+func regionOf(e statement.RegisterEntry) string {
+	if e.RegionName != "" {
+		return e.RegionName
+	}
+	return e.Region
 }
 
 func (r *Report) coverage(entries []statement.RegisterEntry) {
@@ -362,7 +371,7 @@ func (r *Report) coverage(entries []statement.RegisterEntry) {
 				all.Met[a]++
 			}
 		}
-		add(byRegion, e.Region, e)
+		add(byRegion, regionOf(e), e)
 		add(bySector, e.Sector, e)
 	}
 	r.Coverage = all

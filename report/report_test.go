@@ -101,6 +101,7 @@ func TestTwoMonths(t *testing.T) {
 		entries, err := st.RegisterAt(ctx, store.OrgFilter{}, at)
 		for i := range entries {
 			entries[i].Region = regions.Match(entries[i].Postcode)
+			entries[i].RegionName = regions.Name(entries[i].Region)
 		}
 		return entries, err
 	})
@@ -171,7 +172,8 @@ func TestTwoMonths(t *testing.T) {
 		t.Fatalf("write: %v %v", paths, err)
 	}
 	html, _ := os.ReadFile(filepath.Join(out, "report.html"))
-	for _, want := range []string{"<svg", "What changed this month", "Below the legal minimum", "Coverage of the six areas", "@media print"} {
+	for _, want := range []string{"<svg", "What changed this month", "Below the legal minimum", "Coverage of the six areas", "@media print",
+		`<th scope="row">Hampshire and Isle of Wight</th>`} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %q", want)
 		}

@@ -28,18 +28,43 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res.JSON(func(sha string) string { return "/snapshots/" + sha }))
 }
 
-// apiRegister is GET /api/register: DESIGN.md's register shape, filtered
-// as the register page is (region, rating, status).
+// apiRegister is GET /api/register: a page of the register, filtered and
+// sorted as the register page is, in DESIGN.md's shape
+// {"total","page","per_page","items"}, with the sectors to filter by.
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
-	entries, _, err := s.register(r)
+	q, err := s.registerQuery(r)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	if entries == nil {
-		entries = []statement.RegisterEntry{}
+	p, status, err := s.registerPageOf(r, q)
+	if err != nil {
+		writeJSON(w, status, map[string]string{"error": err.Error()})
+		return
 	}
-	writeJSON(w, http.StatusOK, entries)
+	sectors, err := s.cfg.Store.RegisterSectors(r.Context(), q.RegisterFilter)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	if p.Entries == nil {
+		p.Entries = []statement.RegisterEntry{}
+	}
+	if sectors == nil {
+		sectors = []store.FacetCount{}
+	}
+	writeJSON(w, http.StatusOK, registerJSON{Total: p.Total, Page: q.Page, PerPage: q.PerPage, Items: p.Entries,
+		Facets: map[string][]store.FacetCount{"sector": sectors}})
+}
+
+// registerJSON is a page of the register as the API gives it.
+type registerJSON struct {
+	Total   int                       `json:"total"`
+	Page    int                       `json:"page"`
+	PerPage int                       `json:"per_page"`
+	Items   []statement.RegisterEntry `json:"items"`
+	// Facets counts the entries by sector, the other filters applied.
+	Facets map[string][]store.FacetCount `json:"facets"`
 }
 
 // apiOrg is GET /api/orgs/{number}: the register entry, every statement

@@ -164,8 +164,9 @@ func newOrgsListCmd(g *globals) *cobra.Command {
 // orgJSON is an organisation as `s54 orgs list --json` prints it.
 type orgJSON struct {
 	statement.Org
-	Region string          `json:"region"`
-	Scope  statement.Scope `json:"scope"`
+	Region     string          `json:"region"`
+	RegionName string          `json:"region_name"`
+	Scope      statement.Scope `json:"scope"`
 }
 
 func runOrgsList(ctx context.Context, g *globals, opts listOptions) error {
@@ -190,7 +191,8 @@ func runOrgsList(ctx context.Context, g *globals, opts listOptions) error {
 	if opts.json {
 		out := make([]orgJSON, len(orgs))
 		for i, o := range orgs {
-			out[i] = orgJSON{Org: o.Org, Region: regions.Match(o.Postcode), Scope: o.Turnover.Scope()}
+			id := regions.Match(o.Postcode)
+			out[i] = orgJSON{Org: o.Org, Region: id, RegionName: regions.Name(id), Scope: o.Turnover.Scope()}
 		}
 		enc := json.NewEncoder(g.stdout)
 		enc.SetIndent("", "  ")
