@@ -232,12 +232,16 @@ func TestRegisterPageFilters(t *testing.T) {
 	if _, err := st.RegisterPage(ctx, store.RegisterQuery{Sort: "colour"}); !errors.Is(err, store.ErrBadFilter) {
 		t.Errorf("sort colour: %v, want ErrBadFilter", err)
 	}
-	sectors, err := st.RegisterSectors(ctx, store.RegisterFilter{Sector: "Transport", Scope: statement.InScope})
+	p, err := st.RegisterPage(ctx, store.RegisterQuery{RegisterFilter: store.RegisterFilter{Sector: "Transport", Scope: statement.InScope}, PerPage: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(sectors) != "[{Food 1} {Retail 1}]" {
-		t.Errorf("sectors in scope: %v", sectors)
+	if fmt.Sprint(p.Sectors) != "[{Food 1} {Retail 1}]" || p.Total != 0 {
+		t.Errorf("sectors in scope: %v, %d in scope in transport", p.Sectors, p.Total)
+	}
+	p, _ = st.RegisterPage(ctx, store.RegisterQuery{PerPage: 10})
+	if fmt.Sprint(p.Sectors) != "[{Food 2} {Hospitality 1} {Retail 1} {Transport 1}]" || p.Total != 5 {
+		t.Errorf("sectors: %v, total %d", p.Sectors, p.Total)
 	}
 }
 

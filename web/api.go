@@ -42,19 +42,11 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, map[string]string{"error": err.Error()})
 		return
 	}
-	sectors, err := s.cfg.Store.RegisterSectors(r.Context(), q.RegisterFilter)
-	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
-		return
-	}
 	if p.Entries == nil {
 		p.Entries = []statement.RegisterEntry{}
 	}
-	if sectors == nil {
-		sectors = []store.FacetCount{}
-	}
 	writeJSON(w, http.StatusOK, registerJSON{Total: p.Total, Page: q.Page, PerPage: q.PerPage, Items: p.Entries,
-		Facets: map[string][]store.FacetCount{"sector": sectors}})
+		Facets: map[string][]store.FacetCount{"sector": p.Sectors}})
 }
 
 // registerJSON is a page of the register as the API gives it.

@@ -130,11 +130,6 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, status, err.Error())
 		return
 	}
-	sectors, err := s.cfg.Store.RegisterSectors(r.Context(), q.RegisterFilter)
-	if err != nil {
-		s.error(w, r, http.StatusInternalServerError, err.Error())
-		return
-	}
 	v := r.URL.Query()
 	d := registerData{Entries: p.Entries, Total: p.Total, Page: q.Page, Pages: max(1, (p.Total+q.PerPage-1)/q.PerPage),
 		First: (q.Page-1)*q.PerPage + 1, Q: q.Text, Region: v.Get("region"), Status: v.Get("status"), Rating: v.Get("rating"),
@@ -152,11 +147,13 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 		d.Ratings = append(d.Ratings, option{Value: string(rt), Label: labelOf(rt)})
 	}
 	d.Ratings = append(d.Ratings, option{Value: store.RatingNone, Label: "none yet"})
-	for _, c := range sectors {
+	chosen := false
+	for _, c := range p.Sectors {
 		d.Sectors = append(d.Sectors, option{Value: c.Value, Label: c.Value, Count: c.Count})
+		chosen = chosen || c.Value == d.Sector
 	}
-	if d.Sector != "" && len(p.Entries) == 0 {
-		// a sector with nothing left under the other filters stays chosen
+	if d.Sector != "" && !chosen {
+		// a sector with nothing under the other filters stays chosen
 		d.Sectors = append(d.Sectors, option{Value: d.Sector, Label: d.Sector})
 	}
 	d.Scopes = []option{{string(statement.InScope), "in scope (£36m or more)", 0}, {string(statement.OutOfScope), "out of scope", 0},
