@@ -252,6 +252,11 @@ var migrations = []string{
 	ALTER TABLE orgs ADD COLUMN website_source TEXT NOT NULL DEFAULT '';
 	UPDATE orgs SET website_source = 'list' WHERE website <> '';
 	` + orgLatestSchema,
+	// 7: the regions a staff account is limited to (ids, comma-separated;
+	// empty: every organisation), and the statements by document, to know
+	// whose a snapshot is
+	`ALTER TABLE users ADD COLUMN regions TEXT NOT NULL DEFAULT '';
+	CREATE INDEX statements_document ON statements(document_sha256);`,
 }
 
 // backfills complete a migration with what SQL alone cannot compute: the

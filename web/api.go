@@ -16,6 +16,10 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q, _ := s.queryOf(r)
+	if err := s.limitSearch(accountIn(r.Context()), &q, true); err != nil {
+		writeJSON(w, queryStatus(err), map[string]string{"error": err.Error()})
+		return
+	}
 	res, err := s.search(r.Context(), q)
 	if errors.Is(err, index.ErrQuery) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
@@ -34,7 +38,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	q, err := s.registerQuery(r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		writeJSON(w, queryStatus(err), map[string]string{"error": err.Error()})
 		return
 	}
 	p, status, err := s.registerPageOf(r, q)

@@ -58,6 +58,10 @@ func (s *Server) org(ctx context.Context, number string, withText bool) (*orgDat
 	if err != nil {
 		return nil, err
 	}
+	if !accountIn(ctx).sees(o.Postcode) {
+		// outside the account's regions: as if it were not there
+		return nil, fmt.Errorf("web: organisation %s: %w", number, store.ErrNotFound)
+	}
 	d := &orgData{Org: o, Region: s.cfg.Regions.Match(o.Postcode)}
 	reg, err := s.cfg.Store.Register(ctx, store.OrgFilter{CompanyNumbers: []string{o.CompanyNumber}})
 	if err != nil {

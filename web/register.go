@@ -27,10 +27,15 @@ var registerParams = []string{"q", "region", "status", "rating", "sector", "scop
 // registerQuery reads the register's filters, order and page from the
 // URL. A value that names nothing (a region, a status, a sort) is an
 // error for the person who typed it.
+//
+// The account's regions are a filter too: a staff member limited to some
+// regions sees, searches and downloads the organisations in them only.
 func (s *Server) registerQuery(r *http.Request) (store.RegisterQuery, error) {
 	v := r.URL.Query()
 	q := store.RegisterQuery{Regions: s.cfg.Regions, Sort: v.Get("sort"), Page: 1, PerPage: defaultPerPage}
 	f := &q.RegisterFilter
+	a := accountIn(r.Context())
+	f.Within = a.regions
 	f.Text = strings.TrimSpace(v.Get("q"))
 	f.Status = statement.RegisterStatus(v.Get("status"))
 	f.Rating = v.Get("rating")
@@ -49,6 +54,9 @@ func (s *Server) registerQuery(r *http.Request) (store.RegisterQuery, error) {
 		reg, ok := s.cfg.Regions.Get(id)
 		if !ok {
 			return q, fmt.Errorf("no region %q", id)
+		}
+		if !a.allows(id) {
+			return q, fmt.Errorf("%s: %w (%s)", reg.Name, errNotYours, a.names())
 		}
 		f.Region = reg
 	}
@@ -87,6 +95,14 @@ func registerStatus(err error) int {
 	return http.StatusInternalServerError
 }
 
+// queryStatus is the HTTP status of a query that cannot be asked.
+func queryStatus(err error) int {
+	if errors.Is(err, errNotYours) {
+		return http.StatusForbidden
+	}
+	return http.StatusBadRequest
+}
+
 // registerPageOf reads the page a query asks for, with its entries named.
 func (s *Server) registerPageOf(r *http.Request, q store.RegisterQuery) (store.RegisterPage, int, error) {
 	p, err := s.cfg.Store.RegisterPage(r.Context(), q)
@@ -122,7 +138,7 @@ type registerData struct {
 func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 	q, err := s.registerQuery(r)
 	if err != nil {
-		s.error(w, r, http.StatusBadRequest, err.Error())
+		s.error(w, r, queryStatus(err), err.Error())
 		return
 	}
 	p, status, err := s.registerPageOf(r, q)
@@ -137,9 +153,7 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range registerParams {
 		d.Filtered = d.Filtered || v.Get(p) != ""
 	}
-	for _, id := range s.cfg.Regions.IDs() {
-		d.Regions = append(d.Regions, option{Value: id, Label: s.regionName(id)})
-	}
+	d.Regions = s.regionOptions(accountIn(r.Context()))
 	for _, st := range statement.RegisterStatuses {
 		d.Statuses = append(d.Statuses, option{Value: string(st), Label: labelOf(st)})
 	}
@@ -193,7 +207,7 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) registerAll(w http.ResponseWriter, r *http.Request) (store.RegisterQuery, []statement.RegisterEntry, bool) {
 	q, err := s.registerQuery(r)
 	if err != nil {
-		s.error(w, r, http.StatusBadRequest, err.Error())
+		s.error(w, r, queryStatus(err), err.Error())
 		return q, nil, false
 	}
 	q.Page, q.PerPage = 1, 0

@@ -17,8 +17,10 @@ import (
 type page struct {
 	Title string
 	User  string
-	CSRF  string
-	Data  any
+	// Regions names the regions the user's account is limited to.
+	Regions string
+	CSRF    string
+	Data    any
 }
 
 func (s *Server) parseTemplates() error {
@@ -57,6 +59,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p := page{Title: title, Data: data}
 	if ss, ok := s.session(r); ok {
 		p.User, p.CSRF = ss.User.Name, ss.CSRF
+		a, _ := s.accountOf(ss.User)
+		p.Regions = a.names()
 	}
 	t := s.pages[name]
 	var b strings.Builder

@@ -28,6 +28,7 @@ import (
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 	"github.com/s54dev/s54/web"
@@ -76,6 +77,10 @@ func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
 	t.Cleanup(func() { x.Close() })
 	f.x = x
 	chk := checker.Default()
+	regions, err := region.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	strong, err := os.ReadFile("../testdata/statements/strong.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +113,7 @@ func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
 			t.Fatal(err)
 		}
 		err = st.Versions(ctx, o.ID, func(vr store.VersionRecord) error {
-			return x.Put(pipeline.IndexDoc(vr, text, "test"))
+			return x.Put(pipeline.IndexDoc(vr, text, regions.Match(o.Postcode)))
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -246,3 +246,37 @@ func TestRegisterCSVRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestUsersRegions: an account limited to regions, changed, listed; a
+// region the configuration does not have is refused.
+func TestUsersRegions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pw := "a long enough password\n"
+	if code, out, errs := run(t, pw, "--data", dir, "users", "add", "hull", "--region", "humber"); code != exitOK ||
+		!strings.Contains(out, "Added hull, who sees humber only.") {
+		t.Fatalf("users add --region: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := run(t, pw, "--data", dir, "users", "add", "x", "--region", "atlantis"); code != exitUsage ||
+		!strings.Contains(errs, `unknown region "atlantis"`) {
+		t.Errorf("an unknown region: %d %s", code, errs)
+	}
+	if code, out, _ := run(t, "", "--data", dir, "users", "regions", "hull", "--region", "humber", "--region", "west-mercia"); code != exitOK ||
+		!strings.Contains(out, "hull now sees humber, west-mercia only.") {
+		t.Errorf("users regions: %d %s", code, out)
+	}
+	if code, _, _ := run(t, "", "--data", dir, "users", "regions", "hull"); code != exitUsage {
+		t.Errorf("users regions with neither --region nor --all: %d", code)
+	}
+	if code, _, errs := run(t, "", "--data", dir, "users", "regions", "nobody", "--all"); code == exitOK || !strings.Contains(errs, `no account "nobody"`) {
+		t.Errorf("users regions of nobody: %d %s", code, errs)
+	}
+	_, out, _ := run(t, "", "--data", dir, "users", "list")
+	if !strings.Contains(out, "sees humber, west-mercia") {
+		t.Errorf("users list: %s", out)
+	}
+	run(t, "", "--data", dir, "users", "regions", "hull", "--all")
+	if _, out, _ := run(t, "", "--data", dir, "users", "list"); !strings.Contains(out, "sees every organisation") {
+		t.Errorf("users list after --all: %s", out)
+	}
+}
