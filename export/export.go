@@ -39,6 +39,9 @@ var columns = func() []column {
 		}},
 		{"scope", 12, func(e *statement.RegisterEntry) any { return string(e.Scope) }},
 		{"website", 30, func(e *statement.RegisterEntry) any { return e.Website }},
+		// derived: worked out from the statement's address, not given by a
+		// person; an import of the file keeps it so
+		{"website_source", 10, func(e *statement.RegisterEntry) any { return string(e.WebsiteSource) }},
 		{"status", 14, func(e *statement.RegisterEntry) any { return e.Status }},
 		{"rating", 14, func(e *statement.RegisterEntry) any {
 			if e.Rating == nil {

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/s54dev/s54/internal/csvcell"
+	"github.com/s54dev/s54/internal/dochost"
 	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
@@ -199,7 +200,9 @@ func merge(dst, src *statement.Org) {
 		}
 	}
 	set(&dst.Name, src.Name)
-	set(&dst.Website, src.Website)
+	if src.Website != "" && (dst.Website == "" || src.WebsiteSource.Replaces(dst.WebsiteSource)) {
+		dst.Website, dst.WebsiteSource = src.Website, src.WebsiteSource
+	}
 	set(&dst.Postcode, src.Postcode)
 	set(&dst.Sector, src.Sector)
 	set(&dst.SIC, src.SIC)
@@ -277,6 +280,10 @@ func parseRow(f Format, r row) (*statement.Org, []Problem) {
 		o.Name = r.get("name")
 		number = r.get("company_number")
 		o.Website = r.get("website")
+		if statement.WebsiteSource(r.get("website_source")) == statement.WebsiteDerived {
+			// s54's own export, imported again: still derived
+			o.WebsiteSource = statement.WebsiteDerived
+		}
 		o.Postcode = r.get("postcode")
 		o.Sector = r.get("sector")
 		if u := r.get("statement_url"); u != "" { // optional: a statement already known
@@ -307,7 +314,12 @@ func parseRow(f Format, r row) (*statement.Org, []Problem) {
 		if u := r.get("statementurl"); u != "" {
 			if web, ok := origin(u); ok {
 				o.StatementURL = u
-				o.Website = web
+				// the statement's host is the organisation's own site,
+				// unless it keeps documents for others (the registry, a
+				// CDN, a file share): the registry has no website column
+				if !dochost.Is(web) {
+					o.Website, o.WebsiteSource = web, statement.WebsiteDerived
+				}
 			} else {
 				probs = append(probs, Problem{Reason: fmt.Sprintf("StatementURL %q is not a web address; left out", trim(u, 60))})
 			}
@@ -345,10 +357,21 @@ func parseRow(f Format, r row) (*statement.Org, []Problem) {
 	}
 	if o.Website != "" {
 		w, ok := normalizeWebsite(o.Website)
-		if !ok {
+		switch {
+		case !ok:
 			probs = append(probs, Problem{Reason: fmt.Sprintf("website %q is not a web address; left out", trim(o.Website, 60))})
+			w = ""
+		case dochost.Is(w):
+			probs = append(probs, Problem{Reason: fmt.Sprintf("website %q is a host of documents (a CDN, a file share, a registry), not the organisation's site; left out", trim(o.Website, 60))})
+			w = ""
 		}
 		o.Website = w
+		if o.WebsiteSource == "" {
+			o.WebsiteSource = statement.WebsiteFromList
+		}
+		if w == "" {
+			o.WebsiteSource = ""
+		}
 	}
 	o.Postcode = strings.ToUpper(strings.Join(strings.Fields(o.Postcode), " "))
 	return &o, probs

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +121,46 @@ func TestFoldName(t *testing.T) {
 		if got := foldName(in); got != want {
 			t.Errorf("foldName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestMigrationEightDerivedWebsites: the websites an earlier import made
+// from statements' addresses are marked derived, and those on a host of
+// others' documents are taken back; a website a list gave stays as it is.
+func TestMigrationEightDerivedWebsites(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := openAt(t, dir, 7)
+	for _, o := range []struct{ number, website, statementURL string }{
+		{"00000001", "https://www.ownsite.example", "https://www.ownsite.example/msa.pdf"},
+		{"00000002", "https://vitacress.s3.amazonaws.com", "https://vitacress.s3.amazonaws.com/msa.pdf"},
+		{"00000003", "https://downloads.modern-slavery-statement-registry.service.gov.uk", "https://downloads.modern-slavery-statement-registry.service.gov.uk/x.pdf"},
+		{"00000004", "https://www.listed.example", "https://d1.cloudfront.net/msa.pdf"},
+		{"00000005", "https://www.typed.example", ""},
+	} {
+		if _, err := db.Exec(`INSERT INTO orgs (org_key, company_number, name, website, website_source, statement_url, created_at, updated_at)
+			VALUES (?,?,?,?,'list',?,'2025','2025')`, o.number, o.number, "Org "+o.number, o.website, o.statementURL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	ctx := context.Background()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	orgs, err := s.Orgs(ctx, OrgFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range orgs {
+		got = append(got, fmt.Sprintf("%s %q %s %t", o.CompanyNumber, o.Website, o.WebsiteSource, o.StatementURL != ""))
+	}
+	want := []string{`00000001 "https://www.ownsite.example" derived true`, `00000002 ""  true`, `00000003 ""  true`,
+		`00000004 "https://www.listed.example" list true`, `00000005 "https://www.typed.example" list false`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("after migration 8:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s54dev/s54/internal/dochost"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 )
@@ -22,26 +23,27 @@ type ImportResult struct {
 // company number, or without one by name and postcode; what the new row
 // says replaces what the register had, and what it leaves empty is kept
 // (a Home Office list has no websites; importing it again must not erase
-// the websites another list gave). skipped is how many rows the reader
+// the websites another list gave), but for a website worked out from a
+// statement's address (derived), which never replaces one a person gave. skipped is how many rows the reader
 // left out, recorded with the import.
 func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []statement.Org, skipped int) (ImportResult, error) {
 	var res ImportResult
 	now := s.stamp()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		find, err := tx.PrepareContext(ctx, `SELECT id, org_key, company_number, name, website, postcode, sector, sic,
+		find, err := tx.PrepareContext(ctx, `SELECT id, org_key, company_number, name, website, website_source, postcode, sector, sic,
 			turnover_min, turnover_max, turnover_text, statement_url FROM orgs WHERE org_key = ?`)
 		if err != nil {
 			return err
 		}
 		defer find.Close()
-		insert, err := tx.PrepareContext(ctx, `INSERT INTO orgs (org_key, company_number, name, website, postcode,
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO orgs (org_key, company_number, name, website, website_source, postcode,
 			pc_area, pc_district, pc_sector, sector, sic, turnover_min, turnover_max, turnover_text, statement_url,
-			source, created_at, updated_at, search_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+			source, created_at, updated_at, search_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
 			return err
 		}
 		defer insert.Close()
-		update, err := tx.PrepareContext(ctx, `UPDATE orgs SET org_key=?, company_number=?, name=?, website=?, postcode=?,
+		update, err := tx.PrepareContext(ctx, `UPDATE orgs SET org_key=?, company_number=?, name=?, website=?, website_source=?, postcode=?,
 			pc_area=?, pc_district=?, pc_sector=?, sector=?, sic=?, turnover_min=?, turnover_max=?, turnover_text=?,
 			statement_url=?, source=?, updated_at=?, search_name=? WHERE id=?`)
 		if err != nil {
@@ -51,6 +53,9 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 
 		for i := range orgs {
 			in := orgs[i]
+			if in.Website != "" && in.WebsiteSource == "" {
+				in.WebsiteSource = statement.WebsiteFromList
+			}
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -60,7 +65,7 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 			}
 			if id == 0 {
 				pc := postcodeOf(in.Postcode)
-				if _, err := insert.ExecContext(ctx, in.Key(), in.CompanyNumber, in.Name, in.Website, pc.Full,
+				if _, err := insert.ExecContext(ctx, in.Key(), in.CompanyNumber, in.Name, in.Website, string(in.WebsiteSource), pc.Full,
 					pc.Area, pc.District, pc.Sector, in.Sector, in.SIC, in.Turnover.Min, in.Turnover.Max, in.Turnover.Text,
 					in.StatementURL, in.Source, now, now, foldName(in.Name)); err != nil {
 					return fmt.Errorf("add %s: %w", in.Name, err)
@@ -74,7 +79,7 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 				continue
 			}
 			pc := postcodeOf(merged.Postcode)
-			if _, err := update.ExecContext(ctx, merged.Key(), merged.CompanyNumber, merged.Name, merged.Website, pc.Full,
+			if _, err := update.ExecContext(ctx, merged.Key(), merged.CompanyNumber, merged.Name, merged.Website, string(merged.WebsiteSource), pc.Full,
 				pc.Area, pc.District, pc.Sector, merged.Sector, merged.SIC, merged.Turnover.Min, merged.Turnover.Max,
 				merged.Turnover.Text, merged.StatementURL, merged.Source, now, foldName(merged.Name), id); err != nil {
 				return fmt.Errorf("update %s: %w", in.Name, err)
@@ -104,7 +109,7 @@ func findOrg(ctx context.Context, find *sql.Stmt, in *statement.Org) (statement.
 		var o statement.Org
 		var id int64
 		var key string
-		err := find.QueryRowContext(ctx, k).Scan(&id, &key, &o.CompanyNumber, &o.Name, &o.Website, &o.Postcode,
+		err := find.QueryRowContext(ctx, k).Scan(&id, &key, &o.CompanyNumber, &o.Name, &o.Website, &o.WebsiteSource, &o.Postcode,
 			&o.Sector, &o.SIC, &o.Turnover.Min, &o.Turnover.Max, &o.Turnover.Text, &o.StatementURL)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
@@ -128,7 +133,15 @@ func mergeOrg(old, in statement.Org) statement.Org {
 	}
 	set(&m.CompanyNumber, in.CompanyNumber)
 	set(&m.Name, in.Name)
-	set(&m.Website, in.Website)
+	// a website a person gave is not replaced by one worked out from a
+	// statement's address; the same website keeps its stronger source
+	switch {
+	case in.Website == "":
+	case old.Website == "" || in.Website != old.Website && in.WebsiteSource.Replaces(old.WebsiteSource):
+		m.Website, m.WebsiteSource = in.Website, in.WebsiteSource
+	case in.Website == old.Website:
+		m.WebsiteSource = old.WebsiteSource.Stronger(in.WebsiteSource)
+	}
 	set(&m.Postcode, postcodeOf(in.Postcode).Full)
 	set(&m.Sector, in.Sector)
 	set(&m.SIC, in.SIC)
@@ -213,11 +226,11 @@ func (s *Store) Orgs(ctx context.Context, f OrgFilter) ([]OrgRecord, error) {
 	return queryRows(ctx, s.db, "list organisations", func(scan func(...any) error) (OrgRecord, error) {
 		var r OrgRecord
 		var created, updated string
-		err := scan(&r.ID, &r.CompanyNumber, &r.Name, &r.Website, &r.Postcode, &r.Sector, &r.SIC,
+		err := scan(&r.ID, &r.CompanyNumber, &r.Name, &r.Website, &r.WebsiteSource, &r.Postcode, &r.Sector, &r.SIC,
 			&r.Turnover.Min, &r.Turnover.Max, &r.Turnover.Text, &r.StatementURL, &r.Source, &created, &updated)
 		r.CreatedAt, r.UpdatedAt = parseStamp(created), parseStamp(updated)
 		return r, err
-	}, `SELECT o.id, o.company_number, o.name, o.website, o.postcode, o.sector, o.sic,
+	}, `SELECT o.id, o.company_number, o.name, o.website, o.website_source, o.postcode, o.sector, o.sic,
 		o.turnover_min, o.turnover_max, o.turnover_text, o.statement_url, o.source, o.created_at, o.updated_at
 		FROM orgs o WHERE `+cond+` ORDER BY o.name COLLATE NOCASE, o.id`, args...)
 }
@@ -242,4 +255,37 @@ func (s *Store) CountOrgs(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("store: count organisations: %w", err)
 	}
 	return n, nil
+}
+
+// forgetDocumentHosts takes back the websites derived from a statement's
+// address on a host that keeps documents for others (the registry, a CDN,
+// a file share): an earlier s54 took them for the organisation's site.
+// The statement's address stays, for the crawler to try.
+func forgetDocumentHosts(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, website FROM orgs WHERE website_source = ?`, string(statement.WebsiteDerived))
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var website string
+		if err := rows.Scan(&id, &website); err != nil {
+			rows.Close()
+			return err
+		}
+		if dochost.Is(website) {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET website = '', website_source = '' WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -334,3 +334,40 @@ func TestRegisterPageOrderAndPages(t *testing.T) {
 		t.Errorf("-name: %s, %v", names(p.Entries), err)
 	}
 }
+
+// TestWebsiteSources: a website a list gave wins over one derived from a
+// statement's address; a derived one fills a gap, and is replaced by the
+// next derived one or by a list's; the same website keeps the stronger
+// source.
+func TestWebsiteSources(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := open(t)
+	org := func(website string, src statement.WebsiteSource) []statement.Org {
+		return []statement.Org{{CompanyNumber: "00000001", Name: "Acme Ltd", Website: website, WebsiteSource: src}}
+	}
+	step := func(website string, src statement.WebsiteSource, want string, wantSrc statement.WebsiteSource) {
+		t.Helper()
+		if _, err := st.ImportOrgs(ctx, "x", "x", org(website, src), 0); err != nil {
+			t.Fatal(err)
+		}
+		o, err := st.OrgByNumber(ctx, "00000001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Website != want || o.WebsiteSource != wantSrc {
+			t.Errorf("after %q (%s): %q (%s), want %q (%s)", website, src, o.Website, o.WebsiteSource, want, wantSrc)
+		}
+	}
+	step("https://a.example", statement.WebsiteDerived, "https://a.example", statement.WebsiteDerived)
+	step("https://b.example", statement.WebsiteDerived, "https://b.example", statement.WebsiteDerived)
+	step("", "", "https://b.example", statement.WebsiteDerived)
+	step("https://b.example", "", "https://b.example", statement.WebsiteFromList)
+	step("https://c.example", statement.WebsiteDerived, "https://b.example", statement.WebsiteFromList)
+	step("https://b.example", statement.WebsiteDerived, "https://b.example", statement.WebsiteFromList)
+	step("https://d.example", statement.WebsiteFromList, "https://d.example", statement.WebsiteFromList)
+	p, _ := st.RegisterPage(ctx, store.RegisterQuery{RegisterFilter: store.RegisterFilter{Website: store.WebsiteDerived}, PerPage: 5})
+	if p.Total != 0 {
+		t.Errorf("website=derived: %d", p.Total)
+	}
+}

@@ -257,12 +257,19 @@ var migrations = []string{
 	// whose a snapshot is
 	`ALTER TABLE users ADD COLUMN regions TEXT NOT NULL DEFAULT '';
 	CREATE INDEX statements_document ON statements(document_sha256);`,
+	// 8: a website that is the origin of the organisation's statement
+	// address was derived from it (the GOV.UK registry's import gave every
+	// organisation one so); those on hosts of others' documents are taken
+	// back by forgetDocumentHosts
+	`UPDATE orgs SET website_source = 'derived' WHERE website <> '' AND statement_url <> ''
+		AND substr(lower(statement_url), 1, length(website) + 1) = website || '/';`,
 }
 
 // backfills complete a migration with what SQL alone cannot compute: the
 // function for migration n runs in its transaction, after its SQL.
 var backfills = map[int]func(context.Context, *sql.Tx) error{
 	6: fillSearchNames,
+	8: forgetDocumentHosts,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

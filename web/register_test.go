@@ -1,10 +1,18 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/s54dev/s54/orglist"
+	"github.com/s54dev/s54/statement"
 )
 
 // apiGet calls the API with the fixture's token and reads the JSON.
@@ -133,5 +141,61 @@ func TestRegisterPageIsPaged(t *testing.T) {
 	}
 	if !strings.Contains(page, `<option value="Hospitality">Hospitality (1)</option>`) {
 		t.Error("the sector list is not the sectors present")
+	}
+}
+
+// TestWebsitesFilledInByHand: the organisations without a website are one
+// filter away; downloaded, their website column filled in by hand, the
+// same file imports back, and they have one.
+func TestWebsitesFilledInByHand(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	if _, err := f.st.ImportOrgs(ctx, "home office", "home-office-orgs", []statement.Org{
+		{CompanyNumber: "02000001", Name: "No Site One Ltd", Postcode: "HU2 8AA"},
+		{CompanyNumber: "02000002", Name: "No Site Two Ltd", Postcode: "HU3 1AA"},
+		{CompanyNumber: "02000003", Name: "Derived Ltd", Postcode: "HU3 2AA", Website: "https://derived.example", WebsiteSource: statement.WebsiteDerived},
+	}, 0); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login(t)
+	_, page := get(t, c, f.srv.URL+"/register?website=missing")
+	if !strings.Contains(page, "2 organisations match") || !strings.Contains(page, "no website") {
+		t.Errorf("website=missing:\n%s", page)
+	}
+	_, page = get(t, c, f.srv.URL+"/orgs/02000003")
+	if !strings.Contains(page, "(from the statement's address)") {
+		t.Error("a derived website is not said to be one")
+	}
+	_, body := get(t, c, f.srv.URL+"/register.csv?website=missing")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("CSV: %v\n%s", err, body)
+	}
+	col := slices.Index(rows[0], "website")
+	for i, r := range rows[1:] {
+		if r[col] != "" {
+			t.Errorf("website column of %s: %q", r[1], r[col])
+		}
+		r[col] = fmt.Sprintf("www.site%d.example", i+1) // typed as people type them
+	}
+	var filled bytes.Buffer
+	csv.NewWriter(&filled).WriteAll(rows)
+	list, err := orglist.Read(&filled, orglist.FormatAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.st.ImportOrgs(ctx, "filled.csv", string(list.Format), list.Orgs, 0)
+	if err != nil || res.Updated != 2 || res.Added != 0 {
+		t.Fatalf("import of the filled file: %+v %v", res, err)
+	}
+	var p apiPage
+	f.apiGet(t, "/api/register?website=missing", &p)
+	if p.Total != 0 {
+		t.Errorf("after the import, %d without a website", p.Total)
+	}
+	o, _ := f.st.OrgByNumber(ctx, "02000001")
+	if o.Website != "https://www.site1.example" || o.WebsiteSource != statement.WebsiteFromList || o.Name != "No Site One Ltd" {
+		t.Errorf("filled in: %+v", o.Org)
 	}
 }

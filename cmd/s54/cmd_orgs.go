@@ -38,7 +38,9 @@ func newOrgsImportCmd(g *globals) *cobra.Command {
                     (OrganisationName, Address1…, PostCode, Sector, CompanyNumber, SICCode)
   govuk-registry    the GOV.UK modern slavery statement registry download
                     (StatementSummaries{YEAR}.csv); its StatementURL gives the crawler
-                    a known statement and the website
+                    a known statement and, on the organisation's own host, the
+                    website (marked derived; never a CDN, a file share or the
+                    registry's host)
   companies-house   Companies House basic company data
                     (CompanyName, CompanyNumber, RegAddress.PostCode, SICCode.SicText_1…)
   s54               company_number,name,website,postcode,turnover,sector
