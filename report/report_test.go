@@ -186,6 +186,9 @@ func TestTwoMonths(t *testing.T) {
 			t.Errorf("report.html is not self-contained: %q", bad)
 		}
 	}
+	if csv, _ := os.ReadFile(filepath.Join(out, "register.csv")); !bytes.HasPrefix(csv, []byte("\ufeffcompany_number,")) {
+		t.Error("register.csv does not start with a byte order mark")
+	}
 	if xl, _ := os.ReadFile(filepath.Join(out, "register.xlsx")); !bytes.HasPrefix(xl, []byte("PK")) {
 		t.Error("register.xlsx is not a workbook")
 	}

@@ -128,6 +128,9 @@ func TestRegisterPageIsPaged(t *testing.T) {
 	}
 	// the downloads hold every entry the filters select, not the page
 	_, body := get(t, c, f.srv.URL+"/register.csv?per_page=1&q=ltd")
+	if !strings.HasPrefix(body, "\ufeffcompany_number,") {
+		t.Errorf("the CSV download does not start with a byte order mark: %q", body[:min(20, len(body))])
+	}
 	if n := strings.Count(body, "\n"); n != 4 {
 		t.Errorf("CSV of the filtered register: %d lines, want 4:\n%s", n, body)
 	}
