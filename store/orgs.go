@@ -7,15 +7,36 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/s54dev/s54/internal/dochost"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 )
 
-// ImportResult counts what an import did.
+// ImportResult counts what an import did, and lists the names it changed
+// or would have.
 type ImportResult struct {
 	Added, Updated, Unchanged int
+	Names                     []NameChange
+}
+
+// NameChange is a name in the register that a list gives otherwise.
+type NameChange struct {
+	CompanyNumber string
+	Old, New      string
+	// Kept: the list gives the name in capitals ("ABEL & COLE LIMITED")
+	// and the register has it in mixed case ("Abel & Cole Limited"), as
+	// people write it; the register's is kept.
+	Kept bool
+}
+
+// String says what happened to the name, for the import's report.
+func (c NameChange) String() string {
+	if c.Kept {
+		return fmt.Sprintf("name kept: %s (the list has %s)", c.Old, c.New)
+	}
+	return fmt.Sprintf("name changed: %s → %s", c.Old, c.New)
 }
 
 // ImportOrgs adds or updates organisations, all in one transaction: a
@@ -73,7 +94,10 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 				res.Added++
 				continue
 			}
-			merged := mergeOrg(old, in)
+			merged, name := mergeOrg(old, in)
+			if name != nil {
+				res.Names = append(res.Names, *name)
+			}
 			if merged == old {
 				res.Unchanged++
 				continue
@@ -123,8 +147,12 @@ func findOrg(ctx context.Context, find *sql.Stmt, in *statement.Org) (statement.
 	return statement.Org{}, 0, nil
 }
 
-// mergeOrg lays the non-empty fields of in over old.
-func mergeOrg(old, in statement.Org) statement.Org {
+// mergeOrg lays the non-empty fields of in over old, and says what became
+// of the name when in's differs. A name in capitals does not replace the
+// same name in mixed case: lists in capitals (the GOV.UK registry's,
+// Companies House's) would otherwise turn a register written as people
+// write names into one that shouts.
+func mergeOrg(old, in statement.Org) (statement.Org, *NameChange) {
 	m := old
 	set := func(dst *string, v string) {
 		if v != "" {
@@ -132,7 +160,14 @@ func mergeOrg(old, in statement.Org) statement.Org {
 		}
 	}
 	set(&m.CompanyNumber, in.CompanyNumber)
-	set(&m.Name, in.Name)
+	var name *NameChange
+	if in.Name != "" && in.Name != old.Name {
+		name = &NameChange{CompanyNumber: m.CompanyNumber, Old: old.Name, New: in.Name,
+			Kept: capitals(in.Name) && !capitals(old.Name) && strings.EqualFold(in.Name, old.Name)}
+		if !name.Kept {
+			m.Name = in.Name
+		}
+	}
 	// a website a person gave is not replaced by one worked out from a
 	// statement's address; the same website keeps its stronger source
 	switch {
@@ -150,7 +185,12 @@ func mergeOrg(old, in statement.Org) statement.Org {
 	if in.Turnover.Known() || in.Turnover.Text != "" && !old.Turnover.Known() {
 		m.Turnover = in.Turnover
 	}
-	return m
+	return m, name
+}
+
+// capitals reports whether a name has letters, none of them lower case.
+func capitals(s string) bool {
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0 && strings.IndexFunc(s, unicode.IsLower) < 0
 }
 
 // postcodeOf splits a postcode for the indexed columns; one that cannot be

@@ -371,3 +371,42 @@ func TestWebsiteSources(t *testing.T) {
 		t.Errorf("website=derived: %d", p.Total)
 	}
 }
+
+// TestImportNames: every name an import would change is listed; one in
+// capitals does not replace the same name in mixed case.
+func TestImportNames(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := open(t)
+	names := func(name string) []string {
+		t.Helper()
+		res, err := st.ImportOrgs(ctx, "x", "x", []statement.Org{{CompanyNumber: "03926343", Name: name}}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, n := range res.Names {
+			out = append(out, n.CompanyNumber+" "+n.String())
+		}
+		return out
+	}
+	name := func() string {
+		o, _ := st.OrgByNumber(ctx, "03926343")
+		return o.Name
+	}
+	for _, c := range []struct {
+		list, want, now string
+	}{
+		{"Abel & Cole Limited", "", "Abel & Cole Limited"},
+		{"ABEL & COLE LIMITED", "03926343 name kept: Abel & Cole Limited (the list has ABEL & COLE LIMITED)", "Abel & Cole Limited"},
+		{"Abel & Cole Limited", "", "Abel & Cole Limited"},
+		{"ABEL AND COLE LTD", "03926343 name changed: Abel & Cole Limited → ABEL AND COLE LTD", "ABEL AND COLE LTD"},
+		{"Abel and Cole Ltd", "03926343 name changed: ABEL AND COLE LTD → Abel and Cole Ltd", "Abel and Cole Ltd"},
+		{"abel and cole ltd", "03926343 name changed: Abel and Cole Ltd → abel and cole ltd", "abel and cole ltd"},
+	} {
+		got := strings.Join(names(c.list), "\n")
+		if got != c.want || name() != c.now {
+			t.Errorf("%q imported: %q, name %q; want %q, %q", c.list, got, name(), c.want, c.now)
+		}
+	}
+}
