@@ -94,13 +94,11 @@ func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) {
 	out := struct {
 		Org        statement.Org            `json:"org"`
 		Region     string                   `json:"region"`
+		RegionName string                   `json:"region_name"`
 		Register   *statement.RegisterEntry `json:"register"`
 		Statements []version                `json:"statements"`
 		Fetches    []fetch                  `json:"fetches"`
-	}{Org: d.Org.Org, Region: d.Region, Register: d.Entry, Statements: []version{}, Fetches: []fetch{}}
-	if out.Register != nil {
-		out.Register.Region = d.Region
-	}
+	}{Org: d.Org.Org, Region: d.Region, RegionName: d.RegionName, Register: d.Entry, Statements: []version{}, Fetches: []fetch{}}
 	for _, v := range d.Statements {
 		out.Statements = append(out.Statements, version{URL: v.URL, Snapshot: "/snapshots/" + v.SHA256,
 			PeriodEnd: v.PeriodEnd, Current: v.Latest, Assessment: v.Assessment})

@@ -202,3 +202,32 @@ func TestWebsitesFilledInByHand(t *testing.T) {
 		t.Errorf("filled in: %+v", o.Org)
 	}
 }
+
+// TestRegionNames: where people read a region, they read its name; the
+// API keeps the id beside it.
+func TestRegionNames(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	c := f.login(t)
+	for p, want := range map[string]string{
+		"/orgs/01000001":       " · Hampshire and Isle of Wight · ",
+		"/search?q=agency":     " · Hampshire and Isle of Wight",
+		"/register?q=solent":   "<td>Hampshire and Isle of Wight</td>",
+		"/search?q=slavery&x=": `">Hampshire and Isle of Wight</a> (1)`,
+	} {
+		if _, page := get(t, c, f.srv.URL+p); !strings.Contains(page, want) {
+			t.Errorf("%s lacks %q", p, want)
+		}
+	}
+	var org struct {
+		Region     string `json:"region"`
+		RegionName string `json:"region_name"`
+		Register   struct {
+			RegionName string `json:"region_name"`
+		} `json:"register"`
+	}
+	f.apiGet(t, "/api/orgs/01000001", &org)
+	if org.Region != "hampshire-iow" || org.RegionName != "Hampshire and Isle of Wight" || org.Register.RegionName != "Hampshire and Isle of Wight" {
+		t.Errorf("API organisation: %+v", org)
+	}
+}

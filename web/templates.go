@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"html/template"
@@ -33,6 +34,9 @@ func (s *Server) parseTemplates() error {
 		"fragment":     fragmentHTML,
 		"homepageLink": homepageLink,
 		"deref":        func(b *bool) bool { return b != nil && *b },
+		// the name of a region, by id (the id when the configuration has
+		// no such region)
+		"regionName": func(id string) string { return cmp.Or(s.cfg.Regions.Name(id), id) },
 	}
 	s.pages = map[string]*template.Template{}
 	names, err := fs.Glob(assets, "templates/*.html")
