@@ -10,7 +10,6 @@ import (
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/pipeline"
@@ -33,9 +32,8 @@ func startFakeWeb(t *testing.T) (*fakeweb.Web, *crawler.Crawler) {
 	opts.Fetch.MaxBytes = 8 << 20
 	opts.Delay = 2 * time.Millisecond
 	opts.MaxRequests = 20
-	// the decision the pipeline gives the crawler in s54 crawl
-	opts.IsStatement = pipeline.IsStatement(checker.Default(), extract.DefaultOptions())
-	c := crawler.New(opts)
+	// the crawler s54 crawl makes: it asks the checker what is a statement
+	c := pipeline.NewCrawler(opts, checker.Default())
 	t.Cleanup(c.Close)
 	return web, c
 }

@@ -88,6 +88,18 @@ func (s *visit) discover() error {
 		}
 		hubs = next
 	}
+	// the sitemaps, when the links gave nothing
+	if blocked == nil && s.ctx.Err() == nil {
+		doc, listed, err := s.sitemap(base)
+		if doc != nil {
+			s.res.Statement = doc
+			s.res.Hint = "found through the sitemap " + redact(listed) + ", not through a link from the homepage"
+			return nil
+		}
+		if errors.Is(err, colly.ErrRobotsTxtBlocked) || errors.Is(err, errBudget) {
+			blocked = err
+		}
+	}
 	switch {
 	case errors.Is(blocked, colly.ErrRobotsTxtBlocked):
 		s.res.Outcome, s.res.Reason = statement.RobotsBlocked, "the statement link is disallowed by robots.txt"

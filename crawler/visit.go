@@ -127,9 +127,14 @@ func (s *visit) get(rawURL string) *page {
 		}
 		if err == nil && doc.Kind == KindHTML && !doc.NotModified && len(doc.Body) <= maxHTMLBytes {
 			p.html = parseHTML(doc)
-			if to := metaRefresh(p.html, doc.URL); to != "" {
-				// a stub page that sends the browser on: a redirect
-				s.res.Tried = append(s.res.Tried, fmt.Sprintf("%s → meta refresh to %s", redact(u), redact(to)))
+			to, how := metaRefresh(p.html, doc.URL), "meta refresh"
+			if to == "" {
+				to, how = consentContinue(p.html, doc.URL), "consent page, continued"
+			}
+			if to != "" {
+				// a stub page that sends the browser on, or asks for
+				// consent first: a redirect
+				s.res.Tried = append(s.res.Tried, fmt.Sprintf("%s → %s to %s", redact(u), how, redact(to)))
 				if hop >= s.c.opts.Fetch.MaxRedirects {
 					p.err, p.html = fmt.Errorf("more than %d redirects from %s", s.c.opts.Fetch.MaxRedirects, redact(rawURL)), nil
 					break

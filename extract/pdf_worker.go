@@ -55,8 +55,9 @@ func init() {
 
 // workerRequest precedes each document.
 type workerRequest struct {
-	OCR     bool          `json:"ocr,omitempty"`
-	Timeout time.Duration `json:"timeout"`
+	OCR      bool          `json:"ocr,omitempty"`
+	OCRPages int           `json:"ocr_pages,omitempty"`
+	Timeout  time.Duration `json:"timeout"`
 	// WarmPDFium loads the worker's pdfium module; no document comes.
 	WarmPDFium bool `json:"warm_pdfium,omitempty"`
 }
@@ -138,7 +139,7 @@ func workDocument(req workerRequest, data []byte) workerResponse {
 		}
 		return workerResponse{Result: &pdfResult{}}
 	}
-	res, err := extractPDF(ctx, data, pdfConfig{ocr: req.OCR})
+	res, err := extractPDF(ctx, data, pdfConfig{ocr: req.OCR, ocrPages: req.OCRPages})
 	if err == nil {
 		return workerResponse{Result: &res}
 	}

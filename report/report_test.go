@@ -12,7 +12,6 @@ import (
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/internal/golden"
@@ -51,14 +50,14 @@ func crawlAt(t *testing.T, st *store.Store, dir string, day time.Time, change fu
 	opts.Fetch.AllowPrivate, opts.Fetch.Hosts = true, srv.Hosts(web)
 	opts.Fetch.Timeout, opts.Fetch.MaxBytes = 2*time.Second, 8<<20
 	opts.Delay, opts.MaxRequests = 0, 20
-	cr := crawler.New(opts)
+	cr := pipeline.NewCrawler(opts, checker.Default())
 	defer cr.Close()
 	st.SetClock(func() time.Time { return day })
 	orgs, err := st.Orgs(context.Background(), store.OrgFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: extract.DefaultOptions(),
+	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: pipeline.ExtractOptions(),
 		Concurrency: 8, Now: func() time.Time { return day }}
 	if _, err := p.Crawl(context.Background(), orgs, "all"); err != nil {
 		t.Fatal(err)

@@ -14,7 +14,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/s54dev/s54/crawler"
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/orglist"
 	"github.com/s54dev/s54/pipeline"
@@ -177,10 +176,9 @@ func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, re
 	co.Fetch.MaxBytes = cc.MaxBytes
 	co.Delay = cc.Delay
 	co.MaxRequests = cc.MaxRequests
-	co.IsStatement = pipeline.IsStatement(chk, extract.DefaultOptions())
-	cr := crawler.New(co)
+	cr := pipeline.NewCrawler(co, chk)
 	defer cr.Close()
-	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: extract.DefaultOptions(),
+	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: pipeline.ExtractOptions(),
 		Concurrency: max(1, cc.Concurrency), Index: x, Region: regions.Match, Progress: progress}
 	return p.Crawl(ctx, orgs, selection)
 }

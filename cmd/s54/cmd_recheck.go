@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/pipeline"
 )
 
@@ -51,7 +50,7 @@ func runRecheck(cmd *cobra.Command, g *globals, opts recheckOptions) error {
 		return err
 	}
 	defer st.Close()
-	rs, err := pipeline.Recheck(ctx, st, ck, g.indexPath(), extract.DefaultOptions(), conf.regions.Match, opts.all, time.Now())
+	rs, err := pipeline.Recheck(ctx, st, ck, g.indexPath(), pipeline.ExtractOptions(), conf.regions.Match, opts.all, time.Now())
 	if err != nil {
 		return fmt.Errorf("recheck: %w", err)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/internal/oneline"
@@ -179,7 +178,7 @@ the new one is complete; a failure leaves it as it was.`,
 				return err
 			}
 			defer st.Close()
-			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), conf.regions.Match)
+			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), pipeline.ExtractOptions(), conf.regions.Match)
 			if err != nil {
 				return fmt.Errorf("index rebuild: %w", err)
 			}

@@ -129,13 +129,23 @@ func TestExpectedURLsServed(t *testing.T) {
 var hrefRE = regexp.MustCompile(`href="([^"]*)"`)
 
 // homepage follows redirects from / and returns the final URL and body.
+var continueRE = regexp.MustCompile(`<a href="([^"]+)">Continue to the site</a>`)
+
 func homepage(t *testing.T, h http.Handler, host string) (string, string, int) {
 	u := "http://" + host + "/"
 	for range 5 {
 		rec := get(h, u)
 		if loc := rec.Header().Get("Location"); rec.Code/100 == 3 && loc != "" {
 			next, _ := url.Parse(u)
-			u = next.ResolveReference(&url.URL{Path: loc}).String()
+			ref, _ := url.Parse(loc)
+			u = next.ResolveReference(ref).String()
+			continue
+		}
+		// a consent page: its way through is the homepage
+		if m := continueRE.FindStringSubmatch(rec.Body.String()); m != nil {
+			next, _ := url.Parse(u)
+			ref, _ := url.Parse(m[1])
+			u = next.ResolveReference(ref).String()
 			continue
 		}
 		return u, rec.Body.String(), rec.Code
