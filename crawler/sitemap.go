@@ -158,4 +158,3 @@ func (c *robotsCache) sitemaps(origin string) []string {
 	}
 	return out
 }
-

@@ -54,9 +54,9 @@ type Event struct {
 	// NewVersion: the statement had not been seen before.
 	NewVersion bool
 	// OCR: the statement is a scan, read by OCR.
-	OCR bool
-	Done       int // organisations done so far in this run, resumed ones included
-	Total      int
+	OCR   bool
+	Done  int // organisations done so far in this run, resumed ones included
+	Total int
 
 	indexErr error
 }
