@@ -17,7 +17,7 @@ import (
 )
 
 // startFakeWeb serves the sample web and returns a crawler pointed at it.
-func startFakeWeb(t *testing.T) (*fakeweb.Web, *crawler.Crawler) {
+func startFakeWeb(t testing.TB) (*fakeweb.Web, *crawler.Crawler) {
 	t.Helper()
 	web, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
@@ -124,4 +124,44 @@ func deref(b *bool) any {
 		return nil
 	}
 	return *b
+}
+
+// BenchmarkDiscovery is the crawler's recall on the sample web: of the
+// sites whose statement should be found, how many it finds at the right
+// URL; how many times it takes a wrong document for the statement; and
+// how long the whole web takes, every site at once.
+func BenchmarkDiscovery(b *testing.B) {
+	web, c := startFakeWeb(b)
+	for b.Loop() {
+		start := time.Now()
+		results := make([]*crawler.Result, len(web.Sites))
+		var wg sync.WaitGroup
+		for i, s := range web.Sites {
+			wg.Go(func() { results[i] = c.Crawl(context.Background(), site(s)) })
+		}
+		wg.Wait()
+		elapsed := time.Since(start)
+		var want, found, wrong int
+		for i, s := range web.Sites {
+			res := results[i]
+			got := ""
+			if res.Statement != nil {
+				got = res.Statement.URL
+			}
+			if s.Expect.CrawlResult() == statement.Found {
+				want++
+				if got == s.Expect.StatementURL {
+					found++
+				}
+			}
+			if got != "" && got != s.Expect.StatementURL {
+				wrong++
+			}
+		}
+		b.ReportMetric(float64(found), "found")
+		b.ReportMetric(float64(want), "to-find")
+		b.ReportMetric(float64(wrong), "wrong-statement")
+		b.ReportMetric(float64(len(web.Sites)), "sites")
+		b.ReportMetric(elapsed.Seconds(), "s/web")
+	}
 }
