@@ -380,3 +380,34 @@ func consentContinue(doc *goquery.Document, pageURL string) string {
 	})
 	return target
 }
+
+// scriptBuilt reports whether a page may hold links that only its script
+// writes: it has scripts, and either they speak of a statement or the HTML
+// has almost no links or text of its own (a single-page app's shell).
+func scriptBuilt(doc *goquery.Document) bool {
+	if doc == nil || doc.Find("script").Length() == 0 {
+		return false
+	}
+	mentions := false
+	doc.Find("script").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		mentions = statementWords().MatchString(words(s.Text()))
+		return !mentions
+	})
+	if mentions {
+		return true
+	}
+	links := 0
+	doc.Find("a[href]").EachWithBreak(func(_ int, a *goquery.Selection) bool {
+		href := strings.ToLower(strings.TrimSpace(a.AttrOr("href", "")))
+		if href != "" && !strings.HasPrefix(href, "#") && !strings.HasPrefix(href, "javascript:") &&
+			!strings.HasPrefix(href, "mailto:") && !strings.HasPrefix(href, "tel:") {
+			links++
+		}
+		return links < scriptShellLinks
+	})
+	return links < scriptShellLinks || len(strings.Fields(doc.Find("body").Text())) < 20
+}
+
+// scriptShellLinks: a page with fewer links of its own, and scripts, is
+// taken to be built by them.
+const scriptShellLinks = 5

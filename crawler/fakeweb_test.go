@@ -78,6 +78,9 @@ func TestFakeWeb(t *testing.T) {
 			if fmt.Sprint(deref(res.HomepageLink)) != fmt.Sprint(deref(want.HomepageLink)) && outcome == statement.Found {
 				t.Errorf("homepage_link %v, want %v", deref(res.HomepageLink), deref(want.HomepageLink))
 			}
+			if res.LinkNeedsScript != want.LinkNeedsScript {
+				t.Errorf("link_needs_script %v, want %v", res.LinkNeedsScript, want.LinkNeedsScript)
+			}
 			var history []string
 			for _, h := range res.History {
 				history = append(history, h.URL)

@@ -35,6 +35,12 @@ type visit struct {
 	// statement
 	notStatement string
 
+	// renders counts the pages rendered in Chromium, browserRequests the
+	// requests the browser made; renderErr is the last render's failure
+	renders         int
+	browserRequests int
+	renderErr       error
+
 	// set by colly's callbacks during one request
 	resp     *colly.Response
 	respErr  error
@@ -47,6 +53,8 @@ type page struct {
 	err error
 	// html is the parsed page, when it is one
 	html *goquery.Document
+	// rendered: doc and html are the page's DOM after its scripts ran
+	rendered bool
 }
 
 // maxHTMLBytes bounds the pages parsed for links: a parsed page takes many

@@ -50,6 +50,8 @@ func crawlAt(t *testing.T, st *store.Store, dir string, day time.Time, change fu
 	opts.Fetch.AllowPrivate, opts.Fetch.Hosts = true, srv.Hosts(web)
 	opts.Fetch.Timeout, opts.Fetch.MaxBytes = 2*time.Second, 8<<20
 	opts.Delay, opts.MaxRequests = 0, 20
+	// the golden report is the same with Chromium installed or not
+	opts.Render.Browser = crawler.BrowserOff
 	cr := pipeline.NewCrawler(opts, checker.Default())
 	defer cr.Close()
 	st.SetClock(func() time.Time { return day })

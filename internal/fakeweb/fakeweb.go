@@ -126,6 +126,9 @@ type Expect struct {
 	Hint string `yaml:"hint"`
 	// Forbidden lists paths (without query) that must never be requested.
 	Forbidden []string `yaml:"forbidden"`
+	// LinkNeedsScript: the homepage's statement link is written by its
+	// script, found by rendering it.
+	LinkNeedsScript bool `yaml:"link_needs_script"`
 	// Needs names a program the outcome depends on: "tesseract" (a scan
 	// read by OCR) or "chromium" (links a script writes). Without it,
 	// Without says what to expect instead.
@@ -560,6 +563,7 @@ var contentTypes = map[string]string{
 	".svg":  "image/svg+xml",
 	".css":  "text/css; charset=utf-8",
 	".js":   "text/javascript; charset=utf-8",
+	".json": "application/json",
 	".xml":  "application/xml",
 	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
