@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -87,9 +88,10 @@ func newRenderProxy(ctx context.Context, c *Crawler, opts RenderOptions, first *
 	p := &renderProxy{c: c, ctx: ctx, opts: opts, first: first, ln: ln, cert: cert,
 		tls: make(chan net.Conn), robots: map[string]*robotstxt.Group{}}
 	p.touch()
-	p.srv = &http.Server{Handler: http.HandlerFunc(p.serveProxy), ReadHeaderTimeout: 10 * time.Second,
+	quiet := log.New(io.Discard, "", 0) // a browser's dropped connection is not news
+	p.srv = &http.Server{Handler: http.HandlerFunc(p.serveProxy), ReadHeaderTimeout: 10 * time.Second, ErrorLog: quiet,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
-	p.inner = &http.Server{Handler: http.HandlerFunc(p.serveTunnelled), ReadHeaderTimeout: 10 * time.Second,
+	p.inner = &http.Server{Handler: http.HandlerFunc(p.serveTunnelled), ReadHeaderTimeout: 10 * time.Second, ErrorLog: quiet,
 		BaseContext: func(net.Listener) context.Context { return ctx },
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			if t, ok := c.(*tunnelConn); ok {
