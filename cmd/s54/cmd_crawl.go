@@ -176,6 +176,7 @@ func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, re
 	co.Fetch.MaxBytes = cc.MaxBytes
 	co.Delay = cc.Delay
 	co.MaxRequests = cc.MaxRequests
+	co.Render.Browser = cc.Browser
 	cr := pipeline.NewCrawler(co, chk)
 	defer cr.Close()
 	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: pipeline.ExtractOptions(),
