@@ -130,7 +130,9 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return
 		}
-		u.Fragment = ""
+		if !hashRoute(u.Fragment) {
+			u.Fragment = ""
+		}
 		text := linkText(a)
 		tw, uw := words(text), urlWords(u)
 		if excludeWords().MatchString(tw) || excludeWords().MatchString(uw) || strings.HasSuffix(u.Hostname(), "gov.uk") {
@@ -411,3 +413,10 @@ func scriptBuilt(doc *goquery.Document) bool {
 // scriptShellLinks: a page with fewer links of its own, and scripts, is
 // taken to be built by them.
 const scriptShellLinks = 5
+
+// hashRoute reports whether a URL's fragment is a single-page app's route
+// ("#/modern-slavery", "#!/statement"): the page it names exists only
+// once the script has run, so the fragment is kept.
+func hashRoute(fragment string) bool {
+	return strings.HasPrefix(fragment, "/") || strings.HasPrefix(fragment, "!/")
+}

@@ -123,6 +123,34 @@ func TestRenderFindsScriptLink(t *testing.T) {
 	}
 }
 
+// TestRenderHashRoute: a single-page app whose pages are routes after
+// "#/": the statement's route is rendered too, and is the statement.
+func TestRenderHashRoute(t *testing.T) {
+	needBrowser(t)
+	rs := newRenderSite(t, `<!doctype html><html><body><div id="app"></div>
+<script>
+function show() {
+  var app = document.getElementById("app");
+  if (location.hash === "#/modern-slavery") {
+    var p = "";
+    for (var i = 0; i < 30; i++) { p += "<p>Paragraph " + i + ": we took steps against slavery and human trafficking in our supply chains this year.</p>"; }
+    app.innerHTML = "<h1>Modern slavery statement 2025</h1>" + p;
+  } else {
+    app.innerHTML = "<h1>Welcome</h1><footer><a href=\"#/modern-slavery\">Modern slavery statement</a></footer>";
+  }
+}
+window.addEventListener("hashchange", show);
+show();
+</script></body></html>`)
+	res := rs.crawl(t)
+	if res.Outcome != statement.Found || res.Statement == nil || !strings.HasSuffix(res.Statement.URL, "/#/modern-slavery") {
+		t.Fatalf("outcome %s (%s), tried %q", res.Outcome, res.Reason, res.Tried)
+	}
+	if !res.LinkNeedsScript || !strings.Contains(string(res.Statement.Body), "Paragraph 29") {
+		t.Errorf("link_needs_script %v; the statement is not the rendered route: %.200q", res.LinkNeedsScript, res.Statement.Body)
+	}
+}
+
 // TestRenderAddressCheck: the rendered page's requests to an internal
 // address are refused, whether by its address, through a redirect from
 // the site, or by a name that resolves to it; the page is still read.
