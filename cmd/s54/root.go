@@ -116,7 +116,7 @@ s.54(5), each with the evidence found and advice on what is missing.` + "\n" + h
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: err}
 	})
-	root.AddCommand(newCheckCmd(g), newExtractCmd(g), newRulesCmd(g), newOrgsCmd(g), newRegisterCmd(g), newRegionsCmd(g), newCrawlCmd(g), newSearchCmd(g), newIndexCmd(g), newRecheckCmd(g), newServeCmd(g), newUsersCmd(g), newReportCmd(g), newScheduleCmd(g), newDemoCmd(g))
+	root.AddCommand(newCheckCmd(g), newExtractCmd(g), newRulesCmd(g), newOrgsCmd(g), newRegisterCmd(g), newRegionsCmd(g), newCrawlCmd(g), newSearchCmd(g), newIndexCmd(g), newRecheckCmd(g), newFindingsCmd(g), newServeCmd(g), newUsersCmd(g), newReportCmd(g), newScheduleCmd(g), newDemoCmd(g))
 	return root
 }
 

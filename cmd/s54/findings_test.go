@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
+)
+
+// TestFindingsCommand: s54 findings lists an organisation whose registry
+// entry claims training and goals its statement does not bear out, in
+// DESIGN.md's shape, and not one whose claims its statement bears out.
+func TestFindingsCommand(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	st, err := store.Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs := []statement.Org{{CompanyNumber: "06000011", Name: "Quayside Chandlers Ltd", Postcode: "SO14 2AQ"},
+		{CompanyNumber: "06000012", Name: "Tor Valley Creamery Ltd", Postcode: "LE1 5WW"}}
+	if _, err := st.ImportOrgs(ctx, "t.csv", "s54", orgs, 0); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := st.Orgs(ctx, store.OrgFilter{})
+	ck := checker.Default()
+	weak := "Modern Slavery Statement for the year ended 31 March 2025. Quayside Chandlers Ltd sells boat equipment from two shops. " +
+		"We do not tolerate slavery or human trafficking. We expect our suppliers to obey the law. " +
+		"This statement was approved by the board of directors on 1 June 2025. Signed: Ann Marsh, Director, 1 June 2025."
+	strong := "Modern Slavery Statement for the year ended 31 March 2025. Tor Valley Creamery Ltd makes cheese in Leicestershire. " +
+		"All buyers and farm liaison staff completed modern slavery training in the year, 48 people. " +
+		"We assess the effectiveness of our steps against key performance indicators, which the board reviews each year: " +
+		"the number of suppliers audited (32 of 40 this year) and the number of concerns raised through our hotline (2, both investigated). " +
+		"This statement was approved by the board of directors on 3 June 2025. Signed: Raj Patel, Director, 3 June 2025."
+	claim := map[statement.CriterionID]bool{statement.Training: true, statement.Effectiveness: true}
+	var claims []store.ClaimsFor
+	for i, text := range []string{weak, strong} {
+		url := "https://org" + string(rune('a'+i)) + ".test/msa"
+		sha, err := st.SaveDocument(ctx, []byte(text), "text/plain")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.RecordAssessment(ctx, store.Version{OrgID: recs[i].ID, URL: url, DocumentSHA256: sha},
+			ck.Check(statement.Text{Body: text}), ck.RulesID()); err != nil {
+			t.Fatal(err)
+		}
+		claims = append(claims, store.ClaimsFor{Key: recs[i].CompanyNumber, Claims: []statement.RegistryClaim{
+			{Year: 2025, PeriodEnd: statement.Date{Year: 2025, Month: 3, Day: 31}, Includes: claim}}})
+	}
+	if _, err := st.RecordRegistryClaims(ctx, claims); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	code, out, stderr := run(t, "", "findings", "--json", "--data", data)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var list []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if len(list) != 1 || string(list[0]["company_number"]) != `"06000011"` {
+		t.Fatalf("want Quayside alone:\n%s", out)
+	}
+	for _, k := range []string{"company_number", "name", "region", "registry", "template", "unchanged"} {
+		if _, ok := list[0][k]; !ok {
+			t.Errorf("no %q in %s", k, out)
+		}
+	}
+	var reg []statement.RegistryFinding
+	if err := json.Unmarshal(list[0]["registry"], &reg); err != nil {
+		t.Fatal(err)
+	}
+	got := map[statement.CriterionID]bool{}
+	for _, r := range reg {
+		if r.RegistrySays && !r.Quiet {
+			got[r.Criterion] = true
+		}
+	}
+	if !got[statement.Training] || !got[statement.Effectiveness] {
+		t.Errorf("registry findings %+v: want training and effectiveness", reg)
+	}
+
+	code, out, _ = run(t, "", "findings", "--stored", "--data", data)
+	if code != 0 || !strings.Contains(out, "06000011 Quayside Chandlers Ltd") || !strings.Contains(out, "the registry says the statement includes") ||
+		!strings.Contains(out, "1 of 2 organisations have findings") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if code, out, _ = run(t, "", "findings", "--stored", "--region", "leicestershire", "--data", data); code != 0 || !strings.Contains(out, "No findings among 1 organisations") {
+		t.Errorf("--region: exit %d:\n%s", code, out)
+	}
+}
