@@ -181,7 +181,15 @@ func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, re
 	defer cr.Close()
 	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: pipeline.ExtractOptions(),
 		Concurrency: max(1, cc.Concurrency), Index: x, Region: regions.Match, Progress: progress}
-	return p.Crawl(ctx, orgs, selection)
+	sum, err := p.Crawl(ctx, orgs, selection)
+	if err == nil && sum.NewVersions > 0 {
+		// new statements: shared text and re-dated ones, registry claims
+		// set against them
+		if _, ferr := pipeline.RefreshFindings(ctx, st, pipeline.ExtractOptions(), regions.Match); ferr != nil && ctx.Err() == nil {
+			fmt.Fprintf(g.stderr, "s54: findings not made again: %v\n", ferr)
+		}
+	}
+	return sum, err
 }
 
 // crawlProgress shows a bar on a terminal, plain lines otherwise.

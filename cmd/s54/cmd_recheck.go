@@ -63,6 +63,9 @@ func runRecheck(cmd *cobra.Command, g *globals, opts recheckOptions) error {
 			fmt.Fprintf(g.stdout, "  %s\n", s)
 		}
 	}
+	if _, err := pipeline.RefreshFindings(ctx, st, pipeline.ExtractOptions(), conf.regions.Match); err != nil {
+		return fmt.Errorf("recheck: findings: %w", err)
+	}
 	if rs.Unreadable > 0 {
 		fmt.Fprintf(g.stderr, "s54: %d versions could not be read again: the first: %v\n", rs.Unreadable, rs.FirstError)
 	}

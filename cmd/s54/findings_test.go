@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -93,5 +95,59 @@ func TestFindingsCommand(t *testing.T) {
 	}
 	if code, out, _ = run(t, "", "findings", "--stored", "--region", "leicestershire", "--data", data); code != 0 || !strings.Contains(out, "No findings among 1 organisations") {
 		t.Errorf("--region: exit %d:\n%s", code, out)
+	}
+}
+
+// TestRegistryFindingsFakeWeb: the registry download imported beside the
+// fake web's organisations, the web crawled, and s54 findings reports the
+// claims the statements found do not bear out: a row matched by URL whose
+// claims the statement bears out gives nothing, a row matched by period
+// end whose training and risk assessment the statement lacks gives both,
+// and a row of a year long gone matches nothing.
+func TestRegistryFindingsFakeWeb(t *testing.T) {
+	t.Parallel()
+	_, hosts, orgs := serveFakeWeb(t)
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "s54.yaml"), []byte(fastCrawl), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	registry := "StatementYear,OrganisationName,Address,CompanyNumber,StatementURL,StatementStartDate,StatementEndDate,ApprovingPerson,DateApproved," +
+		"StatementIncludesOrgStructure,StatementIncludesPolicies,StatementIncludesRisksAssessment,StatementIncludesDueDiligence,StatementIncludesTraining,StatementIncludesGoals\n" +
+		"2025,Harrow & Vale Foods Ltd,\"Southampton SO14 3TJ\",09000001,http://footer-link.test/modern-slavery-statement/,01/04/2024,31/03/2025,Director,01/06/2025,Yes,Yes,Yes,Yes,Yes,Yes\n" +
+		"2025,Bramwell Interiors Ltd,\"Worcester WR1 2EY\",09000003,,01/02/2024,31/01/2025,Director,01/05/2025,Yes,Yes,Yes,Yes,Yes,Yes\n" +
+		"2019,Bramwell Interiors Ltd,\"Worcester WR1 2EY\",09000003,,01/02/2018,31/01/2019,Director,01/05/2019,Yes,Yes,Yes,Yes,Yes,Yes\n"
+	regPath := filepath.Join(t.TempDir(), "StatementSummaries2025.csv")
+	if err := os.WriteFile(regPath, []byte(registry), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{orgs, regPath} {
+		if code, out, stderr := run(t, "", "--data", data, "orgs", "import", f); code != 0 {
+			t.Fatalf("import %s: exit %d\n%s%s", f, code, out, stderr)
+		}
+	}
+	if code, out, stderr := runOn(t, hosts, "--data", data, "crawl", "--allow-private", "--concurrency", "8"); code != 0 {
+		t.Fatalf("crawl: exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, out, stderr := run(t, "", "--data", data, "findings", "--json")
+	if code != 0 {
+		t.Fatalf("findings: exit %d %s", code, stderr)
+	}
+	var list []statement.OrgFindings
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	pressed := map[string][]string{}
+	for _, f := range list {
+		for _, r := range f.Registry {
+			if !r.Quiet {
+				pressed[f.CompanyNumber] = append(pressed[f.CompanyNumber], string(r.Criterion)+" "+r.PeriodEnd.String())
+			}
+		}
+	}
+	if got := strings.Join(pressed["09000003"], ", "); got != "risk 2025-01-31, training 2025-01-31" {
+		t.Errorf("Bramwell's registry findings %q, want risk and training for the year to 2025-01-31", got)
+	}
+	if got := pressed["09000001"]; len(got) != 0 {
+		t.Errorf("Harrow & Vale's claims are borne out, yet: %q", got)
 	}
 }
