@@ -68,7 +68,22 @@ func NewTemplates() *Templates {
 // Add reads a version's text; it is safe to call from several goroutines.
 // The text itself is not kept.
 func (t *Templates) Add(d TemplateDoc) {
-	words := MaskedWords(d.Text, d.Name)
+	sig, size := signature(d.Text, d.Name)
+	if size == 0 {
+		return
+	}
+	td := &tdoc{TemplateDoc: d, sig: sig, size: size}
+	td.Text = ""
+	t.mu.Lock()
+	t.docs[d.Key] = td
+	t.lsh.Add(d.Key, td.sig)
+	t.mu.Unlock()
+}
+
+// signature is the MinHash signature of a text's masked shingles, and
+// how many distinct shingles it has.
+func signature(text, name string) ([]uint64, int) {
+	words := MaskedWords(text, name)
 	mh := minhashlsh.NewMinhash(54, numHashes)
 	seen := map[uint64]bool{}
 	var buf [8]byte
@@ -86,15 +101,26 @@ func (t *Templates) Add(d TemplateDoc) {
 		binary.LittleEndian.PutUint64(buf[:], s)
 		mh.Push(buf[:])
 	}
-	if len(seen) == 0 {
-		return
+	return mh.Signature(), len(seen)
+}
+
+// Shared is the share of a text not in the finder (a draft) found in any
+// one statement it holds, names, dates and figures masked; name is the
+// draft's organisation, "" when not known. Nothing of the text is kept,
+// and nothing is said of which statement holds it. Call after Build.
+func (t *Templates) Shared(text, name string) float64 {
+	sig, size := signature(text, name)
+	if size == 0 {
+		return 0
 	}
-	td := &tdoc{TemplateDoc: d, sig: mh.Signature(), size: len(seen)}
-	td.Text = ""
-	t.mu.Lock()
-	t.docs[d.Key] = td
-	t.lsh.Add(d.Key, td.sig)
-	t.mu.Unlock()
+	d := &tdoc{sig: sig, size: size}
+	best := 0.0
+	for _, k := range t.lsh.Query(sig) {
+		if o := t.docs[k.(int64)]; o != nil {
+			best = max(best, containment(d, o))
+		}
+	}
+	return round2(best)
 }
 
 // Build makes what was added searchable.

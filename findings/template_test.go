@@ -64,6 +64,17 @@ func TestTemplates(t *testing.T) {
 			t.Errorf("%s, in its own words: shared %.2f with %+v", file, f.Shared, f.Similar)
 		}
 	}
+	// a draft made with the generator, not yet published, and one in its
+	// own words
+	if got := x.Shared(fill("Foxhole Joinery Ltd", "31 January 2026", "Pat Fox"), ""); got < statement.TemplateShare {
+		t.Errorf("a generator draft: shared %.2f, want ≥ %.1f", got, statement.TemplateShare)
+	}
+	if got := x.Shared(read(t, "statements/boilerplate.txt"), ""); got >= 0.3 {
+		t.Errorf("a draft in its own words: shared %.2f", got)
+	}
+	if x.Shared("", "") != 0 {
+		t.Error("an empty draft shares text")
+	}
 	cl := x.Clusters()
 	if len(cl) != 2 || len(cl[0].Members) != 4 || len(cl[1].Members) != 2 {
 		t.Errorf("clusters: %+v", cl)
