@@ -74,7 +74,7 @@ func RefreshFindings(ctx context.Context, st *store.Store, opts extract.Options,
 					continue
 				}
 				texts[i] = text
-				tmpl.Add(findings.TemplateDoc{Key: v.StatementID, OrgID: v.OrgID, CompanyNumber: v.Org.CompanyNumber, Name: v.Org.Name, Text: text})
+				tmpl.Add(findings.TemplateDoc{Key: v.StatementID, OrgID: v.OrgID, CompanyNumber: v.Org.CompanyNumber, Name: v.Org.Name, Text: text, Document: v.SHA256})
 			}
 		})
 	}
@@ -218,7 +218,7 @@ func DraftTemplates(ctx context.Context, st *store.Store) (*findings.Templates, 
 			return nil, err
 		}
 		if ok {
-			t.Add(findings.TemplateDoc{Key: v.StatementID, OrgID: v.OrgID, CompanyNumber: v.Org.CompanyNumber, Name: v.Org.Name, Text: text})
+			t.Add(findings.TemplateDoc{Key: v.StatementID, OrgID: v.OrgID, CompanyNumber: v.Org.CompanyNumber, Name: v.Org.Name, Text: text, Document: v.SHA256})
 		}
 	}
 	t.Build()

@@ -98,13 +98,14 @@ func TestFindingsCommand(t *testing.T) {
 	}
 }
 
-// TestRegistryFindingsFakeWeb: the registry download imported beside the
-// fake web's organisations, the web crawled, and s54 findings reports the
-// claims the statements found do not bear out: a row matched by URL whose
+// TestFindingsFakeWeb: the registry download imported beside the fake
+// web's organisations, the web crawled, and s54 findings reports the
+// claims the statements found do not bear out (a row matched by URL whose
 // claims the statement bears out gives nothing, a row matched by period
 // end whose training and risk assessment the statement lacks gives both,
-// and a row of a year long gone matches nothing.
-func TestRegistryFindingsFakeWeb(t *testing.T) {
+// and a row of a year long gone matches nothing), the family of template
+// statements as one, and the statement re-dated; no other.
+func TestFindingsFakeWeb(t *testing.T) {
 	t.Parallel()
 	_, hosts, orgs := serveFakeWeb(t)
 	data := t.TempDir()
@@ -149,5 +150,28 @@ func TestRegistryFindingsFakeWeb(t *testing.T) {
 	}
 	if got := pressed["09000001"]; len(got) != 0 {
 		t.Errorf("Harrow & Vale's claims are borne out, yet: %q", got)
+	}
+
+	// the generator's family, one re-dated statement, and none else
+	byNumber := map[string]statement.OrgFindings{}
+	for _, f := range list {
+		byNumber[f.CompanyNumber] = f
+	}
+	for _, n := range []string{"09000040", "09000041", "09000042"} {
+		tf := byNumber[n].Template
+		if tf == nil || tf.Shared < statement.TemplateShare || len(tf.Similar) != 2 {
+			t.Errorf("%s, of the template family: %+v", n, tf)
+		}
+	}
+	for n, f := range byNumber {
+		if f.Template != nil && f.Template.Shared >= statement.TemplateShare && !strings.HasPrefix(n, "0900004") {
+			t.Errorf("%s %s, in its own words, flagged as a template: %+v", n, f.Name, f.Template)
+		}
+		if f.Unchanged != nil && f.Unchanged.Redated && n != "09000043" {
+			t.Errorf("%s %s flagged as re-dated: %+v", n, f.Name, f.Unchanged)
+		}
+	}
+	if u := byNumber["09000043"].Unchanged; u == nil || !u.Redated || u.Changed > 0.1 || u.PreviousPeriodEnd.String() != "2024-02-28" {
+		t.Errorf("Ferrybridge's re-dated statement: %+v", u)
 	}
 }
