@@ -159,9 +159,6 @@ type Index struct {
 	path             string
 }
 
-// ErrBusy: another s54 process has the index open.
-var ErrBusy = errors.New("the index is in use by another s54 process (a crawl or s54 serve); try again when it is done")
-
 // Open opens the index at path, creating it if need be.
 func Open(path string) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
