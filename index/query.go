@@ -10,11 +10,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
-
-var fuzziness = lazyre.New(`~(\d+)`)
 
 // filterFields are the query's field:value filters on keyword fields.
 var filterFields = map[string]string{
@@ -115,8 +112,9 @@ func (q Query) parse() (string, []query.Query, error) {
 	// time, and staff do not need them; "2024/25" is two words anyway
 	text := strings.ReplaceAll(q.Text, "/", " ")
 	for _, tok := range tokens(text) {
-		if m := fuzziness().FindStringSubmatch(tok); m != nil {
-			if n, err := strconv.Atoi(m[1]); err != nil || n > 2 {
+		// Bleve reads what follows ~ as a number: 1e1 is 10
+		if _, after, ok := strings.Cut(tok, "~"); ok && after != "" {
+			if n, err := strconv.ParseFloat(after, 64); err == nil && !(n >= 0 && n <= 2) {
 				return "", nil, fmt.Errorf("%w: %s: a word may differ by 2 letters at most (~2)", ErrQuery, tok)
 			}
 		}
