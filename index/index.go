@@ -16,7 +16,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
@@ -100,15 +99,21 @@ func (d *Doc) stored() stored {
 	return s
 }
 
-// newMapping is the index's mapping: the statement's text with the English
-// analyser (stemming, stop words), stored with positions for phrases and
-// highlights; keywords for filters and facets; numbers and a date.
-func newMapping() mapping.IndexMapping {
+// newMapping is the index's mapping: the statement's text with the
+// analyser of analysis.go (English stemming and stop words, accents folded,
+// British spelling), stored with positions for phrases and highlights; the
+// organisation's name with the same analyser; keywords for filters and
+// facets; numbers and a date.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	if err := addAnalyzer(m); err != nil {
+		return nil, fmt.Errorf("index: mapping: %w", err)
+	}
 	text := bleve.NewTextFieldMapping()
-	text.Analyzer = en.AnalyzerName
+	text.Analyzer = analyzerName
 	text.Store, text.IncludeTermVectors, text.IncludeInAll = true, true, false
 	name := bleve.NewTextFieldMapping()
-	name.Analyzer = en.AnalyzerName
+	name.Analyzer = analyzerName
 	name.IncludeInAll = false
 	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
@@ -140,12 +145,11 @@ func newMapping() mapping.IndexMapping {
 	latest.IncludeInAll = false
 	stmt.AddFieldMappingsAt("latest", latest)
 
-	m := bleve.NewIndexMapping()
 	m.DefaultMapping = stmt
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = analyzerName
 	m.DefaultField = "text"
 	m.StoreDynamic, m.IndexDynamic = false, false
-	return m
+	return m, nil
 }
 
 // Index is an open index: two Bleve indexes in one folder, the current
@@ -181,7 +185,11 @@ func Open(path string) (*Index, error) {
 
 func openBleve(path string) (bleve.Index, error) {
 	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
-		b, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, nil)
+		m, err := newMapping()
+		if err != nil {
+			return nil, err
+		}
+		b, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
 		if err != nil {
 			return nil, fmt.Errorf("index: create %s: %w", path, err)
 		}

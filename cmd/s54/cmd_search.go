@@ -33,8 +33,9 @@ func newSearchCmd(g *globals) *cobra.Command {
 		Use:   "search [--region R] [--year Y] [--rating X] [--limit N] [--json] QUERY",
 		Short: "Search every statement collected, with highlighted passages",
 		Long: `Search the statements the crawler collected. The query takes words
-(stemmed: "trained" finds "training"), "exact phrases", -exclusions and
-+musts, and filters:
+(stemmed: "trained" finds "training"; accents aside: "Cafe" finds "Café";
+American or British: "labor" finds "labour"), "exact phrases", -exclusions
+and +musts, and filters:
 
   region:hampshire-iow   sector:Hospitality   year:2024   rating:good
   missing:training       met:due_diligence    partial:risk
