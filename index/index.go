@@ -103,7 +103,7 @@ func (d *Doc) stored() stored {
 // analyser of analysis.go (English stemming and stop words, accents folded,
 // British spelling), stored with positions for phrases and highlights; the
 // organisation's name with the same analyser; keywords for filters and
-// facets; numbers and a date.
+// facets; numbers and a date. A change to it needs a new mappingVersion.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	if err := addAnalyzer(m); err != nil {
@@ -152,6 +152,16 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	return m, nil
 }
 
+// mappingVersion numbers newMapping and the analyser's tables (analysis.go,
+// spelling.go); each part of the index records the one it was made with.
+// Raise it with any change to them: an index made with an older one is
+// made again from the register (ErrOldMapping). 1: none recorded; 2:
+// accents folded, American spellings made British.
+const mappingVersion = 2
+
+// mappingKey is where the version is kept, in Bleve's internal store.
+var mappingKey = []byte("s54_mapping_version")
+
 // Index is an open index: two Bleve indexes in one folder, the current
 // statement of each organisation in one and the earlier versions in the
 // other. Staff search current statements unless they ask for every
@@ -163,10 +173,13 @@ type Index struct {
 	path             string
 }
 
-// Open opens the index at path, creating it if need be.
+// Open opens the index at path, creating it if need be. An index made by
+// an older s54, with another mapping, is not opened: the error is
+// ErrOldMapping, and the caller makes it again from the register.
 func Open(path string) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
-		return nil, fmt.Errorf("index: %s was made by an earlier s54: run s54 index rebuild", path)
+		// one Bleve index, before the current and history parts
+		return nil, fmt.Errorf("index: %s: %w", path, ErrOldMapping)
 	}
 	if err := os.MkdirAll(path, 0o750); err != nil {
 		return nil, fmt.Errorf("index: %w", err)
@@ -193,6 +206,10 @@ func openBleve(path string) (bleve.Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("index: create %s: %w", path, err)
 		}
+		if err := b.SetInternal(mappingKey, []byte(strconv.Itoa(mappingVersion))); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("index: create %s: %w", path, err)
+		}
 		return b, nil
 	}
 	// bolt waits for ever for a lock another process holds: say so instead
@@ -202,6 +219,24 @@ func openBleve(path string) (bleve.Index, error) {
 			return nil, fmt.Errorf("index: %s: %w", path, ErrBusy)
 		}
 		return nil, fmt.Errorf("index: open %s: %w (s54 index rebuild makes it again from the register)", path, err)
+	}
+	v, err := b.GetInternal(mappingKey)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
+	version := 1
+	if v != nil {
+		version, _ = strconv.Atoi(string(v))
+	}
+	switch {
+	case version < mappingVersion:
+		b.Close()
+		return nil, fmt.Errorf("index: %s: %w", path, ErrOldMapping)
+	case version > mappingVersion:
+		b.Close()
+		return nil, fmt.Errorf("index: %s was made by a newer s54 (mapping %d; this one knows %d): use that one, or s54 index rebuild",
+			path, version, mappingVersion)
 	}
 	return b, nil
 }
