@@ -71,18 +71,66 @@ Words given together rank statements that use them as a phrase first.
 func (g *globals) indexPath() string { return filepath.Join(g.data, index.Dir) }
 
 // openIndex opens the search index; for reading, a missing one is an
-// error that says how to make it.
-func (g *globals) openIndex(create bool) (*index.Index, error) {
+// error that says how to make it. An index made by an older s54 (another
+// mapping) is made again from the register first (st's, or the data
+// directory's when st is nil), with a line on stderr.
+func (g *globals) openIndex(ctx context.Context, conf *config, st *store.Store, create bool) (*index.Index, error) {
 	if !create {
 		if _, err := os.Stat(g.indexPath()); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("no search index in %s yet: run 's54 crawl', or 's54 index rebuild' after an upgrade", g.data)
 		}
 	}
-	return index.Open(g.indexPath())
+	x, err := index.Open(g.indexPath())
+	if errors.Is(err, index.ErrOldMapping) {
+		if err := g.rebuildOldIndex(ctx, conf, st); err != nil {
+			return nil, err
+		}
+		return index.Open(g.indexPath())
+	}
+	return x, err
+}
+
+// rebuildOldIndex makes the index again from the register, for openIndex.
+func (g *globals) rebuildOldIndex(ctx context.Context, conf *config, st *store.Store) error {
+	if st == nil {
+		s, err := g.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		st = s
+	}
+	n := 0
+	if err := st.Versions(ctx, 0, func(store.VersionRecord) error { n++; return nil }); err != nil {
+		return err
+	}
+	versions := fmt.Sprintf("%d statements", n)
+	if n == 1 {
+		versions = "1 statement"
+	}
+	fmt.Fprintf(g.stderr, "s54: the search index was made by an older s54; making it again (%s)…\n", versions)
+	stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), conf.regions.Match)
+	if err != nil {
+		return fmt.Errorf("index rebuild: %w", err)
+	}
+	g.warnUnreadable(stats)
+	return nil
+}
+
+// warnUnreadable says on stderr which versions a rebuild could not index.
+func (g *globals) warnUnreadable(stats pipeline.RebuildStats) {
+	if stats.Unreadable > 0 {
+		fmt.Fprintf(g.stderr, "s54: %d versions could not be read again and are not searchable; the first: %v\n",
+			stats.Unreadable, stats.FirstError)
+	}
 }
 
 func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) error {
-	x, err := g.openIndex(false)
+	conf, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	x, err := g.openIndex(ctx, conf, nil, false)
 	if err != nil {
 		return err
 	}
@@ -185,10 +233,7 @@ the new one is complete; a failure leaves it as it was.`,
 				return fmt.Errorf("index rebuild: %w", err)
 			}
 			fmt.Fprintf(g.stdout, "Indexed %d statement versions in %s.\n", stats.Indexed, g.indexPath())
-			if stats.Unreadable > 0 {
-				fmt.Fprintf(g.stderr, "s54: %d versions could not be read again and are not searchable; the first: %v\n",
-					stats.Unreadable, stats.FirstError)
-			}
+			g.warnUnreadable(stats)
 			return nil
 		},
 	})
