@@ -190,6 +190,33 @@ func TestAccentsInText(t *testing.T) {
 	}
 }
 
+// TestNames: words are looked for in the name too, and the unaccented name
+// finds the accented organisation first, before a statement with the same
+// words, even as a phrase, in its text.
+func TestNames(t *testing.T) {
+	t.Parallel()
+	x := namesIndex(t)
+	for _, q := range []string{"Cafe Row", "cafe row", "CAFÉ ROW", `"cafe row"`, "Café Row Ltd"} {
+		if got := ids(find(t, x, Query{Text: q})); len(got) < 1 || got[0] != 11 {
+			t.Errorf("%s: %v, want 11 (Café Row Ltd) first", q, got)
+		}
+	}
+	if got := ids(find(t, x, Query{Text: "Cafe Row"})); !same(got, []int64{11, 12}) {
+		t.Errorf("Cafe Row: %v, want [11 12]", got)
+	}
+	if got := ids(find(t, x, Query{Text: "Nestle"})); !same(got, []int64{13}) {
+		t.Errorf("Nestle: %v, want [13]", got)
+	}
+	// a name's words as a phrase in another's text rank after the name
+	if got := ids(find(t, x, Query{Text: "northgate apparel"})); !same(got, []int64{14, 15}) {
+		t.Errorf("northgate apparel: %v, want [14 15]", got)
+	}
+	// stop words alone find nothing, as before
+	if got := ids(find(t, x, Query{Text: "the of"})); len(got) != 0 {
+		t.Errorf("the of: %v, want nothing", got)
+	}
+}
+
 func TestSpellingPairs(t *testing.T) {
 	t.Parallel()
 	x := namesIndex(t)

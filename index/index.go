@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -171,6 +172,8 @@ type Index struct {
 	current, history bleve.Index
 	all              bleve.IndexAlias
 	path             string
+	// analyzer is the text's, for the words of a query
+	analyzer analysis.Analyzer
 }
 
 // Open opens the index at path, creating it if need be. An index made by
@@ -193,7 +196,8 @@ func Open(path string) (*Index, error) {
 		current.Close()
 		return nil, err
 	}
-	return &Index{current: current, history: history, all: bleve.NewIndexAlias(current, history), path: path}, nil
+	return &Index{current: current, history: history, all: bleve.NewIndexAlias(current, history), path: path,
+		analyzer: current.Mapping().AnalyzerNamed(analyzerName)}, nil
 }
 
 func openBleve(path string) (bleve.Index, error) {

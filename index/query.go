@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -19,29 +20,49 @@ var filterFields = map[string]string{
 	"company_number": "company_number", "met": "met", "partial": "partial", "missing": "missing",
 }
 
-// request turns the query into Bleve's.
-func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
-	words, filters, err := q.parse()
+// nameBoost weighs a word of the organisation's name against the same word
+// in the text, so that a search for a name finds that organisation first.
+const nameBoost = 3
+
+// phrases are the query's plain words as a phrase, in the name and in the
+// text: the statements with them rank first (see Search).
+type phrases struct{ name, text query.Query }
+
+// parsed is a query taken apart.
+type parsed struct {
+	// words are the plain words, in order, and phrases the "quoted" ones:
+	// each must be in the text or in the organisation's name
+	words, phrases []string
+	// rest is for Bleve's query string: -exclusions, fuzzy~1 words,
+	// wild* cards, other fields
+	rest    string
+	filters []query.Query
+}
+
+// request turns the query into Bleve's; phrases is nil unless the query
+// has two or more plain words.
+func (x *Index) request(q Query) (*bleve.SearchRequest, *phrases, error) {
+	p, err := x.parse(q)
 	if err != nil {
 		return nil, nil, err
 	}
-	var phrase query.Query
 	var must []query.Query
-	if strings.TrimSpace(words) != "" {
-		exclusionsOnly := onlyExclusions(words)
+	var mustNot query.Query
+	if rest := strings.TrimSpace(p.rest); rest != "" {
+		exclusionsOnly := onlyExclusions(rest)
 		if exclusionsOnly {
 			// "-training" alone: everything but; Bleve's query string
 			// matches nothing without a positive part
 			var pos []string
-			for _, t := range tokens(words) {
+			for _, t := range tokens(rest) {
 				pos = append(pos, strings.TrimPrefix(t, "-"))
 			}
-			words = strings.TrimSpace(strings.Join(pos, " "))
-			if words == "" {
+			rest = strings.TrimSpace(strings.Join(pos, " "))
+			if rest == "" {
 				return nil, nil, fmt.Errorf("%w: a lone - excludes nothing", ErrQuery)
 			}
 		}
-		parsed, err := bleve.NewQueryStringQuery(words).Parse()
+		qs, err := bleve.NewQueryStringQuery(rest).Parse()
 		if err != nil {
 			msg := strings.TrimPrefix(err.Error(), "parse error: ")
 			if msg == "syntax error" {
@@ -50,22 +71,48 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 			return nil, nil, fmt.Errorf("%w: %s", ErrQuery, msg)
 		}
 		if exclusionsOnly {
-			b := bleve.NewBooleanQuery()
-			b.AddMust(bleve.NewMatchAllQuery())
-			b.AddMustNot(parsed)
-			parsed = b
-		} else if plain := plainWords(words); strings.Contains(plain, " ") {
-			// the words as a phrase rank first (see Search)
-			p := bleve.NewMatchPhraseQuery(plain)
-			p.SetField("text")
-			phrase = p
+			mustNot = qs
+		} else {
+			must = append(must, qs)
 		}
-		must = append(must, parsed)
 	}
-	must = append(must, filters...)
+	// every word and phrase must appear, in the text or in the name: staff
+	// expect "agency labour" to find statements about both, not either
+	searched := 0
+	for i, w := range slices.Concat(p.words, p.phrases) {
+		if len(x.analyzer.Analyze([]byte(w))) == 0 {
+			continue // stop words
+		}
+		must = append(must, inTextOrName(w, i >= len(p.words)))
+		if i < len(p.words) {
+			searched++
+		}
+	}
+	if len(p.words)+len(p.phrases) > 0 && len(must) == 0 && mustNot == nil {
+		// only stop words: nothing to look for
+		must = append(must, bleve.NewMatchNoneQuery())
+	}
+	var ph *phrases
+	if searched >= 2 {
+		words := strings.Join(p.words, " ")
+		name, text := bleve.NewMatchPhraseQuery(words), bleve.NewMatchPhraseQuery(words)
+		name.SetField("name")
+		text.SetField("text")
+		ph = &phrases{name: name, text: text}
+	}
+	must = append(must, p.filters...)
 	// current statements only unless AllVersions: Search picks the part
 	var root query.Query = bleve.NewMatchAllQuery()
-	if len(must) > 0 {
+	switch {
+	case mustNot != nil:
+		b := bleve.NewBooleanQuery()
+		if len(must) == 0 {
+			must = append(must, bleve.NewMatchAllQuery())
+		}
+		b.AddMust(must...)
+		b.AddMustNot(mustNot)
+		root = b
+	case len(must) > 0:
 		root = bleve.NewConjunctionQuery(must...)
 	}
 	limit := q.Limit
@@ -83,17 +130,34 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 	// a terms facet on the year as a keyword: numeric range facets cost
 	// more, per hit
 	req.AddFacet("year", bleve.NewFacetRequest("fy", 20))
-	return req, phrase, nil
+	return req, ph, nil
 }
 
-// parse takes the filters out of the text; the rest is for Bleve's query
-// string (words, "phrases", -exclusions, +musts).
-func (q Query) parse() (string, []query.Query, error) {
-	var filters []query.Query
+// inTextOrName finds a word, or a phrase, in the statement's text or in
+// the organisation's name (which weighs more).
+func inTextOrName(w string, phrase bool) query.Query {
+	if phrase {
+		text, name := bleve.NewMatchPhraseQuery(w), bleve.NewMatchPhraseQuery(w)
+		text.SetField("text")
+		name.SetField("name")
+		name.SetBoost(nameBoost)
+		return bleve.NewDisjunctionQuery(text, name)
+	}
+	text, name := bleve.NewMatchQuery(w), bleve.NewMatchQuery(w)
+	text.SetField("text")
+	name.SetField("name")
+	name.SetBoost(nameBoost)
+	return bleve.NewDisjunctionQuery(text, name)
+}
+
+// parse takes the filters and the plain words out of the text; the rest is
+// for Bleve's query string.
+func (x *Index) parse(q Query) (parsed, error) {
+	var p parsed
 	term := func(field, value string) {
 		t := bleve.NewTermQuery(value)
 		t.SetField(field)
-		filters = append(filters, t)
+		p.filters = append(p.filters, t)
 	}
 	year := func(v string) error {
 		y, err := strconv.Atoi(v)
@@ -104,7 +168,7 @@ func (q Query) parse() (string, []query.Query, error) {
 		incl, excl := true, false
 		r := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &incl, &excl)
 		r.SetField("year")
-		filters = append(filters, r)
+		p.filters = append(p.filters, r)
 		return nil
 	}
 	var rest []string
@@ -115,13 +179,15 @@ func (q Query) parse() (string, []query.Query, error) {
 		// Bleve reads what follows ~ as a number: 1e1 is 10
 		if _, after, ok := strings.Cut(tok, "~"); ok && after != "" {
 			if n, err := strconv.ParseFloat(after, 64); err == nil && !(n >= 0 && n <= 2) {
-				return "", nil, fmt.Errorf("%w: %s: a word may differ by 2 letters at most (~2)", ErrQuery, tok)
+				return p, fmt.Errorf("%w: %s: a word may differ by 2 letters at most (~2)", ErrQuery, tok)
 			}
 		}
-		if isPlainWord(tok) {
-			// every word must appear: staff expect "agency labour" to
-			// find statements about both, not either
-			tok = "+" + tok
+		if w := strings.TrimPrefix(tok, "+"); isPlainWord(w) {
+			p.words = append(p.words, w)
+			continue
+		} else if inner, ok := quoted(w); ok {
+			p.phrases = append(p.phrases, inner)
+			continue
 		}
 		field, value, ok := strings.Cut(tok, ":")
 		field = strings.ToLower(field)
@@ -133,15 +199,15 @@ func (q Query) parse() (string, []query.Query, error) {
 		switch {
 		case field == "year":
 			if err := year(value); err != nil {
-				return "", nil, err
+				return p, err
 			}
 		case filterFields[field] != "":
 			if value == "" {
-				return "", nil, fmt.Errorf("%w: %s: needs a value", ErrQuery, field)
+				return p, fmt.Errorf("%w: %s: needs a value", ErrQuery, field)
 			}
 			if field == "met" || field == "partial" || field == "missing" {
 				if !knownCriterion(value) {
-					return "", nil, fmt.Errorf("%w: %s:%s — no such criterion (one of %s)", ErrQuery, field, value, criterionList())
+					return p, fmt.Errorf("%w: %s:%s — no such criterion (one of %s)", ErrQuery, field, value, criterionList())
 				}
 			}
 			if field == "rating" || field == "region" {
@@ -163,10 +229,24 @@ func (q Query) parse() (string, []query.Query, error) {
 	}
 	if q.Year != 0 {
 		if err := year(strconv.Itoa(q.Year)); err != nil {
-			return "", nil, err
+			return p, err
 		}
 	}
-	return strings.Join(rest, " "), filters, nil
+	p.rest = strings.Join(rest, " ")
+	return p, nil
+}
+
+// quoted is the phrase inside a "quoted phrase"; one with a quote or an
+// escape inside is left to Bleve's parser.
+func quoted(t string) (string, bool) {
+	if len(t) < 2 || t[0] != '"' || t[len(t)-1] != '"' {
+		return "", false
+	}
+	inner := t[1 : len(t)-1]
+	if strings.ContainsAny(inner, `"\`) {
+		return "", false
+	}
+	return inner, true
 }
 
 // isPlainWord: a word with no operator, field, quote or special syntax.
@@ -217,24 +297,6 @@ func onlyExclusions(s string) bool {
 		}
 	}
 	return len(ts) > 0
-}
-
-// plainWords are the query's unquoted words that are neither excluded nor
-// operators, in order: the phrase to rank first. A quoted phrase is a
-// phrase already.
-func plainWords(s string) string {
-	var out []string
-	for _, t := range tokens(s) {
-		if strings.HasPrefix(t, "-") || strings.Contains(t, ":") || strings.Contains(t, `"`) {
-			continue
-		}
-		t = strings.TrimPrefix(t, "+")
-		if strings.ContainsAny(t, `~^*?/()\`) {
-			continue
-		}
-		out = append(out, t)
-	}
-	return strings.Join(out, " ")
 }
 
 func knownCriterion(id string) bool {

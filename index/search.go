@@ -8,12 +8,14 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/s54dev/s54/statement"
 )
 
-// Query is a search: words, "phrases" and -exclusions in Text, with field
-// filters there (region:humber year:2024 rating:good missing:training
+// Query is a search: words, "phrases" (in the statement's text or the
+// organisation's name) and -exclusions in Text, with field filters there
+// (region:humber year:2024 rating:good missing:training
 // met:due_diligence partial:risk sector:… company:…) or in the fields.
 type Query struct {
 	Text   string
@@ -104,12 +106,13 @@ type FacetCount struct {
 // Search runs a query.
 //
 // When the query has two or more plain words, the statements that use them
-// as a phrase rank first. Checking the phrase in every statement that has
+// as a phrase rank first: those of an organisation so named, then those
+// whose text has the phrase. Checking the phrase in every statement that has
 // the words is most of the cost of a search, so it is checked in a window
 // of the best-scored statements only (as search engines rescore): at least
 // rescoreWindow, and always the page asked for.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	req, phrase, err := q.request()
+	req, phrase, err := x.request(q)
 	if err != nil {
 		return nil, err
 	}
@@ -137,27 +140,25 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	for i, h := range res.Hits {
 		ids[i] = h.ID
 	}
-	// 2: which of them have the phrase
-	withPhrase := map[string]bool{}
-	if len(ids) > 0 {
-		pr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), phrase), len(ids), 0, false)
+	// 2: which of them have the phrase, in the name (first) or the text
+	rank := map[string]int{}
+	for _, p := range []struct {
+		q      query.Query
+		weight int
+	}{{phrase.name, 2}, {phrase.text, 1}} {
+		if len(ids) == 0 {
+			break
+		}
+		pr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), p.q), len(ids), 0, false)
 		pres, err := b.SearchInContext(ctx, pr)
 		if err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}
 		for _, h := range pres.Hits {
-			withPhrase[h.ID] = true
+			rank[h.ID] += p.weight
 		}
 	}
-	slices.SortStableFunc(ids, func(a, b string) int {
-		switch {
-		case withPhrase[a] == withPhrase[b]:
-			return 0
-		case withPhrase[a]:
-			return -1
-		}
-		return 1
-	})
+	slices.SortStableFunc(ids, func(a, b string) int { return rank[b] - rank[a] })
 	ids = ids[min(from, len(ids)):min(from+page, len(ids))]
 	// 3: the page's fields and passages
 	var hits []*search.DocumentMatch

@@ -41,8 +41,10 @@ and +musts, and filters:
   missing:training       met:due_diligence    partial:risk
   company:01234567
 
-Each organisation's current statement is searched unless --all-versions.
-Words given together rank statements that use them as a phrase first.
+Words are looked for in the statement's text and in the organisation's
+name. Each organisation's current statement is searched unless
+--all-versions. Words given together rank statements that use them as a
+phrase first: in the organisation's name, then in the text.
 
   s54 search 'agency labour region:hampshire-iow'
   s54 search '"zero tolerance" -training' --all-versions
