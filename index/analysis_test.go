@@ -169,6 +169,7 @@ func namesIndex(t *testing.T) *Index {
 	if err := x.Put(names()...); err != nil {
 		t.Fatal(err)
 	}
+	x.SetRegions([]string{"hampshire-iow", "leicestershire", "west-mercia", "humber"})
 	return x
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -174,6 +175,8 @@ type Index struct {
 	path             string
 	// analyzer is the text's, for the words of a query
 	analyzer analysis.Analyzer
+	// regions are the region ids a search may filter on (SetRegions)
+	regions []string
 }
 
 // Open opens the index at path, creating it if need be. An index made by
@@ -244,6 +247,10 @@ func openBleve(path string) (bleve.Index, error) {
 	}
 	return b, nil
 }
+
+// SetRegions names the region ids a search may filter on: another is an
+// error that lists them. Set it before the first search.
+func (x *Index) SetRegions(ids []string) { x.regions = slices.Clone(ids) }
 
 // Close closes the index.
 func (x *Index) Close() error { return errors.Join(x.current.Close(), x.history.Close()) }

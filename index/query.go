@@ -14,12 +14,6 @@ import (
 	"github.com/s54dev/s54/statement"
 )
 
-// filterFields are the query's field:value filters on keyword fields.
-var filterFields = map[string]string{
-	"region": "region", "sector": "sector", "rating": "rating", "company": "company_number",
-	"company_number": "company_number", "met": "met", "partial": "partial", "missing": "missing",
-}
-
 // nameBoost weighs a word of the organisation's name against the same word
 // in the text, so that a search for a name finds that organisation first.
 const nameBoost = 3
@@ -196,36 +190,43 @@ func (x *Index) parse(q Query) (parsed, error) {
 			continue
 		}
 		value = strings.Trim(value, `"`)
-		switch {
-		case field == "year":
+		if value == "" && (field == "year" || filterFields[field]) {
+			return p, fmt.Errorf("%w: %s: needs a value", ErrQuery, field)
+		}
+		switch field {
+		case "year":
 			if err := year(value); err != nil {
 				return p, err
 			}
-		case filterFields[field] != "":
-			if value == "" {
-				return p, fmt.Errorf("%w: %s: needs a value", ErrQuery, field)
+		case "region", "rating", "met", "partial", "missing":
+			v, err := x.known(field, value)
+			if err != nil {
+				return p, err
 			}
-			if field == "met" || field == "partial" || field == "missing" {
-				if !knownCriterion(value) {
-					return p, fmt.Errorf("%w: %s:%s — no such criterion (one of %s)", ErrQuery, field, value, criterionList())
-				}
+			term(field, v)
+		case "sector":
+			term(field, value)
+		case "company", "company_number":
+			f, err := x.company(field, value)
+			if err != nil {
+				return p, err
 			}
-			if field == "rating" || field == "region" {
-				value = strings.ToLower(value)
-			}
-			term(filterFields[field], value)
+			p.filters = append(p.filters, f)
 		default:
 			rest = append(rest, tok)
 		}
 	}
-	if q.Region != "" {
-		term("region", strings.ToLower(q.Region))
+	for _, f := range [][2]string{{"region", q.Region}, {"rating", q.Rating}} {
+		if f[1] != "" {
+			v, err := x.known(f[0], f[1])
+			if err != nil {
+				return p, err
+			}
+			term(f[0], v)
+		}
 	}
 	if q.Sector != "" {
 		term("sector", q.Sector)
-	}
-	if q.Rating != "" {
-		term("rating", strings.ToLower(q.Rating))
 	}
 	if q.Year != 0 {
 		if err := year(strconv.Itoa(q.Year)); err != nil {
@@ -234,6 +235,110 @@ func (x *Index) parse(q Query) (parsed, error) {
 	}
 	p.rest = strings.Join(rest, " ")
 	return p, nil
+}
+
+// filterFields are the query's field:value filters.
+var filterFields = map[string]bool{"region": true, "sector": true, "rating": true, "company": true,
+	"company_number": true, "met": true, "partial": true, "missing": true}
+
+// known checks a filter's value against the values the field takes:
+// regions (when SetRegions named them), ratings, criteria. An unknown one
+// is an error that names them, as s54 register --region says.
+func (x *Index) known(field, value string) (string, error) {
+	value = strings.ToLower(value)
+	var known []string
+	what := field
+	switch field {
+	case "region":
+		if x.regions == nil {
+			return value, nil
+		}
+		known = x.regions
+	case "rating":
+		known = ratings
+	default: // met, partial, missing
+		what = "criterion"
+		for _, c := range statement.AllCriteria {
+			known = append(known, string(c))
+		}
+	}
+	if !slices.Contains(known, value) {
+		return "", &unknownValue{what: what, value: value, known: known}
+	}
+	return value, nil
+}
+
+// unknownValue is a filter's value that the field does not take: a query
+// error (ErrQuery) that says so as s54 register --region does.
+type unknownValue struct {
+	what, value string
+	known       []string
+}
+
+func (e *unknownValue) Error() string {
+	return fmt.Sprintf("unknown %s %q (known: %s)", e.what, e.value, strings.Join(e.known, ", "))
+}
+
+func (e *unknownValue) Is(target error) bool { return target == ErrQuery }
+
+// ratings, from worst to best.
+var ratings = []string{string(statement.BelowMinimum), string(statement.Minimum), string(statement.Good), string(statement.Strong)}
+
+// company is the company: filter: a company number, whose zeros may be
+// left out ("1000002", "SC123"), or the organisation's name as a phrase
+// in its name, accents and case aside ("Northgate Apparel").
+func (x *Index) company(field, value string) (query.Query, error) {
+	takes := `a company number (company:01234567, company:SC123456) or an organisation's name (company:"Northgate Apparel")`
+	if field == "company_number" {
+		takes = "a company number (company_number:01234567, company_number:SC123456)"
+	}
+	number, isNumber, valid := companyNumber(value)
+	switch {
+	case isNumber && !valid:
+		return nil, fmt.Errorf("%w: %s:%s is not a company number; %s: takes %s", ErrQuery, field, value, field, takes)
+	case isNumber:
+		t := bleve.NewTermQuery(number)
+		t.SetField("company_number")
+		return t, nil
+	case field == "company" && len(x.analyzer.Analyze([]byte(value))) > 0:
+		m := bleve.NewMatchPhraseQuery(value)
+		m.SetField("name")
+		return m, nil
+	}
+	return nil, fmt.Errorf("%w: %s:%s is not a company number or a name; %s: takes %s", ErrQuery, field, value, field, takes)
+}
+
+// companyNumber reads v as a Companies House number, in the register's
+// eight characters: "4830352" is "04830352", "sc123" "SC000123"; R0000035
+// and IP28985R are kept. isNumber is false for what reads as a name; valid
+// is false for a number that cannot be one (too long, all zeros).
+func companyNumber(v string) (number string, isNumber, valid bool) {
+	n := strings.ToUpper(strings.Join(strings.Fields(v), ""))
+	letters, digits := 0, 0
+	for letters < len(n) && n[letters] >= 'A' && n[letters] <= 'Z' {
+		letters++
+	}
+	alnum := true
+	for i := 0; i < len(n); i++ {
+		switch c := n[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c < 'A' || c > 'Z':
+			alnum = false
+		}
+	}
+	switch {
+	case digits > 0 && letters+digits == len(n) && (letters == 0 || letters == 2):
+		if len(n) > 8 || letters == 0 && strings.Trim(n, "0") == "" {
+			return "", true, false
+		}
+		return n[:letters] + strings.Repeat("0", 8-len(n)) + n[letters:], true, true
+	case len(n) == 8 && alnum && digits >= 4:
+		// other shapes on official lists: R0000035 (an old Northern
+		// Ireland number), IP28985R (a registered society)
+		return n, true, true
+	}
+	return "", false, false
 }
 
 // quoted is the phrase inside a "quoted phrase"; one with a quote or an
@@ -297,21 +402,4 @@ func onlyExclusions(s string) bool {
 		}
 	}
 	return len(ts) > 0
-}
-
-func knownCriterion(id string) bool {
-	for _, c := range statement.AllCriteria {
-		if string(c) == id {
-			return true
-		}
-	}
-	return false
-}
-
-func criterionList() string {
-	names := make([]string, len(statement.AllCriteria))
-	for i, c := range statement.AllCriteria {
-		names[i] = string(c)
-	}
-	return strings.Join(names, ", ")
 }

@@ -39,7 +39,7 @@ and +musts, and filters:
 
   region:hampshire-iow   sector:Hospitality   year:2024   rating:good
   missing:training       met:due_diligence    partial:risk
-  company:01234567
+  company:01234567       company:"Northgate Apparel"
 
 Words are looked for in the statement's text and in the organisation's
 name. Each organisation's current statement is searched unless
@@ -72,10 +72,11 @@ phrase first: in the organisation's name, then in the text.
 // indexPath is the search index in the data directory.
 func (g *globals) indexPath() string { return filepath.Join(g.data, index.Dir) }
 
-// openIndex opens the search index; for reading, a missing one is an
-// error that says how to make it. An index made by an older s54 (another
-// mapping) is made again from the register first (st's, or the data
-// directory's when st is nil), with a line on stderr.
+// openIndex opens the search index, knowing the configured regions; for
+// reading, a missing one is an error that says how to make it. An index
+// made by an older s54 (another mapping) is made again from the register
+// first (st's, or the data directory's when st is nil), with a line on
+// stderr.
 func (g *globals) openIndex(ctx context.Context, conf *config, st *store.Store, create bool) (*index.Index, error) {
 	if !create {
 		if _, err := os.Stat(g.indexPath()); errors.Is(err, os.ErrNotExist) {
@@ -87,9 +88,13 @@ func (g *globals) openIndex(ctx context.Context, conf *config, st *store.Store, 
 		if err := g.rebuildOldIndex(ctx, conf, st); err != nil {
 			return nil, err
 		}
-		return index.Open(g.indexPath())
+		x, err = index.Open(g.indexPath())
 	}
-	return x, err
+	if err != nil {
+		return nil, err
+	}
+	x.SetRegions(conf.regions.IDs())
+	return x, nil
 }
 
 // rebuildOldIndex makes the index again from the register, for openIndex.

@@ -31,7 +31,8 @@ func olderIndex(t *testing.T, data string) {
 }
 
 // TestSearchIndexMadeAgain: the commands that open the index make an
-// older s54's again from the register, say so in a line, and carry on.
+// older s54's again from the register, say so in a line, and carry on;
+// and search's filters.
 func TestSearchIndexMadeAgain(t *testing.T) {
 	t.Parallel()
 	web, hosts, orgs := serveFakeWeb(t)
@@ -64,5 +65,29 @@ func TestSearchIndexMadeAgain(t *testing.T) {
 	code, stdout, stderr = runOn(t, hosts, "--data", data, "crawl", "--allow-private", "--org", other.CompanyNumber)
 	if code != 0 || !strings.HasPrefix(stderr, again) || !strings.Contains(stdout, "organisations crawled") {
 		t.Errorf("crawl on an older index: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+
+	for _, c := range []struct {
+		args []string
+		code int
+		out  string // in stdout, or stderr when the exit code is not 0
+	}{
+		{[]string{"--region", "nowhere", "coffee"}, exitUsage,
+			`s54: search: unknown region "nowhere" (known: hampshire-iow, leicestershire, west-mercia, humber)` + "\n"},
+		{[]string{"coffee region:nowhere"}, exitUsage, `unknown region "nowhere" (known: hampshire-iow,`},
+		{[]string{"rating:gold"}, exitUsage, `unknown rating "gold" (known: below_minimum, minimum, good, strong)`},
+		{[]string{`company:"Northgate Apparel"`}, 0, "No statements match."},
+		{[]string{`company:"Wexcombe Coffee"`}, 0, cafes.Name + " (" + cafes.CompanyNumber + ")"},
+		{[]string{"company:" + strings.TrimLeft(cafes.CompanyNumber, "0")}, 0, cafes.Name},
+		{[]string{"company:123456789"}, exitUsage, "company:123456789 is not a company number"},
+	} {
+		code, stdout, stderr := run(t, "", append([]string{"--data", data, "search"}, c.args...)...)
+		got := stdout
+		if c.code != 0 {
+			got = stderr
+		}
+		if code != c.code || !strings.Contains(got, c.out) {
+			t.Errorf("search %q: exit %d, want %d and %q\nstdout:\n%s\nstderr:\n%s", c.args, code, c.code, c.out, stdout, stderr)
+		}
 	}
 }
