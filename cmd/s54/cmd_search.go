@@ -159,12 +159,21 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 	if f, ok := g.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bold = true
 	}
-	if res.Total == 0 {
+	matches := fmt.Sprintf("%d statements match", res.Total)
+	switch {
+	case res.Total == 0:
 		fmt.Fprintln(g.stdout, "No statements match.")
+		return nil
+	case res.Total == 1:
+		matches = "1 statement matches"
+	}
+	if len(res.Hits) == 0 {
+		last := (res.Total + uint64(opts.limit) - 1) / uint64(opts.limit)
+		fmt.Fprintf(g.stdout, "%s; page %d is past the last (%d).\n", matches, opts.page, last)
 		return nil
 	}
 	first := (opts.page-1)*opts.limit + 1
-	fmt.Fprintf(g.stdout, "%d statements match; %d–%d:\n\n", res.Total, first, first+len(res.Hits)-1)
+	fmt.Fprintf(g.stdout, "%s; %d–%d:\n\n", matches, first, first+len(res.Hits)-1)
 	for i, h := range res.Hits {
 		year := "year unknown"
 		if h.Year != 0 {
