@@ -123,7 +123,7 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 			}
 		}
 	}
-	x, err := g.openIndex(true)
+	x, err := g.openIndex(ctx, conf, st, true)
 	if err != nil {
 		return err
 	}

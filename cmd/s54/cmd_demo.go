@@ -100,7 +100,7 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 	if _, err := st.ImportOrgs(ctx, "s54 demo sample web", "s54", orgs, 0); err != nil {
 		return err
 	}
-	x, err := g.openIndex(true)
+	x, err := g.openIndex(ctx, conf, st, true)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 		return err
 	}
 	defer st.Close()
-	x, err := g.openIndex(true)
+	x, err := g.openIndex(ctx, conf, st, true)
 	if err != nil {
 		return err
 	}
