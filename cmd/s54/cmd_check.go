@@ -66,6 +66,9 @@ type checkResult struct {
 	source string
 	a      *statement.Assessment
 	err    error
+	// place says where evidence at a byte offset of the text is, for a
+	// reader of the document: "page 3", "line 12", "paragraph 4"
+	place func(offset int) string
 }
 
 func runCheck(ctx context.Context, g *globals, opts checkOptions, args []string) error {
@@ -207,6 +210,11 @@ func checkOne(ctx context.Context, g *globals, ck *checker.Checker, in string, e
 	}
 	a := ck.Check(text)
 	r.a = &a
+	var original []byte
+	if in != "-" && !isURL(in) && (text.Format == statement.FormatText || text.Format == statement.FormatMarkdown) {
+		original, _ = os.ReadFile(in)
+	}
+	r.place = evidencePlace(text, original)
 	return r
 }
 
@@ -240,5 +248,5 @@ func printResult(g *globals, opts checkOptions, r checkResult, notFirst bool) er
 	if notFirst {
 		fmt.Fprintln(g.stdout)
 	}
-	return writeAssessment(g.stdout, r.a, g.verbose, time.Now())
+	return writeAssessment(g.stdout, r.a, g.verbose, time.Now(), r.place)
 }
