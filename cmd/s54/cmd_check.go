@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
@@ -90,6 +91,15 @@ func runCheck(ctx context.Context, g *globals, opts checkOptions, args []string)
 	// as many at once as there are processors, their results printed in
 	// order.
 	eopts.InProcess = len(inputs) == 1 && g.inProcess()
+	if f, ok := g.stderr.(*os.File); ok && opts.ocr && len(inputs) == 1 && term.IsTerminal(int(f.Fd())) {
+		// OCR takes seconds a page: say how far it is
+		eopts.Progress = func(done, total int) {
+			fmt.Fprintf(g.stderr, "\rreading the scan by OCR: page %d of %d", done, total)
+			if done == total {
+				fmt.Fprint(g.stderr, "\r\033[K")
+			}
+		}
+	}
 	results := make([]chan checkResult, len(inputs))
 	for i := range results {
 		results[i] = make(chan checkResult, 1)
