@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ func (s *Server) parseTemplates() error {
 		"fragment":     fragmentHTML,
 		"homepageLink": homepageLink,
 		"deref":        func(b *bool) bool { return b != nil && *b },
+		"sampleHost":   sampleHost,
 	}
 	s.pages = map[string]*template.Template{}
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -132,4 +134,12 @@ func fragmentHTML(fr string) template.HTML {
 	}
 	b.WriteString(template.HTMLEscapeString(html.UnescapeString(fr[pos:])))
 	return template.HTML(b.String())
+}
+
+// sampleHost reports whether a URL is on a sample site of the demo's
+// fake web (.test, a name reserved never to resolve): a browser cannot
+// open it, and the page says so instead of linking to it.
+func sampleHost(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && strings.HasSuffix(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), ".test")
 }
