@@ -300,11 +300,11 @@ func changes(prev, cur []statement.RegisterEntry) Changes {
 		}
 		if (p.Status == statement.Found || p.Status == statement.OutOfDate) && e.Status == statement.NoStatement {
 			c.Disappeared = append(c.Disappeared, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
-				Before: p.StatementURL, After: e.Failure})
+				Before: p.StatementURL, After: statement.Explain(e.Status, e.Failure)})
 		}
 		if e.Status.Failing() && !p.Status.Failing() {
 			c.NewlyFailing = append(c.NewlyFailing, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
-				Before: labelOf(string(p.Status)), After: labelOf(string(e.Status)) + ": " + e.Failure})
+				Before: labelOf(string(p.Status)), After: labelOf(string(e.Status)) + ": " + statement.Explain(e.Status, e.Failure)})
 		}
 	}
 	return c
@@ -335,8 +335,8 @@ func (r *Report) lists(entries []statement.RegisterEntry) {
 		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region, URL: e.StatementURL}
 		if e.Status == statement.NoStatement || (e.Status.Failing() && e.Rating == nil) {
 			l.Detail = labelOf(string(e.Status))
-			if e.Failure != "" {
-				l.Detail += ": " + e.Failure
+			if why := statement.Explain(e.Status, e.Failure); why != "" {
+				l.Detail += ": " + why
 			}
 			r.NoStatement = append(r.NoStatement, l)
 		}
