@@ -4,7 +4,7 @@ import "testing"
 
 func TestExplain(t *testing.T) {
 	for _, c := range []struct {
-		status        RegisterStatus
+		status       RegisterStatus
 		detail, want string
 	}{
 		{CrawlError, "extract: http://corrupt-pdf.test/msa.pdf: corrupt document: not a PDF file: missing %%EOF (fallbacks: root version: missing root dict…)", "the statement link gives a damaged PDF"},
