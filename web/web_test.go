@@ -974,3 +974,30 @@ func TestSelfCheckTemplateNote(t *testing.T) {
 		t.Error("a draft in its own words is called template text")
 	}
 }
+
+// TestCheckAnotherKeepsText: "Check another draft" after a pasted draft
+// brings its text back into the check page's box, escaped; a draft that
+// fails is given back to correct.
+func TestCheckAnotherKeepsText(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	c := f.client()
+	weak, _ := os.ReadFile("../testdata/statements/weak.txt")
+	_, page := upload(t, c, f.srv.URL+"/check", "text", "", weak)
+	if !strings.Contains(page, `action="/check/new"`) {
+		t.Fatalf("the result has no way to check another draft with the text:\n%s", page)
+	}
+	draft := "Our <b>draft</b> & more: modern slavery statement."
+	resp, err := c.PostForm(f.srv.URL+"/check/new", url.Values{"text": {draft}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Our &lt;b&gt;draft&lt;/b&gt; &amp; more") {
+		t.Errorf("check page: %d, the text not in its box:\n%s", resp.StatusCode, body)
+	}
+	if strings.Contains(f.log.String(), "draft") {
+		t.Error("the log holds the draft")
+	}
+}
