@@ -31,6 +31,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./store/
 	$(GO) test -run '^$$' -bench Register20k -benchtime 300x ./web/
 	$(GO) test -run '^$$' -bench Crawl -benchtime 3x ./pipeline/
+	$(GO) test -run '^$$' -bench Discovery -benchtime 1x ./crawler/
 	$(GO) run ./tools/indexbench -n 10000 -web -corpus $(CORPUS)
 	$(GO) run ./tools/indexbench -n 100000 -runs 5 -corpus $(CORPUS)
 	$(GO) run ./tools/pdfbench -s54 $(BIN) -dir $(CORPUS)/pdf

@@ -73,8 +73,10 @@ func decideCrawl(fd *statement.Finding, f Facts, p *statement.FinancialPeriod) {
 			fd.Status = statement.NotApplicable
 			fd.Note = "judged when the statement is found by crawling the website"
 		case p == nil:
-			fd.Status = statement.Missing
-			fd.Note = "the statement does not say which financial year it covers"
+			// a statement that names no year cannot be shown out of date;
+			// its period criterion says what is missing
+			fd.Status = statement.NotApplicable
+			fd.Note = "cannot tell: the statement does not say which financial year it covers"
 		case addMonths(p.End.Time(), currentMonths).After(f.Now):
 			fd.Status = statement.Met
 		default:

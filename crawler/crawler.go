@@ -40,6 +40,10 @@ type Options struct {
 	// its length and its mentions of slavery, and documents are taken as
 	// they come.
 	IsStatement func(ctx context.Context, doc *Document) *statement.NotStatementReason
+	// Render bounds the rendering in headless Chromium of a homepage whose
+	// HTML has no usable links but scripts (and of the script-built pages
+	// it leads to).
+	Render RenderOptions
 }
 
 // DefaultOptions are the crawler's limits: one request a second per host.
@@ -51,6 +55,7 @@ func DefaultOptions() Options {
 		MaxHubs:     6,
 		MaxHistory:  3,
 		SiteTimeout: 5 * time.Minute,
+		Render:      DefaultRenderOptions(),
 	}
 }
 
@@ -99,8 +104,13 @@ type Result struct {
 	HTTPStatus int
 	// Tried lists what was requested, in order: "URL → outcome".
 	Tried []string
-	// Requests is the number of HTTP requests made, robots.txt included.
+	// Requests is the number of HTTP requests made, robots.txt included,
+	// the browser's too.
 	Requests int
+	// LinkNeedsScript: the homepage's link to the statement exists only
+	// once its script has run (found by rendering it in Chromium); a
+	// visitor without JavaScript, and many tools, do not see it.
+	LinkNeedsScript bool
 }
 
 // Crawler finds statements on websites. It is safe for concurrent use;
@@ -111,6 +121,8 @@ type Crawler struct {
 	transport *http.Transport
 	polite    *politeTransport
 	robots    robotsCache
+	// browser is Chromium's path, "" when pages are not rendered
+	browser string
 	// stop ends what outlives a site's visit (robots.txt fetches shared
 	// between sites) when the crawler is closed.
 	stop context.CancelFunc
@@ -146,11 +158,34 @@ func New(opts Options) *Crawler {
 	if opts.SiteTimeout <= 0 {
 		opts.SiteTimeout = def.SiteTimeout
 	}
+	r, dr := &opts.Render, def.Render
+	if r.Timeout <= 0 {
+		r.Timeout = dr.Timeout
+	}
+	if r.MaxRequests <= 0 {
+		r.MaxRequests = dr.MaxRequests
+	}
+	if r.MaxBytes <= 0 {
+		r.MaxBytes = dr.MaxBytes
+	}
+	if r.MaxMemory <= 0 {
+		r.MaxMemory = dr.MaxMemory
+	}
+	if r.MaxPages <= 0 {
+		r.MaxPages = dr.MaxPages
+	}
+	browser := r.Browser
+	switch browser {
+	case "":
+		browser = FindBrowser()
+	case BrowserOff:
+		browser = ""
+	}
 	t := NewTransport(opts.Fetch)
 	t.MaxIdleConnsPerHost = 1 // one request at a time per host
 	life, stop := context.WithCancel(context.Background())
 	return &Crawler{opts: opts, transport: t, polite: newPoliteTransport(t, opts.Delay, opts.Fetch.Timeout),
-		robots: robotsCache{life: life}, stop: stop}
+		robots: robotsCache{life: life}, stop: stop, browser: browser}
 }
 
 // Close stops the crawler's background fetches and releases idle
@@ -171,6 +206,6 @@ func (c *Crawler) Crawl(ctx context.Context, site Site) *Result {
 	defer cancel()
 	s := c.newVisit(ctx, site)
 	s.run()
-	s.res.Requests = int(s.requests.Load())
+	s.res.Requests = int(s.requests.Load()) + s.browserRequests
 	return s.res
 }

@@ -31,6 +31,13 @@ var (
 	statementWords = lazyre.New(`\b(modern ?slavery|slavery and (human )?trafficking|anti ?slavery|human trafficking|msa|s ?54|section 54)\b`)
 	// excludeWords are links about slavery that are not the statement.
 	excludeWords = lazyre.New(`\bhelpline|\breport (a|your) concern|\bunseen\b`)
+	// statementNoun: the link names a statement or a report, not the Act
+	// ("Modern Slavery Act 2015" links to the legislation).
+	statementNoun = lazyre.New(`\b(statements?|disclosures?|reports?|transparency)\b`)
+	// otherStatements are statements that are not the slavery statement:
+	// a link that says only "statement" is a candidate unless it is one
+	// of these.
+	otherStatements = lazyre.New(`\b(privacy|cookies?|tax|gender|pay gap|accessibility|environment(al)?|carbon|quality|financial|accounts|safety|equality|diversity|sustainability report|annual report|interim|results|dividend|prospectus|policy statement on (privacy|data))\b`)
 	// hubWords are pages one hop from the homepage where statements are
 	// often listed, with their weight.
 	hubWords = []struct {
@@ -123,20 +130,36 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return
 		}
-		u.Fragment = ""
+		if !hashRoute(u.Fragment) {
+			u.Fragment = ""
+		}
 		text := linkText(a)
 		tw, uw := words(text), urlWords(u)
 		if excludeWords().MatchString(tw) || excludeWords().MatchString(uw) || strings.HasSuffix(u.Hostname(), "gov.uk") {
 			return
 		}
 		l := link{URL: u.String(), Text: text}
+		onSite := sameSite(u, base)
 		switch {
+		case statementWords().MatchString(tw) && statementNoun().MatchString(tw):
+			l.Score = 12 // "Modern Slavery Statement"
+		case statementWords().MatchString(tw) && onSite:
+			l.Score = 10 // "Modern slavery", "Anti-slavery"
 		case statementWords().MatchString(tw):
-			l.Score = 10
-		case statementWords().MatchString(uw):
+			// another host, in words that do not name a statement: the
+			// Act on the legislation's site, a charity, a news story
+			if !relaxed {
+				return
+			}
+			l.Score = 4
+		case statementWords().MatchString(uw) && (onSite || relaxed):
 			l.Score = 6
 		case relaxed && (isDocumentURL(u) || strings.Contains(tw, "statement") || strings.Contains(tw, "download")):
 			l.Score = 3
+		case onSite && strings.Contains(tw, "statement") && !otherStatements().MatchString(tw) && len(strings.Fields(tw)) <= 6:
+			// "Our annual statement": a statement the words do not name,
+			// worth a look when nothing names one
+			l.Score = 2
 		}
 		if l.Score > 0 {
 			if strings.Contains(tw+" "+uw, "statement") {
@@ -176,8 +199,13 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 		seen[l.URL] = -1
 		pl.hubs = append(pl.hubs, l)
 	})
-	// statements: the latest year first, then the strongest words; hubs by
-	// weight; the page's order breaks ties
+	sortLinks(&pl)
+	return pl
+}
+
+// sortLinks orders statements the latest year first, then the strongest
+// words, and hubs by weight; the page's order breaks ties.
+func sortLinks(pl *pageLinks) {
 	slices.SortStableFunc(pl.statements, func(a, b link) int {
 		if c := cmp.Compare(b.Year, a.Year); c != 0 {
 			return c
@@ -185,7 +213,6 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 		return cmp.Compare(b.Score, a.Score)
 	})
 	slices.SortStableFunc(pl.hubs, func(a, b link) int { return cmp.Compare(b.Score, a.Score) })
-	return pl
 }
 
 // years counts the distinct years of the statement links: two or more make
@@ -313,4 +340,83 @@ func sniffKind(body []byte, mediaType string) string {
 		return KindText
 	}
 	return KindOther
+}
+
+var (
+	// consentWords mark a page that asks for consent before the site.
+	consentWords = lazyre.New(`\b(cookies?|consent|gdpr|privacy (preferences|settings|choices)|your choices|before you continue)\b`)
+	// continueWords are the words of the way through to the site.
+	continueWords = lazyre.New(`^(continue|continue to (the )?(site|website)|enter|enter (the )?(site|website)|proceed|go to (the )?(site|website)|accept( all)?( cookies)?( and continue)?|agree( and continue)?|i agree|ok|okay|got it|allow( all)?( cookies)?)$`)
+)
+
+// consentContinue returns where a consent interstitial lets the reader
+// through ("Continue to the site"), when the page is one: little text of
+// its own, speaking of cookies or consent, with a link on the same site
+// that says so, else "".
+func consentContinue(doc *goquery.Document, pageURL string) string {
+	if doc == nil {
+		return ""
+	}
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return ""
+	}
+	text := strings.ToLower(doc.Find("body").Text())
+	// a short statement with a cookie banner is not an interstitial
+	if len(strings.Fields(text)) > 150 || !consentWords().MatchString(text) || statementWords().MatchString(words(text)) {
+		return ""
+	}
+	links := doc.Find("a[href]")
+	if links.Length() > 8 {
+		return ""
+	}
+	var target string
+	links.EachWithBreak(func(_ int, a *goquery.Selection) bool {
+		u, err := base.Parse(strings.TrimSpace(a.AttrOr("href", "")))
+		if err != nil || !sameSite(u, base) || u.String() == base.String() || !continueWords().MatchString(words(linkText(a))) {
+			return true
+		}
+		u.Fragment = ""
+		target = u.String()
+		return false
+	})
+	return target
+}
+
+// scriptBuilt reports whether a page may hold links that only its script
+// writes: it has scripts, and either they speak of a statement or the HTML
+// has almost no links or text of its own (a single-page app's shell).
+func scriptBuilt(doc *goquery.Document) bool {
+	if doc == nil || doc.Find("script").Length() == 0 {
+		return false
+	}
+	mentions := false
+	doc.Find("script").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		mentions = statementWords().MatchString(words(s.Text()))
+		return !mentions
+	})
+	if mentions {
+		return true
+	}
+	links := 0
+	doc.Find("a[href]").EachWithBreak(func(_ int, a *goquery.Selection) bool {
+		href := strings.ToLower(strings.TrimSpace(a.AttrOr("href", "")))
+		if href != "" && !strings.HasPrefix(href, "#") && !strings.HasPrefix(href, "javascript:") &&
+			!strings.HasPrefix(href, "mailto:") && !strings.HasPrefix(href, "tel:") {
+			links++
+		}
+		return links < scriptShellLinks
+	})
+	return links < scriptShellLinks || len(strings.Fields(doc.Find("body").Text())) < 20
+}
+
+// scriptShellLinks: a page with fewer links of its own, and scripts, is
+// taken to be built by them.
+const scriptShellLinks = 5
+
+// hashRoute reports whether a URL's fragment is a single-page app's route
+// ("#/modern-slavery", "#!/statement"): the page it names exists only
+// once the script has run, so the fragment is kept.
+func hashRoute(fragment string) bool {
+	return strings.HasPrefix(fragment, "/") || strings.HasPrefix(fragment, "!/")
 }

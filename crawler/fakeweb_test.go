@@ -10,7 +10,6 @@ import (
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/internal/sampleweb"
 	"github.com/s54dev/s54/pipeline"
@@ -18,7 +17,7 @@ import (
 )
 
 // startFakeWeb serves the sample web and returns a crawler pointed at it.
-func startFakeWeb(t *testing.T) (*fakeweb.Web, *crawler.Crawler) {
+func startFakeWeb(t testing.TB) (*fakeweb.Web, *crawler.Crawler) {
 	t.Helper()
 	web, err := fakeweb.Load(sampleweb.FS())
 	if err != nil {
@@ -33,9 +32,8 @@ func startFakeWeb(t *testing.T) (*fakeweb.Web, *crawler.Crawler) {
 	opts.Fetch.MaxBytes = 8 << 20
 	opts.Delay = 2 * time.Millisecond
 	opts.MaxRequests = 20
-	// the decision the pipeline gives the crawler in s54 crawl
-	opts.IsStatement = pipeline.IsStatement(checker.Default(), extract.DefaultOptions())
-	c := crawler.New(opts)
+	// the crawler s54 crawl makes: it asks the checker what is a statement
+	c := pipeline.NewCrawler(opts, checker.Default())
 	t.Cleanup(c.Close)
 	return web, c
 }
@@ -79,6 +77,9 @@ func TestFakeWeb(t *testing.T) {
 			}
 			if fmt.Sprint(deref(res.HomepageLink)) != fmt.Sprint(deref(want.HomepageLink)) && outcome == statement.Found {
 				t.Errorf("homepage_link %v, want %v", deref(res.HomepageLink), deref(want.HomepageLink))
+			}
+			if res.LinkNeedsScript != want.LinkNeedsScript {
+				t.Errorf("link_needs_script %v, want %v", res.LinkNeedsScript, want.LinkNeedsScript)
 			}
 			var history []string
 			for _, h := range res.History {
@@ -126,4 +127,44 @@ func deref(b *bool) any {
 		return nil
 	}
 	return *b
+}
+
+// BenchmarkDiscovery is the crawler's recall on the sample web: of the
+// sites whose statement should be found, how many it finds at the right
+// URL; how many times it takes a wrong document for the statement; and
+// how long the whole web takes, every site at once.
+func BenchmarkDiscovery(b *testing.B) {
+	web, c := startFakeWeb(b)
+	for b.Loop() {
+		start := time.Now()
+		results := make([]*crawler.Result, len(web.Sites))
+		var wg sync.WaitGroup
+		for i, s := range web.Sites {
+			wg.Go(func() { results[i] = c.Crawl(context.Background(), site(s)) })
+		}
+		wg.Wait()
+		elapsed := time.Since(start)
+		var want, found, wrong int
+		for i, s := range web.Sites {
+			res := results[i]
+			got := ""
+			if res.Statement != nil {
+				got = res.Statement.URL
+			}
+			if s.Expect.CrawlResult() == statement.Found {
+				want++
+				if got == s.Expect.StatementURL {
+					found++
+				}
+			}
+			if got != "" && got != s.Expect.StatementURL {
+				wrong++
+			}
+		}
+		b.ReportMetric(float64(found), "found")
+		b.ReportMetric(float64(want), "to-find")
+		b.ReportMetric(float64(wrong), "wrong-statement")
+		b.ReportMetric(float64(len(web.Sites)), "sites")
+		b.ReportMetric(elapsed.Seconds(), "s/web")
+	}
 }

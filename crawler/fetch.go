@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -39,6 +40,10 @@ type FetchOptions struct {
 	MaxRedirects int
 	// AllowPrivate permits private and loopback addresses (tests, intranets).
 	AllowPrivate bool
+	// AllowAddrs permits these private addresses alone ("10.0.0.5" or
+	// "127.0.0.1:8080"): an intranet's one site, a test's loopback server
+	// beside others that must stay refused.
+	AllowAddrs []string
 	// Hosts maps "host:port" to the address to dial instead, like
 	// /etc/hosts: the tests and the demo serve named sites from loopback.
 	// The address check applies to the mapped address.
@@ -112,7 +117,8 @@ func NewTransport(opts FetchOptions) *http.Transport {
 			if err != nil {
 				return fmt.Errorf("%s: %w", address, ErrPrivateAddress)
 			}
-			if !isPublic(ap.Addr()) {
+			if !isPublic(ap.Addr()) && !slices.Contains(opts.AllowAddrs, ap.String()) &&
+				!slices.Contains(opts.AllowAddrs, ap.Addr().Unmap().String()) {
 				return fmt.Errorf("%s: %w", ap.Addr(), ErrPrivateAddress)
 			}
 			return nil

@@ -42,10 +42,21 @@ func (s *visit) discover() error {
 	}
 	base, _ := url.Parse(home.doc.URL)
 	links := findLinks(home.html, base, false)
+	viaScript := false
+	if len(links.statements) == 0 && scriptBuilt(home.html) && s.renderInto(home) {
+		// the links the page's script writes
+		base, _ = url.Parse(home.doc.URL)
+		links = findLinks(home.html, base, false)
+		viaScript = len(links.statements) > 0
+	}
 	var blocked error
 	if len(links.statements) > 0 {
 		if doc, err := s.resolve(links, 0); doc != nil {
 			*s.res.HomepageLink = true
+			if viaScript {
+				s.res.LinkNeedsScript = true
+				s.res.Hint = scriptLinkHint
+			}
 			return nil
 		} else if err != nil {
 			blocked = err
@@ -77,6 +88,10 @@ func (s *visit) discover() error {
 			}
 			hb, _ := url.Parse(p.doc.URL)
 			hl := findLinks(p.html, hb, false)
+			if len(hl.statements) == 0 && scriptBuilt(p.html) && s.renderInto(p) {
+				hb, _ = url.Parse(p.doc.URL)
+				hl = findLinks(p.html, hb, false)
+			}
 			if len(hl.statements) > 0 {
 				if doc, err := s.resolve(hl, 0); doc != nil {
 					return nil
@@ -88,6 +103,18 @@ func (s *visit) discover() error {
 		}
 		hubs = next
 	}
+	// the sitemaps, when the links gave nothing
+	if blocked == nil && s.ctx.Err() == nil {
+		doc, listed, err := s.sitemap(base)
+		if doc != nil {
+			s.res.Statement = doc
+			s.res.Hint = "found through the sitemap " + redact(listed) + ", not through a link from the homepage"
+			return nil
+		}
+		if errors.Is(err, colly.ErrRobotsTxtBlocked) || errors.Is(err, errBudget) {
+			blocked = err
+		}
+	}
 	switch {
 	case errors.Is(blocked, colly.ErrRobotsTxtBlocked):
 		s.res.Outcome, s.res.Reason = statement.RobotsBlocked, "the statement link is disallowed by robots.txt"
@@ -97,8 +124,59 @@ func (s *visit) discover() error {
 		o, reason, status := classify(blocked)
 		s.res.Outcome, s.res.Reason, s.res.HTTPStatus = o, "the statement link failed: "+reason, status
 	}
-	s.res.Hint = scriptHint(home.html)
+	s.res.Hint = s.scriptHint(home)
 	return nil
+}
+
+// scriptLinkHint is the hint of a statement whose homepage link only a
+// script writes.
+const scriptLinkHint = "the homepage's link to the statement is written by its JavaScript (found by rendering the page in Chromium): visitors without JavaScript, and many tools, do not see it"
+
+// scriptHint is the hint for a homepage without a statement link: what its
+// scripts suggest, and whether it was rendered.
+func (s *visit) scriptHint(home *page) string {
+	switch {
+	case home.rendered:
+		return "the homepage was rendered in Chromium, its scripts run, and had no statement link then either"
+	case s.renderErr != nil:
+		return scriptHint(home.html) + "; rendering it in Chromium failed: " + shortError(s.renderErr)
+	}
+	return scriptHint(home.html)
+}
+
+// renderInto replaces a page colly fetched by its DOM once its scripts
+// have run, when the crawler renders pages and the site may have another
+// rendered; it reports whether it did. A failure is noted in Tried.
+func (s *visit) renderInto(p *page) bool {
+	if !s.c.Renders() || p.html == nil || p.rendered || p.doc.NotModified ||
+		s.renders >= s.c.opts.Render.MaxPages || s.ctx.Err() != nil {
+		return false
+	}
+	s.renders++
+	r, err := s.c.render(s.ctx, p.doc)
+	if err != nil {
+		if s.ctx.Err() == nil {
+			s.renderErr = err
+			s.res.Tried = append(s.res.Tried, fmt.Sprintf("%s → rendering in Chromium failed: %s", redact(p.doc.URL), shortError(err)))
+		}
+		return false
+	}
+	s.browserRequests += r.Requests
+	line := fmt.Sprintf("%s → rendered in Chromium: %d requests by the browser", redact(p.doc.URL), r.Requests)
+	if len(r.Refused) > 0 {
+		line += "; refused " + strings.Join(r.Refused, ", ")
+	}
+	if r.Cut != "" {
+		line += "; " + r.Cut
+	}
+	s.res.Tried = append(s.res.Tried, line)
+	doc := *p.doc
+	doc.URL, doc.Body, doc.ContentType, doc.MediaType, doc.Kind = r.URL, r.Body, "text/html; charset=utf-8", "text/html", KindHTML
+	// what the server sends does not say whether what the script shows
+	// changed: a rendered page is always fetched again
+	doc.ETag, doc.LastModified = "", ""
+	p.doc, p.html, p.rendered = &doc, r.html, true
+	return true
 }
 
 // resolve follows the statement links of a page, best first, to a
@@ -154,6 +232,10 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 	// page) leads to it, and is the statement itself only when the links
 	// give none.
 	words := pageWords(p.html)
+	if words < landingWords && scriptBuilt(p.html) && s.renderInto(p) {
+		// a statement page that its script writes
+		words = pageWords(p.html)
+	}
 	isStatement := false
 	if s.c.opts.IsStatement == nil {
 		isStatement = looksLikeStatement(p.html)

@@ -35,6 +35,12 @@ type visit struct {
 	// statement
 	notStatement string
 
+	// renders counts the pages rendered in Chromium, browserRequests the
+	// requests the browser made; renderErr is the last render's failure
+	renders         int
+	browserRequests int
+	renderErr       error
+
 	// set by colly's callbacks during one request
 	resp     *colly.Response
 	respErr  error
@@ -47,6 +53,8 @@ type page struct {
 	err error
 	// html is the parsed page, when it is one
 	html *goquery.Document
+	// rendered: doc and html are the page's DOM after its scripts ran
+	rendered bool
 }
 
 // maxHTMLBytes bounds the pages parsed for links: a parsed page takes many
@@ -127,9 +135,14 @@ func (s *visit) get(rawURL string) *page {
 		}
 		if err == nil && doc.Kind == KindHTML && !doc.NotModified && len(doc.Body) <= maxHTMLBytes {
 			p.html = parseHTML(doc)
-			if to := metaRefresh(p.html, doc.URL); to != "" {
-				// a stub page that sends the browser on: a redirect
-				s.res.Tried = append(s.res.Tried, fmt.Sprintf("%s → meta refresh to %s", redact(u), redact(to)))
+			to, how := metaRefresh(p.html, doc.URL), "meta refresh"
+			if to == "" {
+				to, how = consentContinue(p.html, doc.URL), "consent page, continued"
+			}
+			if to != "" {
+				// a stub page that sends the browser on, or asks for
+				// consent first: a redirect
+				s.res.Tried = append(s.res.Tried, fmt.Sprintf("%s → %s to %s", redact(u), how, redact(to)))
 				if hop >= s.c.opts.Fetch.MaxRedirects {
 					p.err, p.html = fmt.Errorf("more than %d redirects from %s", s.c.opts.Fetch.MaxRedirects, redact(rawURL)), nil
 					break

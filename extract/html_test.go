@@ -177,7 +177,7 @@ func TestHTMLHostile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			page := tt.page()
-			got, err := extract.Bytes(context.Background(), page, "hostile.html", "", extract.Options{MaxBytes: 60 << 20, Timeout: 20 * time.Second})
+			got, err := extract.Bytes(context.Background(), page, "hostile.html", "", extract.Options{MaxBytes: 60 << 20, Timeout: 2 * time.Minute})
 			if tt.want == "" {
 				if !errors.Is(err, extract.ErrEmpty) {
 					t.Errorf("err = %v, want ErrEmpty", err)

@@ -40,6 +40,8 @@ type pdfConfig struct {
 	primaryOnly bool
 	// progress, when set, is told the OCR's pages done and total.
 	progress func(done, total int)
+	// ocrPages bounds the pages OCR reads (0: all)
+	ocrPages int
 }
 
 // pdfResult is the outcome of one extraction; the child sends it as JSON.

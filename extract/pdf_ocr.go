@@ -40,7 +40,7 @@ func ocrPDF(ctx context.Context, data []byte, res pdfResult, pages []string, sca
 	var done []int
 	var last time.Duration
 	for i, p := range scans {
-		if deadline, ok := ctx.Deadline(); ok && i > 0 && time.Until(deadline) < last {
+		if deadline, ok := ctx.Deadline(); ok && i > 0 && time.Until(deadline) < last || cfg.ocrPages > 0 && i >= cfg.ocrPages {
 			break
 		}
 		if cfg.progress != nil {
@@ -69,7 +69,7 @@ func ocrPDF(ctx context.Context, data []byte, res pdfResult, pages []string, sca
 	case whole && len(done) == len(scans):
 		res.Notes = append(res.Notes, noteOCR)
 	case whole:
-		res.Notes = append(res.Notes, fmt.Sprintf("a scan: the first %d of its %d pages were read by OCR (tesseract) in the time allowed; check them", len(done), len(scans)))
+		res.Notes = append(res.Notes, fmt.Sprintf("a scan: the first %d of its %d pages were read by OCR (tesseract), as far as the time and the page limit allowed; check them", len(done), len(scans)))
 	default:
 		res.Notes = append(res.Notes, fmt.Sprintf("%s read by OCR (tesseract); check %s", pageNumbers(done), pick(len(done) == 1, "it", "them")))
 	}

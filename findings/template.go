@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"hash/fnv"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -44,6 +45,10 @@ type TemplateDoc struct {
 	CompanyNumber string
 	Name          string
 	Text          string
+	// Document names the statement's document (its URL, or its
+	// SHA-256): organisations that publish one document are a group
+	// under one statement, not copies of each other.
+	Document string
 }
 
 // Templates finds statements that share most of their text with other
@@ -58,6 +63,10 @@ type tdoc struct {
 	TemplateDoc
 	sig  []uint64
 	size int // distinct shingles
+	// group is the statement's group (set by Build, with built):
+	// statements of one group are not copies of each other
+	group int64
+	built bool
 }
 
 // NewTemplates returns an empty finder.
@@ -68,7 +77,22 @@ func NewTemplates() *Templates {
 // Add reads a version's text; it is safe to call from several goroutines.
 // The text itself is not kept.
 func (t *Templates) Add(d TemplateDoc) {
-	words := MaskedWords(d.Text, d.Name)
+	sig, size := signature(d.Text, d.Name)
+	if size == 0 {
+		return
+	}
+	td := &tdoc{TemplateDoc: d, sig: sig, size: size}
+	td.Text = ""
+	t.mu.Lock()
+	t.docs[d.Key] = td
+	t.lsh.Add(d.Key, td.sig)
+	t.mu.Unlock()
+}
+
+// signature is the MinHash signature of a text's masked shingles, and
+// how many distinct shingles it has.
+func signature(text, name string) ([]uint64, int) {
+	words := MaskedWords(text, name)
 	mh := minhashlsh.NewMinhash(54, numHashes)
 	seen := map[uint64]bool{}
 	var buf [8]byte
@@ -86,19 +110,63 @@ func (t *Templates) Add(d TemplateDoc) {
 		binary.LittleEndian.PutUint64(buf[:], s)
 		mh.Push(buf[:])
 	}
-	if len(seen) == 0 {
-		return
-	}
-	td := &tdoc{TemplateDoc: d, sig: mh.Signature(), size: len(seen)}
-	td.Text = ""
-	t.mu.Lock()
-	t.docs[d.Key] = td
-	t.lsh.Add(d.Key, td.sig)
-	t.mu.Unlock()
+	return mh.Signature(), len(seen)
 }
 
-// Build makes what was added searchable.
-func (t *Templates) Build() { t.lsh.Index() }
+// Shared is the share of a text not in the finder (a draft) found in any
+// one statement it holds, names, dates and figures masked; name is the
+// draft's organisation, "" when not known. Nothing of the text is kept,
+// and nothing is said of which statement holds it. Call after Build.
+func (t *Templates) Shared(text, name string) float64 {
+	sig, size := signature(text, name)
+	if size == 0 {
+		return 0
+	}
+	d := &tdoc{sig: sig, size: size}
+	best := 0.0
+	for _, k := range t.lsh.Query(sig) {
+		if o := t.docs[k.(int64)]; o != nil {
+			best = max(best, containment(d, o))
+		}
+	}
+	return round2(best)
+}
+
+// Build makes what was added searchable, and joins the statements of one
+// group: those of one document, and those of organisations whose names
+// begin alike, and so on through each other.
+func (t *Templates) Build() {
+	t.lsh.Index()
+	parent := map[int64]int64{}
+	var find func(int64) int64
+	find = func(x int64) int64 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	byKey := map[string]int64{} // a document or a name stem: its first statement
+	for k := range t.docs {
+		parent[k] = k
+	}
+	for _, k := range slices.Sorted(maps.Keys(t.docs)) {
+		d := t.docs[k]
+		for _, key := range []string{"doc " + d.Document, "name " + nameStem(d.Name)} {
+			if key == "doc " || key == "name " {
+				continue
+			}
+			if first, ok := byKey[key]; ok {
+				parent[find(k)] = find(first)
+			} else {
+				byKey[key] = k
+			}
+		}
+	}
+	for k, d := range t.docs {
+		d.group, d.built = find(k), true
+	}
+}
 
 // Len is the number of versions read.
 func (t *Templates) Len() int { return len(t.docs) }
@@ -114,7 +182,7 @@ func (t *Templates) Find(key int64) (f statement.TemplateFinding, ok bool) {
 	best := map[int64]statement.SimilarStatement{} // by organisation
 	for _, k := range t.lsh.Query(d.sig) {
 		o := t.docs[k.(int64)]
-		if o == nil || o.OrgID == d.OrgID {
+		if o == nil || o.OrgID == d.OrgID || sameGroup(d, o) {
 			continue
 		}
 		share := containment(d, o)
@@ -132,6 +200,36 @@ func (t *Templates) Find(key int64) (f statement.TemplateFinding, ok bool) {
 		return cmp.Or(cmp.Compare(b.Shared, a.Shared), cmp.Compare(a.Name, b.Name))
 	})
 	return f, true
+}
+
+// sameGroup reports whether two statements are one group's, not copies
+// (Build joins them).
+func sameGroup(a, b *tdoc) bool { return a.built && b.built && a.group == b.group }
+
+// commonNameWords begin many unrelated organisations' names.
+var commonNameWords = map[string]bool{"the": true, "north": true, "south": true, "east": true, "west": true,
+	"northern": true, "southern": true, "eastern": true, "western": true, "british": true, "united": true,
+	"national": true, "global": true, "international": true, "royal": true, "first": true, "new": true,
+	"great": true, "city": true, "uk": true, "county": true, "central": true, "premier": true, "general": true}
+
+// nameStem is the distinctive start of an organisation's name: its first
+// word, with the second when the first is a common one; "" when the name
+// gives none.
+func nameStem(name string) string {
+	words := strings.FieldsFunc(strings.ToLower(name), notWord)
+	if len(words) == 0 {
+		return ""
+	}
+	if commonNameWords[words[0]] {
+		if len(words) < 2 || len(words[1]) < 3 {
+			return ""
+		}
+		return words[0] + " " + words[1]
+	}
+	if len(words[0]) < 3 {
+		return ""
+	}
+	return words[0]
 }
 
 // Top cuts a finding's list of similar statements to the closest few.
@@ -180,7 +278,7 @@ func (t *Templates) Clusters() []Cluster {
 	for k, d := range t.docs {
 		for _, q := range t.lsh.Query(d.sig) {
 			o := t.docs[q.(int64)]
-			if o == nil || o.OrgID == d.OrgID || containment(d, o) < statement.TemplateShare {
+			if o == nil || o.OrgID == d.OrgID || sameGroup(d, o) || containment(d, o) < statement.TemplateShare {
 				continue
 			}
 			parent[find(k)] = find(o.Key)

@@ -44,12 +44,23 @@ func TestTemplates(t *testing.T) {
 	x.Add(findings.TemplateDoc{Key: 11, OrgID: 11, CompanyNumber: "12000011", Name: "Eastgate Catering Ltd",
 		Text: strings.ReplaceAll(strong, "Northfield", "Eastgate")})
 	// statements in their own words
-	own := map[int64]string{20: "statements/weak.txt", 21: "statements/group.txt", 22: "statements/llp.md", 23: "statements/future_intentions.txt"}
+	own := map[int64]string{20: "statements/weak.txt", 22: "statements/llp.md", 23: "statements/future_intentions.txt"}
 	for k, f := range own {
 		x.Add(findings.TemplateDoc{Key: k, OrgID: k, CompanyNumber: "130000" + string(rune('0'+k%10)) + "0", Name: "Org " + f, Text: read(t, f)})
 	}
+	// a group under one statement: the same document, or names that
+	// begin alike; theirs, not copies
+	group := read(t, "statements/group.txt")
+	x.Add(findings.TemplateDoc{Key: 30, OrgID: 30, CompanyNumber: "14000030", Name: "Halden Marine Holdings plc", Text: group, Document: "sha-group"})
+	x.Add(findings.TemplateDoc{Key: 31, OrgID: 31, CompanyNumber: "14000031", Name: "Halden Marine Services Ltd", Text: group})
+	x.Add(findings.TemplateDoc{Key: 32, OrgID: 32, CompanyNumber: "14000032", Name: "Quarry Lane Boats Ltd", Text: group, Document: "sha-group"})
 	x.Build()
 
+	for k := int64(30); k <= 32; k++ {
+		if f, _ := x.Find(k); f.Shared >= 0.3 {
+			t.Errorf("group statement %d: shared %.2f with %+v", k, f.Shared, f.Similar)
+		}
+	}
 	for _, d := range family {
 		f, ok := x.Find(d.Key)
 		if !ok || f.Shared < statement.TemplateShare || len(f.Similar) != 3 {
@@ -63,6 +74,17 @@ func TestTemplates(t *testing.T) {
 		if f, _ := x.Find(k); f.Shared >= 0.3 {
 			t.Errorf("%s, in its own words: shared %.2f with %+v", file, f.Shared, f.Similar)
 		}
+	}
+	// a draft made with the generator, not yet published, and one in its
+	// own words
+	if got := x.Shared(fill("Foxhole Joinery Ltd", "31 January 2026", "Pat Fox"), ""); got < statement.TemplateShare {
+		t.Errorf("a generator draft: shared %.2f, want ≥ %.1f", got, statement.TemplateShare)
+	}
+	if got := x.Shared(read(t, "statements/boilerplate.txt"), ""); got >= 0.3 {
+		t.Errorf("a draft in its own words: shared %.2f", got)
+	}
+	if x.Shared("", "") != 0 {
+		t.Error("an empty draft shares text")
 	}
 	cl := x.Clusters()
 	if len(cl) != 2 || len(cl[0].Members) != 4 || len(cl[1].Members) != 2 {

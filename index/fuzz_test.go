@@ -11,7 +11,8 @@ import (
 // be read; it never panics.
 func FuzzQuery(f *testing.F) {
 	for _, q := range []string{`agency labour`, `"agency labour" -vietnam`, `missing:training region:humber`,
-		`year:2024`, `/ag.*y/`, `agency~2`, `+a -b "c d"`, `name:"x`, `((`, `a:b:c`, `*`, `-`, `year:99999999999999999999`} {
+		`year:2024`, `/ag.*y/`, `agency~2`, `+a -b "c d"`, `name:"x`, `((`, `a:b:c`, `*`, `-`, `year:99999999999999999999`, `B~1e1`,
+		`"café row" labor`, `the of`, `company:"Northgate Apparel"`, `company:sc1`, `region:nowhere`} {
 		f.Add(q)
 	}
 	x, err := Open(filepath.Join(f.TempDir(), Dir))

@@ -10,13 +10,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
@@ -100,15 +101,21 @@ func (d *Doc) stored() stored {
 	return s
 }
 
-// newMapping is the index's mapping: the statement's text with the English
-// analyser (stemming, stop words), stored with positions for phrases and
-// highlights; keywords for filters and facets; numbers and a date.
-func newMapping() mapping.IndexMapping {
+// newMapping is the index's mapping: the statement's text with the
+// analyser of analysis.go (English stemming and stop words, accents folded,
+// British spelling), stored with positions for phrases and highlights; the
+// organisation's name with the same analyser; keywords for filters and
+// facets; numbers and a date. A change to it needs a new mappingVersion.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	if err := addAnalyzer(m); err != nil {
+		return nil, fmt.Errorf("index: mapping: %w", err)
+	}
 	text := bleve.NewTextFieldMapping()
-	text.Analyzer = en.AnalyzerName
+	text.Analyzer = analyzerName
 	text.Store, text.IncludeTermVectors, text.IncludeInAll = true, true, false
 	name := bleve.NewTextFieldMapping()
-	name.Analyzer = en.AnalyzerName
+	name.Analyzer = analyzerName
 	name.IncludeInAll = false
 	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
@@ -140,13 +147,22 @@ func newMapping() mapping.IndexMapping {
 	latest.IncludeInAll = false
 	stmt.AddFieldMappingsAt("latest", latest)
 
-	m := bleve.NewIndexMapping()
 	m.DefaultMapping = stmt
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = analyzerName
 	m.DefaultField = "text"
 	m.StoreDynamic, m.IndexDynamic = false, false
-	return m
+	return m, nil
 }
+
+// mappingVersion numbers newMapping and the analyser's tables (analysis.go,
+// spelling.go); each part of the index records the one it was made with.
+// Raise it with any change to them: an index made with an older one is
+// made again from the register (ErrOldMapping). 1: none recorded; 2:
+// accents folded, American spellings made British.
+const mappingVersion = 2
+
+// mappingKey is where the version is kept, in Bleve's internal store.
+var mappingKey = []byte("s54_mapping_version")
 
 // Index is an open index: two Bleve indexes in one folder, the current
 // statement of each organisation in one and the earlier versions in the
@@ -157,15 +173,19 @@ type Index struct {
 	current, history bleve.Index
 	all              bleve.IndexAlias
 	path             string
+	// analyzer is the text's, for the words of a query
+	analyzer analysis.Analyzer
+	// regions are the region ids a search may filter on (SetRegions)
+	regions []string
 }
 
-// ErrBusy: another s54 process has the index open.
-var ErrBusy = errors.New("the index is in use by another s54 process (a crawl or s54 serve); try again when it is done")
-
-// Open opens the index at path, creating it if need be.
+// Open opens the index at path, creating it if need be. An index made by
+// an older s54, with another mapping, is not opened: the error is
+// ErrOldMapping, and the caller makes it again from the register.
 func Open(path string) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
-		return nil, fmt.Errorf("index: %s was made by an earlier s54: run s54 index rebuild", path)
+		// one Bleve index, before the current and history parts
+		return nil, fmt.Errorf("index: %s: %w", path, ErrOldMapping)
 	}
 	if err := os.MkdirAll(path, 0o750); err != nil {
 		return nil, fmt.Errorf("index: %w", err)
@@ -179,13 +199,22 @@ func Open(path string) (*Index, error) {
 		current.Close()
 		return nil, err
 	}
-	return &Index{current: current, history: history, all: bleve.NewIndexAlias(current, history), path: path}, nil
+	return &Index{current: current, history: history, all: bleve.NewIndexAlias(current, history), path: path,
+		analyzer: current.Mapping().AnalyzerNamed(analyzerName)}, nil
 }
 
 func openBleve(path string) (bleve.Index, error) {
 	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
-		b, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, nil)
+		m, err := newMapping()
 		if err != nil {
+			return nil, err
+		}
+		b, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("index: create %s: %w", path, err)
+		}
+		if err := b.SetInternal(mappingKey, []byte(strconv.Itoa(mappingVersion))); err != nil {
+			b.Close()
 			return nil, fmt.Errorf("index: create %s: %w", path, err)
 		}
 		return b, nil
@@ -198,8 +227,30 @@ func openBleve(path string) (bleve.Index, error) {
 		}
 		return nil, fmt.Errorf("index: open %s: %w (s54 index rebuild makes it again from the register)", path, err)
 	}
+	v, err := b.GetInternal(mappingKey)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
+	version := 1
+	if v != nil {
+		version, _ = strconv.Atoi(string(v))
+	}
+	switch {
+	case version < mappingVersion:
+		b.Close()
+		return nil, fmt.Errorf("index: %s: %w", path, ErrOldMapping)
+	case version > mappingVersion:
+		b.Close()
+		return nil, fmt.Errorf("index: %s was made by a newer s54 (mapping %d; this one knows %d): use that one, or s54 index rebuild",
+			path, version, mappingVersion)
+	}
 	return b, nil
 }
+
+// SetRegions names the region ids a search may filter on: another is an
+// error that lists them. Set it before the first search.
+func (x *Index) SetRegions(ids []string) { x.regions = slices.Clone(ids) }
 
 // Close closes the index.
 func (x *Index) Close() error { return errors.Join(x.current.Close(), x.history.Close()) }

@@ -3,10 +3,14 @@ package index
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"github.com/s54dev/s54/statement"
 )
@@ -277,5 +281,85 @@ func TestRebuild(t *testing.T) {
 	defer x.Close()
 	if c, _ := x.Count(); c != 4 {
 		t.Errorf("after rebuild: %d documents, want 4", c)
+	}
+}
+
+// setVersion records a mapping version in both parts of the index, as an
+// older (or newer) s54 would have; nil records none.
+func setVersion(t *testing.T, dir string, v []byte) {
+	t.Helper()
+	for _, part := range []string{"current", "history"} {
+		b, err := bleve.Open(filepath.Join(dir, part))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v == nil {
+			err = b.DeleteInternal(mappingKey)
+		} else {
+			err = b.SetInternal(mappingKey, v)
+		}
+		if cerr := b.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestOldMapping(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), Dir)
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Put(fixtures()...); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	// an older s54's: version 1, or none recorded
+	for _, v := range [][]byte{[]byte("1"), nil} {
+		setVersion(t, dir, v)
+		if _, err := Open(dir); !errors.Is(err, ErrOldMapping) {
+			t.Fatalf("version %q: %v, want ErrOldMapping", v, err)
+		}
+	}
+	// a newer s54's is not made again behind its back
+	setVersion(t, dir, []byte(strconv.Itoa(mappingVersion+1)))
+	if _, err := Open(dir); err == nil || errors.Is(err, ErrOldMapping) || !strings.Contains(err.Error(), "newer s54") {
+		t.Fatalf("a newer version: %v", err)
+	}
+	// the layout before the current and history parts
+	flat := filepath.Join(t.TempDir(), Dir)
+	if err := os.MkdirAll(flat, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(flat, "index_meta.json"), []byte(`{"storage":"scorch"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(flat); !errors.Is(err, ErrOldMapping) {
+		t.Fatalf("the older layout: %v, want ErrOldMapping", err)
+	}
+	// made again, it opens, at this version
+	for _, d := range []string{dir, flat} {
+		if _, err := Rebuild(context.Background(), d, func(yield func(Doc) error) error {
+			for _, d := range fixtures() {
+				if err := yield(d); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		x, err := Open(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := x.Count(); n != 4 {
+			t.Errorf("%s made again: %d documents, want 4", d, n)
+		}
+		x.Close()
 	}
 }

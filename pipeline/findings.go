@@ -74,7 +74,7 @@ func RefreshFindings(ctx context.Context, st *store.Store, opts extract.Options,
 					continue
 				}
 				texts[i] = text
-				tmpl.Add(findings.TemplateDoc{Key: v.StatementID, OrgID: v.OrgID, CompanyNumber: v.Org.CompanyNumber, Name: v.Org.Name, Text: text})
+				tmpl.Add(findings.TemplateDoc{Key: v.StatementID, OrgID: v.OrgID, CompanyNumber: v.Org.CompanyNumber, Name: v.Org.Name, Text: text, Document: v.SHA256})
 			}
 		})
 	}
@@ -198,4 +198,29 @@ func regionOf(region func(string) string, postcode string) string {
 		return ""
 	}
 	return region(postcode)
+}
+
+// DraftTemplates is a template finder over the texts kept in the
+// register (every statement version's, once findings have been made), for
+// telling a draft that it is mostly template text.
+func DraftTemplates(ctx context.Context, st *store.Store) (*findings.Templates, error) {
+	var versions []store.VersionRecord
+	if err := st.Versions(ctx, 0, func(v store.VersionRecord) error {
+		versions = append(versions, v)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	t := findings.NewTemplates()
+	for _, v := range versions {
+		text, ok, err := st.Text(ctx, v.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			t.Add(findings.TemplateDoc{Key: v.StatementID, OrgID: v.OrgID, CompanyNumber: v.Org.CompanyNumber, Name: v.Org.Name, Text: text, Document: v.SHA256})
+		}
+	}
+	t.Build()
+	return t, nil
 }

@@ -81,4 +81,13 @@ func TestRefreshFindings(t *testing.T) {
 	if !ok || n.Unchanged == nil || !n.Unchanged.Redated || n.Template != nil {
 		t.Errorf("Northfield: %+v", n)
 	}
+	// the self-check's finder, from the texts the refresh kept
+	drafts, err := pipeline.DraftTemplates(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := strings.NewReplacer("[NAME]", "Foxhole Joinery Ltd", "[DATE]", "31 January 2026", "[APPROVED]", "2 May 2026", "[SIGNER]", "Pat Fox").Replace(string(gen))
+	if got := drafts.Shared(draft, ""); drafts.Len() != 5 || got < statement.TemplateShare {
+		t.Errorf("DraftTemplates: %d versions, a generator draft shares %.2f", drafts.Len(), got)
+	}
 }

@@ -53,8 +53,10 @@ type Event struct {
 	Rating  statement.Rating // "" when nothing was assessed
 	// NewVersion: the statement had not been seen before.
 	NewVersion bool
-	Done       int // organisations done so far in this run, resumed ones included
-	Total      int
+	// OCR: the statement is a scan, read by OCR.
+	OCR   bool
+	Done  int // organisations done so far in this run, resumed ones included
+	Total int
 
 	indexErr error
 }
@@ -73,7 +75,9 @@ type Summary struct {
 	NoWebsite   int
 	Outcomes    map[statement.RegisterStatus]int
 	NewVersions int
-	Requests    int
+	// OCR counts the statements that were scans, read by OCR.
+	OCR      int
+	Requests int
 	// IndexFailures counts organisations whose results are in the
 	// register but not in the search index (s54 index rebuild mends it).
 	IndexFailures int
@@ -96,6 +100,9 @@ func (s Summary) String() string {
 	line += fmt.Sprintf("; %d new statement versions; %d requests in %s", s.NewVersions, s.Requests, s.Elapsed.Round(time.Millisecond))
 	if s.Resumed {
 		line += fmt.Sprintf("; resumed run %d, %d done before", s.RunID, s.Skipped)
+	}
+	if s.OCR > 0 {
+		line += fmt.Sprintf("; %d scanned statements read by OCR", s.OCR)
 	}
 	if s.NoWebsite > 0 {
 		line += fmt.Sprintf("; %d without a website skipped", s.NoWebsite)
@@ -174,6 +181,9 @@ func (p *Pipeline) Crawl(ctx context.Context, orgs []store.OrgRecord, selection 
 				default:
 					sum.Done++
 					sum.Outcomes[ev.Outcome]++
+					if ev.OCR {
+						sum.OCR++
+					}
 					if ev.NewVersion {
 						sum.NewVersions++
 					}
@@ -266,6 +276,7 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 			found = append(found, store.Assessed{Version: version(o.ID, res.Statement, sha, res.HomepageLink), Assessment: a})
 			texts[sha] = text
 			ev.Rating = a.Rating
+			ev.OCR = readByOCR(a.Notes)
 		}
 		for _, h := range res.History {
 			a, sha, text, err := p.assess(ctx, h, byURL, nil)
@@ -380,6 +391,40 @@ func (p *Pipeline) assess(ctx context.Context, d *crawler.Document, byURL map[st
 		now = p.Now()
 	}
 	return p.Checker.CheckWith(text, checker.Facts{HomepageLink: homepage, Now: now}), sha, text.Body, nil
+}
+
+// readByOCR reports whether an assessment's notes say its text was read
+// by OCR.
+func readByOCR(notes []string) bool {
+	for _, n := range notes {
+		if strings.Contains(n, "by OCR") {
+			return true
+		}
+	}
+	return false
+}
+
+// ExtractOptions are the limits of reading a crawled document: the
+// defaults, with a scan read by OCR when tesseract is installed, its first
+// few pages, within a longer time.
+func ExtractOptions() extract.Options {
+	o := extract.DefaultOptions()
+	if extract.OCRAvailable() {
+		o.OCR, o.OCRPages, o.Timeout = true, crawlOCRPages, crawlOCRTime
+	}
+	return o
+}
+
+const (
+	crawlOCRPages = 5
+	crawlOCRTime  = time.Minute
+)
+
+// NewCrawler returns a crawler with opts that asks ck whether each
+// candidate is a statement, as s54 crawl makes it.
+func NewCrawler(opts crawler.Options, ck *checker.Checker) *crawler.Crawler {
+	opts.IsStatement = IsStatement(ck, extract.DefaultOptions())
+	return crawler.New(opts)
 }
 
 // IsStatement is the decision crawler.Options.IsStatement asks for: the

@@ -10,7 +10,6 @@ import (
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/internal/sampleweb"
@@ -50,10 +49,9 @@ func setup(t testing.TB, web *fakeweb.Web) (*pipeline.Pipeline, []store.OrgRecor
 	opts.Fetch.MaxBytes = 8 << 20
 	opts.Delay = 0
 	opts.MaxRequests = 20
-	opts.IsStatement = pipeline.IsStatement(checker.Default(), extract.DefaultOptions())
-	cr := crawler.New(opts)
+	cr := pipeline.NewCrawler(opts, checker.Default())
 	t.Cleanup(cr.Close)
-	return &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: extract.DefaultOptions(),
+	return &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: pipeline.ExtractOptions(),
 		Concurrency: 8, Now: func() time.Time { return time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC) }}, recs
 }
 

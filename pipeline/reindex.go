@@ -70,6 +70,18 @@ func rebuild(ctx context.Context, st *store.Store, path string, opts extract.Opt
 			defer wg.Done()
 			for v := range in {
 				j := job{v: v}
+				if visit == nil {
+					// the text kept when the document was read, OCR included
+					if text, ok, err := st.Text(ctx, v.SHA256); err == nil && ok {
+						j.text = text
+						select {
+						case out <- j:
+						case <-ctx.Done():
+							return
+						}
+						continue
+					}
+				}
 				data, err := st.ReadDocument(v.SHA256)
 				if err == nil {
 					var text statement.Text

@@ -57,5 +57,7 @@ func (r *Report) sheets() []export.Sheet {
 		{Name: "No statement", Entries: pick(r.NoStatement)},
 		{Name: "Below minimum", Entries: pick(r.BelowMinimum)},
 		{Name: "No homepage link", Entries: pick(r.NoHomepageLink)},
+		{Name: "Registry claims", Entries: pick(r.RegistryClaims)},
+		{Name: "Template text", Entries: pick(r.Templates)},
 	}
 }

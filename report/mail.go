@@ -90,8 +90,15 @@ func (r *Report) Summary() string {
 	c := r.Changes
 	fmt.Fprintf(&b, "This month: %d new statements, %d new versions, %d rated higher, %d rated lower, %d no longer found, %d sites newly failing.\n",
 		len(c.NewStatements), len(c.NewVersions), len(c.RatingUp), len(c.RatingDown), len(c.Disappeared), len(c.NewlyFailing))
+	if len(c.Redated) > 0 {
+		fmt.Fprintf(&b, "%d of the new statements are the year before's re-dated, otherwise unchanged.\n", len(c.Redated))
+	}
 	fmt.Fprintf(&b, "To act on: %d with no statement, %d below the legal minimum, %d not linked from the homepage.\n",
 		len(r.NoStatement), len(r.BelowMinimum), len(r.NoHomepageLink))
+	if len(r.RegistryClaims)+len(r.Templates) > 0 {
+		fmt.Fprintf(&b, "Findings: %d whose registry claims their statement does not bear out, %d whose statement is mostly other organisations' text.\n",
+			len(r.RegistryClaims), len(r.Templates))
+	}
 	b.WriteString("\nThe full report (report.html) and the register (CSV, Excel) are attached.\n")
 	return b.String()
 }

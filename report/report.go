@@ -53,6 +53,12 @@ type Report struct {
 	NoStatement    []Line
 	BelowMinimum   []Line
 	NoHomepageLink []Line
+	// Findings, when the source gives them (FindingsSource): registry
+	// claims the statement does not bear out, and statements mostly text
+	// other organisations published. They are the findings as they stand
+	// when the report is made.
+	RegistryClaims []Line
+	Templates      []Line
 	// Coverage of the six areas among the statements assessed.
 	Coverage         Coverage
 	CoverageByRegion []Coverage
@@ -79,6 +85,13 @@ type RulesSource interface {
 	RulesFirstUsed(ctx context.Context) (map[string]time.Time, error)
 }
 
+// FindingsSource is a Source that also gives the organisations' findings,
+// by company number.
+type FindingsSource interface {
+	Source
+	Findings(ctx context.Context) (map[string]statement.OrgFindings, error)
+}
+
 // Headline are the month's figures.
 type Headline struct {
 	Organisations int
@@ -102,11 +115,15 @@ type Changes struct {
 	RatingDown    []Change
 	Disappeared   []Change
 	NewlyFailing  []Change
+	// Redated are the statements new this month that are the year
+	// before's re-dated, otherwise unchanged (with a FindingsSource).
+	Redated []Change
 }
 
 // Count is the number of changes of every kind.
 func (c Changes) Count() int {
-	return len(c.NewStatements) + len(c.NewVersions) + len(c.RatingUp) + len(c.RatingDown) + len(c.Disappeared) + len(c.NewlyFailing)
+	return len(c.NewStatements) + len(c.NewVersions) + len(c.RatingUp) + len(c.RatingDown) + len(c.Disappeared) +
+		len(c.NewlyFailing) + len(c.Redated)
 }
 
 // Change is one organisation's change.
@@ -174,6 +191,13 @@ func Build(ctx context.Context, src Source, month time.Time, region string, now 
 	r.Headline = headline(cur)
 	r.Changes = changes(prev, cur)
 	r.lists(cur)
+	if fs, ok := src.(FindingsSource); ok {
+		found, err := fs.Findings(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		r.findings(cur, found)
+	}
 	r.coverage(cur)
 	for i := 11; i >= 0; i-- {
 		m := month.AddDate(0, -i, 0)
@@ -276,11 +300,11 @@ func changes(prev, cur []statement.RegisterEntry) Changes {
 		}
 		if (p.Status == statement.Found || p.Status == statement.OutOfDate) && e.Status == statement.NoStatement {
 			c.Disappeared = append(c.Disappeared, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e),
-				Before: p.StatementURL, After: e.Failure})
+				Before: p.StatementURL, After: statement.Explain(e.Status, e.Failure)})
 		}
 		if e.Status.Failing() && !p.Status.Failing() {
 			c.NewlyFailing = append(c.NewlyFailing, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e),
-				Before: labelOf(string(p.Status)), After: labelOf(string(e.Status)) + ": " + e.Failure})
+				Before: labelOf(string(p.Status)), After: labelOf(string(e.Status)) + ": " + statement.Explain(e.Status, e.Failure)})
 		}
 	}
 	return c
@@ -311,8 +335,8 @@ func (r *Report) lists(entries []statement.RegisterEntry) {
 		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e), URL: e.StatementURL}
 		if e.Status == statement.NoStatement || (e.Status.Failing() && e.Rating == nil) {
 			l.Detail = labelOf(string(e.Status))
-			if e.Failure != "" {
-				l.Detail += ": " + e.Failure
+			if why := statement.Explain(e.Status, e.Failure); why != "" {
+				l.Detail += ": " + why
 			}
 			r.NoStatement = append(r.NoStatement, l)
 		}
@@ -340,6 +364,48 @@ func regionOf(e statement.RegisterEntry) string {
 		return e.RegionName
 	}
 	return e.Region
+}
+
+// findings lists the organisations of the report with registry claims
+// not borne out or a statement mostly shared, and, among this month's new
+// statements, those re-dated.
+func (r *Report) findings(entries []statement.RegisterEntry, found map[string]statement.OrgFindings) {
+	newThisMonth := map[string]bool{}
+	for _, c := range append(slices.Clone(r.Changes.NewStatements), r.Changes.NewVersions...) {
+		newThisMonth[c.CompanyNumber] = true
+	}
+	for _, e := range entries {
+		f, ok := found[e.CompanyNumber]
+		if !ok {
+			continue
+		}
+		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e), URL: e.StatementURL}
+		var notes []string
+		for _, rf := range f.Registry {
+			if !rf.Quiet {
+				notes = append(notes, rf.Note)
+			}
+		}
+		if len(notes) > 0 {
+			l.Detail = strings.Join(notes, "; ")
+			r.RegistryClaims = append(r.RegistryClaims, l)
+		}
+		if t := f.Template; t != nil && t.Shared >= statement.TemplateShare {
+			var names []string
+			for _, s := range t.Similar {
+				names = append(names, s.Name)
+			}
+			l.Detail = fmt.Sprintf("%.0f%% of its text is in other organisations' statements", 100*t.Shared)
+			if len(names) > 0 {
+				l.Detail += ": " + strings.Join(names, ", ")
+			}
+			r.Templates = append(r.Templates, l)
+		}
+		if u := f.Unchanged; u != nil && u.Redated && newThisMonth[e.CompanyNumber] {
+			r.Changes.Redated = append(r.Changes.Redated, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e),
+				Before: "year ending " + u.PreviousPeriodEnd.String(), After: fmt.Sprintf("%s, %.0f%% of the text changed", describe(e), 100*u.Changed)})
+		}
+	}
 }
 
 func (r *Report) coverage(entries []statement.RegisterEntry) {

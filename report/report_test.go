@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/internal/golden"
@@ -51,14 +51,16 @@ func crawlAt(t *testing.T, st *store.Store, dir string, day time.Time, change fu
 	opts.Fetch.AllowPrivate, opts.Fetch.Hosts = true, srv.Hosts(web)
 	opts.Fetch.Timeout, opts.Fetch.MaxBytes = 2*time.Second, 8<<20
 	opts.Delay, opts.MaxRequests = 0, 20
-	cr := crawler.New(opts)
+	// the golden report is the same with Chromium installed or not
+	opts.Render.Browser = crawler.BrowserOff
+	cr := pipeline.NewCrawler(opts, checker.Default())
 	defer cr.Close()
 	st.SetClock(func() time.Time { return day })
 	orgs, err := st.Orgs(context.Background(), store.OrgFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: extract.DefaultOptions(),
+	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: pipeline.ExtractOptions(),
 		Concurrency: 8, Now: func() time.Time { return day }}
 	if _, err := p.Crawl(context.Background(), orgs, "all"); err != nil {
 		t.Fatal(err)
@@ -269,5 +271,74 @@ func TestRulesChangedMarked(t *testing.T) {
 	sep, _ := report.Build(context.Background(), src, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC), "", now)
 	if len(sep.RulesChanged) != 0 {
 		t.Errorf("September, the first rules: %+v", sep.RulesChanged)
+	}
+}
+
+type findingsSource struct {
+	report.Source
+	found map[string]statement.OrgFindings
+}
+
+func (f findingsSource) Findings(context.Context) (map[string]statement.OrgFindings, error) {
+	return f.found, nil
+}
+
+// TestReportFindings: registry claims not borne out and template
+// statements are listed, quiet registry notes are not; a statement new
+// this month that is re-dated is among the changes, one re-dated before
+// this month is not.
+func TestReportFindings(t *testing.T) {
+	t.Parallel()
+	rating := statement.Minimum
+	entry := func(n, name string, id int64) statement.RegisterEntry {
+		return statement.RegisterEntry{OrgID: id, CompanyNumber: n, Name: name, StatementID: id, Rating: &rating,
+			Status: statement.Found, PeriodEnd: statement.Date{Year: 2025, Month: 3, Day: 31}}
+	}
+	october := []statement.RegisterEntry{entry("09000001", "Old Redate Ltd", 1)}
+	november := append(slices.Clone(october), entry("09000002", "New Redate Ltd", 2), entry("09000003", "Claims Ltd", 3),
+		entry("09000004", "Quiet Ltd", 4), entry("09000005", "Template Ltd", 5))
+	redated := &statement.UnchangedFinding{PreviousPeriodEnd: statement.Date{Year: 2024, Month: 3, Day: 31}, Changed: 0.01, Redated: true}
+	src := findingsSource{
+		Source: report.SourceFunc(func(_ context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+			if at.After(time.Date(2025, 11, 15, 0, 0, 0, 0, time.UTC)) {
+				return november, nil
+			}
+			return october, nil
+		}),
+		found: map[string]statement.OrgFindings{
+			"09000001": {CompanyNumber: "09000001", Unchanged: redated},
+			"09000002": {CompanyNumber: "09000002", Unchanged: redated},
+			"09000003": {CompanyNumber: "09000003", Registry: []statement.RegistryFinding{{Criterion: statement.Training, RegistrySays: true,
+				Note: "the registry says the statement includes training on slavery and human trafficking; the statement describes none"}}},
+			"09000004": {CompanyNumber: "09000004", Registry: []statement.RegistryFinding{{Criterion: statement.Training, Quiet: true, Note: "quiet"}}},
+			"09000005": {CompanyNumber: "09000005", Template: &statement.TemplateFinding{Shared: 0.93,
+				Similar: []statement.SimilarStatement{{CompanyNumber: "09000099", Name: "Elsewhere Ltd", Shared: 0.93}}}},
+		},
+	}
+	now := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	r, err := report.Build(context.Background(), src, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changes.Redated) != 1 || r.Changes.Redated[0].Name != "New Redate Ltd" {
+		t.Errorf("re-dated this month: %+v", r.Changes.Redated)
+	}
+	if len(r.RegistryClaims) != 1 || r.RegistryClaims[0].Name != "Claims Ltd" || !strings.Contains(r.RegistryClaims[0].Detail, "describes none") {
+		t.Errorf("registry claims: %+v", r.RegistryClaims)
+	}
+	if len(r.Templates) != 1 || !strings.Contains(r.Templates[0].Detail, "93% of its text") || !strings.Contains(r.Templates[0].Detail, "Elsewhere Ltd") {
+		t.Errorf("templates: %+v", r.Templates)
+	}
+	var b bytes.Buffer
+	if err := r.HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"re-dated, otherwise unchanged (1)", "Registry claims the statement does not bear out (1)", "Statements mostly other organisations"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the HTML report lacks %q", want)
+		}
+	}
+	if s := r.Summary(); !strings.Contains(s, "1 of the new statements are the year before's re-dated") {
+		t.Errorf("summary: %s", s)
 	}
 }

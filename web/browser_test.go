@@ -21,7 +21,6 @@ import (
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/internal/fakeweb"
@@ -100,9 +99,9 @@ func browserSite(t *testing.T) (string, string) {
 	opts.Fetch.MaxBytes = 8 << 20
 	opts.Delay = 0
 	opts.MaxRequests = 20
-	cr := crawler.New(opts)
+	cr := pipeline.NewCrawler(opts, checker.Default())
 	t.Cleanup(cr.Close)
-	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: extract.DefaultOptions(),
+	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: checker.Default(), Extract: pipeline.ExtractOptions(),
 		Concurrency: 8, Index: x, Region: regions.Match,
 		Now: func() time.Time { return time.Date(2025, 11, 1, 12, 0, 0, 0, time.UTC) }}
 	sum, err := p.Crawl(ctx, recs, "all")

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -52,11 +53,24 @@ func (s *Server) check(ctx context.Context, d *draft) (statement.Assessment, err
 		text.Body, cut = text.Body[:i], true
 	}
 	a := s.cfg.Checker.Check(text)
+	if a.IsStatement && s.cfg.DraftShared != nil {
+		if share, ok := s.cfg.DraftShared(text.Body); ok && share >= statement.TemplateShare {
+			a.Notes = append(a.Notes, templateNote(share))
+		}
+	}
 	if cut {
 		a.Notes = append(a.Notes, "Only the first 1 MB of the text was read: a statement is rarely a tenth of that.")
 	}
 	a.Source = d.name
 	return a, nil
+}
+
+// templateNote tells a draft's author that most of it is text other
+// organisations have published too, without saying whose.
+func templateNote(share float64) string {
+	return fmt.Sprintf("About %.0f%% of this text is found, word for word, in statements other organisations have published "+
+		"(names, dates and figures set aside): it reads as template text. The statutory guidance (2025) asks a statement "+
+		"to describe the organisation's own business, supply chains, risks and the steps it took, and what changed since the last one.", 100*share)
 }
 
 // acquire takes one of the places for a self-check, or reports that all
@@ -145,6 +159,9 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 		p := s.draftProblem(err, dr)
 		p.header(w)
 		d.Error = p.Message
+		if dr != nil && dr.name == pastedName {
+			d.Pasted = string(dr.data) // to correct, not to paste again
+		}
 		s.render(w, r, p.Status, "check", "Check your statement", d)
 		return
 	}
@@ -155,6 +172,18 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 	d = resultData(&a, pasted, time.Now())
 	d.MaxMB = s.cfg.MaxUpload >> 20
 	s.render(w, r, http.StatusOK, "result", "Your statement checked", d)
+}
+
+// checkAnother is POST /check/new, "Check another draft" after a pasted
+// one: the check page again, the pasted text in its box to change. The
+// text goes back to the browser that sent it, nowhere else.
+func (s *Server) checkAnother(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxPaste+4<<10)
+	d := checkData{MaxMB: s.cfg.MaxUpload >> 20}
+	if err := r.ParseForm(); err == nil {
+		d.Pasted = r.PostForm.Get("text")
+	}
+	s.render(w, r, http.StatusOK, "check", "Check your statement", d)
 }
 
 // apiCheck is POST /api/check: a document as the body or as the "file" of

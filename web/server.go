@@ -84,6 +84,12 @@ type Config struct {
 	// Log receives one line per request: method, path, status, time.
 	// Never a query string or a body: drafts are confidential.
 	Log *slog.Logger
+	// DraftShared, when set, is the share of a draft's text (names,
+	// dates and figures set aside) found in one of the statements in the
+	// register; ok is false while it cannot be known. It keeps nothing of
+	// the text and names no statement: a draft mostly template text is
+	// told so, never whose text it is.
+	DraftShared func(text string) (share float64, ok bool)
 }
 
 // Server serves the web interface.
@@ -167,6 +173,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{$}", s.home)
 	m.HandleFunc("GET /check", s.checkForm)
 	m.HandleFunc("POST /check", s.checkSubmit)
+	m.HandleFunc("POST /check/new", s.checkAnother)
 	m.HandleFunc("GET /login", s.loginForm)
 	m.HandleFunc("POST /login", s.loginSubmit)
 	m.HandleFunc("POST /logout", s.logout)

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ func (s *Server) parseTemplates() error {
 		"fragment":     fragmentHTML,
 		"homepageLink": homepageLink,
 		"deref":        func(b *bool) bool { return b != nil && *b },
+		"sampleHost":   sampleHost,
 		// the name of a region, by id (the id when the configuration has
 		// no such region)
 		"regionName": func(id string) string { return cmp.Or(s.cfg.Regions.Name(id), id) },
@@ -140,4 +142,12 @@ func fragmentHTML(fr string) template.HTML {
 	}
 	b.WriteString(template.HTMLEscapeString(html.UnescapeString(fr[pos:])))
 	return template.HTML(b.String())
+}
+
+// sampleHost reports whether a URL is on a sample site of the demo's
+// fake web (.test, a name reserved never to resolve): a browser cannot
+// open it, and the page says so instead of linking to it.
+func sampleHost(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && strings.HasSuffix(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), ".test")
 }

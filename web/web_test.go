@@ -25,6 +25,7 @@ import (
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/findings"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/pipeline"
@@ -940,5 +941,68 @@ func TestSelfCheckForPeople(t *testing.T) {
 	json.NewDecoder(resp.Body).Decode(&got)
 	if got["is_statement"] != false || got["score"] != nil || got["rating"] != nil {
 		t.Errorf("API: %v", got)
+	}
+}
+
+// TestSelfCheckTemplateNote: a draft made with a generator whose text
+// other organisations published is told it reads as template text, with
+// no word of whose; a draft in its own words is not.
+func TestSelfCheckTemplateNote(t *testing.T) {
+	t.Parallel()
+	gen, err := os.ReadFile("../testdata/templates/generator.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := func(name string) string {
+		return strings.NewReplacer("[NAME]", name, "[DATE]", "31 March 2025", "[APPROVED]", "2 July 2025", "[SIGNER]", "Sam Jones").Replace(string(gen))
+	}
+	published := findings.NewTemplates()
+	for i, name := range []string{"Ashdown Print Ltd", "Berrow Farm Supplies Limited", "Corran Logistics Ltd"} {
+		published.Add(findings.TemplateDoc{Key: int64(i + 1), OrgID: int64(i + 1), Name: name, Text: fill(name)})
+	}
+	published.Build()
+	f := newFixture(t, func(c *web.Config) {
+		c.DraftShared = func(text string) (float64, bool) { return published.Shared(text, ""), true }
+	})
+	c := f.client()
+	_, page := upload(t, c, f.srv.URL+"/check", "text", "", []byte(fill("Foxhole Joinery Ltd")))
+	if !strings.Contains(page, "reads as template text") {
+		t.Errorf("a generator's draft is not told it is template text:\n%s", page)
+	}
+	for _, other := range []string{"Ashdown", "Berrow", "Corran"} {
+		if strings.Contains(page, other) {
+			t.Errorf("the result names %s, whose statement shares the text", other)
+		}
+	}
+	weak, _ := os.ReadFile("../testdata/statements/weak.txt")
+	if _, page := upload(t, c, f.srv.URL+"/check", "text", "", weak); strings.Contains(page, "template text") {
+		t.Error("a draft in its own words is called template text")
+	}
+}
+
+// TestCheckAnotherKeepsText: "Check another draft" after a pasted draft
+// brings its text back into the check page's box, escaped; a draft that
+// fails is given back to correct.
+func TestCheckAnotherKeepsText(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	c := f.client()
+	weak, _ := os.ReadFile("../testdata/statements/weak.txt")
+	_, page := upload(t, c, f.srv.URL+"/check", "text", "", weak)
+	if !strings.Contains(page, `action="/check/new"`) {
+		t.Fatalf("the result has no way to check another draft with the text:\n%s", page)
+	}
+	draft := "Our <b>draft</b> & more: modern slavery statement."
+	resp, err := c.PostForm(f.srv.URL+"/check/new", url.Values{"text": {draft}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Our &lt;b&gt;draft&lt;/b&gt; &amp; more") {
+		t.Errorf("check page: %d, the text not in its box:\n%s", resp.StatusCode, body)
+	}
+	if strings.Contains(f.log.String(), "draft") {
+		t.Error("the log holds the draft")
 	}
 }

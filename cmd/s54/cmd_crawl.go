@@ -14,7 +14,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/s54dev/s54/crawler"
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/orglist"
 	"github.com/s54dev/s54/pipeline"
@@ -124,7 +123,7 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 			}
 		}
 	}
-	x, err := g.openIndex(true)
+	x, err := g.openIndex(ctx, conf, st, true)
 	if err != nil {
 		return err
 	}
@@ -177,12 +176,20 @@ func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, re
 	co.Fetch.MaxBytes = cc.MaxBytes
 	co.Delay = cc.Delay
 	co.MaxRequests = cc.MaxRequests
-	co.IsStatement = pipeline.IsStatement(chk, extract.DefaultOptions())
-	cr := crawler.New(co)
+	co.Render.Browser = cc.Browser
+	cr := pipeline.NewCrawler(co, chk)
 	defer cr.Close()
-	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: extract.DefaultOptions(),
+	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: pipeline.ExtractOptions(),
 		Concurrency: max(1, cc.Concurrency), Index: x, Region: regions.Match, Progress: progress}
-	return p.Crawl(ctx, orgs, selection)
+	sum, err := p.Crawl(ctx, orgs, selection)
+	if err == nil && sum.NewVersions > 0 {
+		// new statements: shared text and re-dated ones, registry claims
+		// set against them
+		if _, ferr := pipeline.RefreshFindings(ctx, st, pipeline.ExtractOptions(), regions.Match); ferr != nil && ctx.Err() == nil {
+			fmt.Fprintf(g.stderr, "s54: findings not made again: %v\n", ferr)
+		}
+	}
+	return sum, err
 }
 
 // crawlProgress shows a bar on a terminal, plain lines otherwise.

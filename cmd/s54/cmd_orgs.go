@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/s54dev/s54/orglist"
+	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 )
@@ -130,6 +133,34 @@ func runOrgsImport(ctx context.Context, g *globals, opts importOptions, path str
 	fmt.Fprintf(g.stdout, "The register holds %d organisations.\n", total)
 	writeNames(g, res.Names)
 	writeProblems(g, list)
+	if len(list.Claims) > 0 {
+		return g.keepClaims(ctx, st, list.Claims)
+	}
+	return nil
+}
+
+// keepClaims keeps what the organisations told the GOV.UK registry and
+// sets it against their statements: the findings are made again.
+func (g *globals) keepClaims(ctx context.Context, st *store.Store, claims map[string][]statement.RegistryClaim) error {
+	var cf []store.ClaimsFor
+	n := 0
+	for _, key := range slices.Sorted(maps.Keys(claims)) {
+		cf = append(cf, store.ClaimsFor{Key: key, Claims: claims[key]})
+		n += len(claims[key])
+	}
+	if _, err := st.RecordRegistryClaims(ctx, cf); err != nil {
+		return err
+	}
+	conf, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	stats, err := pipeline.RefreshFindings(ctx, st, pipeline.ExtractOptions(), conf.regions.Match)
+	if err != nil {
+		return fmt.Errorf("findings: %w", err)
+	}
+	fmt.Fprintf(g.stdout, "Kept %d registry entries of %d organisations; %d organisations' registry claims are not borne out by their statements (s54 findings lists them).\n",
+		n, len(claims), stats.Registry)
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/pipeline"
 )
 
@@ -51,7 +50,7 @@ func runRecheck(cmd *cobra.Command, g *globals, opts recheckOptions) error {
 		return err
 	}
 	defer st.Close()
-	rs, err := pipeline.Recheck(ctx, st, ck, g.indexPath(), extract.DefaultOptions(), conf.regions.Match, opts.all, time.Now())
+	rs, err := pipeline.Recheck(ctx, st, ck, g.indexPath(), pipeline.ExtractOptions(), conf.regions.Match, opts.all, time.Now())
 	if err != nil {
 		return fmt.Errorf("recheck: %w", err)
 	}
@@ -63,6 +62,9 @@ func runRecheck(cmd *cobra.Command, g *globals, opts recheckOptions) error {
 		for _, s := range rs.NotStatements {
 			fmt.Fprintf(g.stdout, "  %s\n", s)
 		}
+	}
+	if _, err := pipeline.RefreshFindings(ctx, st, pipeline.ExtractOptions(), conf.regions.Match); err != nil {
+		return fmt.Errorf("recheck: findings: %w", err)
 	}
 	if rs.Unreadable > 0 {
 		fmt.Fprintf(g.stderr, "s54: %d versions could not be read again: the first: %v\n", rs.Unreadable, rs.FirstError)

@@ -112,7 +112,8 @@ func registerSource(st *store.Store, filter store.OrgFilter, regions *region.Set
 	return storeSource{st, filter, regions}
 }
 
-// storeSource also tells the report when the rules changed.
+// storeSource also tells the report when the rules changed, and the
+// findings.
 type storeSource struct {
 	st      *store.Store
 	filter  store.OrgFilter
@@ -129,6 +130,21 @@ func (s storeSource) RegisterAt(ctx context.Context, at time.Time) ([]statement.
 
 func (s storeSource) RulesFirstUsed(ctx context.Context) (map[string]time.Time, error) {
 	return s.st.RulesFirstUsed(ctx)
+}
+
+var _ report.FindingsSource = storeSource{}
+
+// Findings are the findings kept in the register, by company number.
+func (s storeSource) Findings(ctx context.Context) (map[string]statement.OrgFindings, error) {
+	all, err := s.st.AllFindings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]statement.OrgFindings, len(all))
+	for _, f := range all {
+		out[f.CompanyNumber] = f
+	}
+	return out, nil
 }
 
 func makeReport(ctx context.Context, src report.Source, month time.Time, opts reportOptions, now time.Time, data string) ([]string, *report.Report, error) {

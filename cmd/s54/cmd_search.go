@@ -33,15 +33,18 @@ func newSearchCmd(g *globals) *cobra.Command {
 		Use:   "search [--region R] [--year Y] [--rating X] [--limit N] [--json] QUERY",
 		Short: "Search every statement collected, with highlighted passages",
 		Long: `Search the statements the crawler collected. The query takes words
-(stemmed: "trained" finds "training"), "exact phrases", -exclusions and
-+musts, and filters:
+(stemmed: "trained" finds "training"; accents aside: "Cafe" finds "Café";
+American or British: "labor" finds "labour"), "exact phrases", -exclusions
+and +musts, and filters:
 
   region:hampshire-iow   sector:Hospitality   year:2024   rating:good
   missing:training       met:due_diligence    partial:risk
-  company:01234567
+  company:01234567       company:"Northgate Apparel"
 
-Each organisation's current statement is searched unless --all-versions.
-Words given together rank statements that use them as a phrase first.
+Words are looked for in the statement's text and in the organisation's
+name. Each organisation's current statement is searched unless
+--all-versions. Words given together rank statements that use them as a
+phrase first: in the organisation's name, then in the text.
 
   s54 search 'agency labour region:hampshire-iow'
   s54 search '"zero tolerance" -training' --all-versions
@@ -69,19 +72,72 @@ Words given together rank statements that use them as a phrase first.
 // indexPath is the search index in the data directory.
 func (g *globals) indexPath() string { return filepath.Join(g.data, index.Dir) }
 
-// openIndex opens the search index; for reading, a missing one is an
-// error that says how to make it.
-func (g *globals) openIndex(create bool) (*index.Index, error) {
+// openIndex opens the search index, knowing the configured regions; for
+// reading, a missing one is an error that says how to make it. An index
+// made by an older s54 (another mapping) is made again from the register
+// first (st's, or the data directory's when st is nil), with a line on
+// stderr.
+func (g *globals) openIndex(ctx context.Context, conf *config, st *store.Store, create bool) (*index.Index, error) {
 	if !create {
 		if _, err := os.Stat(g.indexPath()); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("no search index in %s yet: run 's54 crawl', or 's54 index rebuild' after an upgrade", g.data)
 		}
 	}
-	return index.Open(g.indexPath())
+	x, err := index.Open(g.indexPath())
+	if errors.Is(err, index.ErrOldMapping) {
+		if err := g.rebuildOldIndex(ctx, conf, st); err != nil {
+			return nil, err
+		}
+		x, err = index.Open(g.indexPath())
+	}
+	if err != nil {
+		return nil, err
+	}
+	x.SetRegions(conf.regions.IDs())
+	return x, nil
+}
+
+// rebuildOldIndex makes the index again from the register, for openIndex.
+func (g *globals) rebuildOldIndex(ctx context.Context, conf *config, st *store.Store) error {
+	if st == nil {
+		s, err := g.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		st = s
+	}
+	n := 0
+	if err := st.Versions(ctx, 0, func(store.VersionRecord) error { n++; return nil }); err != nil {
+		return err
+	}
+	versions := fmt.Sprintf("%d statements", n)
+	if n == 1 {
+		versions = "1 statement"
+	}
+	fmt.Fprintf(g.stderr, "s54: the search index was made by an older s54; making it again (%s)…\n", versions)
+	stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), conf.regions.Match)
+	if err != nil {
+		return fmt.Errorf("index rebuild: %w", err)
+	}
+	g.warnUnreadable(stats)
+	return nil
+}
+
+// warnUnreadable says on stderr which versions a rebuild could not index.
+func (g *globals) warnUnreadable(stats pipeline.RebuildStats) {
+	if stats.Unreadable > 0 {
+		fmt.Fprintf(g.stderr, "s54: %d versions could not be read again and are not searchable; the first: %v\n",
+			stats.Unreadable, stats.FirstError)
+	}
 }
 
 func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) error {
-	x, err := g.openIndex(false)
+	conf, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	x, err := g.openIndex(ctx, conf, nil, false)
 	if err != nil {
 		return err
 	}
@@ -103,12 +159,21 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 	if f, ok := g.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bold = true
 	}
-	if res.Total == 0 {
+	matches := fmt.Sprintf("%d statements match", res.Total)
+	switch {
+	case res.Total == 0:
 		fmt.Fprintln(g.stdout, "No statements match.")
+		return nil
+	case res.Total == 1:
+		matches = "1 statement matches"
+	}
+	if len(res.Hits) == 0 {
+		last := (res.Total + uint64(opts.limit) - 1) / uint64(opts.limit)
+		fmt.Fprintf(g.stdout, "%s; page %d is past the last (%d).\n", matches, opts.page, last)
 		return nil
 	}
 	first := (opts.page-1)*opts.limit + 1
-	fmt.Fprintf(g.stdout, "%d statements match; %d–%d:\n\n", res.Total, first, first+len(res.Hits)-1)
+	fmt.Fprintf(g.stdout, "%s; %d–%d:\n\n", matches, first, first+len(res.Hits)-1)
 	for i, h := range res.Hits {
 		year := "year unknown"
 		if h.Year != 0 {
@@ -179,15 +244,12 @@ the new one is complete; a failure leaves it as it was.`,
 				return err
 			}
 			defer st.Close()
-			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), conf.regions.Match)
+			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), pipeline.ExtractOptions(), conf.regions.Match)
 			if err != nil {
 				return fmt.Errorf("index rebuild: %w", err)
 			}
 			fmt.Fprintf(g.stdout, "Indexed %d statement versions in %s.\n", stats.Indexed, g.indexPath())
-			if stats.Unreadable > 0 {
-				fmt.Fprintf(g.stderr, "s54: %d versions could not be read again and are not searchable; the first: %v\n",
-					stats.Unreadable, stats.FirstError)
-			}
+			g.warnUnreadable(stats)
 			return nil
 		},
 	})

@@ -6,12 +6,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
 
 	"github.com/s54dev/s54/extract"
+	"github.com/s54dev/s54/findings"
+	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/store"
 	"github.com/s54dev/s54/web"
 )
 
@@ -43,7 +47,7 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 		return err
 	}
 	defer st.Close()
-	x, err := g.openIndex(true)
+	x, err := g.openIndex(ctx, conf, st, true)
 	if err != nil {
 		return err
 	}
@@ -53,8 +57,10 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(g.stderr, nil))
+	var drafts draftTemplates
+	go drafts.refresh(ctx, st, log)
 	srv, err := web.New(web.Config{Store: st, Checker: chk, Index: x, Regions: conf.regions, Extract: extract.DefaultOptions(),
-		SecureCookies: conf.Web.SecureCookies, TrustedProxies: conf.proxies, Log: log})
+		SecureCookies: conf.Web.SecureCookies, TrustedProxies: conf.proxies, Log: log, DraftShared: drafts.shared})
 	if err != nil {
 		return err
 	}
@@ -72,7 +78,7 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	// listen must not start a crawl
 	if !conf.Schedule.Off {
 		clock := clockwork.NewRealClock()
-		sc, err := newScheduler(st, conf.Schedule, clock, log, g.scheduledWork(st, x, conf, clock.Now, log))
+		sc, err := newScheduler(st, conf.Schedule, clock, log, g.scheduledWork(st, x, conf, clock.Now, log, func(ctx context.Context) { drafts.refresh(ctx, st, log) }))
 		if err != nil {
 			return err
 		}
@@ -98,4 +104,31 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	return hs.Shutdown(shut)
+}
+
+// draftTemplates holds the template finder the self-check asks whether a
+// draft is mostly template text: made from the register's statements at
+// start, and again after each scheduled crawl.
+type draftTemplates struct {
+	t atomic.Pointer[findings.Templates]
+}
+
+func (d *draftTemplates) refresh(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t, err := pipeline.DraftTemplates(ctx, st)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Warn("template texts not read", "err", err)
+		}
+		return
+	}
+	d.t.Store(t)
+}
+
+// shared is web.Config.DraftShared.
+func (d *draftTemplates) shared(text string) (float64, bool) {
+	t := d.t.Load()
+	if t == nil || t.Len() == 0 {
+		return 0, false
+	}
+	return t.Shared(text, ""), true
 }

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -58,6 +59,10 @@ type crawlConfig struct {
 	Timeout time.Duration `yaml:"timeout"`
 	// MaxBytes bounds a document fetched.
 	MaxBytes int64 `yaml:"max_bytes"`
+	// Browser is the Chromium that renders homepages whose links only a
+	// script writes: "" finds it ($S54_CHROMIUM, chromium on the PATH),
+	// "off" renders nothing, else its path.
+	Browser string `yaml:"browser"`
 }
 
 // webConfig is the web: section.
@@ -212,6 +217,11 @@ func (c crawlConfig) validate() error {
 		return badSetting("crawl.timeout", c.Timeout, "must be more than zero, such as 30s")
 	case c.MaxBytes < 1<<10:
 		return badSetting("crawl.max_bytes", c.MaxBytes, "at least 1024 bytes (the default is 52428800, 50 MB)")
+	}
+	if c.Browser != "" && c.Browser != crawler.BrowserOff {
+		if _, err := exec.LookPath(c.Browser); err != nil {
+			return badSetting("crawl.browser", c.Browser, "no such program: give Chromium's path, leave it empty to find it, or say off")
+		}
 	}
 	return nil
 }

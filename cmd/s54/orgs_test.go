@@ -333,3 +333,12 @@ func TestSpreadsheetsAsPeopleUseThem(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionsList: postcode sectors, which hold a space, are told apart
+// in the list.
+func TestRegionsList(t *testing.T) {
+	code, out, _ := run(t, "", "--data", t.TempDir(), "regions")
+	if code != 0 || !strings.Contains(out, "SO, PO, GU11, GU12 4, GU14") || !strings.Contains(out, "(not LE12 6, DE12 8)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}

@@ -131,7 +131,8 @@ func (sc *scheduler) Stop() error { return sc.s.Shutdown() }
 // scheduledWork is what s54 serve runs on schedule: crawl every
 // organisation, make this month's report, email it when configured. now
 // is the scheduler's clock.
-func (g *globals) scheduledWork(st *store.Store, x *index.Index, conf *config, now func() time.Time, log *slog.Logger) func(context.Context) error {
+// afterCrawl, when set, runs once a crawl is done.
+func (g *globals) scheduledWork(st *store.Store, x *index.Index, conf *config, now func() time.Time, log *slog.Logger, afterCrawl func(context.Context)) func(context.Context) error {
 	return func(ctx context.Context) error {
 		orgs, err := st.Orgs(ctx, store.OrgFilter{})
 		if err != nil {
@@ -143,6 +144,9 @@ func (g *globals) scheduledWork(st *store.Store, x *index.Index, conf *config, n
 				return fmt.Errorf("crawl: %w", err)
 			}
 			log.Info("crawl", "summary", sum.String())
+			if afterCrawl != nil {
+				afterCrawl(ctx)
+			}
 		}
 		src := registerSource(st, store.OrgFilter{}, conf.regions)
 		// the month of this crawl: with a crawl a month, the register at

@@ -49,6 +49,7 @@ func TestServeBadConfig(t *testing.T) {
 		{"web:\n  trusted_proxies: [proxy.local]\n", `web.trusted_proxies "proxy.local": not an address or a CIDR`},
 		{"crawl:\n  delay: -1s\n", `crawl.delay -1s: cannot be negative`},
 		{"crawl:\n  max_bytes: 0\n", `crawl.max_bytes 0: at least 1024 bytes`},
+		{"crawl:\n  browser: /no/such/chromium\n", `crawl.browser "/no/such/chromium": no such program`},
 		{"email:\n  host: smtp.example.org\n  from: reports\n  to: [a@example.org]\n", `email.from "reports": not an email address`},
 		{"email:\n  host: smtp.example.org\n  from: reports@example.org\n", `email.to "": required`},
 		{"regions:\n  - {id: my-area, name: Mine, postcodes: [XX99 9]}\n", `regions[0] "my-area": region: my-area`},

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os/exec"
 	"path"
 	"slices"
 	"strconv"
@@ -125,6 +126,36 @@ type Expect struct {
 	Hint string `yaml:"hint"`
 	// Forbidden lists paths (without query) that must never be requested.
 	Forbidden []string `yaml:"forbidden"`
+	// LinkNeedsScript: the homepage's statement link is written by its
+	// script, found by rendering it.
+	LinkNeedsScript bool `yaml:"link_needs_script"`
+	// Needs names a program the outcome depends on: "tesseract" (a scan
+	// read by OCR) or "chromium" (links a script writes). Without it,
+	// Without says what to expect instead.
+	Needs   string  `yaml:"needs"`
+	Without *Expect `yaml:"without"`
+}
+
+// tools are the programs an expectation may need, by the names Needs uses.
+var tools = map[string][]string{
+	"tesseract": {"tesseract", "pdftoppm"},
+	"chromium":  {"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"},
+}
+
+// installed reports whether a program Needs names is there: all of the
+// tesseract tools, any of the chromium names.
+func installed(tool string) bool {
+	names := tools[tool]
+	for _, n := range names {
+		_, err := exec.LookPath(n)
+		if tool == "tesseract" && err != nil {
+			return false
+		}
+		if tool == "chromium" && err == nil {
+			return true
+		}
+	}
+	return tool == "tesseract"
 }
 
 // CrawlResult is the outcome the crawler alone should report.
@@ -171,6 +202,14 @@ func Load(fsys fs.FS) (*Web, error) {
 		s.files, err = fs.Sub(fsys, s.Host)
 		if err != nil {
 			return nil, fmt.Errorf("fakeweb: site %s: %w", s.Host, err)
+		}
+		if n := s.Expect.Needs; n != "" {
+			if _, known := tools[n]; !known || s.Expect.Without == nil {
+				return nil, fmt.Errorf("fakeweb: site %s needs %q: a known program and an expectation without it", s.Host, n)
+			}
+			if !installed(n) {
+				s.Expect = *s.Expect.Without
+			}
 		}
 	}
 	return newWeb(f.Sites)
@@ -524,6 +563,7 @@ var contentTypes = map[string]string{
 	".svg":  "image/svg+xml",
 	".css":  "text/css; charset=utf-8",
 	".js":   "text/javascript; charset=utf-8",
+	".json": "application/json",
 	".xml":  "application/xml",
 	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }

@@ -198,7 +198,10 @@ func run(w io.Writer, corpus, rulesDir, show, only, half string) error {
 	if err := isStatement(w, corpus, ck, decisions, show == "is_statement"); err != nil {
 		return err
 	}
-	return registryCheck(w, corpus, assessed)
+	if err := registryCheck(w, corpus, assessed); err != nil {
+		return err
+	}
+	return templateCheck(w, corpus)
 }
 
 func tally(os []outcome) [9]counts {

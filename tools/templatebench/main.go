@@ -46,7 +46,7 @@ func main() {
 		wg.Go(func() {
 			for i := range work {
 				r := rand.New(rand.NewPCG(uint64(i), 3))
-				name := fmt.Sprintf("Company %d Ltd", i)
+				name := companyName(i)
 				text := ""
 				if i%5 == 0 {
 					text = strings.ReplaceAll(texts[i%len(texts)], "Company", name)
@@ -87,6 +87,16 @@ func main() {
 		"%d of %d queried flagged (%d not of a family); %d clusters found in %.1f s\n",
 		*n, len(sentences), build.Seconds(), (after.HeapInuse-before.HeapInuse)>>20, float64(per.Microseconds())/1000,
 		flagged, queries, wrong, len(clusters), time.Since(start).Seconds())
+}
+
+// companyName is a distinct name for each i ("Brackmoor 12 Ltd"): the
+// finder takes organisations whose names begin alike for one group.
+func companyName(i int) string {
+	a := []string{"Brack", "Cal", "Dun", "Fen", "Gar", "Hol", "Kes", "Lan", "Mar", "Nor", "Pel", "Quen", "Ros", "Stan", "Tre", "Wel"}
+	b := []string{"moor", "ford", "ley", "wick", "ton", "by", "stead", "dale", "worth", "combe", "field", "gate", "hurst", "mere", "wood", "croft"}
+	c := []string{"", "en", "ar", "is", "ov", "ul", "am", "et"}
+	w := a[i%16] + b[i/16%16] + c[i/256%8]
+	return fmt.Sprintf("%s%d Trading Ltd", w, i/2048)
 }
 
 func pick(r *rand.Rand, sentences []string, n int) string {
