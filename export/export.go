@@ -79,6 +79,14 @@ var columns = func() []column {
 		column{"checked_at", 20, func(e *statement.RegisterEntry) any { return timeText(e.CheckedAt) }},
 		column{"last_fetch", 20, func(e *statement.RegisterEntry) any { return timeText(e.LastFetch) }},
 		column{"failure", 30, func(e *statement.RegisterEntry) any { return e.Failure }},
+		// where staff stand with the organisation (none, to_contact,
+		// contacted, replied, resolved)
+		column{"follow_up", 12, func(e *statement.RegisterEntry) any {
+			if e.FollowUp == "" {
+				return string(statement.FollowUpNone)
+			}
+			return string(e.FollowUp)
+		}},
 	)
 	return cols
 }()

@@ -42,4 +42,7 @@ type RegisterEntry struct {
 	// with the failure.
 	LastFetch *time.Time `json:"last_fetch"`
 	Failure   string     `json:"failure,omitempty"`
+	// FollowUp is where staff stand with the organisation (none when no
+	// one has written anything).
+	FollowUp FollowUp `json:"follow_up"`
 }

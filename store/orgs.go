@@ -48,6 +48,13 @@ func (c NameChange) String() string {
 // statement's address (derived), which never replaces one a person gave. skipped is how many rows the reader
 // left out, recorded with the import.
 func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []statement.Org, skipped int) (ImportResult, error) {
+	return s.ImportOrgsBy(ctx, "import of "+file, file, format, orgs, skipped)
+}
+
+// ImportOrgsBy is ImportOrgs by someone: a member of staff's name, or the
+// command that imported the file ("s54 orgs import"); every organisation
+// added and every field changed is in the audit log under it.
+func (s *Store) ImportOrgsBy(ctx context.Context, by, file, format string, orgs []statement.Org, skipped int) (ImportResult, error) {
 	var res ImportResult
 	now := s.stamp()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -86,10 +93,18 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 			}
 			if id == 0 {
 				pc := postcodeOf(in.Postcode)
-				if _, err := insert.ExecContext(ctx, in.Key(), in.CompanyNumber, in.Name, in.Website, string(in.WebsiteSource), pc.Full,
+				added, err := insert.ExecContext(ctx, in.Key(), in.CompanyNumber, in.Name, in.Website, string(in.WebsiteSource), pc.Full,
 					pc.Area, pc.District, pc.Sector, in.Sector, in.SIC, in.Turnover.Min, in.Turnover.Max, in.Turnover.Text,
-					in.StatementURL, in.Source, now, now, foldName(in.Name)); err != nil {
+					in.StatementURL, in.Source, now, now, foldName(in.Name))
+				if err != nil {
 					return fmt.Errorf("add %s: %w", in.Name, err)
+				}
+				id, err := added.LastInsertId()
+				if err != nil {
+					return err
+				}
+				if err := audit(ctx, tx, now, by, id, "added", "", in.Name); err != nil {
+					return err
 				}
 				res.Added++
 				continue
@@ -107,6 +122,9 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 				pc.Area, pc.District, pc.Sector, merged.Sector, merged.SIC, merged.Turnover.Min, merged.Turnover.Max,
 				merged.Turnover.Text, merged.StatementURL, merged.Source, now, foldName(merged.Name), id); err != nil {
 				return fmt.Errorf("update %s: %w", in.Name, err)
+			}
+			if err := auditMerge(ctx, tx, now, by, id, old, merged); err != nil {
+				return err
 			}
 			res.Updated++
 		}
@@ -186,6 +204,25 @@ func mergeOrg(old, in statement.Org) (statement.Org, *NameChange) {
 		m.Turnover = in.Turnover
 	}
 	return m, name
+}
+
+// auditMerge records the fields an import changed.
+func auditMerge(ctx context.Context, tx *sql.Tx, at, by string, id int64, old, merged statement.Org) error {
+	for _, f := range []struct{ field, before, after string }{
+		{"company_number", old.CompanyNumber, merged.CompanyNumber},
+		{"name", old.Name, merged.Name},
+		{"website", old.Website, merged.Website},
+		{"postcode", postcodeOf(old.Postcode).Full, merged.Postcode},
+		{"sector", old.Sector, merged.Sector},
+		{"sic", old.SIC, merged.SIC},
+		{"turnover", old.Turnover.String(), merged.Turnover.String()},
+		{"statement_url", old.StatementURL, merged.StatementURL},
+	} {
+		if err := audit(ctx, tx, at, by, id, f.field, f.before, f.after); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // capitals reports whether a name has letters, none of them lower case.

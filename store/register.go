@@ -27,7 +27,7 @@ func (s *Store) RegisterAt(ctx context.Context, f OrgFilter, at time.Time) ([]st
 
 func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]statement.RegisterEntry, error) {
 	cond, args := f.where()
-	args = append([]any{at, at, string(statement.Found), at, at}, append(args, at)...)
+	args = append([]any{at, at, string(statement.Found), at, at, at}, append(args, at)...)
 	// homepage_link is the latest finding by then: from the last fetch
 	// that found the statement (a statement's row keeps only the newest),
 	// else from the statement
@@ -41,7 +41,8 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 		o.turnover_min, o.turnover_max, o.turnover_text,
 		coalesce(f.outcome, ''), coalesce(f.error, ''), coalesce(f.fetched_at, ''),
 		coalesce(ls.url, ''), coalesce(ls.period_end, ''), coalesce(ff.homepage_link, ls.homepage_link),
-		coalesce(a.id, 0), coalesce(a.rating, ''), coalesce(a.score, 0), coalesce(a.checked_at, ''), coalesce(ls.id, 0)
+		coalesce(a.id, 0), coalesce(a.rating, ''), coalesce(a.score, 0), coalesce(a.checked_at, ''), coalesce(ls.id, 0),
+		coalesce((SELECT fu.status FROM follow_ups fu WHERE fu.org_id = o.id AND fu.at <= ? ORDER BY fu.id DESC LIMIT 1), '')
 	FROM orgs o
 	LEFT JOIN lf ON lf.org_id = o.id
 	LEFT JOIN fetches f ON f.id = lf.id
@@ -58,16 +59,17 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 	rows, err := queryRows(ctx, s.db, "register", func(scan func(...any) error) (row, error) {
 		var r row
 		e := &r.e
-		var outcome, fetchErr, fetched, periodEnd, checked, source string
+		var outcome, fetchErr, fetched, periodEnd, checked, source, followUp string
 		var homepage sql.NullBool
 		var rating string
 		var score int
 		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &source, &e.Postcode, &e.Sector,
 			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
 			&outcome, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
-			&r.assessmentID, &rating, &score, &checked, &e.StatementID); err != nil {
+			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &followUp); err != nil {
 			return r, err
 		}
+		e.FollowUp = followUpOf(followUp)
 		e.WebsiteSource = statement.WebsiteSource(source)
 		e.Scope = e.Turnover.Scope()
 		if r.assessmentID != 0 {

@@ -32,6 +32,11 @@ type RegisterFilter struct {
 	Scope        statement.Scope
 	HomepageLink *bool
 	Website      WebsiteFilter
+	// AnyStatus keeps the entries in any of these statuses (the sites
+	// that could not be read: unreachable, robots_blocked and error).
+	AnyStatus []statement.RegisterStatus
+	// FollowUp keeps the organisations in this follow-up state.
+	FollowUp statement.FollowUp
 }
 
 // RatingNone selects the entries with no assessed statement.
@@ -135,6 +140,26 @@ func (f RegisterFilter) where(forFacets bool) (conds, error) {
 			return c, fmt.Errorf("store: %w: no register status %q", ErrBadFilter, f.Status)
 		}
 		c.addLatest("l.status = ?", string(f.Status))
+	}
+	if len(f.AnyStatus) > 0 {
+		var args []any
+		vals := make([]string, len(f.AnyStatus))
+		for i, st := range f.AnyStatus {
+			if !slices.Contains(statement.RegisterStatuses, st) {
+				return c, fmt.Errorf("store: %w: no register status %q", ErrBadFilter, st)
+			}
+			vals[i] = string(st)
+		}
+		c.addLatest(inList("l.status", vals, &args), args...)
+	}
+	switch {
+	case f.FollowUp == "":
+	case f.FollowUp == statement.FollowUpNone:
+		c.add("o.follow_up = ''")
+	case f.FollowUp.Valid():
+		c.add("o.follow_up = ?", string(f.FollowUp))
+	default:
+		return c, fmt.Errorf("store: %w: no follow-up state %q (one of none, to_contact, contacted, replied, resolved)", ErrBadFilter, f.FollowUp)
 	}
 	switch r := statement.Rating(f.Rating); {
 	case f.Rating == "":
@@ -394,16 +419,17 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 	rows, err := queryRows(ctx, s.db, "register", func(scan func(...any) error) (row, error) {
 		var r row
 		e := &r.e
-		var status, fetchErr, fetched, periodEnd, checked, source string
+		var status, fetchErr, fetched, periodEnd, checked, source, followUp string
 		var homepage sql.NullBool
 		var rating string
 		var score sql.NullInt64
 		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &source, &e.Postcode, &e.Sector,
 			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
 			&status, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
-			&r.assessmentID, &rating, &score, &checked, &e.StatementID); err != nil {
+			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &followUp); err != nil {
 			return r, err
 		}
+		e.FollowUp = followUpOf(followUp)
 		e.WebsiteSource = statement.WebsiteSource(source)
 		e.Scope = e.Turnover.Scope()
 		if r.assessmentID != 0 {
@@ -424,7 +450,7 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 		o.turnover_min, o.turnover_max, o.turnover_text,
 		l.status, coalesce(f.error, ''), coalesce(f.fetched_at, ''),
 		coalesce(ls.url, ''), l.period_end, l.homepage_link,
-		coalesce(l.assessment_id, 0), l.rating, l.score, coalesce(a.checked_at, ''), coalesce(l.statement_id, 0)
+		coalesce(l.assessment_id, 0), l.rating, l.score, coalesce(a.checked_at, ''), coalesce(l.statement_id, 0), o.follow_up
 	FROM orgs o JOIN org_latest l ON l.org_id = o.id
 	LEFT JOIN fetches f ON f.id = l.fetch_id
 	LEFT JOIN statements ls ON ls.id = l.statement_id

@@ -263,6 +263,31 @@ var migrations = []string{
 	// back by forgetDocumentHosts
 	`UPDATE orgs SET website_source = 'derived' WHERE website <> '' AND statement_url <> ''
 		AND substr(lower(statement_url), 1, length(website) + 1) = website || '/';`,
+	// 9: the staff's follow-up of each organisation (a state with dated
+	// notes, kept across years; orgs.follow_up is the latest state, for
+	// the register's filter), and the audit log: every change staff or an
+	// import made, by whom, when, and the value before and after
+	`CREATE TABLE follow_ups (
+		id      INTEGER PRIMARY KEY,
+		org_id  INTEGER NOT NULL REFERENCES orgs(id),
+		status  TEXT NOT NULL,
+		note    TEXT NOT NULL DEFAULT '',
+		by_whom TEXT NOT NULL,
+		at      TEXT NOT NULL
+	);
+	CREATE INDEX follow_ups_org ON follow_ups(org_id, id);
+	ALTER TABLE orgs ADD COLUMN follow_up TEXT NOT NULL DEFAULT '';
+	CREATE INDEX orgs_follow_up ON orgs(follow_up) WHERE follow_up <> '';
+	CREATE TABLE audit (
+		id      INTEGER PRIMARY KEY,
+		at      TEXT NOT NULL,
+		by_whom TEXT NOT NULL,
+		org_id  INTEGER REFERENCES orgs(id),
+		field   TEXT NOT NULL,
+		before  TEXT NOT NULL DEFAULT '',
+		after   TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX audit_org ON audit(org_id, id);`,
 }
 
 // backfills complete a migration with what SQL alone cannot compute: the
