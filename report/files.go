@@ -55,6 +55,9 @@ func (r *Report) sheets() []export.Sheet {
 	return []export.Sheet{
 		{Name: "Register", Entries: r.Entries},
 		{Name: "No statement", Entries: pick(r.NoStatement)},
+		{Name: "Could not be read", Entries: pick(r.Unreadable)},
+		{Name: "Out of date", Entries: pick(r.OutOfDate)},
+		{Name: "Awaiting a reply", Entries: pick(r.AwaitingReply)},
 		{Name: "Below minimum", Entries: pick(r.BelowMinimum)},
 		{Name: "No homepage link", Entries: pick(r.NoHomepageLink)},
 		{Name: "Registry claims", Entries: pick(r.RegistryClaims)},

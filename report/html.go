@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"strings"
+	"math"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/go-analyze/charts"
 
@@ -24,8 +26,19 @@ var page = sync.OnceValue(func() *template.Template {
 		"area":    func(c statement.CriterionID) string { return c.Label() },
 		"month":   func(r *Report) string { return r.Month.Format("January 2006") },
 		"percent": func(c Coverage, id statement.CriterionID) int { return c.Percent(id) },
+		"lines": func(l []Line, what string, r *Report) listView {
+			return listView{Lines: l, What: what, Report: r}
+		},
 	}).Parse(pageTemplate))
 })
+
+// listView is a list to act on, as the "list" template shows it: its
+// lines, the heading of their detail, and the report (for the links).
+type listView struct {
+	Lines  []Line
+	What   string
+	Report *Report
+}
 
 // view is what the template gets: the report and its charts.
 type view struct {
@@ -54,14 +67,37 @@ func (r *Report) HTML(w io.Writer) error {
 	return page().Execute(w, v)
 }
 
-// fromZero starts the value axis at zero (a bar that starts elsewhere
-// misleads) and labels it with whole numbers.
-func fromZero(max float64) charts.OptionFunc {
-	opt := charts.YAxisOption{Min: charts.Ptr(0.0), ValueFormatter: func(v float64) string { return fmt.Sprintf("%.0f", v) }}
-	if max > 0 {
-		opt.Max = charts.Ptr(max)
+// valueAxis starts the value axis at zero (a bar that starts elsewhere
+// misleads), ends it at a round number at or above top and labels it in
+// round steps (0, 20, 40…, never 0, 11, 22…), with whole numbers.
+func valueAxis(top float64) charts.OptionFunc {
+	max, step := niceScale(top)
+	return charts.YAxisOptionFunc(charts.YAxisOption{Min: charts.Ptr(0.0), Max: charts.Ptr(max),
+		LabelCount: int(max/step) + 1, PreferNiceIntervals: charts.Ptr(false),
+		ValueFormatter: func(v float64) string { return fmt.Sprintf("%.0f", v) }})
+}
+
+// niceScale is the top of an axis from zero that holds top, and its step:
+// 1, 2 or 5 times a power of ten, with at most six steps.
+func niceScale(top float64) (max, step float64) {
+	if top < 1 {
+		top = 1
 	}
-	return charts.YAxisOptionFunc(opt)
+	for pow := 1.0; ; pow *= 10 {
+		for _, m := range []float64{1, 2, 5} {
+			step = m * pow
+			if n := math.Ceil(top / step); n <= 6 {
+				return n * step, step
+			}
+		}
+	}
+}
+
+// categories labels every bar or point: the charts library otherwise
+// leaves out labels it thinks will not fit ("minimum", "policies" were
+// dropped).
+func categories(labels []string) charts.OptionFunc {
+	return charts.XAxisOptionFunc(charts.XAxisOption{Labels: labels, LabelCount: len(labels), Unit: 1})
 }
 
 // svg renders a chart and returns its SVG, which the charts library
@@ -89,23 +125,37 @@ func (r *Report) ratingsChart(ratings []statement.Rating) (template.HTML, error)
 		labels = append(labels, labelOf(string(rt)))
 	}
 	return svg(charts.BarRender([][]float64{values}, charts.SVGOutputOptionFunc(),
-		charts.TitleTextOptionFunc("Statements by rating"), charts.XAxisLabelsOptionFunc(labels),
-		fromZero(0), charts.DimensionsOptionFunc(560, 300)))
+		charts.TitleTextOptionFunc("Statements by rating"), categories(labels),
+		valueAxis(slices.Max(values)), charts.DimensionsOptionFunc(560, 300)))
 }
 
 func (r *Report) trendChart() (template.HTML, error) {
 	var found, minimum, good []float64
 	var labels []string
+	top := 0.0
 	for _, p := range r.Trend {
 		found = append(found, float64(p.Found))
 		minimum = append(minimum, float64(p.MeetsMinimum))
 		good = append(good, float64(p.GoodOrStrong))
-		labels = append(labels, p.Month)
+		top = max(top, float64(p.Found), float64(p.MeetsMinimum), float64(p.GoodOrStrong))
+		labels = append(labels, monthLabel(p.Month))
 	}
 	return svg(charts.LineRender([][]float64{found, minimum, good}, charts.SVGOutputOptionFunc(),
-		charts.TitleTextOptionFunc("The last twelve months"), charts.XAxisLabelsOptionFunc(labels),
-		charts.LegendLabelsOptionFunc([]string{"statement found", "meets the legal minimum", "good or strong"}),
-		fromZero(0), charts.DimensionsOptionFunc(720, 320)))
+		charts.TitleTextOptionFunc("The last twelve months"), categories(labels),
+		// the legend below the chart, clear of the title
+		charts.LegendOptionFunc(charts.LegendOption{SeriesNames: []string{"statement found", "meets the legal minimum", "good or strong"},
+			Offset: charts.OffsetStr{Left: charts.PositionCenter, Top: charts.PositionBottom}}),
+		valueAxis(top), charts.DimensionsOptionFunc(860, 340)))
+}
+
+// monthLabel is "2025-03" as a chart labels it, "Mar 25": twelve of
+// "2025-03" side by side overlapped.
+func monthLabel(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return t.Format("Jan 06")
 }
 
 func (r *Report) areasChart() (template.HTML, error) {
@@ -113,9 +163,9 @@ func (r *Report) areasChart() (template.HTML, error) {
 	var labels []string
 	for _, a := range statement.Areas {
 		values = append(values, float64(r.Coverage.Percent(a)))
-		labels = append(labels, strings.ReplaceAll(a.Label(), " ", "\n"))
+		labels = append(labels, a.Label())
 	}
 	return svg(charts.BarRender([][]float64{values}, charts.SVGOutputOptionFunc(),
-		charts.TitleTextOptionFunc("Statements covering each area (%)"), charts.XAxisLabelsOptionFunc(labels),
-		fromZero(100), charts.DimensionsOptionFunc(720, 320)))
+		charts.TitleTextOptionFunc("Statements covering each area (%)"), categories(labels),
+		valueAxis(100), charts.DimensionsOptionFunc(720, 320)))
 }

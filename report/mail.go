@@ -93,8 +93,8 @@ func (r *Report) Summary() string {
 	if len(c.Redated) > 0 {
 		fmt.Fprintf(&b, "%d of the new statements are the year before's re-dated, otherwise unchanged.\n", len(c.Redated))
 	}
-	fmt.Fprintf(&b, "To act on: %d with no statement, %d below the legal minimum, %d not linked from the homepage.\n",
-		len(r.NoStatement), len(r.BelowMinimum), len(r.NoHomepageLink))
+	fmt.Fprintf(&b, "To act on: %d with no statement, %d below the legal minimum, %d not linked from the homepage, %d awaiting a reply.\n",
+		len(r.NoStatement), len(r.BelowMinimum), len(r.NoHomepageLink), len(r.AwaitingReply))
 	if len(r.RegistryClaims)+len(r.Templates) > 0 {
 		fmt.Fprintf(&b, "Findings: %d whose registry claims their statement does not bear out, %d whose statement is mostly other organisations' text.\n",
 			len(r.RegistryClaims), len(r.Templates))

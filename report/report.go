@@ -8,6 +8,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -49,10 +50,17 @@ type Report struct {
 	Generated time.Time
 	Headline  Headline
 	Changes   Changes
-	// Lists staff act on.
+	// Lists staff act on. NoStatement are the sites read with no
+	// statement on them, Unreadable the sites that could not be read
+	// (unreachable, robots_blocked, error): the headline's NoStatement and
+	// Unreachable count them. AwaitingReply are the organisations staff
+	// wrote to that have not answered (follow-up contacted).
 	NoStatement    []Line
+	Unreadable     []Line
 	BelowMinimum   []Line
 	NoHomepageLink []Line
+	OutOfDate      []Line
+	AwaitingReply  []Line
 	// Findings, when the source gives them (FindingsSource): registry
 	// claims the statement does not bear out, and statements mostly text
 	// other organisations published. They are the findings as they stand
@@ -70,6 +78,16 @@ type Report struct {
 	// RulesChanged are the rule sets first used this month, after others:
 	// ratings before and after are on different scales.
 	RulesChanged []RulesChange
+	// Links is where the organisations' pages are ("https://s54.example.org",
+	// web.url in s54.yaml): each name links to Links/orgs/NUMBER. Empty:
+	// links from the root of the server showing the report (s54 serve's
+	// /reports).
+	Links string
+}
+
+// OrgURL is the address of an organisation's page in s54.
+func (r *Report) OrgURL(number string) string {
+	return strings.TrimSuffix(r.Links, "/") + "/orgs/" + url.PathEscape(number)
 }
 
 // RulesChange is a rule set first used in the month reported on.
@@ -333,12 +351,27 @@ var minimum = []statement.CriterionID{statement.Approval, statement.Signature, s
 func (r *Report) lists(entries []statement.RegisterEntry) {
 	for _, e := range entries {
 		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e), URL: e.StatementURL}
-		if e.Status == statement.NoStatement || (e.Status.Failing() && e.Rating == nil) {
+		// the lists count what the headline counts
+		switch {
+		case e.Status == statement.NoStatement:
+			l.Detail = statement.Explain(e.Status, e.Failure)
+			r.NoStatement = append(r.NoStatement, l)
+		case e.Status.Failing():
 			l.Detail = labelOf(string(e.Status))
 			if why := statement.Explain(e.Status, e.Failure); why != "" {
 				l.Detail += ": " + why
 			}
-			r.NoStatement = append(r.NoStatement, l)
+			if e.Rating != nil {
+				l.Detail += " (the last statement found is kept)"
+			}
+			r.Unreadable = append(r.Unreadable, l)
+		case e.Status == statement.OutOfDate:
+			l.Detail = "the latest statement found is for the year ending " + e.PeriodEnd.String()
+			r.OutOfDate = append(r.OutOfDate, l)
+		}
+		if e.FollowUp == statement.Contacted {
+			l.Detail = "written to; no reply recorded yet"
+			r.AwaitingReply = append(r.AwaitingReply, l)
 		}
 		if e.Rating != nil && *e.Rating == statement.BelowMinimum {
 			var missing []string

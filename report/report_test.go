@@ -221,7 +221,11 @@ func describeChanges(r *report.Report) string {
 	h := r.Headline
 	fmt.Fprintf(&b, "headline: %d organisations, %d in scope, %d found, %d meet the minimum, %d current, %d no statement, %d unreachable\n",
 		h.Organisations, h.InScope, h.Found, h.MeetsMinimum, h.Current, h.NoStatement, h.Unreachable)
-	fmt.Fprintf(&b, "lists: %d no statement, %d below minimum, %d no homepage link\n", len(r.NoStatement), len(r.BelowMinimum), len(r.NoHomepageLink))
+	fmt.Fprintf(&b, "lists: %d no statement, %d unreadable, %d below minimum, %d no homepage link, %d out of date, %d awaiting a reply\n",
+		len(r.NoStatement), len(r.Unreadable), len(r.BelowMinimum), len(r.NoHomepageLink), len(r.OutOfDate), len(r.AwaitingReply))
+	if len(r.NoStatement) != h.NoStatement || len(r.Unreadable) != h.Unreachable || len(r.OutOfDate) != h.OutOfDate {
+		b.WriteString("  THE LISTS DISAGREE WITH THE HEADLINE\n")
+	}
 	for _, l := range r.BelowMinimum {
 		fmt.Fprintf(&b, "  below minimum %s %s: %s\n", l.CompanyNumber, l.Name, l.Detail)
 	}

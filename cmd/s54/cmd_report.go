@@ -19,6 +19,8 @@ import (
 type reportOptions struct {
 	month, region, out string
 	email              bool
+	// links is where the organisations' pages are (web.url)
+	links string
 }
 
 func newReportCmd(g *globals) *cobra.Command {
@@ -80,6 +82,7 @@ func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Tim
 	}
 	defer st.Close()
 	src := registerSource(st, filter, conf.regions)
+	opts.links = conf.Web.URL
 	job, err := st.StartJob(ctx, "report")
 	if err != nil {
 		return err
@@ -152,6 +155,7 @@ func makeReport(ctx context.Context, src report.Source, month time.Time, opts re
 	if err != nil {
 		return nil, nil, err
 	}
+	r.Links = opts.links
 	out := opts.out
 	if out == "" {
 		out = filepath.Join(data, "reports", month.Format("2006-01"))

@@ -67,6 +67,9 @@ type crawlConfig struct {
 
 // webConfig is the web: section.
 type webConfig struct {
+	// URL is where staff reach s54 ("https://s54.example.org"): the
+	// emailed report links organisations' names to their pages under it.
+	URL string `yaml:"url"`
 	// SecureCookies: the server is reached over HTTPS (a proxy in front
 	// terminates TLS), so cookies are marked Secure.
 	SecureCookies bool `yaml:"secure_cookies"`
@@ -232,6 +235,12 @@ func (c webConfig) validate() ([]netip.Prefix, error) {
 	if !c.BehindProxy.IsZero() {
 		return nil, &configError{Field: "web.behind_proxy",
 			Err: errors.New("gone: list your proxies' addresses in web.trusted_proxies instead (e.g. trusted_proxies: [127.0.0.1/32])")}
+	}
+	if c.URL != "" {
+		u, err := url.Parse(c.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, badSetting("web.url", c.URL, "want the address staff open s54 at, such as https://s54.partnership.example")
+		}
 	}
 	var out []netip.Prefix
 	for _, s := range c.TrustedProxies {

@@ -153,7 +153,7 @@ func (g *globals) scheduledWork(st *store.Store, x *index.Index, conf *config, n
 		// the month's end is the register now
 		at := now()
 		month := at.In(report.London)
-		paths, r, err := makeReport(ctx, src, month, reportOptions{}, at, g.data)
+		paths, r, err := makeReport(ctx, src, month, reportOptions{links: conf.Web.URL}, at, g.data)
 		if err != nil {
 			return err
 		}
