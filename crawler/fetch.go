@@ -101,6 +101,67 @@ var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("fec0::/10"),       // deprecated site-local
 }
 
+// dialable reports whether the crawler may connect to an address
+// ("ip:port"): a public one, or one the options allow.
+func (opts FetchOptions) dialable(address string) error {
+	if opts.AllowPrivate {
+		return nil
+	}
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("%s: %w", address, ErrPrivateAddress)
+	}
+	if !isPublic(ap.Addr()) && !slices.Contains(opts.AllowAddrs, ap.String()) &&
+		!slices.Contains(opts.AllowAddrs, ap.Addr().Unmap().String()) {
+		return fmt.Errorf("%s: %w", ap.Addr(), ErrPrivateAddress)
+	}
+	return nil
+}
+
+// httpURL parses an address the crawler may fetch: http or https, with a
+// host.
+func httpURL(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("crawler: not an http or https URL: %.200q", rawURL)
+	}
+	return u, nil
+}
+
+// CheckURL reports whether the crawler could fetch rawURL with opts,
+// before it tries: an http or https URL with a host whose addresses,
+// after DNS resolution (or opts.Hosts), are public unless opts allow
+// them. The checks are those of Fetch and of the dialer, which make them
+// again at each connection (DNS may answer otherwise then).
+func CheckURL(ctx context.Context, rawURL string, opts FetchOptions) error {
+	u, err := httpURL(rawURL)
+	if err != nil {
+		return err
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	address := net.JoinHostPort(u.Hostname(), port)
+	if to, ok := opts.Hosts[strings.ToLower(address)]; ok {
+		address = to
+	}
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return fmt.Errorf("crawler: %s: %w", u.Host, err)
+	}
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return fmt.Errorf("crawler: %s: the host cannot be found: %w", u.Hostname(), err)
+	}
+	for _, ip := range ips {
+		if err := opts.dialable(net.JoinHostPort(ip.Unmap().String(), port)); err != nil {
+			return fmt.Errorf("crawler: %s: %w", u.Hostname(), err)
+		}
+	}
+	return nil
+}
+
 // NewTransport returns an HTTP transport whose dialer checks every address
 // after DNS resolution, so neither a hostile DNS answer nor a redirect can
 // reach an internal address.
@@ -109,19 +170,8 @@ func NewTransport(opts FetchOptions) *http.Transport {
 		Timeout:   10 * time.Second,
 		KeepAlive: 30 * time.Second,
 		Control: func(network, address string, _ syscall.RawConn) error {
-			if opts.AllowPrivate {
-				return nil
-			}
 			// no "crawler:" prefix: the dial error is wrapped by Fetch's
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil {
-				return fmt.Errorf("%s: %w", address, ErrPrivateAddress)
-			}
-			if !isPublic(ap.Addr()) && !slices.Contains(opts.AllowAddrs, ap.String()) &&
-				!slices.Contains(opts.AllowAddrs, ap.Addr().Unmap().String()) {
-				return fmt.Errorf("%s: %w", ap.Addr(), ErrPrivateAddress)
-			}
-			return nil
+			return opts.dialable(address)
 		},
 	}
 	dial := dialer.DialContext
@@ -189,9 +239,9 @@ type Document struct {
 
 // Fetch gets rawURL with the limits of opts.
 func Fetch(ctx context.Context, client *http.Client, rawURL string, opts FetchOptions) (*Document, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("crawler: not an http or https URL: %.200q", rawURL)
+	u, err := httpURL(rawURL)
+	if err != nil {
+		return nil, err
 	}
 	// errors name the URL without any user:password in it
 	rawURL = u.Redacted()

@@ -455,3 +455,10 @@ func redact(raw string) string {
 	}
 	return raw
 }
+
+// CheckURL reports whether a crawl with the crawler's limits could fetch
+// an address (crawler.CheckURL: http or https, a public host): web checks
+// the addresses staff give with it when it is given no other check.
+func CheckURL(ctx context.Context, rawURL string) error {
+	return crawler.CheckURL(ctx, rawURL, crawler.DefaultFetchOptions())
+}

@@ -190,25 +190,17 @@ func MonthEnd(month time.Time) time.Time {
 // Build makes the report for the month that starts at month (any day of
 // it will do).
 func Build(ctx context.Context, src Source, month time.Time, region string, now time.Time) (*Report, error) {
-	month = time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, London)
-	r := &Report{Month: month, Region: region, Generated: now.In(London)}
-	cur, err := src.RegisterAt(ctx, MonthEnd(month))
+	r, err := Glance(ctx, src, month, now)
 	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+		return nil, err
 	}
-	prev, err := src.RegisterAt(ctx, month)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	r.Entries = cur
+	r.Region = region
+	month, cur := r.Month, r.Entries
 	if rs, ok := src.(RulesSource); ok {
 		if r.RulesChanged, err = rulesChanged(ctx, rs, month); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
 	}
-	r.Headline = headline(cur)
-	r.Changes = changes(prev, cur)
-	r.lists(cur)
 	if fs, ok := src.(FindingsSource); ok {
 		found, err := fs.Findings(ctx)
 		if err != nil {
@@ -229,6 +221,28 @@ func Build(ctx context.Context, src Source, month time.Time, region string, now 
 		r.Trend = append(r.Trend, TrendPoint{Month: m.Format("2006-01"), Found: h.Found, MeetsMinimum: h.MeetsMinimum,
 			GoodOrStrong: h.Ratings[statement.Good] + h.Ratings[statement.Strong]})
 	}
+	return r, nil
+}
+
+// Glance is the month at a glance, for the staff's home page: the
+// headline figures, what changed since the month began and the lists to
+// act on, without the findings, the coverage or the trend (which read the
+// register as it stood at each of twelve months).
+func Glance(ctx context.Context, src Source, month time.Time, now time.Time) (*Report, error) {
+	month = time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, London)
+	r := &Report{Month: month, Generated: now.In(London)}
+	cur, err := src.RegisterAt(ctx, MonthEnd(month))
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	prev, err := src.RegisterAt(ctx, month)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	r.Entries = cur
+	r.Headline = headline(cur)
+	r.Changes = changes(prev, cur)
+	r.lists(cur)
 	return r, nil
 }
 
