@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ func chromiumPath(t *testing.T) string {
 
 // browserSite crawls the fake web into a new register and index, adds a
 // staff user, and serves the web interface; it returns the base URL.
-func browserSite(t *testing.T) (string, string) {
+func browserSite(t *testing.T) (base, reportHTML, site string) {
 	t.Helper()
 	ctx := context.Background()
 	fw, err := fakeweb.Load(sampleweb.FS())
@@ -75,6 +76,16 @@ func browserSite(t *testing.T) (string, string) {
 		orgs = append(orgs, statement.Org{CompanyNumber: s.CompanyNumber, Name: s.Name, Postcode: s.Postcode,
 			Website: "http://" + s.Host + "/", StatementURL: s.KnownURL})
 	}
+	// and one with no website yet, whose website staff will give: a
+	// sample site where the statement is found, with no address of it
+	// known beforehand
+	var give *fakeweb.Site
+	for _, s := range fw.Sites {
+		if give == nil && s.Expect.Outcome == statement.Found && s.KnownURL == "" {
+			give = s
+		}
+	}
+	orgs = append(orgs, statement.Org{CompanyNumber: browserNewOrg, Name: "Newly Listed Foods Ltd", Postcode: give.Postcode})
 	if _, err := st.ImportOrgs(ctx, "fakeweb", "s54", orgs, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -119,21 +130,51 @@ func browserSite(t *testing.T) (string, string) {
 	if err := st.AddUser(ctx, browserUser, hash); err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Config{Store: st, Checker: checker.Default(), Index: x, Regions: regions})
+	// November's report, to look at too
+	src := report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+		entries, err := st.RegisterAt(ctx, store.OrgFilter{}, at)
+		for i := range entries {
+			entries[i].Region = regions.Match(entries[i].Postcode)
+			entries[i].RegionName = regions.Name(entries[i].Region)
+		}
+		return entries, err
+	})
+	cfg := web.Config{Store: st, Checker: checker.Default(), Index: x, Regions: regions,
+		// the fake web's sites, on loopback, as the crawl reaches them
+		CheckURL: func(ctx context.Context, raw string) error { return crawler.CheckURL(ctx, raw, opts.Fetch) },
+		MakeReport: func(ctx context.Context, month time.Time, region string) error {
+			r, err := report.Build(ctx, src, month, region, time.Now())
+			if err != nil {
+				return err
+			}
+			dir := filepath.Join(dir, "reports", month.Format("2006-01"), region)
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return err
+			}
+			_, err = r.Write(dir, atomicfile.Write)
+			return err
+		},
+		// a check now is a crawl of one organisation, done before the
+		// answer
+		CheckOrg: func(ctx context.Context, number, by string) (int64, <-chan error, error) {
+			one, err := st.Orgs(ctx, store.OrgFilter{CompanyNumbers: []string{number}})
+			if err != nil {
+				return 0, nil, err
+			}
+			sum, err := p.Crawl(ctx, one, "check now "+number+" by "+by)
+			done := make(chan error, 1)
+			done <- err
+			close(done)
+			return sum.RunID, done, nil
+		},
+	}
+	s, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 
-	// November's report, to look at too
-	src := report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
-		entries, err := st.RegisterAt(ctx, store.OrgFilter{}, at)
-		for i := range entries {
-			entries[i].Region = regions.Match(entries[i].Postcode)
-		}
-		return entries, err
-	})
 	rep, err := report.Build(ctx, src, time.Now(), "", time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +183,7 @@ func browserSite(t *testing.T) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return hs.URL, paths[0]
+	return hs.URL, paths[0], "http://" + give.Host + "/"
 }
 
 // startBrowser starts a headless Chromium; tabs made from the context it
@@ -218,7 +259,12 @@ func browserShot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Logf("screenshot: %s", path)
 }
 
-// browserLogin logs in through the login form and checks the search page follows.
+// browserNewOrg is the organisation with no website in the browser's
+// register.
+const browserNewOrg = "09100001"
+
+// browserLogin logs in through the login form and checks the home page
+// follows.
 func browserLogin(t *testing.T, ctx context.Context, base string) {
 	t.Helper()
 	browserDo(t, ctx,
@@ -227,11 +273,11 @@ func browserLogin(t *testing.T, ctx context.Context, base string) {
 		chromedp.SendKeys(chromedp.ID("name"), browserUser),
 		chromedp.SendKeys(chromedp.ID("password"), browserPassword),
 		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.WaitVisible(chromedp.ID("act")),
 	)
 	loc := browserRun(t, ctx, chromedp.Location())
-	if u, err := url.Parse(loc); err != nil || u.Path != "/search" {
-		t.Fatalf("after logging in the browser is at %s, want /search", loc)
+	if u, err := url.Parse(loc); err != nil || u.Path != "/" {
+		t.Fatalf("after logging in the browser is at %s, want the home page", loc)
 	}
 }
 
@@ -265,7 +311,7 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests crawl the fake web and start a browser")
 	}
-	base, reportHTML := browserSite(t)
+	base, reportHTML, newSite := browserSite(t)
 	browser := startBrowser(t, path)
 	shots := browserShotDir(t)
 
@@ -273,6 +319,8 @@ func TestBrowser(t *testing.T) {
 		ctx := browserTab(t, browser)
 		browserLogin(t, ctx, base)
 		browserDo(t, ctx,
+			chromedp.Navigate(base+"/search"),
+			chromedp.WaitVisible(chromedp.ID("q")),
 			chromedp.SetValue(chromedp.ID("q"), "agency workers"),
 			chromedp.Submit(chromedp.ID("q")),
 			chromedp.WaitVisible(chromedp.CSS(".fragment mark")),
@@ -370,6 +418,91 @@ func TestBrowser(t *testing.T) {
 			if !strings.Contains(text, want) {
 				t.Errorf("the report as shown lacks %q", want)
 			}
+		}
+	})
+
+	t.Run("StaffWorkflow", func(t *testing.T) {
+		ctx := browserTab(t, browser)
+		browserLogin(t, ctx, base)
+		// the home page's list of organisations with no website, into the
+		// register filtered so
+		list := chromedp.CSS(`table.lists a[href="/register?website=missing"]`)
+		count := browserRun(t, ctx, chromedp.Evaluate[string](
+			`document.querySelector('table.lists a[href="/register?website=missing"]').closest('tr').querySelector('td.n').textContent`))
+		browserShot(t, ctx, shots, "home")
+		browserDo(t, ctx, chromedp.Click(list), chromedp.WaitVisible(chromedp.CSS("table.register")))
+		rows := browserRun(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('table.register tbody tr td:first-child a'), a => a.textContent)`))
+		if count != "1" || len(rows) != 1 || rows[0] != "Newly Listed Foods Ltd" {
+			t.Fatalf("the list of %s organisations with no website led to %q", count, rows)
+		}
+		// its page: give its website, check it now
+		site := newSite
+		browserDo(t, ctx,
+			chromedp.Click(chromedp.CSS(`table.register tbody a[href="/orgs/`+browserNewOrg+`"]`)),
+			chromedp.WaitVisible(chromedp.ID("website")),
+			chromedp.SetValue(chromedp.ID("website"), site),
+			chromedp.Submit(chromedp.ID("website")),
+			chromedp.WaitVisible(chromedp.ID("check-now")),
+		)
+		if got := browserRun(t, ctx, chromedp.Value(chromedp.ID("website"))); got+"/" != site {
+			t.Errorf("the website after saving: %q, want %q", got, site)
+		}
+		browserDo(t, ctx,
+			chromedp.Click(chromedp.ID("check-now")),
+			chromedp.WaitVisible(chromedp.ID("note")),
+		)
+		status := browserRun(t, ctx, chromedp.Text(chromedp.CSS("main > p:nth-of-type(2)")))
+		if !strings.Contains(status, "Status: found") {
+			t.Errorf("after checking it now: %q, want Status: found", status)
+		}
+		// a follow-up note
+		browserDo(t, ctx,
+			chromedp.SetValue(chromedp.ID("status"), "contacted"),
+			chromedp.SendKeys(chromedp.ID("note"), "Wrote to the company secretary about the homepage link"),
+			chromedp.Submit(chromedp.ID("note")),
+			chromedp.WaitVisible(chromedp.CSS("table.follow-ups")),
+		)
+		browserShot(t, ctx, shots, "organisation-work")
+		if h := browserRun(t, ctx, chromedp.Text(chromedp.ID("follow-up-h"))); !strings.Contains(h, "contacted") {
+			t.Errorf("the follow-up reads %q", h)
+		}
+		// the audit log, and the register's export
+		browserDo(t, ctx, chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(chromedp.CSS("table.audit")))
+		audit := browserRun(t, ctx, chromedp.Evaluate[string](`document.querySelector('table.audit').innerText`))
+		for _, want := range []string{site[:len(site)-1], "Wrote to the company secretary", "contacted", browserUser} {
+			if !strings.Contains(audit, want) {
+				t.Errorf("the audit log lacks %q", want)
+			}
+		}
+		csv := browserRun(t, ctx, chromedp.Evaluate[string](`fetch('/register.csv?follow_up=contacted').then(r => r.text())`,
+			chromedp.EvalAwaitPromise))
+		if !strings.Contains(csv, browserNewOrg+",Newly Listed Foods Ltd") || !strings.Contains(csv, ",found,") || !strings.Contains(csv, ",contacted") {
+			t.Errorf("the register's export of those contacted:\n%s", csv)
+		}
+		// this month's report, made now: every chart label there
+		browserDo(t, ctx,
+			chromedp.Navigate(base+"/reports"),
+			chromedp.WaitVisible(chromedp.CSS(`form[action="/reports"] button`)),
+			chromedp.Click(chromedp.CSS(`form[action="/reports"] button`)),
+			chromedp.WaitVisible(chromedp.CSS(".chart svg")),
+		)
+		browserShot(t, ctx, shots, "report-in-s54")
+		labels := browserRun(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('.chart svg text'), t => t.textContent)`))
+		want := []string{"strong", "good", "minimum", "below minimum"}
+		for _, a := range statement.Areas {
+			want = append(want, a.Label())
+		}
+		month := time.Now().In(report.London)
+		for i := range 12 {
+			want = append(want, month.AddDate(0, i-11, 0).Format("Jan 06"))
+		}
+		for _, w := range want {
+			if !slices.Contains(labels, w) {
+				t.Errorf("the report's charts lack the label %q", w)
+			}
+		}
+		if n := browserRun(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('a[href="/orgs/`+browserNewOrg+`"]').length`)); n == 0 {
+			t.Error("the report does not link the organisation's name to its page")
 		}
 	})
 

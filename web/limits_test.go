@@ -34,14 +34,14 @@ func TestSafeNext(t *testing.T) {
 	for in, want := range map[string]string{
 		"/register?sort=name":  "/register?sort=name",
 		"/orgs/01234567#v3":    "/orgs/01234567#v3",
-		"":                     "/search",
-		"//evil.example/x":     "/search",
-		"/\t/evil.example":     "/search",
-		"/\\evil.example":      "/search",
-		"/\n/evil.example":     "/search",
-		"https://evil.example": "/search",
-		"evil.example":         "/search",
-		"/%2F/evil.example":    "/search", // decodes to //evil.example: refused, to be safe
+		"":                     "/",
+		"//evil.example/x":     "/",
+		"/\t/evil.example":     "/",
+		"/\\evil.example":      "/",
+		"/\n/evil.example":     "/",
+		"https://evil.example": "/",
+		"evil.example":         "/",
+		"/%2F/evil.example":    "/", // decodes to //evil.example: refused, to be safe
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)

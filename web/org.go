@@ -22,7 +22,18 @@ type orgData struct {
 	Entry              *statement.RegisterEntry
 	Statements         []versionView
 	Fetches            []store.FetchRecord
+	// the staff's work on it: its follow-up (newest first), the changes
+	// made to it, the follow-up states to choose from, whether it can be
+	// checked now, and what was wrong with a form sent
+	FollowUps []statement.FollowUpNote
+	Audit     []statement.AuditEntry
+	States    []option
+	CanCheck  bool
+	Problem   string
 }
+
+// orgAuditShown bounds the changes listed on an organisation's page.
+const orgAuditShown = 50
 
 // versionView is one statement version on the organisation page.
 type versionView struct {
@@ -100,8 +111,20 @@ func (s *Server) org(ctx context.Context, number string, withText bool) (*orgDat
 		}
 		return cmp.Compare(b.StatementID, a.StatementID)
 	})
-	d.Fetches, err = s.cfg.Store.OrgFetches(ctx, o.ID, 20)
-	return d, err
+	if d.Fetches, err = s.cfg.Store.OrgFetches(ctx, o.ID, 20); err != nil {
+		return nil, err
+	}
+	if d.FollowUps, err = s.cfg.Store.FollowUps(ctx, o.ID); err != nil {
+		return nil, err
+	}
+	if d.Audit, err = s.cfg.Store.Audit(ctx, store.AuditFilter{OrgID: o.ID, Limit: orgAuditShown}); err != nil {
+		return nil, err
+	}
+	for _, f := range statement.FollowUps {
+		d.States = append(d.States, option{Value: string(f), Label: followUpLabel(f)})
+	}
+	d.CanCheck = s.cfg.CheckOrg != nil
+	return d, nil
 }
 
 // markedText is a version's text with each passage of evidence in a

@@ -22,7 +22,7 @@ const (
 
 // registerParams are the URL parameters of the register's filters, kept
 // when the page, the order or a download is asked for.
-var registerParams = []string{"q", "region", "status", "rating", "sector", "scope", "homepage_link", "website"}
+var registerParams = []string{"q", "region", "status", "rating", "sector", "scope", "homepage_link", "website", "follow_up"}
 
 // registerQuery reads the register's filters, order and page from the
 // URL. A value that names nothing (a region, a status, a sort) is an
@@ -31,13 +31,26 @@ var registerParams = []string{"q", "region", "status", "rating", "sector", "scop
 // The account's regions are a filter too: a staff member limited to some
 // regions sees, searches and downloads the organisations in them only.
 func (s *Server) registerQuery(r *http.Request) (store.RegisterQuery, error) {
-	v := r.URL.Query()
+	return s.registerQueryOf(accountIn(r.Context()), r.URL.Query())
+}
+
+// registerQueryOf is registerQuery of URL parameters, for an account.
+// Several statuses may be given, comma-separated
+// (status=unreachable,robots_blocked,error: the sites that could not be
+// read).
+func (s *Server) registerQueryOf(a account, v url.Values) (store.RegisterQuery, error) {
 	q := store.RegisterQuery{Regions: s.cfg.Regions, Sort: v.Get("sort"), Page: 1, PerPage: defaultPerPage}
 	f := &q.RegisterFilter
-	a := accountIn(r.Context())
 	f.Within = a.regions
 	f.Text = strings.TrimSpace(v.Get("q"))
-	f.Status = statement.RegisterStatus(v.Get("status"))
+	if st := v.Get("status"); strings.Contains(st, ",") {
+		for _, one := range strings.Split(st, ",") {
+			f.AnyStatus = append(f.AnyStatus, statement.RegisterStatus(strings.TrimSpace(one)))
+		}
+	} else {
+		f.Status = statement.RegisterStatus(st)
+	}
+	f.FollowUp = statement.FollowUp(v.Get("follow_up"))
 	f.Rating = v.Get("rating")
 	f.Sector = v.Get("sector")
 	f.Scope = statement.Scope(v.Get("scope"))
@@ -125,11 +138,11 @@ type registerData struct {
 	Total, Page, Pages, First      int
 	Q, Region, Status, Rating      string
 	Sector, Scope, HomepageLink    string
-	Website, Sort                  string
+	Website, Sort, FollowUp        string
 	Filtered                       bool
 	Regions, Sectors               []option
 	Statuses, Ratings, Scopes      []option
-	Websites                       []option
+	Websites, FollowUps            []option
 	SortURL                        func(key string) string
 	PrevURL, NextURL               string
 	DownloadCSV, DownloadXL, Clear string
@@ -149,13 +162,21 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	d := registerData{Entries: p.Entries, Total: p.Total, Page: q.Page, Pages: max(1, (p.Total+q.PerPage-1)/q.PerPage),
 		First: (q.Page-1)*q.PerPage + 1, Q: q.Text, Region: v.Get("region"), Status: v.Get("status"), Rating: v.Get("rating"),
-		Sector: q.Sector, Scope: v.Get("scope"), HomepageLink: v.Get("homepage_link"), Website: v.Get("website"), Sort: q.Sort}
+		Sector: q.Sector, Scope: v.Get("scope"), HomepageLink: v.Get("homepage_link"), Website: v.Get("website"), Sort: q.Sort,
+		FollowUp: v.Get("follow_up")}
 	for _, p := range registerParams {
 		d.Filtered = d.Filtered || v.Get(p) != ""
 	}
 	d.Regions = s.regionOptions(accountIn(r.Context()))
 	for _, st := range statement.RegisterStatuses {
 		d.Statuses = append(d.Statuses, option{Value: string(st), Label: labelOf(st)})
+	}
+	if q.AnyStatus != nil {
+		// the home page's list of sites that could not be read
+		d.Statuses = append(d.Statuses, option{Value: d.Status, Label: "could not be read: " + labelOf(strings.ReplaceAll(d.Status, ",", " or "))})
+	}
+	for _, fu := range statement.FollowUps {
+		d.FollowUps = append(d.FollowUps, option{Value: string(fu), Label: followUpLabel(fu)})
 	}
 	for _, rt := range []statement.Rating{statement.Strong, statement.Good, statement.Minimum, statement.BelowMinimum} {
 		d.Ratings = append(d.Ratings, option{Value: string(rt), Label: labelOf(rt)})

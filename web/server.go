@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/index"
+	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/store"
 )
@@ -90,6 +92,27 @@ type Config struct {
 	// the text and names no statement: a draft mostly template text is
 	// told so, never whose text it is.
 	DraftShared func(text string) (share float64, ok bool)
+
+	// CheckURL checks a website or statement address staff give as the
+	// crawler would before fetching it (http or https, a public host);
+	// nil: pipeline.CheckURL, with the crawler's own limits.
+	CheckURL func(ctx context.Context, rawURL string) error
+	// MakeReport makes a month's report into the data folder's
+	// reports/YYYY-MM (reports/YYYY-MM/REGION for a region), as s54 report
+	// does. Nil: staff cannot make one from the web.
+	MakeReport func(ctx context.Context, month time.Time, region string) error
+	// ImportList imports a list of organisations (CSV or XLSX) as s54 orgs
+	// import does, by a member of staff, and says what it did in the
+	// command's words. Nil: no import from the web.
+	ImportList func(ctx context.Context, file string, r io.Reader, by string) (string, error)
+	// CheckOrg crawls and checks one organisation now, as a run started
+	// by a member of staff: the run's id, and a channel that gives the
+	// run's error (nil when it completed) and is closed when it ends. Nil:
+	// no check now from the web.
+	CheckOrg func(ctx context.Context, number, by string) (runID int64, done <-chan error, err error)
+	// CheckWait is how long POST /api/orgs/{number}/check waits for the
+	// check before it answers 202 with the run's id (60 s when 0).
+	CheckWait time.Duration
 }
 
 // Server serves the web interface.
@@ -144,6 +167,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: the upload budget (%d MB, %d MB kept for small drafts, %d MB a client) must hold an upload of %d MB",
 			cfg.UploadBudget>>20, cfg.UploadReserve>>20, cfg.UploadPerClient>>20, largest>>20)
 	}
+	if cfg.CheckURL == nil {
+		cfg.CheckURL = pipeline.CheckURL
+	}
+	if cfg.CheckWait <= 0 {
+		cfg.CheckWait = time.Minute
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -190,6 +219,24 @@ func (s *Server) routes() {
 	m.Handle("GET /api/search", s.staff(s.apiSearch))
 	m.Handle("GET /api/register", s.staff(s.apiRegister))
 	m.Handle("GET /api/orgs/{number}", s.staff(s.apiOrg))
+
+	// the staff's work: the month, the reports, an organisation's
+	// addresses, its follow-up and a check now, imports, the audit log
+	m.Handle("GET /reports", s.staff(s.reportsPage))
+	m.Handle("POST /reports", s.staff(s.makeReport))
+	m.Handle("GET /reports/{month}", s.staff(s.reportPage))
+	m.Handle("GET /reports/{month}/{file}", s.staff(s.reportFile))
+	m.Handle("POST /orgs/{number}", s.staff(s.orgLinksForm))
+	m.Handle("POST /api/orgs/{number}", s.staff(s.apiOrgLinks))
+	m.Handle("POST /orgs/{number}/follow-up", s.staff(s.followUpForm))
+	m.Handle("POST /api/orgs/{number}/follow-up", s.staff(s.apiFollowUp))
+	m.Handle("POST /orgs/{number}/check", s.staff(s.checkNowForm))
+	m.Handle("POST /api/orgs/{number}/check", s.staff(s.apiCheckNow))
+	m.Handle("GET /import", s.staff(s.importForm))
+	m.Handle("POST /import", s.staff(s.importSubmit))
+	m.Handle("GET /audit", s.staff(s.auditPage))
+	m.Handle("GET /audit.csv", s.staff(s.auditCSV))
+	m.Handle("GET /api/audit", s.staff(s.apiAudit))
 	s.mux = m
 }
 
@@ -261,9 +308,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
+// home is the staff's home page (home.go) for a member of staff, the
+// self-check for the public.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.session(r); ok {
-		http.Redirect(w, r, "/search", http.StatusSeeOther)
+		s.staff(s.homePage).ServeHTTP(w, r)
 		return
 	}
 	http.Redirect(w, r, "/check", http.StatusSeeOther)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/report"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -39,6 +40,8 @@ func (s *Server) parseTemplates() error {
 		// the name of a region, by id (the id when the configuration has
 		// no such region)
 		"regionName": func(id string) string { return cmp.Or(s.cfg.Regions.Name(id), id) },
+		"changeList": changeList,
+		"followUp":   followUpLabel,
 	}
 	s.pages = map[string]*template.Template{}
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -87,6 +90,34 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, status int, msg s
 		return
 	}
 	s.render(w, r, status, "error", http.StatusText(status), msg)
+}
+
+// changeView is one kind of change on the home page: the first few of
+// them, and how many more.
+type changeView struct {
+	Title          string
+	Changes, Shown []report.Change
+	More           int
+}
+
+// changesShown bounds the changes of a kind listed on the home page.
+const changesShown = 10
+
+func changeList(title string, c []report.Change) changeView {
+	v := changeView{Title: title, Changes: c, Shown: c[:min(len(c), changesShown)]}
+	v.More = len(c) - len(v.Shown)
+	return v
+}
+
+// followUpLabel is a follow-up state as people read it.
+func followUpLabel(f statement.FollowUp) string {
+	switch f {
+	case statement.FollowUpNone, "":
+		return "none"
+	case statement.Contacted:
+		return "contacted, awaiting a reply"
+	}
+	return labelOf(f)
 }
 
 // labelOf is the human label of a criterion id, status or rating.

@@ -203,12 +203,29 @@ func TestStaffPagesNeedLogin(t *testing.T) {
 			t.Errorf("%s with a wrong token: %d, want 401", p, resp.StatusCode)
 		}
 	}
-	// the start page sends the public to the self-check, staff to search
+	// the start page sends the public to the self-check, and is the
+	// month at a glance for staff
 	if resp, _ := get(t, c, f.srv.URL+"/"); resp.Header.Get("Location") != "/check" {
 		t.Errorf("/ without login: %s", resp.Header.Get("Location"))
 	}
-	if resp, _ := get(t, f.login(t), f.srv.URL+"/"); resp.Header.Get("Location") != "/search" {
-		t.Errorf("/ logged in: %s", resp.Header.Get("Location"))
+	if resp, body := get(t, f.login(t), f.srv.URL+"/"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "To act on") {
+		t.Errorf("/ logged in: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, p := range []string{"/reports", "/reports/2025-11", "/reports/2025-11/register.csv", "/audit", "/audit.csv", "/import"} {
+		resp, _ := get(t, c, f.srv.URL+p)
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+			t.Errorf("%s without login: %d %s, want a redirect to the login", p, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	for _, p := range []string{"/api/orgs/01000001", "/api/orgs/01000001/check", "/api/orgs/01000001/follow-up"} {
+		resp, err := c.Post(f.srv.URL+p, "application/json", strings.NewReader(`{"website":"https://93.184.215.14"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("POST %s without login: %d, want 401", p, resp.StatusCode)
+		}
 	}
 	// the public pages need none
 	for _, p := range []string{"/check", "/login", "/healthz", "/static/style.css"} {
@@ -237,7 +254,7 @@ func TestLoginAndLogout(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.Header.Get("Location") != "/search" {
+	if resp.Header.Get("Location") != "/" {
 		t.Errorf("next //evil.example: redirected to %q", resp.Header.Get("Location"))
 	}
 	var session *http.Cookie

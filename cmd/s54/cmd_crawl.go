@@ -168,16 +168,7 @@ func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, re
 	if err != nil {
 		return pipeline.Summary{}, err
 	}
-	co := crawler.DefaultOptions()
-	co.Fetch.UserAgent = crawler.UserAgent(cc.Contact)
-	co.Fetch.AllowPrivate = reach.allowPrivate
-	co.Fetch.Hosts = reach.hosts
-	co.Fetch.Timeout = cc.Timeout
-	co.Fetch.MaxBytes = cc.MaxBytes
-	co.Delay = cc.Delay
-	co.MaxRequests = cc.MaxRequests
-	co.Render.Browser = cc.Browser
-	cr := pipeline.NewCrawler(co, chk)
+	cr := pipeline.NewCrawler(crawlerOptions(cc, reach), chk)
 	defer cr.Close()
 	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: pipeline.ExtractOptions(),
 		Concurrency: max(1, cc.Concurrency), Index: x, Region: regions.Match, Progress: progress}
@@ -190,6 +181,21 @@ func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, re
 		}
 	}
 	return sum, err
+}
+
+// crawlerOptions are the crawler's options for the crawl settings and
+// the addresses it may reach.
+func crawlerOptions(cc crawlConfig, reach siteAccess) crawler.Options {
+	co := crawler.DefaultOptions()
+	co.Fetch.UserAgent = crawler.UserAgent(cc.Contact)
+	co.Fetch.AllowPrivate = reach.allowPrivate
+	co.Fetch.Hosts = reach.hosts
+	co.Fetch.Timeout = cc.Timeout
+	co.Fetch.MaxBytes = cc.MaxBytes
+	co.Delay = cc.Delay
+	co.MaxRequests = cc.MaxRequests
+	co.Render.Browser = cc.Browser
+	return co
 }
 
 // crawlProgress shows a bar on a terminal, plain lines otherwise.

@@ -154,8 +154,10 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Store: st, Checker: chk, Index: x, Regions: regions, Extract: extract.DefaultOptions(),
-		Log: slog.New(slog.DiscardHandler)})
+	wc := web.Config{Store: st, Checker: chk, Index: x, Regions: regions, Extract: extract.DefaultOptions(),
+		Log: slog.New(slog.DiscardHandler)}
+	g.staffWork(&wc, st, conf, cc, reach)
+	srv, err := web.New(wc)
 	if err != nil {
 		return err
 	}

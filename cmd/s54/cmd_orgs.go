@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -98,22 +99,33 @@ func runOrgsImport(ctx context.Context, g *globals, opts importOptions, path str
 		return fmt.Errorf("orgs import: %w", err)
 	}
 	defer f.Close()
-	list, err := orglist.ReadSheet(f, format, opts.sheet)
-	if err != nil {
-		return fmt.Errorf("orgs import: %s: %w", path, err)
-	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	return g.importList(ctx, st, f, path, opts, importActor, g.stdout, g.verbose)
+}
+
+// importActor is who the audit log says made the changes of an import
+// from the command line.
+const importActor = "s54 orgs import"
+
+// importList imports a list read from r (path names it) by someone (the
+// command, or a member of staff from the web), and writes what it did to
+// out: the same report from the command line and the web.
+func (g *globals) importList(ctx context.Context, st *store.Store, r io.Reader, path string, opts importOptions, by string, out io.Writer, verbose bool) error {
+	list, err := orglist.ReadSheet(r, orglist.Format(opts.format), opts.sheet)
+	if err != nil {
+		return fmt.Errorf("orgs import: %s: %w", path, err)
+	}
 	skipped := 0
 	for _, p := range list.Problems {
 		if p.Skipped {
 			skipped++
 		}
 	}
-	res, err := st.ImportOrgs(ctx, path, string(list.Format), list.Orgs, skipped)
+	res, err := st.ImportOrgsBy(ctx, by, path, string(list.Format), list.Orgs, skipped)
 	if err != nil {
 		return err
 	}
@@ -128,20 +140,20 @@ func runOrgsImport(ctx context.Context, g *globals, opts importOptions, path str
 	case list.Latin1:
 		enc = "windows-1252"
 	}
-	fmt.Fprintf(g.stdout, "%s: %s list, %s, %d rows: %d added, %d updated, %d unchanged, %d skipped.\n",
+	fmt.Fprintf(out, "%s: %s list, %s, %d rows: %d added, %d updated, %d unchanged, %d skipped.\n",
 		path, list.Format, enc, list.Rows, res.Added, res.Updated, res.Unchanged, skipped)
-	fmt.Fprintf(g.stdout, "The register holds %d organisations.\n", total)
-	writeNames(g, res.Names)
-	writeProblems(g, list)
+	fmt.Fprintf(out, "The register holds %d organisations.\n", total)
+	writeNames(out, verbose, res.Names)
+	writeProblems(out, verbose, list)
 	if len(list.Claims) > 0 {
-		return g.keepClaims(ctx, st, list.Claims)
+		return g.keepClaims(ctx, st, list.Claims, out)
 	}
 	return nil
 }
 
 // keepClaims keeps what the organisations told the GOV.UK registry and
 // sets it against their statements: the findings are made again.
-func (g *globals) keepClaims(ctx context.Context, st *store.Store, claims map[string][]statement.RegistryClaim) error {
+func (g *globals) keepClaims(ctx context.Context, st *store.Store, claims map[string][]statement.RegistryClaim, out io.Writer) error {
 	var cf []store.ClaimsFor
 	n := 0
 	for _, key := range slices.Sorted(maps.Keys(claims)) {
@@ -159,14 +171,14 @@ func (g *globals) keepClaims(ctx context.Context, st *store.Store, claims map[st
 	if err != nil {
 		return fmt.Errorf("findings: %w", err)
 	}
-	fmt.Fprintf(g.stdout, "Kept %d registry entries of %d organisations; %d organisations' registry claims are not borne out by their statements (s54 findings lists them).\n",
+	fmt.Fprintf(out, "Kept %d registry entries of %d organisations; %d organisations' registry claims are not borne out by their statements (s54 findings lists them).\n",
 		n, len(claims), stats.Registry)
 	return nil
 }
 
 // writeNames lists the names the list gives otherwise than the register:
 // an import never changes a name without saying so.
-func writeNames(g *globals, names []store.NameChange) {
+func writeNames(out io.Writer, verbose bool, names []store.NameChange) {
 	if len(names) == 0 {
 		return
 	}
@@ -176,21 +188,21 @@ func writeNames(g *globals, names []store.NameChange) {
 			kept++
 		}
 	}
-	fmt.Fprintf(g.stdout, "%d names differ from the register's: %d changed, %d kept (the list has them in capitals):\n",
+	fmt.Fprintf(out, "%d names differ from the register's: %d changed, %d kept (the list has them in capitals):\n",
 		len(names), len(names)-kept, kept)
 	for i, n := range names {
-		if i == problemsShown && !g.verbose {
-			fmt.Fprintf(g.stdout, "  … and %d more (-v lists them all)\n", len(names)-i)
+		if i == problemsShown && !verbose {
+			fmt.Fprintf(out, "  … and %d more (-v lists them all)\n", len(names)-i)
 			break
 		}
-		fmt.Fprintf(g.stdout, "  %s %s\n", n.CompanyNumber, n)
+		fmt.Fprintf(out, "  %s %s\n", n.CompanyNumber, n)
 	}
 }
 
 // problemsShown bounds the problems listed without -v.
 const problemsShown = 20
 
-func writeProblems(g *globals, list *orglist.List) {
+func writeProblems(out io.Writer, verbose bool, list *orglist.List) {
 	probs := list.Problems
 	if len(probs) == 0 {
 		return
@@ -199,17 +211,17 @@ func writeProblems(g *globals, list *orglist.List) {
 	if list.Sheet != "" {
 		unit = "row"
 	}
-	fmt.Fprintf(g.stdout, "%d rows had problems:\n", len(probs))
+	fmt.Fprintf(out, "%d rows had problems:\n", len(probs))
 	for i, p := range probs {
-		if i == problemsShown && !g.verbose {
-			fmt.Fprintf(g.stdout, "  … and %d more (-v lists them all)\n", len(probs)-i)
+		if i == problemsShown && !verbose {
+			fmt.Fprintf(out, "  … and %d more (-v lists them all)\n", len(probs)-i)
 			break
 		}
 		what := "kept"
 		if p.Skipped {
 			what = "skipped"
 		}
-		fmt.Fprintf(g.stdout, "  %s %d (%s): %s\n", unit, p.Line, what, p.Reason)
+		fmt.Fprintf(out, "  %s %d (%s): %s\n", unit, p.Line, what, p.Reason)
 	}
 }
 

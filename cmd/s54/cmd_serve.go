@@ -59,8 +59,10 @@ func runServe(ctx context.Context, g *globals, addr string) error {
 	log := slog.New(slog.NewTextHandler(g.stderr, nil))
 	var drafts draftTemplates
 	go drafts.refresh(ctx, st, log)
-	srv, err := web.New(web.Config{Store: st, Checker: chk, Index: x, Regions: conf.regions, Extract: extract.DefaultOptions(),
-		SecureCookies: conf.Web.SecureCookies, TrustedProxies: conf.proxies, Log: log, DraftShared: drafts.shared})
+	wc := web.Config{Store: st, Checker: chk, Index: x, Regions: conf.regions, Extract: extract.DefaultOptions(),
+		SecureCookies: conf.Web.SecureCookies, TrustedProxies: conf.proxies, Log: log, DraftShared: drafts.shared}
+	g.staffWork(&wc, st, conf, conf.Crawl, siteAccess{hosts: g.hosts})
+	srv, err := web.New(wc)
 	if err != nil {
 		return err
 	}
