@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/store"
+	"github.com/s54dev/s54/web"
+)
+
+// TestStaffWork: the web's import reports what s54 orgs import reports,
+// each import's changes are in the audit log under who made them (the
+// command, or the member of staff), a report made from the web is where
+// s54 report puts it, and the addresses staff give are checked as the
+// crawler reaches them.
+func TestStaffWork(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	data := t.TempDir()
+	code, cli, stderr := run(t, "", "--data", data, "orgs", "import", orgsDir+"own.csv")
+	if code != exitOK {
+		t.Fatalf("import: %d %s", code, stderr)
+	}
+	var out bytes.Buffer
+	g := &globals{data: data, stdin: strings.NewReader(""), stdout: &out, stderr: &out}
+	conf, err := g.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var cfg web.Config
+	g.staffWork(&cfg, st, conf, conf.Crawl, siteAccess{})
+
+	f, err := os.Open(orgsDir + "home-office-1252.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := cfg.ImportList(ctx, "home-office-1252.csv", f, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, want, _ := run(t, "", "--data", t.TempDir(), "orgs", "import", orgsDir+"home-office-1252.csv")
+	want = strings.ReplaceAll(want, orgsDir, "")
+	if first := strings.SplitN(want, "\n", 2)[0]; !strings.HasPrefix(got, first) {
+		t.Errorf("the web's import says\n%s\nthe command\n%s", got, want)
+	}
+	log, err := st.Audit(ctx, store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]int{}
+	for _, e := range log {
+		by[e.By]++
+	}
+	if by[importActor] != 5 || by["alice"] != 3 || len(by) != 2 {
+		t.Errorf("the audit log's actors: %v (the command's import:\n%s)", by, cli)
+	}
+
+	month := time.Date(2025, 11, 1, 0, 0, 0, 0, report.London)
+	if err := cfg.MakeReport(ctx, month, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.MakeReport(ctx, month, "humber"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"reports/2025-11/report.html", "reports/2025-11/register.xlsx", "reports/2025-11/humber/register.csv"} {
+		if _, err := os.Stat(filepath.Join(data, p)); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if err := cfg.MakeReport(ctx, month, "atlantis"); err == nil {
+		t.Error("a report of a region that does not exist")
+	}
+
+	if err := cfg.CheckURL(ctx, "http://127.0.0.1:8080/"); err == nil {
+		t.Error("a loopback website accepted")
+	}
+	if err := cfg.CheckURL(ctx, "https://93.184.215.14/"); err != nil {
+		t.Errorf("a public address refused: %v", err)
+	}
+}
