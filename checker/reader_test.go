@@ -1,0 +1,62 @@
+package checker_test
+
+import (
+	"testing"
+
+	"github.com/s54dev/s54/checker"
+	"github.com/s54dev/s54/statement"
+)
+
+// readerCases are the calls a careful reader of the labelling guide makes
+// on text the rules once misread: a sentence that looks like evidence but
+// is not (the suppliers' policies, training on something else, a risk
+// named only as a purpose), and evidence the rules once missed. Each text
+// is written for this test. want is the status; notMet asks only that the
+// criterion is not met (partial or missing both do).
+var readerCases = []struct {
+	name   string
+	id     statement.CriterionID
+	text   string
+	want   statement.Status
+	notMet bool
+}{
+	// structure: a concrete description, not a sentence that happens to
+	// hold "is a" or "based" or sits under a heading naming supply chains
+	{"the business described", statement.Structure,
+		"Northgate Bakeries Ltd is a family-owned bakery business based in Leeds, employing 240 people and selling bread to supermarkets across the north of England.", statement.Met, false},
+	{"suppliers are an extension of us", statement.Structure,
+		"Our suppliers and their people are a natural extension of our own team and resources, and we work closely with them to uphold the standards we set ourselves.", "", true},
+	{"registration line", statement.Structure,
+		"Northgate Bakeries Ltd is a private limited company registered in England and Wales under company number 01234567, with its registered office at 1 Mill Lane.", "", true},
+	{"risk-based is not based in", statement.Structure,
+		"We apply a risk-based approach in supplier verification and prioritise audits of factories with the weakest results.", statement.Missing, false},
+	{"a section on checks, not on the supply chain", statement.Structure,
+		"Due diligence in our supply chain\n\nEvery new supplier completes our questionnaire before it is approved.\n\nWe visit the sites of our largest suppliers each year and record what we find.", "", true},
+	{"where it operates, said of risk", statement.Structure,
+		"We rank the facilities of our suppliers worldwide by the risk of their country, using published governance indicators.", statement.Missing, false},
+	{"the supply chain is limited", statement.Structure,
+		"As a provider of temporary staff, our supply chains are small and limited to office services, IT and stationery.", statement.Partial, false},
+
+	// training: on slavery, given, to the organisation's own people
+
+	// effectiveness: an indicator, not a quantity of something
+}
+
+func TestCarefulReader(t *testing.T) {
+	ck := checker.Default()
+	for _, tc := range readerCases {
+		t.Run(string(tc.id)+"/"+tc.name, func(t *testing.T) {
+			a := ck.Check(statement.Text{Body: tc.text})
+			fd := a.Finding(tc.id)
+			switch {
+			case tc.notMet && fd.Status == statement.Met:
+				t.Errorf("%s is met, want not met (evidence %v)", tc.id, fd.Evidence)
+			case !tc.notMet && fd.Status != tc.want:
+				t.Errorf("%s = %s, want %s (evidence %v, note %q)", tc.id, fd.Status, tc.want, fd.Evidence, fd.Note)
+			}
+			if fd.Status == statement.Met && len(fd.Evidence) == 0 {
+				t.Errorf("%s is met without evidence", tc.id)
+			}
+		})
+	}
+}
