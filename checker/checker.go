@@ -617,7 +617,7 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 			}
 			w += p.src.Weight
 		}
-		if w > 0 {
+		if w > 0 && !counted(d, fd.Evidence, i) {
 			weight += w
 			if len(fd.Evidence) < maxEvidence {
 				fd.Evidence = append(fd.Evidence, d.evidence(i))
@@ -643,6 +643,20 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 	default:
 		fd.Status = statement.Missing
 	}
+}
+
+// counted reports whether the text of sentence i is already among the
+// evidence: a PDF whose page header, pull quote or repeated page gives the
+// same sentence twice has still said it once, and the criteria count
+// distinct sentences.
+func counted(d *doc, ev []statement.Evidence, i int) bool {
+	t := d.text(i)
+	for _, e := range ev {
+		if e.Text == t {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Checker) regexMatches(d *doc, i int, p *compiledPattern) bool {

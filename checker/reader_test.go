@@ -36,6 +36,8 @@ var readerCases = []struct {
 		"We rank the facilities of our suppliers worldwide by the risk of their country, using published governance indicators.", statement.Missing, false},
 	{"the supply chain is limited", statement.Structure,
 		"As a provider of temporary staff, our supply chains are small and limited to office services, IT and stationery.", statement.Partial, false},
+	{"a sentence the layout repeats counts once", statement.Structure,
+		"We have offices in the UK and in Ireland.\n\nWe have offices in the UK and in Ireland.", statement.Partial, false},
 
 	// training: on slavery, given, to the organisation's own people
 
