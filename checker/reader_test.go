@@ -40,6 +40,8 @@ var readerCases = []struct {
 		"We have offices in the UK and in Ireland.\n\nWe have offices in the UK and in Ireland.", statement.Partial, false},
 
 	// training: on slavery, given, to the organisation's own people
+	{"a heading in capitals ends the sentence before it", statement.Training,
+		"If you have a concern you should raise it with your manager, as the staff handbook explains\nTRAINING AND AWARENESS\nTraining on modern slavery forms part of the induction for all new staff.", statement.Met, false},
 
 	// effectiveness: an indicator, not a quantity of something
 }
