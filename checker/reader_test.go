@@ -40,6 +40,12 @@ var readerCases = []struct {
 		"We have offices in the UK and in Ireland.\n\nWe have offices in the UK and in Ireland.", statement.Partial, false},
 
 	// training: on slavery, given, to the organisation's own people
+	{"a duty to ensure training", statement.Training,
+		"Managers are responsible for ensuring that their teams understand this policy and are given regular training on it and on modern slavery.", "", true},
+	{"learning about rights", statement.Training,
+		"In the villages we support, children are learning about their rights and the dangers of child labour, with help from all their teachers.", statement.Missing, false},
+	{"code training near a slavery paragraph", statement.Training,
+		"We oppose modern slavery in every form.\n\nAll employees complete two e-learning modules each year on our Business Code of Practice.", "", true},
 	{"a heading in capitals ends the sentence before it", statement.Training,
 		"If you have a concern you should raise it with your manager, as the staff handbook explains\nTRAINING AND AWARENESS\nTraining on modern slavery forms part of the induction for all new staff.", statement.Met, false},
 
