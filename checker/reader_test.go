@@ -50,6 +50,14 @@ var readerCases = []struct {
 		"If you have a concern you should raise it with your manager, as the staff handbook explains\nTRAINING AND AWARENESS\nTraining on modern slavery forms part of the induction for all new staff.", statement.Met, false},
 
 	// effectiveness: an indicator, not a quantity of something
+	{"indicators listed without punctuation", statement.Effectiveness,
+		"Our indicators\n\nSuppliers who have signed our code\nAudits completed at high-risk sites\nNumber of employees trained in modern slavery awareness\n\nWe report them to the board.", statement.Met, false},
+	{"a count of people trained", statement.Effectiveness,
+		"During the year 56 buyers in our main markets received tailored training on the new policy.", statement.Met, false},
+	{"a proportion that measures nothing", statement.Effectiveness,
+		"Our venues were closed for a large proportion of the year and a significant proportion of our staff were on furlough.", statement.Missing, false},
+	{"a further number trained", statement.Effectiveness,
+		"We have trained a further number of staff who audit our suppliers.", "", true},
 }
 
 func TestCarefulReader(t *testing.T) {
