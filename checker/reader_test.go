@@ -39,6 +39,16 @@ var readerCases = []struct {
 	{"a sentence the layout repeats counts once", statement.Structure,
 		"We have offices in the UK and in Ireland.\n\nWe have offices in the UK and in Ireland.", statement.Partial, false},
 
+	// due diligence: a process described, not a word that names one
+	{"a declaration of rights is not a supplier's declaration", statement.DueDiligence,
+		"Our code follows the Universal Declaration of Human Rights and the conventions of the International Labour Organisation, which our supply chain must respect.", "", true},
+	{"checks and balances", statement.DueDiligence,
+		"Given our checks and balances and the nature of our work, we believe slavery is unlikely in our supply chain.", "", true},
+	{"considering new suppliers is not an intention", statement.DueDiligence,
+		"The company undertakes due diligence when considering taking on new suppliers.\n\nIt reviews the labour practices of its existing suppliers every year.", statement.Met, false},
+
+	// a heading run into its sentence does not make the sentence an action
+
 	// training: on slavery, given, to the organisation's own people
 	{"a duty to ensure training", statement.Training,
 		"Managers are responsible for ensuring that their teams understand this policy and are given regular training on it and on modern slavery.", "", true},
