@@ -48,6 +48,10 @@ var readerCases = []struct {
 		"The company undertakes due diligence when considering taking on new suppliers.\n\nIt reviews the labour practices of its existing suppliers every year.", statement.Met, false},
 
 	// a heading run into its sentence does not make the sentence an action
+	{"a label before the plan", statement.Risk,
+		"Risk assessments: the company will, from time to time, consider carrying out risk assessments of its suppliers.", "", true},
+	{"a heading run in before the plan", statement.DueDiligence,
+		"Due diligence processes As part of our plans, it is important that we conduct due diligence in our supply chains over the coming year.\n\nSupplier monitoring As part of this work we will review the labour practices of each supplier.", "", true},
 
 	// training: on slavery, given, to the organisation's own people
 	{"a duty to ensure training", statement.Training,
@@ -58,6 +62,8 @@ var readerCases = []struct {
 		"We oppose modern slavery in every form.\n\nAll employees complete two e-learning modules each year on our Business Code of Practice.", "", true},
 	{"a heading in capitals ends the sentence before it", statement.Training,
 		"If you have a concern you should raise it with your manager, as the staff handbook explains\nTRAINING AND AWARENESS\nTraining on modern slavery forms part of the induction for all new staff.", statement.Met, false},
+	{"a heading repeated by its sentence", statement.Training,
+		"Training on modern slavery and human trafficking Training on our policy, and on the risks that our business and its suppliers face from modern slavery and forced labour in their supply chains, may form part of the induction for new staff.", statement.Partial, false},
 
 	// effectiveness: an indicator, not a quantity of something
 	{"indicators listed without punctuation", statement.Effectiveness,
