@@ -39,6 +39,17 @@ var readerCases = []struct {
 	{"a sentence the layout repeats counts once", statement.Structure,
 		"We have offices in the UK and in Ireland.\n\nWe have offices in the UK and in Ireland.", statement.Partial, false},
 
+	// policies: the organisation's own, in relation to slavery, and what
+	// each does
+	{"the suppliers' policies", statement.Policies,
+		"When we take on a supplier we ask whether they have any policies on modern slavery and whistleblowing, and we require them to address forced labour in their policies.", "", true},
+	{"policies that reflect ethics in general", statement.Policies,
+		"The company has in place the following policies, which reflect our commitment to ethical operating processes:", statement.Missing, false},
+	{"a policy's heading and what it does", statement.Policies,
+		"Whistleblowing policy\n\nThe company encourages its workers, customers and suppliers to report any concern about how people are treated, confidentially and without fear of reprisal.", statement.Met, false},
+	{"a document's title is not a policy's heading", statement.Policies,
+		"Modern Slavery Policy Statement\n\nWe encourage our staff to report any concern about how people are treated.", statement.Missing, false},
+
 	// due diligence: a process described, not a word that names one
 	{"a declaration of rights is not a supplier's declaration", statement.DueDiligence,
 		"Our code follows the Universal Declaration of Human Rights and the conventions of the International Labour Organisation, which our supply chain must respect.", "", true},
