@@ -13,14 +13,16 @@ type runsData struct {
 }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
-	runs, err := s.cfg.Store.Runs(r.Context(), 20)
+	// an account of some regions sees their organisations' outcomes
+	a := accountIn(r.Context())
+	runs, err := s.cfg.Store.Runs(r.Context(), 20, a.regions...)
 	if err != nil {
 		s.error(w, r, http.StatusInternalServerError, err.Error())
 		return
 	}
 	d := runsData{Runs: runs}
 	if len(runs) > 0 {
-		if d.Failures, err = s.cfg.Store.RunFailures(r.Context(), runs[0].ID); err != nil {
+		if d.Failures, err = s.cfg.Store.RunFailures(r.Context(), runs[0].ID, a.regions...); err != nil {
 			s.error(w, r, http.StatusInternalServerError, err.Error())
 			return
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"html/template"
@@ -18,8 +19,10 @@ import (
 type page struct {
 	Title string
 	User  string
-	CSRF  string
-	Data  any
+	// Regions names the regions the user's account is limited to.
+	Regions string
+	CSRF    string
+	Data    any
 }
 
 func (s *Server) parseTemplates() error {
@@ -33,6 +36,9 @@ func (s *Server) parseTemplates() error {
 		"homepageLink": homepageLink,
 		"deref":        func(b *bool) bool { return b != nil && *b },
 		"sampleHost":   sampleHost,
+		// the name of a region, by id (the id when the configuration has
+		// no such region)
+		"regionName": func(id string) string { return cmp.Or(s.cfg.Regions.Name(id), id) },
 	}
 	s.pages = map[string]*template.Template{}
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -59,6 +65,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p := page{Title: title, Data: data}
 	if ss, ok := s.session(r); ok {
 		p.User, p.CSRF = ss.User.Name, ss.CSRF
+		a, _ := s.accountOf(ss.User)
+		p.Regions = a.names()
 	}
 	t := s.pages[name]
 	var b strings.Builder
