@@ -111,3 +111,34 @@ func TestFindingsInTheInterface(t *testing.T) {
 		t.Errorf("API: %+v, register %v", org.Findings, org.Register.Findings)
 	}
 }
+
+func TestFailuresExplained(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	o, err := f.st.OrgByNumber(ctx, "01000003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := "extract: http://corrupt-pdf.test/msa.pdf: corrupt document: not a PDF file: missing %%EOF (fallbacks: root version: missing root dict)"
+	if _, err := f.st.RecordFetch(ctx, store.Fetch{OrgID: o.ID, Outcome: statement.CrawlError, URL: "http://corrupt-pdf.test/msa.pdf", Error: raw}); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login(t)
+	_, page := get(t, c, f.srv.URL+"/register?q=quiet")
+	if !strings.Contains(page, "damaged PDF") || !strings.Contains(page, `title="extract: http://corrupt-pdf.test`) {
+		t.Errorf("register: the failure in words, the detail in its title:\n%s", page)
+	}
+	_, page = get(t, c, f.srv.URL+"/orgs/01000003")
+	if !strings.Contains(page, "last visit: the statement link gives a damaged PDF") ||
+		!strings.Contains(page, "<summary>Technical detail of the last visit</summary><p><code>extract: http://corrupt-pdf.test") {
+		t.Errorf("organisation page: the failure in words, the detail behind a disclosure:\n%s", page)
+	}
+	if strings.Contains(page, `>Excel</a>`) {
+		t.Error("the organisation page offers no downloads")
+	}
+	_, page = get(t, c, f.srv.URL+"/register")
+	if x, csv := strings.Index(page, `>Excel</a>`), strings.Index(page, `>CSV</a>`); x < 0 || csv < x {
+		t.Errorf("the register offers Excel first (it keeps leading zeros): Excel at %d, CSV at %d", x, csv)
+	}
+}
