@@ -141,4 +141,8 @@ func TestFailuresExplained(t *testing.T) {
 	if x, csv := strings.Index(page, `>Excel</a>`), strings.Index(page, `>CSV</a>`); x < 0 || csv < x {
 		t.Errorf("the register offers Excel first (it keeps leading zeros): Excel at %d, CSV at %d", x, csv)
 	}
+	_, page = get(t, c, f.srv.URL+"/register?page=9")
+	if !strings.Contains(page, "Page 9 is past the last page.") || !strings.Contains(page, "page=1") || strings.Contains(page, "page 9 of") {
+		t.Errorf("register past its last page:\n%s", page)
+	}
 }
