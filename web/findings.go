@@ -138,12 +138,16 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	a := accountIn(ctx)
 	var d findingsData
-	seen := map[string]bool{} // company numbers the account sees
+	seen := map[string]bool{}      // company numbers the account sees
+	shared := map[string]float64{} // and the share of each one's text found in others'
 	for _, f := range all {
 		if !a.allows(f.Region) {
 			continue
 		}
 		seen[f.CompanyNumber] = true
+		if f.Template != nil {
+			shared[f.CompanyNumber] = f.Template.Shared
+		}
 		if slices.ContainsFunc(f.Registry, func(r statement.RegistryFinding) bool { return !r.Quiet }) {
 			d.Registry = append(d.Registry, f)
 		}
@@ -160,6 +164,7 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) {
 		var fam family
 		for _, m := range c {
 			if seen[m.CompanyNumber] || !a.limited() {
+				m.Shared = max(m.Shared, shared[m.CompanyNumber])
 				fam.Members = append(fam.Members, m)
 			} else {
 				fam.Others++

@@ -86,7 +86,7 @@ func TestFindingsInTheInterface(t *testing.T) {
 	}
 
 	_, page = get(t, c, f.srv.URL+"/findings")
-	if !strings.Contains(page, "Solent Harbour Hotels") || !strings.Contains(page, "1 families") || strings.Contains(page, "<script>alert") {
+	if !strings.Contains(page, "Solent Harbour Hotels") || !strings.Contains(page, "1 family") || !strings.Contains(page, "(97% shared)") || strings.Contains(page, "<script>alert") {
 		t.Errorf("findings page:\n%s", page)
 	}
 
