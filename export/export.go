@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -87,6 +88,8 @@ var columns = func() []column {
 			}
 			return string(e.FollowUp)
 		}},
+		// the kinds of finding (statement.FindingKinds), "registry; redated"
+		column{"findings", 16, func(e *statement.RegisterEntry) any { return strings.Join(e.Findings, "; ") }},
 	)
 	return cols
 }()

@@ -45,4 +45,8 @@ type RegisterEntry struct {
 	// FollowUp is where staff stand with the organisation (none when no
 	// one has written anything).
 	FollowUp FollowUp `json:"follow_up"`
+	// Findings are the kinds of finding the organisation has
+	// (FindingKinds): a registry claim its statement does not bear out,
+	// a statement mostly another's text, one re-dated without change.
+	Findings []string `json:"findings,omitempty"`
 }

@@ -33,8 +33,9 @@ func TestHomepageLinkShown(t *testing.T) {
 	if err := s.parseTemplates(); err != nil {
 		t.Fatal(err)
 	}
-	// the homepage link's cell, before the follow-up's, the row's last
-	cell := regexp.MustCompile(`<td>([^<]*)</td>\s*<td>[^<]*</td>\s*</tr>`)
+	// the homepage link's cell, before the findings' and the follow-up's,
+	// the row's last
+	cell := regexp.MustCompile(`<td>([^<]*)</td>\s*<td>[^\n]*</td>\s*<td>[^<]*</td>\s*</tr>`)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := statement.RegisterEntry{CompanyNumber: "09000001", Name: "Acme Ltd", Status: statement.Found, HomepageLink: tc.link}

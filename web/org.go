@@ -30,6 +30,9 @@ type orgData struct {
 	States    []option
 	CanCheck  bool
 	Problem   string
+	// Findings are the organisation's findings (registry claims, template
+	// text, re-dated), nil when it has none.
+	Findings *statement.OrgFindings
 }
 
 // orgAuditShown bounds the changes listed on an organisation's page.
@@ -111,6 +114,9 @@ func (s *Server) org(ctx context.Context, number string, withText bool) (*orgDat
 		}
 		return cmp.Compare(b.StatementID, a.StatementID)
 	})
+	if d.Findings, err = s.orgFindings(ctx, o.ID); err != nil {
+		return nil, err
+	}
 	if d.Fetches, err = s.cfg.Store.OrgFetches(ctx, o.ID, 20); err != nil {
 		return nil, err
 	}

@@ -223,7 +223,7 @@ func TestFollowUp(t *testing.T) {
 	}
 	_, csv := get(t, c, f.srv.URL+"/register.csv?follow_up=contacted")
 	lines := strings.Split(strings.TrimSpace(csv), "\n")
-	if len(lines) != 2 || !strings.HasSuffix(strings.TrimSpace(lines[0]), ",follow_up") || !strings.HasSuffix(strings.TrimSpace(lines[1]), ",contacted") {
+	if len(lines) != 2 || !strings.Contains(lines[0], ",follow_up") || !strings.Contains(lines[1], ",contacted") {
 		t.Errorf("register.csv: %q", lines)
 	}
 	// a note alone keeps the state, through the API
