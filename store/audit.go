@@ -10,13 +10,35 @@ import (
 	"github.com/s54dev/s54/statement"
 )
 
+const auditInsert = `INSERT INTO audit (at, by_whom, org_id, field, before, after) VALUES (?,?,?,?,?,?)`
+
 // audit records one change, in the transaction that makes it.
 func audit(ctx context.Context, tx *sql.Tx, at, by string, orgID int64, field, before, after string) error {
 	if before == after {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, by_whom, org_id, field, before, after) VALUES (?,?,?,?,?,?)`,
-		at, by, orgID, field, before, after)
+	_, err := tx.ExecContext(ctx, auditInsert, at, by, orgID, field, before, after)
+	return err
+}
+
+// auditor records the changes of an import, its statement prepared once
+// for the many rows of a list.
+type auditor struct {
+	stmt   *sql.Stmt
+	at, by string
+}
+
+func newAuditor(ctx context.Context, tx *sql.Tx, at, by string) (*auditor, error) {
+	stmt, err := tx.PrepareContext(ctx, auditInsert)
+	return &auditor{stmt: stmt, at: at, by: by}, err
+}
+
+// record records a change of a field, if it changed.
+func (a *auditor) record(ctx context.Context, orgID int64, field, before, after string) error {
+	if before == after {
+		return nil
+	}
+	_, err := a.stmt.ExecContext(ctx, a.at, a.by, orgID, field, before, after)
 	return err
 }
 

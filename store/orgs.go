@@ -78,6 +78,11 @@ func (s *Store) ImportOrgsBy(ctx context.Context, by, file, format string, orgs 
 			return err
 		}
 		defer update.Close()
+		log, err := newAuditor(ctx, tx, now, by)
+		if err != nil {
+			return err
+		}
+		defer log.stmt.Close()
 
 		for i := range orgs {
 			in := orgs[i]
@@ -103,7 +108,7 @@ func (s *Store) ImportOrgsBy(ctx context.Context, by, file, format string, orgs 
 				if err != nil {
 					return err
 				}
-				if err := audit(ctx, tx, now, by, id, "added", "", in.Name); err != nil {
+				if err := log.record(ctx, id, "added", "", in.Name); err != nil {
 					return err
 				}
 				res.Added++
@@ -123,7 +128,7 @@ func (s *Store) ImportOrgsBy(ctx context.Context, by, file, format string, orgs 
 				merged.Turnover.Text, merged.StatementURL, merged.Source, now, foldName(merged.Name), id); err != nil {
 				return fmt.Errorf("update %s: %w", in.Name, err)
 			}
-			if err := auditMerge(ctx, tx, now, by, id, old, merged); err != nil {
+			if err := auditMerge(ctx, log, id, old, merged); err != nil {
 				return err
 			}
 			res.Updated++
@@ -207,7 +212,7 @@ func mergeOrg(old, in statement.Org) (statement.Org, *NameChange) {
 }
 
 // auditMerge records the fields an import changed.
-func auditMerge(ctx context.Context, tx *sql.Tx, at, by string, id int64, old, merged statement.Org) error {
+func auditMerge(ctx context.Context, log *auditor, id int64, old, merged statement.Org) error {
 	for _, f := range []struct{ field, before, after string }{
 		{"company_number", old.CompanyNumber, merged.CompanyNumber},
 		{"name", old.Name, merged.Name},
@@ -218,7 +223,7 @@ func auditMerge(ctx context.Context, tx *sql.Tx, at, by string, id int64, old, m
 		{"turnover", old.Turnover.String(), merged.Turnover.String()},
 		{"statement_url", old.StatementURL, merged.StatementURL},
 	} {
-		if err := audit(ctx, tx, at, by, id, f.field, f.before, f.after); err != nil {
+		if err := log.record(ctx, id, f.field, f.before, f.after); err != nil {
 			return err
 		}
 	}
