@@ -281,6 +281,18 @@ func browserLogin(t *testing.T, ctx context.Context, base string) {
 	}
 }
 
+// browserNextPage does what sends a form, and waits until the page it
+// leads to has replaced the one it was sent from (whose elements a wait
+// for the next page's would otherwise find at once).
+func browserNextPage(t *testing.T, ctx context.Context, send chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	browserDo(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`document.body.dataset.left = "yes"`),
+		send,
+		chromedp.WaitReady(chromedp.CSS("body:not([data-left])")),
+	)
+}
+
 // browserDraft is a fictional statement, as a business would upload it.
 func browserDraft() []byte {
 	return testpdf.Text("Modern Slavery Statement of Pennant Hill Joinery Limited",
@@ -441,16 +453,14 @@ func TestBrowser(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`table.register tbody a[href="/orgs/`+browserNewOrg+`"]`)),
 			chromedp.WaitVisible(chromedp.ID("website")),
 			chromedp.SetValue(chromedp.ID("website"), site),
-			chromedp.Submit(chromedp.ID("website")),
-			chromedp.WaitVisible(chromedp.ID("check-now")),
 		)
+		browserNextPage(t, ctx, chromedp.Submit(chromedp.ID("website")))
+		browserDo(t, ctx, chromedp.WaitVisible(chromedp.ID("check-now")))
 		if got := browserRun(t, ctx, chromedp.Value(chromedp.ID("website"))); got+"/" != site {
 			t.Errorf("the website after saving: %q, want %q", got, site)
 		}
-		browserDo(t, ctx,
-			chromedp.Click(chromedp.ID("check-now")),
-			chromedp.WaitVisible(chromedp.ID("note")),
-		)
+		browserNextPage(t, ctx, chromedp.Click(chromedp.ID("check-now")))
+		browserDo(t, ctx, chromedp.WaitVisible(chromedp.ID("note")))
 		status := browserRun(t, ctx, chromedp.Text(chromedp.CSS("main > p:nth-of-type(2)")))
 		if !strings.Contains(status, "Status: found") {
 			t.Errorf("after checking it now: %q, want Status: found", status)
