@@ -240,6 +240,26 @@ var migrations = []string{
 		id      INTEGER PRIMARY KEY,
 		members TEXT NOT NULL
 	);`,
+	// 6: runs as s54 serve steers them: how many organisations a crawl
+	// run has to visit, who started it and who stopped it, whether it may
+	// reach private addresses (--allow-private), and which
+	// organisations it was started for (a filtered register's cannot be
+	// selected again once their statuses change, and a run cut by a
+	// shutdown is resumed with them); and the events of the data folder
+	// itself (when it was first served: no run was missed before then)
+	`ALTER TABLE crawl_runs ADD COLUMN total INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE crawl_runs ADD COLUMN started_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE crawl_runs ADD COLUMN stopped_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE crawl_runs ADD COLUMN allow_private INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE crawl_run_orgs (
+		run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+		org_id INTEGER NOT NULL REFERENCES orgs(id),
+		PRIMARY KEY (run_id, org_id)
+	) WITHOUT ROWID;
+	CREATE TABLE folder_events (
+		name TEXT PRIMARY KEY,
+		at   TEXT NOT NULL
+	) WITHOUT ROWID;`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

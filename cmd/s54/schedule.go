@@ -85,10 +85,10 @@ func (sc *scheduler) run(ctx context.Context) {
 }
 
 // missed reports whether the job was due, within the last year, since
-// the last run that completed (a run that failed or was stopped is made
-// again).
+// the last run that completed or that staff stopped (a run that failed
+// or was interrupted is made again).
 func (sc *scheduler) missed(ctx context.Context) (bool, error) {
-	last, err := sc.st.LastCompletedJob(ctx, scheduledJob)
+	last, err := sc.st.LastSettledJob(ctx, scheduledJob)
 	if err != nil {
 		return false, err
 	}
