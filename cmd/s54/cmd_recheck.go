@@ -50,7 +50,7 @@ func runRecheck(cmd *cobra.Command, g *globals, opts recheckOptions) error {
 		return err
 	}
 	defer st.Close()
-	rs, err := pipeline.Recheck(ctx, st, ck, g.indexPath(), pipeline.ExtractOptions(), conf.regions.Match, opts.all, time.Now())
+	rs, err := pipeline.Recheck(ctx, st, ck, pipeline.IntoFolder(g.indexPath()), pipeline.ExtractOptions(), conf.regions.Match, opts.all, time.Now())
 	if err != nil {
 		return fmt.Errorf("recheck: %w", err)
 	}

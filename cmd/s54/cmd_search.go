@@ -116,7 +116,7 @@ func (g *globals) rebuildOldIndex(ctx context.Context, conf *config, st *store.S
 		versions = "1 statement"
 	}
 	fmt.Fprintf(g.stderr, "s54: the search index was made by an older s54; making it again (%s)…\n", versions)
-	stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), conf.regions.Match)
+	stats, err := pipeline.Rebuild(ctx, st, pipeline.IntoFolder(g.indexPath()), extract.DefaultOptions(), conf.regions.Match)
 	if err != nil {
 		return fmt.Errorf("index rebuild: %w", err)
 	}
@@ -244,7 +244,7 @@ the new one is complete; a failure leaves it as it was.`,
 				return err
 			}
 			defer st.Close()
-			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), pipeline.ExtractOptions(), conf.regions.Match)
+			stats, err := pipeline.Rebuild(ctx, st, pipeline.IntoFolder(g.indexPath()), pipeline.ExtractOptions(), conf.regions.Match)
 			if err != nil {
 				return fmt.Errorf("index rebuild: %w", err)
 			}
