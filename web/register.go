@@ -23,6 +23,9 @@ type registerData struct {
 	Ratings                 []statement.Rating
 	SortURL                 func(key string) string
 	DownloadCSV, DownloadXL string
+	// CrawlURL asks to crawl the organisations shown ("" when the server
+	// does not crawl).
+	CrawlURL string
 }
 
 // register reads the register the URL asks for: filtered and sorted.
@@ -85,6 +88,9 @@ func (s *Server) register(r *http.Request) ([]statement.RegisterEntry, registerD
 	q := r.URL.Query()
 	q.Del("sort")
 	d.DownloadCSV, d.DownloadXL = "/register.csv?"+q.Encode(), "/register.xlsx?"+q.Encode()
+	if s.cfg.Crawls != nil {
+		d.CrawlURL = "/runs/new?" + q.Encode()
+	}
 	return out, d, nil
 }
 

@@ -90,6 +90,9 @@ type Config struct {
 	// the text and names no statement: a draft mostly template text is
 	// told so, never whose text it is.
 	DraftShared func(text string) (share float64, ok bool)
+	// Crawls, when set, are the server's crawls: staff start and stop
+	// them on the runs page and through the API, and follow them there.
+	Crawls Crawls
 }
 
 // Server serves the web interface.
@@ -186,6 +189,12 @@ func (s *Server) routes() {
 	m.Handle("GET /orgs/{number}", s.staff(s.orgPage))
 	m.Handle("GET /snapshots/{sha}", s.staff(s.snapshot))
 	m.Handle("GET /runs", s.staff(s.runsPage))
+	m.Handle("GET /runs/new", s.staff(s.newCrawlPage))
+	m.Handle("POST /runs", s.staff(s.startCrawl))
+	m.Handle("POST /runs/{id}/stop", s.staff(s.stopCrawl))
+	m.Handle("GET /api/runs", s.staff(s.apiRuns))
+	m.Handle("POST /api/runs", s.staff(s.apiStartRun))
+	m.Handle("POST /api/runs/{id}/stop", s.staff(s.apiStopRun))
 	m.Handle("GET /api/search", s.staff(s.apiSearch))
 	m.Handle("GET /api/register", s.staff(s.apiRegister))
 	m.Handle("GET /api/orgs/{number}", s.staff(s.apiOrg))

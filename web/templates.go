@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/internal/lazyre"
+	"github.com/s54dev/s54/report"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -19,6 +20,8 @@ type page struct {
 	User  string
 	CSRF  string
 	Data  any
+	// Refresh reloads the page after so many seconds, when not 0.
+	Refresh int
 }
 
 func (s *Server) parseTemplates() error {
@@ -31,6 +34,8 @@ func (s *Server) parseTemplates() error {
 		"fragment":     fragmentHTML,
 		"homepageLink": homepageLink,
 		"deref":        func(b *bool) bool { return b != nil && *b },
+		"when":         func(t time.Time) string { return t.In(report.London).Format("2 Jan 2006 15:04") },
+		"duration":     humanDuration,
 	}
 	s.pages = map[string]*template.Template{}
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -55,6 +60,9 @@ func (s *Server) parseTemplates() error {
 // gets a plain error page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	p := page{Title: title, Data: data}
+	if d, ok := data.(interface{ Refresh() int }); ok {
+		p.Refresh = d.Refresh()
+	}
 	if ss, ok := s.session(r); ok {
 		p.User, p.CSRF = ss.User.Name, ss.CSRF
 	}
@@ -132,4 +140,15 @@ func fragmentHTML(fr string) template.HTML {
 	}
 	b.WriteString(template.HTMLEscapeString(html.UnescapeString(fr[pos:])))
 	return template.HTML(b.String())
+}
+
+// humanDuration says a duration as people do: "40 s", "12 min", "3 h 5 min".
+func humanDuration(d time.Duration) string {
+	switch d = d.Round(time.Second); {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
 }

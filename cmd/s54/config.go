@@ -248,6 +248,19 @@ func (c webConfig) validate() ([]netip.Prefix, error) {
 	return out, nil
 }
 
+// unset names what a real service still lacks: the crawl's contact, the
+// email that sends the reports.
+func (c *config) unset() []string {
+	var out []string
+	if c.Crawl.Contact == "" {
+		out = append(out, "crawl.contact (the page about your crawl, in the User-Agent every site sees)")
+	}
+	if !c.Email.Configured() {
+		out = append(out, "email (the monthly reports are written to reports/ in the data folder, not sent)")
+	}
+	return out
+}
+
 // validateMail checks the email: section when any of it is set: where to
 // send from and to, and that the password stays out of the file.
 func validateMail(m report.MailConfig) error {
