@@ -23,11 +23,13 @@ test:
 # Figures the issues ask for: checker speed on one core, PDF extraction
 # against poppler's pdftotext over the corpus PDFs, a crawl of a generated
 # loopback web of 1,000 sites, the search index at 10,000 and 100,000
-# statements, and the other benchmarks.
+# statements, the register's pages and API at 20,000 organisations, and
+# the other benchmarks.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./checker/
 	$(GO) test -run '^$$' -bench . -benchmem ./extract/
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./store/
+	$(GO) test -run '^$$' -bench Register20k -benchtime 300x ./web/
 	$(GO) test -run '^$$' -bench Crawl -benchtime 3x ./pipeline/
 	$(GO) test -run '^$$' -bench Discovery -benchtime 1x ./crawler/
 	$(GO) run ./tools/indexbench -n 10000 -web -corpus $(CORPUS)

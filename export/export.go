@@ -17,6 +17,9 @@ import (
 	"github.com/s54dev/s54/statement"
 )
 
+// BOM is the byte order mark a CSV file begins with.
+const BOM = "\ufeff"
+
 // column is one column of the register as a table.
 type column struct {
 	title string
@@ -29,6 +32,7 @@ var columns = func() []column {
 		{"company_number", 14, func(e *statement.RegisterEntry) any { return e.CompanyNumber }},
 		{"name", 40, func(e *statement.RegisterEntry) any { return e.Name }},
 		{"region", 16, func(e *statement.RegisterEntry) any { return e.Region }},
+		{"region_name", 28, func(e *statement.RegisterEntry) any { return e.RegionName }},
 		{"postcode", 10, func(e *statement.RegisterEntry) any { return e.Postcode }},
 		{"sector", 28, func(e *statement.RegisterEntry) any { return e.Sector }},
 		{"turnover", 16, func(e *statement.RegisterEntry) any {
@@ -39,6 +43,9 @@ var columns = func() []column {
 		}},
 		{"scope", 12, func(e *statement.RegisterEntry) any { return string(e.Scope) }},
 		{"website", 30, func(e *statement.RegisterEntry) any { return e.Website }},
+		// derived: worked out from the statement's address, not given by a
+		// person; an import of the file keeps it so
+		{"website_source", 10, func(e *statement.RegisterEntry) any { return string(e.WebsiteSource) }},
 		{"status", 14, func(e *statement.RegisterEntry) any { return e.Status }},
 		{"rating", 14, func(e *statement.RegisterEntry) any {
 			if e.Rating == nil {
@@ -83,11 +90,16 @@ func timeText(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// RegisterCSV writes entries as CSV with a header row. A cell that a
-// spreadsheet would run as a formula (a name such as "=HYPERLINK(…)") is
-// written with a leading apostrophe (csvcell.Neutralise); orglist takes it
-// off when the file is imported again.
+// RegisterCSV writes entries as CSV with a header row, in UTF-8 with a
+// byte order mark: without one Excel reads the file as windows-1252 and
+// shows "£58m" as "Â£58m". A cell that a spreadsheet would run as a
+// formula (a name such as "=HYPERLINK(…)") is written with a leading
+// apostrophe (csvcell.Neutralise); orglist takes it off when the file is
+// imported again.
 func RegisterCSV(w io.Writer, entries []statement.RegisterEntry) error {
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	cw := csvcell.NewWriter(w)
 	header := make([]string, len(columns))
 	for i, c := range columns {

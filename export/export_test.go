@@ -14,7 +14,7 @@ import (
 func entries() []statement.RegisterEntry {
 	r, score, yes := statement.Good, 80, true
 	return []statement.RegisterEntry{
-		{CompanyNumber: "04830352", Name: "Harbourside Foods Ltd", Region: "hampshire-iow", Postcode: "SO14 7DX", Status: statement.Found,
+		{CompanyNumber: "04830352", Name: "Harbourside Foods Ltd", Region: "hampshire-iow", RegionName: "Hampshire and Isle of Wight", Postcode: "SO14 7DX", Status: statement.Found,
 			Rating: &r, Score: &score, HomepageLink: &yes, PeriodEnd: statement.Date{Year: 2025, Month: 3, Day: 31},
 			Turnover: statement.Turnover{Min: 36e6, Max: 60e6}, Scope: statement.InScope,
 			Criteria: map[statement.CriterionID]statement.Status{statement.Approval: statement.Met, statement.Training: statement.Partial}},
@@ -28,6 +28,11 @@ func TestRegisterCSV(t *testing.T) {
 	if err := export.RegisterCSV(&b, entries()); err != nil {
 		t.Fatal(err)
 	}
+	// a byte order mark, so that Excel reads UTF-8 ("£36m", not "Â£36m")
+	if !bytes.HasPrefix(b.Bytes(), []byte("\xef\xbb\xbfcompany_number,")) {
+		t.Fatalf("no byte order mark: %q", b.Bytes()[:20])
+	}
+	b.Next(3)
 	rows, err := csv.NewReader(&b).ReadAll()
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +51,8 @@ func TestRegisterCSV(t *testing.T) {
 	}
 	first := rows[1]
 	if first[col["rating"]] != "good" || first[col["score"]] != "80" || first[col["period_end"]] != "2025-03-31" ||
-		first[col["approval"]] != "met" || first[col["training"]] != "partial" || first[col["homepage_link"]] != "true" || first[col["turnover"]] != "£36m–£60m" {
+		first[col["approval"]] != "met" || first[col["training"]] != "partial" || first[col["homepage_link"]] != "true" || first[col["turnover"]] != "£36m–£60m" ||
+		first[col["region"]] != "hampshire-iow" || first[col["region_name"]] != "Hampshire and Isle of Wight" {
 		t.Errorf("first row %q", first)
 	}
 	if second := rows[2]; second[col["name"]] != `Thistle, "Logistics" Ltd` || second[col["rating"]] != "" || second[col["score"]] != "" {

@@ -26,6 +26,9 @@ type Options struct {
 	// OCR runs tesseract on PDF pages without a text layer when it is
 	// installed. It is slow (seconds per page), so it is off by default.
 	OCR bool
+	// Progress, when set, is told the pages of a scan read by OCR so
+	// far and their total, as OCR goes (it takes seconds a page).
+	Progress func(done, total int)
 	// OCRPages bounds the scanned pages read by OCR (0: all, as time
 	// allows); the pages left are said in a note.
 	OCRPages int

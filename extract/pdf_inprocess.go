@@ -24,7 +24,7 @@ func readPDF(ctx context.Context, data []byte, source string, opts Options) (pdf
 		if pool == nil {
 			pool = defaultPool()
 		}
-		res, err = pool.extract(ctx, data, workerRequest{OCR: opts.OCR, OCRPages: opts.OCRPages, Timeout: opts.Timeout})
+		res, err = pool.extract(ctx, data, workerRequest{OCR: opts.OCR, OCRPages: opts.OCRPages, Timeout: opts.Timeout}, opts.Progress)
 	}
 	if err != nil {
 		return pdfResult{}, wrapPDFError(source, err)
@@ -41,7 +41,7 @@ func readPDFGoroutine(ctx context.Context, data []byte, opts Options) (pdfResult
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		res, err := extractPDF(tctx, data, pdfConfig{ocr: opts.OCR, ocrPages: opts.OCRPages})
+		res, err := extractPDF(tctx, data, pdfConfig{ocr: opts.OCR, ocrPages: opts.OCRPages, progress: opts.Progress})
 		done <- outcome{res, err}
 	}()
 	select {

@@ -245,7 +245,7 @@ func newPDFiumPool(ctx context.Context) (pdfium.Pool, error) {
 // (2.5–3.4 s and 300 MB, in the worker) and mistaken for an attack. It is
 // for servers to call once at start, in the background.
 func WarmPDFium(ctx context.Context) error {
-	if _, err := defaultPool().extract(ctx, nil, workerRequest{WarmPDFium: true, Timeout: time.Minute}); err != nil {
+	if _, err := defaultPool().extract(ctx, nil, workerRequest{WarmPDFium: true, Timeout: time.Minute}, nil); err != nil {
 		return fmt.Errorf("extract: warm pdfium: %w", err)
 	}
 	return nil

@@ -86,7 +86,8 @@ func (p *Pool) Close() {
 }
 
 // extract reads one PDF in a worker within timeout.
-func (p *Pool) extract(ctx context.Context, data []byte, req workerRequest) (pdfResult, error) {
+func (p *Pool) extract(ctx context.Context, data []byte, req workerRequest, progress func(done, total int)) (pdfResult, error) {
+	req.Progress = progress != nil
 	select {
 	case p.slots <- struct{}{}:
 		defer func() { <-p.slots }()
@@ -106,7 +107,7 @@ func (p *Pool) extract(ctx context.Context, data []byte, req workerRequest) (pdf
 	}
 	done := make(chan answer, 1)
 	go func() {
-		resp, err := w.exchange(data, req)
+		resp, err := w.exchange(data, req, progress)
 		done <- answer{resp, err}
 	}()
 	var a answer
@@ -225,8 +226,9 @@ func startWorker(memoryLimit int64) (*pdfWorker, error) {
 	return w, nil
 }
 
-// exchange sends one document and reads the answer.
-func (w *pdfWorker) exchange(data []byte, req workerRequest) (workerResponse, error) {
+// exchange sends one document and reads the answer, telling progress of
+// the frames of progress before it.
+func (w *pdfWorker) exchange(data []byte, req workerRequest, progress func(done, total int)) (workerResponse, error) {
 	w.stderr.Reset()
 	hdr, err := json.Marshal(req)
 	if err != nil {
@@ -238,13 +240,19 @@ func (w *pdfWorker) exchange(data []byte, req workerRequest) (workerResponse, er
 	if err := writeFrame(w.in, data); err != nil {
 		return workerResponse{}, err
 	}
-	frame, err := readFrame(w.out, maxWorkerFrame)
-	if err != nil {
-		return workerResponse{}, err
+	for {
+		frame, err := readFrame(w.out, maxWorkerFrame)
+		if err != nil {
+			return workerResponse{}, err
+		}
+		var resp workerResponse
+		if err := json.Unmarshal(frame, &resp); err != nil || resp.Progress == nil {
+			return resp, err
+		}
+		if progress != nil {
+			progress(resp.Progress[0], resp.Progress[1])
+		}
 	}
-	var resp workerResponse
-	err = json.Unmarshal(frame, &resp)
-	return resp, err
 }
 
 // close lets the worker finish: it exits when its input ends.

@@ -245,9 +245,15 @@ func TestOCR(t *testing.T) {
 	if _, err := extract.PDFInProcess(scan, extract.Options{}); !errors.Is(err, extract.ErrNoTextLayer) {
 		t.Fatalf("without OCR: err = %v, want ErrNoTextLayer", err)
 	}
-	got, err := extract.Bytes(context.Background(), scan, "scan.pdf", "", extract.Options{OCR: true, Timeout: time.Minute})
+	// read in a worker of the pool, which tells the pages as it goes
+	var seen [][2]int
+	got, err := extract.Bytes(context.Background(), scan, "scan.pdf", "", extract.Options{OCR: true, Timeout: time.Minute,
+		Progress: func(done, total int) { seen = append(seen, [2]int{done, total}) }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if fmt.Sprint(seen) != "[[0 1] [1 1]]" {
+		t.Errorf("progress %v, want page 0 of 1, then 1 of 1", seen)
 	}
 	if !strings.Contains(got.Body, "Modern Slavery Statement") || !strings.Contains(got.Body, "Northwind") {
 		t.Errorf("OCR text %q", got.Body)

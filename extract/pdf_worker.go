@@ -60,6 +60,9 @@ type workerRequest struct {
 	Timeout  time.Duration `json:"timeout"`
 	// WarmPDFium loads the worker's pdfium module; no document comes.
 	WarmPDFium bool `json:"warm_pdfium,omitempty"`
+	// Progress asks for a frame with the OCR's pages done and total as
+	// it goes, before the answer.
+	Progress bool `json:"progress,omitempty"`
 }
 
 // workerResponse answers each document: a result, or an error kind and
@@ -68,6 +71,9 @@ type workerResponse struct {
 	Result *pdfResult `json:"result,omitempty"`
 	Kind   string     `json:"kind,omitempty"`
 	Detail string     `json:"detail,omitempty"`
+	// Progress, in a frame before the answer, is the OCR's pages done
+	// and total.
+	Progress *[2]int `json:"progress,omitempty"`
 }
 
 var pdfErrorKinds = map[string]error{
@@ -106,7 +112,15 @@ func serveWorker(in io.Reader, out io.Writer, memoryLimit int64) int {
 			fmt.Fprintf(os.Stderr, "extract: pdf worker: bad request: %v\n", err)
 			return 2
 		}
-		resp, err := json.Marshal(workDocument(req, data))
+		var progress func(done, total int)
+		if req.Progress {
+			progress = func(done, total int) {
+				if b, err := json.Marshal(workerResponse{Progress: &[2]int{done, total}}); err == nil && writeFrame(bw, b) == nil {
+					bw.Flush()
+				}
+			}
+		}
+		resp, err := json.Marshal(workDocument(req, data, progress))
 		if err == nil {
 			err = writeFrame(bw, resp)
 		}
@@ -120,7 +134,7 @@ func serveWorker(in io.Reader, out io.Writer, memoryLimit int64) int {
 	}
 }
 
-func workDocument(req workerRequest, data []byte) workerResponse {
+func workDocument(req workerRequest, data []byte, progress func(done, total int)) workerResponse {
 	ctx := context.Background()
 	if req.Timeout > 0 {
 		// stop a little before the pool's deadline, so that a long OCR
@@ -139,7 +153,7 @@ func workDocument(req workerRequest, data []byte) workerResponse {
 		}
 		return workerResponse{Result: &pdfResult{}}
 	}
-	res, err := extractPDF(ctx, data, pdfConfig{ocr: req.OCR, ocrPages: req.OCRPages})
+	res, err := extractPDF(ctx, data, pdfConfig{ocr: req.OCR, ocrPages: req.OCRPages, progress: progress})
 	if err == nil {
 		return workerResponse{Result: &res}
 	}

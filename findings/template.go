@@ -138,8 +138,7 @@ func (t *Templates) Shared(text, name string) float64 {
 func (t *Templates) Build() {
 	t.lsh.Index()
 	parent := map[int64]int64{}
-	var find func(int64) int64
-	find = func(x int64) int64 {
+	find := func(x int64) int64 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]

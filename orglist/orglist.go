@@ -9,6 +9,7 @@ package orglist
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/s54dev/s54/internal/csvcell"
+	"github.com/s54dev/s54/internal/dochost"
 	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/statement"
@@ -55,6 +57,9 @@ type List struct {
 	// Latin1 is true when the file was not UTF-8 and was read as
 	// windows-1252.
 	Latin1 bool
+	// Sheet is the workbook's sheet read; "" for a CSV file. Problems
+	// then give its row numbers.
+	Sheet string
 	// Claims are what the organisations told the GOV.UK registry, by
 	// organisation key (statement.Org.Key), when the list is its download.
 	Claims map[string][]statement.RegistryClaim
@@ -95,18 +100,90 @@ var formats = map[Format]columns{
 // names in part, so the more specific formats are tried first.
 var detectOrder = []Format{FormatGovUKRegistry, FormatCompaniesHouse, FormatHomeOffice, FormatS54}
 
-// Read reads a list. With FormatAuto the format is recognised by its
-// header.
-func Read(r io.Reader, format Format) (*List, error) {
-	text := decode(r)
+// Read reads a list: a CSV file, or the first sheet of an Excel workbook
+// (.xlsx), told apart by their first bytes. With FormatAuto the format is
+// recognised by its header.
+func Read(r io.Reader, format Format) (*List, error) { return ReadSheet(r, format, "") }
+
+// ReadSheet is Read of a workbook's sheet by name ("" for the first). A
+// workbook's rows are read as a CSV file's: the same columns recognised,
+// the same cells cleaned.
+func ReadSheet(r io.Reader, format Format, sheet string) (*List, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	head, _ := br.Peek(4)
+	switch {
+	case bytes.Equal(head, []byte("PK\x03\x04")):
+		return readWorkbook(br, format, sheet)
+	case bytes.Equal(head, []byte{0xd0, 0xcf, 0x11, 0xe0}):
+		return nil, fmt.Errorf("orglist: %w: this is an Excel 97-2003 workbook (.xls): save it as .xlsx or as CSV", ErrFormat)
+	case sheet != "":
+		return nil, fmt.Errorf("orglist: %w: sheet %q asked for, but the file is not a workbook", ErrFormat, sheet)
+	}
+	text := decode(br)
 	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, fmt.Errorf("orglist: %w: the file is empty", ErrFormat)
-	}
+	list, err := read(&csvRows{r: cr}, format)
 	if err != nil {
-		return nil, fmt.Errorf("orglist: %w: not a CSV file: %v", ErrFormat, err)
+		return nil, err
+	}
+	list.Latin1 = text.latin
+	return list, nil
+}
+
+// rows are a list's records in order, each with its line in a CSV file
+// or its row in a sheet; io.EOF after the last.
+type rows interface {
+	next() (rec []string, line int, err error)
+	// unit is what a line is called: "line" or "row"
+	unit() string
+}
+
+type csvRows struct {
+	r      *csv.Reader
+	header bool
+}
+
+func (c *csvRows) next() ([]string, int, error) {
+	rec, err := c.r.Read()
+	if err == io.EOF {
+		return nil, 0, err
+	}
+	line := 0
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &pe):
+		line = pe.StartLine
+	case len(rec) > 0:
+		line, _ = c.r.FieldPos(0)
+	}
+	first := !c.header
+	c.header = true
+	switch {
+	case err != nil && first:
+		return nil, line, fmt.Errorf("not a CSV file: %v", err)
+	case err != nil:
+		return nil, line, fmt.Errorf("line %d: %v", line, err)
+	}
+	return rec, line, nil
+}
+
+func (c *csvRows) unit() string { return "line" }
+
+// read reads a list from its rows: the header (the first row that is not
+// blank), then each organisation.
+func read(src rows, format Format) (*List, error) {
+	var header []string
+	for header == nil {
+		rec, _, err := src.next()
+		if err == io.EOF {
+			return nil, fmt.Errorf("orglist: %w: the file is empty", ErrFormat)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("orglist: %w: %v", ErrFormat, err)
+		}
+		if !blank(rec) {
+			header = rec
+		}
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -136,17 +213,15 @@ func Read(r io.Reader, format Format) (*List, error) {
 		return nil, fmt.Errorf("orglist: %w: the %s header lacks %s", ErrFormat, format, strings.Join(missing, ", "))
 	}
 	list := &List{Format: format}
-	defer func() { list.Latin1 = text.latin }()
 	seen := map[string]int{} // org key → index in list.Orgs
 	lines := map[string]int{}
 	for {
-		rec, err := cr.Read()
+		rec, line, err := src.next()
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, fmt.Errorf("orglist: %w: line %d: %v", ErrFormat, line, err)
+			return nil, fmt.Errorf("orglist: %w: %v", ErrFormat, err)
 		}
 		if blank(rec) {
 			continue
@@ -173,7 +248,8 @@ func Read(r io.Reader, format Format) (*List, error) {
 		}
 		if i, dup := seen[key]; dup {
 			merge(&list.Orgs[i], org)
-			list.Problems = append(list.Problems, Problem{Line: line, Reason: fmt.Sprintf("same organisation as line %d (%s); merged", lines[key], describe(org))})
+			list.Problems = append(list.Problems, Problem{Line: line, Reason: fmt.Sprintf("same organisation as %s %d (%s); merged",
+				src.unit(), lines[key], describe(org))})
 			continue
 		}
 		seen[key] = len(list.Orgs)
@@ -199,7 +275,9 @@ func merge(dst, src *statement.Org) {
 		}
 	}
 	set(&dst.Name, src.Name)
-	set(&dst.Website, src.Website)
+	if src.Website != "" && (dst.Website == "" || src.WebsiteSource.Replaces(dst.WebsiteSource)) {
+		dst.Website, dst.WebsiteSource = src.Website, src.WebsiteSource
+	}
 	set(&dst.Postcode, src.Postcode)
 	set(&dst.Sector, src.Sector)
 	set(&dst.SIC, src.SIC)
@@ -277,6 +355,10 @@ func parseRow(f Format, r row) (*statement.Org, []Problem) {
 		o.Name = r.get("name")
 		number = r.get("company_number")
 		o.Website = r.get("website")
+		if statement.WebsiteSource(r.get("website_source")) == statement.WebsiteDerived {
+			// s54's own export, imported again: still derived
+			o.WebsiteSource = statement.WebsiteDerived
+		}
 		o.Postcode = r.get("postcode")
 		o.Sector = r.get("sector")
 		if u := r.get("statement_url"); u != "" { // optional: a statement already known
@@ -307,7 +389,12 @@ func parseRow(f Format, r row) (*statement.Org, []Problem) {
 		if u := r.get("statementurl"); u != "" {
 			if web, ok := origin(u); ok {
 				o.StatementURL = u
-				o.Website = web
+				// the statement's host is the organisation's own site,
+				// unless it keeps documents for others (the registry, a
+				// CDN, a file share): the registry has no website column
+				if !dochost.Is(web) {
+					o.Website, o.WebsiteSource = web, statement.WebsiteDerived
+				}
 			} else {
 				probs = append(probs, Problem{Reason: fmt.Sprintf("StatementURL %q is not a web address; left out", trim(u, 60))})
 			}
@@ -345,10 +432,21 @@ func parseRow(f Format, r row) (*statement.Org, []Problem) {
 	}
 	if o.Website != "" {
 		w, ok := normalizeWebsite(o.Website)
-		if !ok {
+		switch {
+		case !ok:
 			probs = append(probs, Problem{Reason: fmt.Sprintf("website %q is not a web address; left out", trim(o.Website, 60))})
+			w = ""
+		case dochost.Is(w):
+			probs = append(probs, Problem{Reason: fmt.Sprintf("website %q is a host of documents (a CDN, a file share, a registry), not the organisation's site; left out", trim(o.Website, 60))})
+			w = ""
 		}
 		o.Website = w
+		if o.WebsiteSource == "" {
+			o.WebsiteSource = statement.WebsiteFromList
+		}
+		if w == "" {
+			o.WebsiteSource = ""
+		}
 	}
 	o.Postcode = strings.ToUpper(strings.Join(strings.Fields(o.Postcode), " "))
 	return &o, probs
@@ -404,8 +502,7 @@ func normalizeWebsite(s string) (string, bool) {
 
 // decode returns a reader of UTF-8 text: the BOM dropped, and bytes that
 // are not UTF-8 read as windows-1252.
-func decode(r io.Reader) *latinFallback {
-	br := bufio.NewReaderSize(r, 1<<16)
+func decode(br *bufio.Reader) *latinFallback {
 	if head, err := br.Peek(3); err == nil && string(head) == "\ufeff" {
 		br.Discard(3)
 	}

@@ -41,13 +41,13 @@ func TestOwnFormat(t *testing.T) {
 		t.Fatalf("format %s rows %d", l.Format, l.Rows)
 	}
 	want := []statement.Org{
-		{CompanyNumber: "04830352", Name: "Harbourside Foods Limited", Website: "https://harbourside.example", Postcode: "SO14 7DX",
+		{CompanyNumber: "04830352", Name: "Harbourside Foods Limited", Website: "https://harbourside.example", WebsiteSource: statement.WebsiteFromList, Postcode: "SO14 7DX",
 			Sector: "Food", Turnover: statement.Turnover{Min: 500e6, Text: "over £500m"}, Source: "s54"},
-		{CompanyNumber: "SC000123", Name: "Thistle Logistics Ltd", Website: "https://www.thistle.example", Postcode: "EH1 1YZ",
+		{CompanyNumber: "SC000123", Name: "Thistle Logistics Ltd", Website: "https://www.thistle.example", WebsiteSource: statement.WebsiteFromList, Postcode: "EH1 1YZ",
 			Sector: "Transport", Turnover: statement.Turnover{Min: 36e6, Max: 60e6, Text: "£36m-£60m"}, Source: "s54"},
 		{Name: "No Number Trust", Postcode: "LE1 5FQ", Sector: "Charity", Source: "s54"},
 		{Name: "Bad Number Ltd", Postcode: "PO1 3AX", Source: "s54"},
-		{CompanyNumber: "OC301234", Name: "Carrow & Finch LLP", Website: "https://carrow.example", Postcode: "LE1 6AA",
+		{CompanyNumber: "OC301234", Name: "Carrow & Finch LLP", Website: "https://carrow.example", WebsiteSource: statement.WebsiteFromList, Postcode: "LE1 6AA",
 			Sector: "Professional services", Turnover: statement.Turnover{Text: "about forty million"}, Source: "s54"},
 	}
 	if len(l.Orgs) != len(want) {
@@ -280,5 +280,54 @@ func TestTurnoverNotUnderstood(t *testing.T) {
 		if w := fmt.Sprintf("%d false turnover %q not understood; turnover kept as unknown", i+2, j); !strings.Contains(got, w) {
 			t.Errorf("problems lack %q:\n%s", w, got)
 		}
+	}
+}
+
+// TestWebsiteFromStatementURL: the registry has no websites; the host of a
+// statement's address gives one, marked derived, unless it keeps documents
+// for others (the registry itself, a CDN, cloud storage, a file share).
+func TestWebsiteFromStatementURL(t *testing.T) {
+	t.Parallel()
+	csv := "StatementYear,OrganisationName,Address,CompanyNumber,StatementURL\n" +
+		"2022,Own Site Ltd,HU1 2AA,00000001,https://www.ownsite.example/msa.pdf\n" +
+		"2022,Registry Ltd,HU1 2AA,00000002,https://downloads.modern-slavery-statement-registry.service.gov.uk/publicdownloads/x.pdf\n" +
+		"2022,Bucket Ltd,HU1 2AA,00000003,https://vitacress.s3.amazonaws.com/msa.pdf\n" +
+		"2022,Cdn Ltd,HU1 2AA,00000004,https://d111.cloudfront.net/msa.pdf\n" +
+		"2022,Shared Ltd,HU1 2AA,00000005,https://drive.google.com/file/d/1/view\n" +
+		"2022,Issuu Ltd,HU1 2AA,00000006,https://issuu.com/shared/docs/msa\n" +
+		"2022,Assets Ltd,HU1 2AA,00000007,https://cdn.assets-ltd.example.com/msa.pdf\n"
+	l, err := orglist.Read(strings.NewReader(csv), orglist.FormatAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range l.Orgs {
+		if o.StatementURL == "" {
+			t.Errorf("%s: the statement's address is lost", o.Name)
+		}
+		if o.Name == "Own Site Ltd" {
+			if o.Website != "https://www.ownsite.example" || o.WebsiteSource != statement.WebsiteDerived {
+				t.Errorf("own site: %q (%s)", o.Website, o.WebsiteSource)
+			}
+			continue
+		}
+		if o.Website != "" || o.WebsiteSource != "" {
+			t.Errorf("%s: website %q (%s) from %s", o.Name, o.Website, o.WebsiteSource, o.StatementURL)
+		}
+	}
+	// a list's website on such a host is left out, with the reason
+	own := "company_number,name,website,website_source\n00000008,Pasted Ltd,https://d111.cloudfront.net/msa.pdf,\n" +
+		"00000009,Exported Ltd,https://exported.example,derived\n00000010,Typed Ltd,typed.example,\n"
+	l, err = orglist.Read(strings.NewReader(own), orglist.FormatAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := l.Orgs[0]; o.Website != "" || !strings.Contains(problems(l), "a host of documents") {
+		t.Errorf("a CDN as a website: %+v\n%s", o, problems(l))
+	}
+	if o := l.Orgs[1]; o.WebsiteSource != statement.WebsiteDerived {
+		t.Errorf("s54's export of a derived website, imported again: %+v", o)
+	}
+	if o := l.Orgs[2]; o.Website != "https://typed.example" || o.WebsiteSource != statement.WebsiteFromList {
+		t.Errorf("a website typed: %+v", o)
 	}
 }

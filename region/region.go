@@ -147,6 +147,15 @@ func (s *Set) Get(id string) (*Region, bool) {
 	return nil, false
 }
 
+// Name returns the name of the region with an id ("Hampshire and Isle of
+// Wight" for hampshire-iow), "" when there is none.
+func (s *Set) Name(id string) string {
+	if r, ok := s.Get(id); ok {
+		return r.Name
+	}
+	return ""
+}
+
 // IDs returns the region ids in order.
 func (s *Set) IDs() []string {
 	ids := make([]string, len(s.regions))

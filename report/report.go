@@ -278,7 +278,7 @@ func changes(prev, cur []statement.RegisterEntry) Changes {
 	var c Changes
 	for _, e := range cur {
 		p, existed := before[e.OrgID]
-		ch := Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region}
+		ch := Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e)}
 		switch {
 		case e.StatementID != 0 && p.StatementID == 0:
 			ch.After = describe(e)
@@ -299,12 +299,12 @@ func changes(prev, cur []statement.RegisterEntry) Changes {
 			continue
 		}
 		if (p.Status == statement.Found || p.Status == statement.OutOfDate) && e.Status == statement.NoStatement {
-			c.Disappeared = append(c.Disappeared, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
-				Before: p.StatementURL, After: e.Failure})
+			c.Disappeared = append(c.Disappeared, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e),
+				Before: p.StatementURL, After: statement.Explain(e.Status, e.Failure)})
 		}
 		if e.Status.Failing() && !p.Status.Failing() {
-			c.NewlyFailing = append(c.NewlyFailing, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
-				Before: labelOf(string(p.Status)), After: labelOf(string(e.Status)) + ": " + e.Failure})
+			c.NewlyFailing = append(c.NewlyFailing, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e),
+				Before: labelOf(string(p.Status)), After: labelOf(string(e.Status)) + ": " + statement.Explain(e.Status, e.Failure)})
 		}
 	}
 	return c
@@ -332,11 +332,11 @@ var minimum = []statement.CriterionID{statement.Approval, statement.Signature, s
 
 func (r *Report) lists(entries []statement.RegisterEntry) {
 	for _, e := range entries {
-		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region, URL: e.StatementURL}
+		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e), URL: e.StatementURL}
 		if e.Status == statement.NoStatement || (e.Status.Failing() && e.Rating == nil) {
 			l.Detail = labelOf(string(e.Status))
-			if e.Failure != "" {
-				l.Detail += ": " + e.Failure
+			if why := statement.Explain(e.Status, e.Failure); why != "" {
+				l.Detail += ": " + why
 			}
 			r.NoStatement = append(r.NoStatement, l)
 		}
@@ -357,6 +357,15 @@ func (r *Report) lists(entries []statement.RegisterEntry) {
 	}
 }
 
+// regionOf is the region people read: its name, or its id when the
+// entry has no name for it.
+func regionOf(e statement.RegisterEntry) string {
+	if e.RegionName != "" {
+		return e.RegionName
+	}
+	return e.Region
+}
+
 // findings lists the organisations of the report with registry claims
 // not borne out or a statement mostly shared, and, among this month's new
 // statements, those re-dated.
@@ -370,7 +379,7 @@ func (r *Report) findings(entries []statement.RegisterEntry, found map[string]st
 		if !ok {
 			continue
 		}
-		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region, URL: e.StatementURL}
+		l := Line{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e), URL: e.StatementURL}
 		var notes []string
 		for _, rf := range f.Registry {
 			if !rf.Quiet {
@@ -393,7 +402,7 @@ func (r *Report) findings(entries []statement.RegisterEntry, found map[string]st
 			r.Templates = append(r.Templates, l)
 		}
 		if u := f.Unchanged; u != nil && u.Redated && newThisMonth[e.CompanyNumber] {
-			r.Changes.Redated = append(r.Changes.Redated, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: e.Region,
+			r.Changes.Redated = append(r.Changes.Redated, Change{CompanyNumber: e.CompanyNumber, Name: e.Name, Region: regionOf(e),
 				Before: "year ending " + u.PreviousPeriodEnd.String(), After: fmt.Sprintf("%s, %.0f%% of the text changed", describe(e), 100*u.Changed)})
 		}
 	}
@@ -428,7 +437,7 @@ func (r *Report) coverage(entries []statement.RegisterEntry) {
 				all.Met[a]++
 			}
 		}
-		add(byRegion, e.Region, e)
+		add(byRegion, regionOf(e), e)
 		add(bySector, e.Sector, e)
 	}
 	r.Coverage = all

@@ -103,6 +103,7 @@ func TestTwoMonths(t *testing.T) {
 		entries, err := st.RegisterAt(ctx, store.OrgFilter{}, at)
 		for i := range entries {
 			entries[i].Region = regions.Match(entries[i].Postcode)
+			entries[i].RegionName = regions.Name(entries[i].Region)
 		}
 		return entries, err
 	})
@@ -173,7 +174,8 @@ func TestTwoMonths(t *testing.T) {
 		t.Fatalf("write: %v %v", paths, err)
 	}
 	html, _ := os.ReadFile(filepath.Join(out, "report.html"))
-	for _, want := range []string{"<svg", "What changed this month", "Below the legal minimum", "Coverage of the six areas", "@media print"} {
+	for _, want := range []string{"<svg", "What changed this month", "Below the legal minimum", "Coverage of the six areas", "@media print",
+		`<th scope="row">Hampshire and Isle of Wight</th>`} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %q", want)
 		}
@@ -185,6 +187,9 @@ func TestTwoMonths(t *testing.T) {
 		if strings.Contains(string(html), bad) {
 			t.Errorf("report.html is not self-contained: %q", bad)
 		}
+	}
+	if csv, _ := os.ReadFile(filepath.Join(out, "register.csv")); !bytes.HasPrefix(csv, []byte("\ufeffcompany_number,")) {
+		t.Error("register.csv does not start with a byte order mark")
 	}
 	if xl, _ := os.ReadFile(filepath.Join(out, "register.xlsx")); !bytes.HasPrefix(xl, []byte("PK")) {
 		t.Error("register.xlsx is not a workbook")

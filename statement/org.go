@@ -14,16 +14,58 @@ type Org struct {
 	Name          string `json:"name"`
 	// Website is the organisation's website (scheme and host), where the
 	// crawler starts.
-	Website  string   `json:"website,omitempty"`
-	Postcode string   `json:"postcode,omitempty"`
-	Sector   string   `json:"sector,omitempty"`
-	SIC      string   `json:"sic,omitempty"`
-	Turnover Turnover `json:"turnover"`
+	Website string `json:"website,omitempty"`
+	// WebsiteSource says where the website came from; empty when there
+	// is none.
+	WebsiteSource WebsiteSource `json:"website_source,omitempty"`
+	Postcode      string        `json:"postcode,omitempty"`
+	Sector        string        `json:"sector,omitempty"`
+	SIC           string        `json:"sic,omitempty"`
+	Turnover      Turnover      `json:"turnover"`
 	// StatementURL is a statement already known (from the GOV.UK registry),
 	// tried by the crawler besides the website.
 	StatementURL string `json:"statement_url,omitempty"`
 	// Source names the list the organisation was last imported from.
 	Source string `json:"source,omitempty"`
+}
+
+// WebsiteSource says where an organisation's website came from. A website
+// a person gave wins over one s54 worked out.
+type WebsiteSource string
+
+// Website sources, from the weakest.
+const (
+	// WebsiteDerived: the origin of a statement's address that a list
+	// gave (the GOV.UK registry's StatementURL), on the organisation's own
+	// host.
+	WebsiteDerived WebsiteSource = "derived"
+	// WebsiteFromList: a list of organisations gave it.
+	WebsiteFromList WebsiteSource = "list"
+	// WebsiteFromStaff: a member of staff set it in s54.
+	WebsiteFromStaff WebsiteSource = "staff"
+)
+
+// rank orders the sources; an unknown one counts as a list's.
+func (s WebsiteSource) rank() int {
+	switch s {
+	case WebsiteDerived:
+		return 1
+	case WebsiteFromStaff:
+		return 3
+	}
+	return 2
+}
+
+// Replaces reports whether a website from s may replace a different one
+// from old: a derived website never replaces one a person gave.
+func (s WebsiteSource) Replaces(old WebsiteSource) bool { return s.rank() >= old.rank() }
+
+// Stronger is the stronger of two sources of the same website.
+func (s WebsiteSource) Stronger(other WebsiteSource) WebsiteSource {
+	if other.rank() > s.rank() {
+		return other
+	}
+	return s
 }
 
 // Key identifies an organisation across imports: its company number, or,

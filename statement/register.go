@@ -12,8 +12,13 @@ type RegisterEntry struct {
 	StatementID   int64  `json:"-"`
 	CompanyNumber string `json:"company_number"`
 	Name          string `json:"name"`
-	Region        string `json:"region"`
-	Website       string `json:"website"`
+	// Region is the id of the organisation's region (what filters use),
+	// RegionName its name (what people read).
+	Region     string `json:"region"`
+	RegionName string `json:"region_name"`
+	Website    string `json:"website"`
+	// WebsiteSource says where the website came from.
+	WebsiteSource WebsiteSource `json:"website_source,omitempty"`
 	// StatementURL is where the latest statement was found.
 	StatementURL string `json:"statement_url"`
 	// HomepageLink is nil until a statement was found by crawling.

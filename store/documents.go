@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/internal/atomicfile"
+	"github.com/s54dev/s54/region"
 )
 
 // SnapshotDir is where fetched documents are kept, by SHA-256.
@@ -83,4 +84,20 @@ func (s *Store) Document(ctx context.Context, sha string) (DocumentInfo, error) 
 	}
 	d.FirstSeen = parseStamp(first)
 	return d, nil
+}
+
+// DocumentWithin reports whether a kept document is a statement of an
+// organisation in one of the regions (a staff account's); with no regions,
+// whether it is anyone's.
+func (s *Store) DocumentWithin(ctx context.Context, sha string, within []*region.Region) (bool, error) {
+	c, err := RegisterFilter{Within: within}.where(false)
+	if err != nil {
+		return false, err
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM orgs o WHERE o.id IN
+		(SELECT org_id FROM statements WHERE document_sha256 = ?) AND `+c.sql(), append([]any{sha}, c.args...)...).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: document: %w", err)
+	}
+	return n > 0, nil
 }

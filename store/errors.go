@@ -14,3 +14,7 @@ var ErrNotStatement = errors.New("not a statement")
 
 // ErrTooNew: the register was written by a newer s54.
 var ErrTooNew = errors.New("the register was written by a newer version of s54")
+
+// ErrBadFilter: a register filter or order that does not exist (a status,
+// rating, scope or sort key misspelt).
+var ErrBadFilter = errors.New("no such filter")

@@ -7,14 +7,36 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
+	"github.com/s54dev/s54/internal/dochost"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 )
 
-// ImportResult counts what an import did.
+// ImportResult counts what an import did, and lists the names it changed
+// or would have.
 type ImportResult struct {
 	Added, Updated, Unchanged int
+	Names                     []NameChange
+}
+
+// NameChange is a name in the register that a list gives otherwise.
+type NameChange struct {
+	CompanyNumber string
+	Old, New      string
+	// Kept: the list gives the name in capitals ("ABEL & COLE LIMITED")
+	// and the register has it in mixed case ("Abel & Cole Limited"), as
+	// people write it; the register's is kept.
+	Kept bool
+}
+
+// String says what happened to the name, for the import's report.
+func (c NameChange) String() string {
+	if c.Kept {
+		return fmt.Sprintf("name kept: %s (the list has %s)", c.Old, c.New)
+	}
+	return fmt.Sprintf("name changed: %s → %s", c.Old, c.New)
 }
 
 // ImportOrgs adds or updates organisations, all in one transaction: a
@@ -22,28 +44,29 @@ type ImportResult struct {
 // company number, or without one by name and postcode; what the new row
 // says replaces what the register had, and what it leaves empty is kept
 // (a Home Office list has no websites; importing it again must not erase
-// the websites another list gave). skipped is how many rows the reader
+// the websites another list gave), but for a website worked out from a
+// statement's address (derived), which never replaces one a person gave. skipped is how many rows the reader
 // left out, recorded with the import.
 func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []statement.Org, skipped int) (ImportResult, error) {
 	var res ImportResult
 	now := s.stamp()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		find, err := tx.PrepareContext(ctx, `SELECT id, org_key, company_number, name, website, postcode, sector, sic,
+		find, err := tx.PrepareContext(ctx, `SELECT id, org_key, company_number, name, website, website_source, postcode, sector, sic,
 			turnover_min, turnover_max, turnover_text, statement_url FROM orgs WHERE org_key = ?`)
 		if err != nil {
 			return err
 		}
 		defer find.Close()
-		insert, err := tx.PrepareContext(ctx, `INSERT INTO orgs (org_key, company_number, name, website, postcode,
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO orgs (org_key, company_number, name, website, website_source, postcode,
 			pc_area, pc_district, pc_sector, sector, sic, turnover_min, turnover_max, turnover_text, statement_url,
-			source, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+			source, created_at, updated_at, search_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
 			return err
 		}
 		defer insert.Close()
-		update, err := tx.PrepareContext(ctx, `UPDATE orgs SET org_key=?, company_number=?, name=?, website=?, postcode=?,
+		update, err := tx.PrepareContext(ctx, `UPDATE orgs SET org_key=?, company_number=?, name=?, website=?, website_source=?, postcode=?,
 			pc_area=?, pc_district=?, pc_sector=?, sector=?, sic=?, turnover_min=?, turnover_max=?, turnover_text=?,
-			statement_url=?, source=?, updated_at=? WHERE id=?`)
+			statement_url=?, source=?, updated_at=?, search_name=? WHERE id=?`)
 		if err != nil {
 			return err
 		}
@@ -51,6 +74,9 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 
 		for i := range orgs {
 			in := orgs[i]
+			if in.Website != "" && in.WebsiteSource == "" {
+				in.WebsiteSource = statement.WebsiteFromList
+			}
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -60,23 +86,26 @@ func (s *Store) ImportOrgs(ctx context.Context, file, format string, orgs []stat
 			}
 			if id == 0 {
 				pc := postcodeOf(in.Postcode)
-				if _, err := insert.ExecContext(ctx, in.Key(), in.CompanyNumber, in.Name, in.Website, pc.Full,
+				if _, err := insert.ExecContext(ctx, in.Key(), in.CompanyNumber, in.Name, in.Website, string(in.WebsiteSource), pc.Full,
 					pc.Area, pc.District, pc.Sector, in.Sector, in.SIC, in.Turnover.Min, in.Turnover.Max, in.Turnover.Text,
-					in.StatementURL, in.Source, now, now); err != nil {
+					in.StatementURL, in.Source, now, now, foldName(in.Name)); err != nil {
 					return fmt.Errorf("add %s: %w", in.Name, err)
 				}
 				res.Added++
 				continue
 			}
-			merged := mergeOrg(old, in)
+			merged, name := mergeOrg(old, in)
+			if name != nil {
+				res.Names = append(res.Names, *name)
+			}
 			if merged == old {
 				res.Unchanged++
 				continue
 			}
 			pc := postcodeOf(merged.Postcode)
-			if _, err := update.ExecContext(ctx, merged.Key(), merged.CompanyNumber, merged.Name, merged.Website, pc.Full,
+			if _, err := update.ExecContext(ctx, merged.Key(), merged.CompanyNumber, merged.Name, merged.Website, string(merged.WebsiteSource), pc.Full,
 				pc.Area, pc.District, pc.Sector, merged.Sector, merged.SIC, merged.Turnover.Min, merged.Turnover.Max,
-				merged.Turnover.Text, merged.StatementURL, merged.Source, now, id); err != nil {
+				merged.Turnover.Text, merged.StatementURL, merged.Source, now, foldName(merged.Name), id); err != nil {
 				return fmt.Errorf("update %s: %w", in.Name, err)
 			}
 			res.Updated++
@@ -104,7 +133,7 @@ func findOrg(ctx context.Context, find *sql.Stmt, in *statement.Org) (statement.
 		var o statement.Org
 		var id int64
 		var key string
-		err := find.QueryRowContext(ctx, k).Scan(&id, &key, &o.CompanyNumber, &o.Name, &o.Website, &o.Postcode,
+		err := find.QueryRowContext(ctx, k).Scan(&id, &key, &o.CompanyNumber, &o.Name, &o.Website, &o.WebsiteSource, &o.Postcode,
 			&o.Sector, &o.SIC, &o.Turnover.Min, &o.Turnover.Max, &o.Turnover.Text, &o.StatementURL)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
@@ -118,8 +147,12 @@ func findOrg(ctx context.Context, find *sql.Stmt, in *statement.Org) (statement.
 	return statement.Org{}, 0, nil
 }
 
-// mergeOrg lays the non-empty fields of in over old.
-func mergeOrg(old, in statement.Org) statement.Org {
+// mergeOrg lays the non-empty fields of in over old, and says what became
+// of the name when in's differs. A name in capitals does not replace the
+// same name in mixed case: lists in capitals (the GOV.UK registry's,
+// Companies House's) would otherwise turn a register written as people
+// write names into one that shouts.
+func mergeOrg(old, in statement.Org) (statement.Org, *NameChange) {
 	m := old
 	set := func(dst *string, v string) {
 		if v != "" {
@@ -127,8 +160,23 @@ func mergeOrg(old, in statement.Org) statement.Org {
 		}
 	}
 	set(&m.CompanyNumber, in.CompanyNumber)
-	set(&m.Name, in.Name)
-	set(&m.Website, in.Website)
+	var name *NameChange
+	if in.Name != "" && in.Name != old.Name {
+		name = &NameChange{CompanyNumber: m.CompanyNumber, Old: old.Name, New: in.Name,
+			Kept: capitals(in.Name) && !capitals(old.Name) && strings.EqualFold(in.Name, old.Name)}
+		if !name.Kept {
+			m.Name = in.Name
+		}
+	}
+	// a website a person gave is not replaced by one worked out from a
+	// statement's address; the same website keeps its stronger source
+	switch {
+	case in.Website == "":
+	case old.Website == "" || in.Website != old.Website && in.WebsiteSource.Replaces(old.WebsiteSource):
+		m.Website, m.WebsiteSource = in.Website, in.WebsiteSource
+	case in.Website == old.Website:
+		m.WebsiteSource = old.WebsiteSource.Stronger(in.WebsiteSource)
+	}
 	set(&m.Postcode, postcodeOf(in.Postcode).Full)
 	set(&m.Sector, in.Sector)
 	set(&m.SIC, in.SIC)
@@ -137,7 +185,12 @@ func mergeOrg(old, in statement.Org) statement.Org {
 	if in.Turnover.Known() || in.Turnover.Text != "" && !old.Turnover.Known() {
 		m.Turnover = in.Turnover
 	}
-	return m
+	return m, name
+}
+
+// capitals reports whether a name has letters, none of them lower case.
+func capitals(s string) bool {
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0 && strings.IndexFunc(s, unicode.IsLower) < 0
 }
 
 // postcodeOf splits a postcode for the indexed columns; one that cannot be
@@ -167,32 +220,44 @@ type OrgFilter struct {
 // where returns the SQL condition and arguments of the filter, on the
 // indexed postcode columns.
 func (f OrgFilter) where() (string, []any) {
-	var conds []string
-	var args []any
-	in := func(col string, vals []string) string {
-		if len(vals) == 0 {
-			return "0"
-		}
-		for _, v := range vals {
-			args = append(args, v)
-		}
-		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",") + ")"
-	}
-	if r := f.Region; r != nil {
-		areas, districts, sectors := r.Prefixes()
-		conds = append(conds, "("+in("o.pc_area", areas)+" OR "+in("o.pc_district", districts)+" OR "+in("o.pc_sector", sectors)+")")
-		xa, xd, xs := r.Excludes()
-		if len(xa)+len(xd)+len(xs) > 0 {
-			conds = append(conds, "NOT ("+in("o.pc_area", xa)+" OR "+in("o.pc_district", xd)+" OR "+in("o.pc_sector", xs)+")")
-		}
+	var c conds
+	if f.Region != nil {
+		cond, args := regionCond(f.Region)
+		c.add(cond, args...)
 	}
 	if len(f.CompanyNumbers) > 0 {
-		conds = append(conds, in("o.company_number", f.CompanyNumbers))
+		var args []any
+		c.add(inList("o.company_number", f.CompanyNumbers, &args), args...)
 	}
-	if len(conds) == 0 {
-		return "1", nil
+	return c.sql(), c.args
+}
+
+// regionCond is the condition that an organisation's postcode is in a
+// region: in one of its areas, districts or sectors, and in none of those
+// it excludes.
+func regionCond(r *region.Region) (string, []any) {
+	var args []any
+	areas, districts, sectors := r.Prefixes()
+	cond := "(" + inList("o.pc_area", areas, &args) + " OR " + inList("o.pc_district", districts, &args) + " OR " +
+		inList("o.pc_sector", sectors, &args) + ")"
+	xa, xd, xs := r.Excludes()
+	if len(xa)+len(xd)+len(xs) > 0 {
+		cond = "(" + cond + " AND NOT (" + inList("o.pc_area", xa, &args) + " OR " + inList("o.pc_district", xd, &args) +
+			" OR " + inList("o.pc_sector", xs, &args) + "))"
 	}
-	return strings.Join(conds, " AND "), args
+	return cond, args
+}
+
+// inList is "col IN (?,…)" with the values appended to args; false
+// ("0") for no values.
+func inList(col string, vals []string, args *[]any) string {
+	if len(vals) == 0 {
+		return "0"
+	}
+	for _, v := range vals {
+		*args = append(*args, v)
+	}
+	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",") + ")"
 }
 
 // Orgs returns the organisations the filter selects, by name.
@@ -201,11 +266,11 @@ func (s *Store) Orgs(ctx context.Context, f OrgFilter) ([]OrgRecord, error) {
 	return queryRows(ctx, s.db, "list organisations", func(scan func(...any) error) (OrgRecord, error) {
 		var r OrgRecord
 		var created, updated string
-		err := scan(&r.ID, &r.CompanyNumber, &r.Name, &r.Website, &r.Postcode, &r.Sector, &r.SIC,
+		err := scan(&r.ID, &r.CompanyNumber, &r.Name, &r.Website, &r.WebsiteSource, &r.Postcode, &r.Sector, &r.SIC,
 			&r.Turnover.Min, &r.Turnover.Max, &r.Turnover.Text, &r.StatementURL, &r.Source, &created, &updated)
 		r.CreatedAt, r.UpdatedAt = parseStamp(created), parseStamp(updated)
 		return r, err
-	}, `SELECT o.id, o.company_number, o.name, o.website, o.postcode, o.sector, o.sic,
+	}, `SELECT o.id, o.company_number, o.name, o.website, o.website_source, o.postcode, o.sector, o.sic,
 		o.turnover_min, o.turnover_max, o.turnover_text, o.statement_url, o.source, o.created_at, o.updated_at
 		FROM orgs o WHERE `+cond+` ORDER BY o.name COLLATE NOCASE, o.id`, args...)
 }
@@ -230,4 +295,37 @@ func (s *Store) CountOrgs(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("store: count organisations: %w", err)
 	}
 	return n, nil
+}
+
+// forgetDocumentHosts takes back the websites derived from a statement's
+// address on a host that keeps documents for others (the registry, a CDN,
+// a file share): an earlier s54 took them for the organisation's site.
+// The statement's address stays, for the crawler to try.
+func forgetDocumentHosts(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, website FROM orgs WHERE website_source = ?`, string(statement.WebsiteDerived))
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var website string
+		if err := rows.Scan(&id, &website); err != nil {
+			rows.Close()
+			return err
+		}
+		if dochost.Is(website) {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET website = '', website_source = '' WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -9,9 +9,12 @@ import (
 	"github.com/s54dev/s54/statement"
 )
 
-// Register returns the register entries the filter selects, by name.
+// Register returns the current register entries the filter selects, by
+// name: the whole register, for s54 register and the report's lists.
+// RegisterPage gives a page of it.
 func (s *Store) Register(ctx context.Context, f OrgFilter) ([]statement.RegisterEntry, error) {
-	return s.register(ctx, f, "9999")
+	p, err := s.RegisterPage(ctx, RegisterQuery{RegisterFilter: RegisterFilter{OrgFilter: f}})
+	return p.Entries, err
 }
 
 // RegisterAt returns the register as it stood at a time: the
@@ -34,7 +37,7 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 		row_number() OVER (PARTITION BY org_id ORDER BY period_end DESC, first_seen DESC, id DESC) AS rn
 		FROM statements WHERE first_seen <= ?),
 	la AS (SELECT statement_id, max(id) AS id FROM assessments WHERE checked_at <= ? GROUP BY statement_id)
-	SELECT o.id, o.company_number, o.name, o.website, o.postcode, o.sector,
+	SELECT o.id, o.company_number, o.name, o.website, o.website_source, o.postcode, o.sector,
 		o.turnover_min, o.turnover_max, o.turnover_text,
 		coalesce(f.outcome, ''), coalesce(f.error, ''), coalesce(f.fetched_at, ''),
 		coalesce(ls.url, ''), coalesce(ls.period_end, ''), coalesce(ff.homepage_link, ls.homepage_link),
@@ -55,16 +58,17 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 	rows, err := queryRows(ctx, s.db, "register", func(scan func(...any) error) (row, error) {
 		var r row
 		e := &r.e
-		var outcome, fetchErr, fetched, periodEnd, checked string
+		var outcome, fetchErr, fetched, periodEnd, checked, source string
 		var homepage sql.NullBool
 		var rating string
 		var score int
-		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &e.Postcode, &e.Sector,
+		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &source, &e.Postcode, &e.Sector,
 			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
 			&outcome, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
 			&r.assessmentID, &rating, &score, &checked, &e.StatementID); err != nil {
 			return r, err
 		}
+		e.WebsiteSource = statement.WebsiteSource(source)
 		e.Scope = e.Turnover.Scope()
 		if r.assessmentID != 0 {
 			rt := statement.Rating(rating)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -86,8 +87,10 @@ type RunSummary struct {
 	Outcomes   map[statement.RegisterStatus]int
 }
 
-// Runs returns the latest crawl runs, newest first.
-func (s *Store) Runs(ctx context.Context, limit int) ([]RunSummary, error) {
+// Runs returns the latest crawl runs, newest first, with their outcomes
+// counted: of every organisation, or of those in the regions given (a
+// staff account's).
+func (s *Store) Runs(ctx context.Context, limit int, within ...*region.Region) ([]RunSummary, error) {
 	out, err := queryRows(ctx, s.db, "runs", func(scan func(...any) error) (RunSummary, error) {
 		var r RunSummary
 		var started, finished, state string
@@ -96,6 +99,10 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]RunSummary, error) {
 		return r, err
 	}, `SELECT id, started_at, coalesce(finished_at, ''), status, selection, detail, total, started_by, stopped_by
 		FROM crawl_runs ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	c, err := RegisterFilter{Within: within}.where(false)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +117,8 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]RunSummary, error) {
 			err := scan(&o, &c.n)
 			c.outcome = statement.RegisterStatus(o)
 			return c, err
-		}, `SELECT outcome, count(*) FROM fetches WHERE run_id = ? GROUP BY outcome`, out[i].ID)
+		}, `SELECT f.outcome, count(*) FROM fetches f JOIN orgs o ON o.id = f.org_id WHERE f.run_id = ? AND `+c.sql()+
+			` GROUP BY f.outcome`, append([]any{out[i].ID}, c.args...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +130,13 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]RunSummary, error) {
 	return out, nil
 }
 
-// RunFailures returns a run's fetches that found no statement, by name.
-func (s *Store) RunFailures(ctx context.Context, runID int64) ([]FetchRecord, error) {
-	return s.fetchRecords(ctx, `f.run_id = ? AND f.outcome <> ? ORDER BY o.name COLLATE NOCASE`, runID, string(statement.Found))
+// RunFailures returns a run's fetches that found no statement, by name:
+// of every organisation, or of those in the regions given.
+func (s *Store) RunFailures(ctx context.Context, runID int64, within ...*region.Region) ([]FetchRecord, error) {
+	c, err := RegisterFilter{Within: within}.where(false)
+	if err != nil {
+		return nil, err
+	}
+	return s.fetchRecords(ctx, `f.run_id = ? AND f.outcome <> ? AND `+c.sql()+` ORDER BY o.name COLLATE NOCASE`,
+		append([]any{runID, string(statement.Found)}, c.args...)...)
 }

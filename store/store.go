@@ -37,7 +37,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	path := filepath.Join(dir, DBFile)
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)&_pragma=temp_store(2)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -240,7 +240,30 @@ var migrations = []string{
 		id      INTEGER PRIMARY KEY,
 		members TEXT NOT NULL
 	);`,
-	// 6: runs as s54 serve steers them: how many organisations a crawl
+	// 6: the register at a partnership's scale (20,000 organisations): a
+	// name folded for search (filled by fillSearchNames), an index for the
+	// name order, where each website came from (a list, or derived from a
+	// statement's address: see markDerivedWebsites), and org_latest, each
+	// organisation's latest fetch, statement and assessment, kept by
+	// triggers, so that a page of the register is filtered and sorted
+	// without reading every organisation's history
+	`ALTER TABLE orgs ADD COLUMN search_name TEXT NOT NULL DEFAULT '';
+	CREATE INDEX orgs_name ON orgs(name COLLATE NOCASE, id);
+	ALTER TABLE orgs ADD COLUMN website_source TEXT NOT NULL DEFAULT '';
+	UPDATE orgs SET website_source = 'list' WHERE website <> '';
+	` + orgLatestSchema,
+	// 7: the regions a staff account is limited to (ids, comma-separated;
+	// empty: every organisation), and the statements by document, to know
+	// whose a snapshot is
+	`ALTER TABLE users ADD COLUMN regions TEXT NOT NULL DEFAULT '';
+	CREATE INDEX statements_document ON statements(document_sha256);`,
+	// 8: a website that is the origin of the organisation's statement
+	// address was derived from it (the GOV.UK registry's import gave every
+	// organisation one so); those on hosts of others' documents are taken
+	// back by forgetDocumentHosts
+	`UPDATE orgs SET website_source = 'derived' WHERE website <> '' AND statement_url <> ''
+		AND substr(lower(statement_url), 1, length(website) + 1) = website || '/';`,
+	// 9: runs as s54 serve steers them: how many organisations a crawl
 	// run has to visit, who started it and who stopped it, whether it may
 	// reach private addresses (--allow-private), and which
 	// organisations it was started for (a filtered register's cannot be
@@ -262,6 +285,13 @@ var migrations = []string{
 	) WITHOUT ROWID;`,
 }
 
+// backfills complete a migration with what SQL alone cannot compute: the
+// function for migration n runs in its transaction, after its SQL.
+var backfills = map[int]func(context.Context, *sql.Tx) error{
+	6: fillSearchNames,
+	8: forgetDocumentHosts,
+}
+
 func (s *Store) migrate(ctx context.Context) error {
 	var version int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
@@ -274,6 +304,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
 				return err
+			}
+			if fill := backfills[v+1]; fill != nil {
+				if err := fill(ctx, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
 			return err

@@ -15,12 +15,16 @@ type User struct {
 	Name         string
 	PasswordHash string
 	CreatedAt    time.Time
+	// Regions are the ids of the regions the account sees; none: it sees
+	// every organisation.
+	Regions []string
 }
 
-// AddUser records a staff account; the password comes hashed.
-func (s *Store) AddUser(ctx context.Context, name, passwordHash string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO users (name, password_hash, created_at) VALUES (?,?,?)`,
-		name, passwordHash, s.stamp())
+// AddUser records a staff account, limited to some regions if any are
+// given; the password comes hashed.
+func (s *Store) AddUser(ctx context.Context, name, passwordHash string, regions ...string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO users (name, password_hash, created_at, regions) VALUES (?,?,?,?)`,
+		name, passwordHash, s.stamp(), joinRegions(regions))
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
 		return fmt.Errorf("store: user %q: %w", name, ErrExists)
 	}
@@ -28,6 +32,30 @@ func (s *Store) AddUser(ctx context.Context, name, passwordHash string) error {
 		return fmt.Errorf("store: add user: %w", err)
 	}
 	return nil
+}
+
+// SetUserRegions limits a staff account to some regions; none lifts the
+// limit. Its sessions stay: each request reads the limit afresh.
+func (s *Store) SetUserRegions(ctx context.Context, name string, regions []string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET regions = ? WHERE name = ?`, joinRegions(regions), name)
+	if err != nil {
+		return fmt.Errorf("store: set regions: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: user %q: %w", name, ErrNotFound)
+	}
+	return nil
+}
+
+// joinRegions keeps region ids (lower-case letters, digits and hyphens)
+// in one column.
+func joinRegions(ids []string) string { return strings.Join(ids, ",") }
+
+func splitRegions(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }
 
 // SetPassword replaces a user's password hash and ends their sessions.
@@ -77,16 +105,16 @@ func (s *Store) RemoveUser(ctx context.Context, name string) error {
 // UserByName returns a user, or ErrNotFound.
 func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 	var u User
-	var created string
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, password_hash, created_at FROM users WHERE name = ?`, name).
-		Scan(&u.ID, &u.Name, &u.PasswordHash, &created)
+	var created, regions string
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, password_hash, created_at, regions FROM users WHERE name = ?`, name).
+		Scan(&u.ID, &u.Name, &u.PasswordHash, &created, &regions)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
 	}
 	if err != nil {
 		return u, fmt.Errorf("store: user: %w", err)
 	}
-	u.CreatedAt = parseStamp(created)
+	u.CreatedAt, u.Regions = parseStamp(created), splitRegions(regions)
 	return u, nil
 }
 
@@ -94,11 +122,11 @@ func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return queryRows(ctx, s.db, "users", func(scan func(...any) error) (User, error) {
 		var u User
-		var created string
-		err := scan(&u.ID, &u.Name, &created)
-		u.CreatedAt = parseStamp(created)
+		var created, regions string
+		err := scan(&u.ID, &u.Name, &created, &regions)
+		u.CreatedAt, u.Regions = parseStamp(created), splitRegions(regions)
 		return u, err
-	}, `SELECT id, name, created_at FROM users ORDER BY name`)
+	}, `SELECT id, name, created_at, regions FROM users ORDER BY name`)
 }
 
 // Session is a staff member's login.
@@ -126,16 +154,16 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, tokenHash, csrf
 // SessionByHash returns a live session, or ErrNotFound.
 func (s *Store) SessionByHash(ctx context.Context, tokenHash string) (Session, error) {
 	var ss Session
-	var expires string
-	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.name, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, s.stamp()).Scan(&ss.User.ID, &ss.User.Name, &ss.CSRF, &expires)
+	var expires, regions string
+	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.regions, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, s.stamp()).Scan(&ss.User.ID, &ss.User.Name, &regions, &ss.CSRF, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ss, ErrNotFound
 	}
 	if err != nil {
 		return ss, fmt.Errorf("store: session: %w", err)
 	}
-	ss.Expires = parseStamp(expires)
+	ss.Expires, ss.User.Regions = parseStamp(expires), splitRegions(regions)
 	return ss, nil
 }
 
@@ -159,14 +187,16 @@ func (s *Store) AddAPIToken(ctx context.Context, userID int64, tokenHash, label 
 // TokenUser returns the user of an API token, or ErrNotFound.
 func (s *Store) TokenUser(ctx context.Context, tokenHash string) (User, error) {
 	var u User
-	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`,
-		tokenHash).Scan(&u.ID, &u.Name)
+	var regions string
+	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.regions FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`,
+		tokenHash).Scan(&u.ID, &u.Name, &regions)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
 	}
 	if err != nil {
 		return u, fmt.Errorf("store: API token: %w", err)
 	}
+	u.Regions = splitRegions(regions)
 	return u, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/s54dev/s54/statement"
@@ -102,13 +103,18 @@ func insertAssessment(ctx context.Context, tx *sql.Tx, statementID int64, at str
 		return 0, err
 	}
 	id, _ := res.LastInsertId()
-	for _, fd := range a.Criteria {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO assessment_criteria (assessment_id, criterion, status) VALUES (?,?,?)`,
-			id, string(fd.ID), string(fd.Status)); err != nil {
-			return 0, err
-		}
+	if len(a.Criteria) == 0 {
+		return id, nil
 	}
-	return id, nil
+	// one statement for all the criteria: each statement prepared compiles
+	// the triggers that keep org_latest
+	args := make([]any, 0, 3*len(a.Criteria))
+	for _, fd := range a.Criteria {
+		args = append(args, id, string(fd.ID), string(fd.Status))
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO assessment_criteria (assessment_id, criterion, status) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?,?,?),", len(a.Criteria)), ","), args...)
+	return id, err
 }
 
 // KnownStatement is a statement document already recorded for an

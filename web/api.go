@@ -16,6 +16,10 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q, _ := s.queryOf(r)
+	if err := s.limitSearch(accountIn(r.Context()), &q, true); err != nil {
+		writeJSON(w, queryStatus(err), map[string]string{"error": err.Error()})
+		return
+	}
 	res, err := s.search(r.Context(), q)
 	if errors.Is(err, index.ErrQuery) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
@@ -28,18 +32,35 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res.JSON(func(sha string) string { return "/snapshots/" + sha }))
 }
 
-// apiRegister is GET /api/register: DESIGN.md's register shape, filtered
-// as the register page is (region, rating, status).
+// apiRegister is GET /api/register: a page of the register, filtered and
+// sorted as the register page is, in DESIGN.md's shape
+// {"total","page","per_page","items"}, with the sectors to filter by.
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
-	entries, _, err := s.register(r)
+	q, err := s.registerQuery(r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		writeJSON(w, queryStatus(err), map[string]string{"error": err.Error()})
 		return
 	}
-	if entries == nil {
-		entries = []statement.RegisterEntry{}
+	p, status, err := s.registerPageOf(r, q)
+	if err != nil {
+		writeJSON(w, status, map[string]string{"error": err.Error()})
+		return
 	}
-	writeJSON(w, http.StatusOK, entries)
+	if p.Entries == nil {
+		p.Entries = []statement.RegisterEntry{}
+	}
+	writeJSON(w, http.StatusOK, registerJSON{Total: p.Total, Page: q.Page, PerPage: q.PerPage, Items: p.Entries,
+		Facets: map[string][]store.FacetCount{"sector": p.Sectors}})
+}
+
+// registerJSON is a page of the register as the API gives it.
+type registerJSON struct {
+	Total   int                       `json:"total"`
+	Page    int                       `json:"page"`
+	PerPage int                       `json:"per_page"`
+	Items   []statement.RegisterEntry `json:"items"`
+	// Facets counts the entries by sector, the other filters applied.
+	Facets map[string][]store.FacetCount `json:"facets"`
 }
 
 // apiOrg is GET /api/orgs/{number}: the register entry, every statement
@@ -73,13 +94,11 @@ func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) {
 	out := struct {
 		Org        statement.Org            `json:"org"`
 		Region     string                   `json:"region"`
+		RegionName string                   `json:"region_name"`
 		Register   *statement.RegisterEntry `json:"register"`
 		Statements []version                `json:"statements"`
 		Fetches    []fetch                  `json:"fetches"`
-	}{Org: d.Org.Org, Region: d.Region, Register: d.Entry, Statements: []version{}, Fetches: []fetch{}}
-	if out.Register != nil {
-		out.Register.Region = d.Region
-	}
+	}{Org: d.Org.Org, Region: d.Region, RegionName: d.RegionName, Register: d.Entry, Statements: []version{}, Fetches: []fetch{}}
 	for _, v := range d.Statements {
 		out.Statements = append(out.Statements, version{URL: v.URL, Snapshot: "/snapshots/" + v.SHA256,
 			PeriodEnd: v.PeriodEnd, Current: v.Latest, Assessment: v.Assessment})

@@ -42,7 +42,8 @@ func nullable(s string) *string {
 
 // apiRuns is GET /api/runs: the latest crawl runs, newest first.
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
-	runs, err := s.cfg.Store.Runs(r.Context(), 20)
+	// an account of some regions sees their organisations' outcomes
+	runs, err := s.cfg.Store.Runs(r.Context(), 20, accountIn(r.Context()).regions...)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 		return

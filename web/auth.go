@@ -77,14 +77,25 @@ func (s *Server) session(r *http.Request) (store.Session, bool) {
 func (s *Server) staff(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
+		// the account's regions are read at each request: a change of
+		// them holds at once
+		run := func(ss store.Session) {
+			a, err := s.accountOf(ss.User)
+			if err != nil {
+				s.error(w, r, http.StatusForbidden, err.Error())
+				return
+			}
+			ctx := context.WithValue(context.WithValue(r.Context(), sessionKey{}, ss), accountKey{}, a)
+			h(w, r.WithContext(ctx))
+		}
 		if ss, ok := s.session(r); ok {
-			h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, ss)))
+			run(ss)
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 				if u, err := s.cfg.Store.TokenUser(r.Context(), hashToken(strings.TrimSpace(tok))); err == nil {
-					h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, store.Session{User: u})))
+					run(store.Session{User: u})
 					return
 				}
 			}

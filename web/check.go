@@ -159,6 +159,9 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 		p := s.draftProblem(err, dr)
 		p.header(w)
 		d.Error = p.Message
+		if dr != nil && dr.name == pastedName {
+			d.Pasted = string(dr.data) // to correct, not to paste again
+		}
 		s.render(w, r, p.Status, "check", "Check your statement", d)
 		return
 	}
@@ -169,6 +172,18 @@ func (s *Server) checkSubmit(w http.ResponseWriter, r *http.Request) {
 	d = resultData(&a, pasted, time.Now())
 	d.MaxMB = s.cfg.MaxUpload >> 20
 	s.render(w, r, http.StatusOK, "result", "Your statement checked", d)
+}
+
+// checkAnother is POST /check/new, "Check another draft" after a pasted
+// one: the check page again, the pasted text in its box to change. The
+// text goes back to the browser that sent it, nowhere else.
+func (s *Server) checkAnother(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxPaste+4<<10)
+	d := checkData{MaxMB: s.cfg.MaxUpload >> 20}
+	if err := r.ParseForm(); err == nil {
+		d.Pasted = r.PostForm.Get("text")
+	}
+	s.render(w, r, http.StatusOK, "check", "Check your statement", d)
 }
 
 // apiCheck is POST /api/check: a document as the body or as the "file" of

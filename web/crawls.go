@@ -191,14 +191,19 @@ func (s *Server) registerSelection(r *http.Request, filter url.Values) ([]int64,
 	for _, k := range []string{"sort", "page", "per_page", "csrf"} {
 		filter.Del(k)
 	}
-	q := r.Clone(r.Context())
-	q.URL = &url.URL{Path: "/register", RawQuery: filter.Encode()}
-	entries, _, err := s.register(q)
+	rq := r.Clone(r.Context())
+	rq.URL = &url.URL{Path: "/register", RawQuery: filter.Encode()}
+	q, err := s.registerQuery(rq)
 	if err != nil {
 		return nil, "", err
 	}
-	ids := make([]int64, 0, len(entries))
-	for _, e := range entries {
+	q.Page, q.PerPage = 1, 0
+	p, err := s.cfg.Store.RegisterPage(r.Context(), q)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]int64, 0, len(p.Entries))
+	for _, e := range p.Entries {
 		ids = append(ids, e.OrgID)
 	}
 	var parts []string

@@ -16,11 +16,12 @@ import (
 
 // orgData is an organisation's page.
 type orgData struct {
-	Org        store.OrgRecord
-	Region     string
-	Entry      *statement.RegisterEntry
-	Statements []versionView
-	Fetches    []store.FetchRecord
+	Org store.OrgRecord
+	// Region is the organisation's region's id, RegionName its name.
+	Region, RegionName string
+	Entry              *statement.RegisterEntry
+	Statements         []versionView
+	Fetches            []store.FetchRecord
 }
 
 // versionView is one statement version on the organisation page.
@@ -58,7 +59,12 @@ func (s *Server) org(ctx context.Context, number string, withText bool) (*orgDat
 	if err != nil {
 		return nil, err
 	}
+	if !accountIn(ctx).sees(o.Postcode) {
+		// outside the account's regions: as if it were not there
+		return nil, fmt.Errorf("web: organisation %s: %w", number, store.ErrNotFound)
+	}
 	d := &orgData{Org: o, Region: s.cfg.Regions.Match(o.Postcode)}
+	d.RegionName = s.regionName(d.Region)
 	reg, err := s.cfg.Store.Register(ctx, store.OrgFilter{CompanyNumbers: []string{o.CompanyNumber}})
 	if err != nil {
 		return nil, err
@@ -66,6 +72,7 @@ func (s *Server) org(ctx context.Context, number string, withText bool) (*orgDat
 	for i := range reg {
 		if reg[i].OrgID == o.ID {
 			d.Entry = &reg[i]
+			d.Entry.Region, d.Entry.RegionName = d.Region, d.RegionName
 		}
 	}
 	err = s.cfg.Store.Versions(ctx, o.ID, func(v store.VersionRecord) error {

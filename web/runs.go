@@ -73,7 +73,9 @@ func (s *Server) runViews(runs []store.RunSummary, now time.Time) ([]runView, bo
 }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
-	runs, err := s.cfg.Store.Runs(r.Context(), 20)
+	// an account of some regions sees their organisations' outcomes
+	a := accountIn(r.Context())
+	runs, err := s.cfg.Store.Runs(r.Context(), 20, a.regions...)
 	if err != nil {
 		s.error(w, r, http.StatusInternalServerError, err.Error())
 		return
@@ -81,7 +83,7 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	views, live := s.runViews(runs, time.Now())
 	d := runsData{Runs: views, Crawls: s.cfg.Crawls != nil, Live: live, Regions: s.cfg.Regions.IDs()}
 	if len(runs) > 0 {
-		if d.Failures, err = s.cfg.Store.RunFailures(r.Context(), runs[0].ID); err != nil {
+		if d.Failures, err = s.cfg.Store.RunFailures(r.Context(), runs[0].ID, a.regions...); err != nil {
 			s.error(w, r, http.StatusInternalServerError, err.Error())
 			return
 		}

@@ -173,10 +173,15 @@ func TestRunsStart(t *testing.T) {
 		!slices.Equal(crawls.started[1].OrgIDs, []int64{quiet.ID}) || crawls.started[1].Selection != "register status=no_statement" {
 		t.Errorf("started %+v", crawls.started)
 	}
-	// a filter that matches nothing says so, escaped
-	resp, body := get(t, c, f.srv.URL+"/runs/new?status=%3Cscript%3E")
-	if resp.StatusCode != http.StatusBadRequest || strings.Contains(body, "<script>") || !strings.Contains(body, "no organisation") {
+	// a filter that matches nothing says so, escaped; one that names
+	// nothing is refused as the register refuses it
+	resp, body := get(t, c, f.srv.URL+"/runs/new?q=%3Cscript%3Enobody")
+	if resp.StatusCode != http.StatusBadRequest || strings.Contains(body, "<script>nobody") || !strings.Contains(body, "no organisation") {
 		t.Errorf("a filter of nothing: %d\n%s", resp.StatusCode, body)
+	}
+	resp, body = get(t, c, f.srv.URL+"/runs/new?status=%3Cscript%3E")
+	if resp.StatusCode != http.StatusBadRequest || strings.Contains(body, "<script>") {
+		t.Errorf("a filter naming no status: %d\n%s", resp.StatusCode, body)
 	}
 
 	// the API: a bearer token, no form token; JSON in and out

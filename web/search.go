@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,12 +14,14 @@ import (
 
 // searchData is the search page.
 type searchData struct {
-	Query       index.Query
-	Q           string
-	Result      *index.Result
-	Error       string
-	NoIndex     bool
-	Regions     []string
+	Query   index.Query
+	Q       string
+	Result  *index.Result
+	Error   string
+	NoIndex bool
+	Regions []option
+	// Limited: the account sees its regions only; no "any region"
+	Limited     bool
 	Ratings     []statement.Rating
 	Page, Pages int
 	PrevURL     string
@@ -28,7 +31,13 @@ type searchData struct {
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	q, page := s.queryOf(r)
-	d := searchData{Query: q, Q: r.URL.Query().Get("q"), Regions: s.cfg.Regions.IDs(), Page: page,
+	asked := q.Text != "" || q.Region != "" || q.Rating != "" || q.Year != 0 || q.Sector != ""
+	a := accountIn(r.Context())
+	if err := s.limitSearch(a, &q, false); err != nil {
+		s.error(w, r, queryStatus(err), err.Error())
+		return
+	}
+	d := searchData{Query: q, Q: r.URL.Query().Get("q"), Regions: s.regionOptions(a), Limited: a.limited(), Page: page,
 		Ratings: []statement.Rating{statement.Strong, statement.Good, statement.Minimum, statement.BelowMinimum}}
 	d.FacetURL = func(field, value string) string {
 		v := r.URL.Query()
@@ -40,7 +49,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case s.cfg.Index == nil:
 		d.NoIndex = true
-	case d.Q != "" || q.Region != "" || q.Rating != "" || q.Year != 0 || q.Sector != "":
+	case asked:
 		res, err := s.search(r.Context(), q)
 		if errors.Is(err, index.ErrQuery) {
 			d.Error, status = err.Error(), http.StatusBadRequest
@@ -77,6 +86,36 @@ func (s *Server) queryOf(r *http.Request) (index.Query, int) {
 	page = max(1, min(page, 1000))
 	q.Offset = (page - 1) * q.Limit
 	return q, page
+}
+
+// errChooseRegion: an account of several regions searches one at a time
+// through the API.
+var errChooseRegion = errors.New("choose a region")
+
+// limitSearch keeps a search to the account's regions. The region asked
+// for must be one of them; none asked for, it is the account's region,
+// or, as the index filters by one region at a time, the first of them
+// (the API asks which instead). A region: filter in the words narrows the
+// search further, never out of the account's regions.
+func (s *Server) limitSearch(a account, q *index.Query, api bool) error {
+	if !a.limited() {
+		return nil
+	}
+	if q.Region != "" {
+		if !a.allows(q.Region) {
+			return fmt.Errorf("region %s: %w (%s)", q.Region, errNotYours, a.names())
+		}
+		return nil
+	}
+	if api && len(a.regions) > 1 {
+		var ids []string
+		for _, r := range a.regions {
+			ids = append(ids, r.ID)
+		}
+		return fmt.Errorf("%w: your account sees %s; give region= one of %s", errChooseRegion, a.names(), strings.Join(ids, ", "))
+	}
+	q.Region = a.regions[0].ID
+	return nil
 }
 
 // search runs a search in its turn.

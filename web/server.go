@@ -176,6 +176,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{$}", s.home)
 	m.HandleFunc("GET /check", s.checkForm)
 	m.HandleFunc("POST /check", s.checkSubmit)
+	m.HandleFunc("POST /check/new", s.checkAnother)
 	m.HandleFunc("GET /login", s.loginForm)
 	m.HandleFunc("POST /login", s.loginSubmit)
 	m.HandleFunc("POST /logout", s.logout)

@@ -25,6 +25,14 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, http.StatusNotFound, "No such document.")
 		return
 	}
+	if a := accountIn(r.Context()); a.limited() {
+		// a statement of an organisation in the account's regions, or
+		// as if there were none
+		if ok, err := s.cfg.Store.DocumentWithin(r.Context(), sha, a.regions); err != nil || !ok {
+			s.error(w, r, http.StatusNotFound, "No such document.")
+			return
+		}
+	}
 	f, err := os.Open(s.cfg.Store.DocumentPath(sha))
 	if err != nil {
 		s.error(w, r, http.StatusNotFound, "The document is recorded but its file is missing.")

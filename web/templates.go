@@ -1,11 +1,13 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -18,8 +20,10 @@ import (
 type page struct {
 	Title string
 	User  string
-	CSRF  string
-	Data  any
+	// Regions names the regions the user's account is limited to.
+	Regions string
+	CSRF    string
+	Data    any
 	// Refresh reloads the page after so many seconds, when not 0.
 	Refresh int
 }
@@ -36,6 +40,10 @@ func (s *Server) parseTemplates() error {
 		"deref":        func(b *bool) bool { return b != nil && *b },
 		"when":         func(t time.Time) string { return t.In(report.London).Format("2 Jan 2006 15:04") },
 		"duration":     humanDuration,
+		"sampleHost":   sampleHost,
+		// the name of a region, by id (the id when the configuration has
+		// no such region)
+		"regionName": func(id string) string { return cmp.Or(s.cfg.Regions.Name(id), id) },
 	}
 	s.pages = map[string]*template.Template{}
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -65,6 +73,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if ss, ok := s.session(r); ok {
 		p.User, p.CSRF = ss.User.Name, ss.CSRF
+		a, _ := s.accountOf(ss.User)
+		p.Regions = a.names()
 	}
 	t := s.pages[name]
 	var b strings.Builder
@@ -151,4 +161,12 @@ func humanDuration(d time.Duration) string {
 		return fmt.Sprintf("%d min", int(d.Minutes()))
 	}
 	return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// sampleHost reports whether a URL is on a sample site of the demo's
+// fake web (.test, a name reserved never to resolve): a browser cannot
+// open it, and the page says so instead of linking to it.
+func sampleHost(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && strings.HasSuffix(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), ".test")
 }

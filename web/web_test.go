@@ -29,6 +29,7 @@ import (
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/testpdf"
 	"github.com/s54dev/s54/pipeline"
+	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 	"github.com/s54dev/s54/web"
@@ -77,6 +78,10 @@ func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
 	t.Cleanup(func() { x.Close() })
 	f.x = x
 	chk := checker.Default()
+	regions, err := region.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	strong, err := os.ReadFile("../testdata/statements/strong.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +114,7 @@ func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
 			t.Fatal(err)
 		}
 		err = st.Versions(ctx, o.ID, func(vr store.VersionRecord) error {
-			return x.Put(pipeline.IndexDoc(vr, text, "test"))
+			return x.Put(pipeline.IndexDoc(vr, text, regions.Match(o.Postcode)))
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -635,12 +640,12 @@ func TestAPI(t *testing.T) {
 	if code, res, _ := call("GET", "/api/search?q=%22unbalanced", nil, ""); code != 400 || res["error"] == nil {
 		t.Errorf("api malformed search: %d", code)
 	}
-	code, _, list := call("GET", "/api/register", nil, "")
-	if code != 200 || len(list) != 3 {
-		t.Errorf("api register: %d, %d entries", code, len(list))
+	code, res, _ = call("GET", "/api/register", nil, "")
+	if items, _ := res["items"].([]any); code != 200 || len(items) != 3 || res["total"] != 3.0 || res["page"] != 1.0 || res["per_page"] != 50.0 {
+		t.Errorf("api register: %d, %v", code, res)
 	} else {
-		e := list[0].(map[string]any)
-		for _, k := range []string{"company_number", "name", "region", "website", "statement_url", "homepage_link", "status", "rating", "score", "period_end", "criteria", "checked_at"} {
+		e := items[0].(map[string]any)
+		for _, k := range []string{"company_number", "name", "region", "region_name", "website", "statement_url", "homepage_link", "status", "rating", "score", "period_end", "criteria", "checked_at"} {
 			if _, ok := e[k]; !ok {
 				t.Errorf("api register entry lacks %q", k)
 			}
@@ -972,5 +977,32 @@ func TestSelfCheckTemplateNote(t *testing.T) {
 	weak, _ := os.ReadFile("../testdata/statements/weak.txt")
 	if _, page := upload(t, c, f.srv.URL+"/check", "text", "", weak); strings.Contains(page, "template text") {
 		t.Error("a draft in its own words is called template text")
+	}
+}
+
+// TestCheckAnotherKeepsText: "Check another draft" after a pasted draft
+// brings its text back into the check page's box, escaped; a draft that
+// fails is given back to correct.
+func TestCheckAnotherKeepsText(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	c := f.client()
+	weak, _ := os.ReadFile("../testdata/statements/weak.txt")
+	_, page := upload(t, c, f.srv.URL+"/check", "text", "", weak)
+	if !strings.Contains(page, `action="/check/new"`) {
+		t.Fatalf("the result has no way to check another draft with the text:\n%s", page)
+	}
+	draft := "Our <b>draft</b> & more: modern slavery statement."
+	resp, err := c.PostForm(f.srv.URL+"/check/new", url.Values{"text": {draft}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Our &lt;b&gt;draft&lt;/b&gt; &amp; more") {
+		t.Errorf("check page: %d, the text not in its box:\n%s", resp.StatusCode, body)
+	}
+	if strings.Contains(f.log.String(), "draft") {
+		t.Error("the log holds the draft")
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -13,8 +14,8 @@ import (
 
 // writeAssessment prints an assessment for a person: the verdict first,
 // then each criterion with its evidence, then what to do.
-func writeAssessment(w io.Writer, a *statement.Assessment, verbose bool, now time.Time) error {
-	p := &printer{w: w}
+func writeAssessment(w io.Writer, a *statement.Assessment, verbose bool, now time.Time, place func(int) string) error {
+	p := &printer{w: w, place: place}
 	p.f("%s  (%s, %d words)\n", a.Source, a.Format, a.Words)
 	if !a.IsStatement {
 		p.f("Not a statement (%s): no rating and no score.\n", strings.ReplaceAll(string(a.NotStatement.Kind), "_", " "))
@@ -158,8 +159,9 @@ var statusMark = map[statement.Status]string{
 }
 
 type printer struct {
-	w   io.Writer
-	err error
+	w     io.Writer
+	err   error
+	place func(offset int) string // nil: the byte offset
 }
 
 func (p *printer) f(format string, a ...any) {
@@ -181,7 +183,11 @@ func (p *printer) finding(fd *statement.Finding, verbose bool) {
 			p.f("%s… and %d more (-v shows all)\n", indent, len(fd.Evidence)-limit)
 			break
 		}
-		p.f("%s“%s” (at byte %d)\n", indent, truncate(e.Text, 220), e.Offset)
+		where := fmt.Sprintf("at byte %d", e.Offset)
+		if p.place != nil {
+			where = p.place(e.Offset)
+		}
+		p.f("%s“%s” (%s)\n", indent, truncate(e.Text, 220), where)
 	}
 	if fd.Note != "" && (fd.Status != statement.NotApplicable || verbose) {
 		p.f("%s%s\n", indent, capitalise(fd.Note))
@@ -227,4 +233,38 @@ func wrap(s string, width int) []string {
 		lines = append(lines, cur.String())
 	}
 	return lines
+}
+
+// evidencePlace says where a byte offset of a document's text is, as its
+// reader would look for it: the page of a PDF (its pages are separated by
+// form feeds), the line of a text file (found in the original, whose
+// blank lines the text may have fewer of), the paragraph of a web page or
+// Word document.
+func evidencePlace(text statement.Text, original []byte) func(int) string {
+	body := text.Body
+	clamp := func(off int) int { return max(0, min(off, len(body))) }
+	switch text.Format {
+	case statement.FormatPDF:
+		return func(off int) string { return fmt.Sprintf("page %d", strings.Count(body[:clamp(off)], "\f")+1) }
+	case statement.FormatText, statement.FormatMarkdown:
+		return func(off int) string {
+			off = clamp(off)
+			if len(original) > 0 {
+				end := min(len(body), off+40)
+				if i := strings.IndexByte(body[off:end], '\n'); i >= 0 {
+					end = off + i
+				}
+				if probe := body[off:end]; len(probe) >= 12 {
+					if i := bytes.Index(original, []byte(probe)); i >= 0 {
+						return fmt.Sprintf("line %d", bytes.Count(original[:i], []byte("\n"))+1)
+					}
+				}
+			}
+			return fmt.Sprintf("line %d", strings.Count(body[:off], "\n")+1)
+		}
+	default:
+		return func(off int) string {
+			return fmt.Sprintf("paragraph %d", strings.Count(body[:clamp(off)], "\n\n")+1)
+		}
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/crawler"
@@ -66,6 +67,9 @@ type checkResult struct {
 	source string
 	a      *statement.Assessment
 	err    error
+	// place says where evidence at a byte offset of the text is, for a
+	// reader of the document: "page 3", "line 12", "paragraph 4"
+	place func(offset int) string
 }
 
 func runCheck(ctx context.Context, g *globals, opts checkOptions, args []string) error {
@@ -87,6 +91,15 @@ func runCheck(ctx context.Context, g *globals, opts checkOptions, args []string)
 	// as many at once as there are processors, their results printed in
 	// order.
 	eopts.InProcess = len(inputs) == 1 && g.inProcess()
+	if f, ok := g.stderr.(*os.File); ok && opts.ocr && len(inputs) == 1 && term.IsTerminal(int(f.Fd())) {
+		// OCR takes seconds a page: say how far it is
+		eopts.Progress = func(done, total int) {
+			fmt.Fprintf(g.stderr, "\rreading the scan by OCR: page %d of %d", done, total)
+			if done == total {
+				fmt.Fprint(g.stderr, "\r\033[K")
+			}
+		}
+	}
 	results := make([]chan checkResult, len(inputs))
 	for i := range results {
 		results[i] = make(chan checkResult, 1)
@@ -207,6 +220,11 @@ func checkOne(ctx context.Context, g *globals, ck *checker.Checker, in string, e
 	}
 	a := ck.Check(text)
 	r.a = &a
+	var original []byte
+	if in != "-" && !isURL(in) && (text.Format == statement.FormatText || text.Format == statement.FormatMarkdown) {
+		original, _ = os.ReadFile(in)
+	}
+	r.place = evidencePlace(text, original)
 	return r
 }
 
@@ -240,5 +258,5 @@ func printResult(g *globals, opts checkOptions, r checkResult, notFirst bool) er
 	if notFirst {
 		fmt.Fprintln(g.stdout)
 	}
-	return writeAssessment(g.stdout, r.a, g.verbose, time.Now())
+	return writeAssessment(g.stdout, r.a, g.verbose, time.Now(), r.place)
 }

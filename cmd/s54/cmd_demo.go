@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -144,7 +146,7 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 	if opts.noServe {
 		return nil
 	}
-	password, err := demoLogin(ctx, st)
+	password, err := demoLogin(ctx, st, g.data)
 	if err != nil {
 		return err
 	}
@@ -165,11 +167,12 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 	fmt.Fprintf(g.stdout, `
 s54 is ready (%s): open http://%s/
   log in as: demo
-  password:  %s
+  password:  %s   (kept in demo-password in the data folder)
   the register:  http://%s/register
   search:        http://%s/search?q=agency+workers
   self-check:    http://%s/check   (no login needed)
-The data is in %s; Ctrl-C stops.
+The sample companies' sites end in .test, which no browser can open: their
+statements are in s54's snapshots. The data is in %s; Ctrl-C stops.
 `, time.Since(start).Round(100*time.Millisecond), ln.Addr(), password, ln.Addr(), ln.Addr(), ln.Addr(), g.data)
 	if crawled {
 		// a second run: the data is there; crawl again meanwhile
@@ -204,10 +207,22 @@ func (g *globals) demoReport(ctx context.Context, st *store.Store, regions *regi
 	return paths, err
 }
 
-// demoLogin gives the demo staff account a new random password.
-func demoLogin(ctx context.Context, st *store.Store) (string, error) {
-	tok, _ := web.NewToken()
-	password := tok[:16]
+// demoLogin gives the demo staff account its password: the one kept in
+// the data folder (demo-password, the owner's alone) since the first run,
+// else a new random one, kept there.
+func demoLogin(ctx context.Context, st *store.Store, data string) (string, error) {
+	path := filepath.Join(data, "demo-password")
+	password := ""
+	if b, err := os.ReadFile(path); err == nil {
+		password = strings.TrimSpace(string(b))
+	}
+	if len(password) < 12 {
+		tok, _ := web.NewToken()
+		password = tok[:16]
+		if err := os.WriteFile(path, []byte(password+"\n"), 0o600); err != nil {
+			return "", fmt.Errorf("demo: %w", err)
+		}
+	}
 	hash, err := web.HashPassword(password)
 	if err != nil {
 		return "", err

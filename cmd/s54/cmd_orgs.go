@@ -29,28 +29,36 @@ func newOrgsCmd(g *globals) *cobra.Command {
 
 type importOptions struct {
 	format string
+	sheet  string
 }
 
 func newOrgsImportCmd(g *globals) *cobra.Command {
 	var opts importOptions
 	cmd := &cobra.Command{
-		Use:   "import [--format F] FILE",
+		Use:   "import [--format F] [--sheet NAME] FILE",
 		Short: "Add or update organisations from a list",
-		Long: `Add or update organisations from a CSV list, as published:
+		Long: `Add or update organisations from a list, a CSV file or an Excel workbook
+(.xlsx: its first sheet, or --sheet NAME), as published:
   home-office-orgs  the Home Office list of organisations presumed in scope
                     (OrganisationName, Address1…, PostCode, Sector, CompanyNumber, SICCode)
   govuk-registry    the GOV.UK modern slavery statement registry download
                     (StatementSummaries{YEAR}.csv); its StatementURL gives the crawler
-                    a known statement and the website
+                    a known statement and, on the organisation's own host, the
+                    website (marked derived; never a CDN, a file share or the
+                    registry's host)
   companies-house   Companies House basic company data
                     (CompanyName, CompanyNumber, RegAddress.PostCode, SICCode.SicText_1…)
   s54               company_number,name,website,postcode,turnover,sector
                     (turnover in pounds, "£45m", or a band such as "£36m-£60m")
---format auto (the default) recognises them by their header. Files may be
-UTF-8 (with or without a byte order mark) or windows-1252. The register
-written by s54 register --csv is an s54 list: the apostrophe it puts before
-a cell beginning with =, +, -, @, a tab or a carriage return (so that no
-spreadsheet runs it as a formula) is taken off again.
+--format auto (the default) recognises them by their header (the first
+row that is not blank). CSV files may be UTF-8 (with or without a byte
+order mark) or windows-1252. The register s54 writes (s54 register --csv or
+--xlsx, the web's downloads) is an s54 list: its turnover ("£36m–£60m",
+"over £500m") reads back, a website derived from a statement's address stays
+marked so, and the apostrophe put before a cell beginning with =, +, -, @, a
+tab or a carriage return (so that no spreadsheet runs it as a formula) is
+taken off again. A downloaded register with its empty websites filled in by
+hand imports back.
 
 An organisation is found again by its company number (or, without one, by
 name and postcode): importing again updates, never duplicates, and what a
@@ -72,6 +80,7 @@ changes nothing.`,
 		names[i] = string(f)
 	}
 	cmd.Flags().StringVar(&opts.format, "format", "auto", "list format: "+strings.Join(names, ", "))
+	cmd.Flags().StringVar(&opts.sheet, "sheet", "", "the sheet of a workbook to read (the first when not given)")
 	return cmd
 }
 
@@ -89,7 +98,7 @@ func runOrgsImport(ctx context.Context, g *globals, opts importOptions, path str
 		return fmt.Errorf("orgs import: %w", err)
 	}
 	defer f.Close()
-	list, err := orglist.Read(f, format)
+	list, err := orglist.ReadSheet(f, format, opts.sheet)
 	if err != nil {
 		return fmt.Errorf("orgs import: %s: %w", path, err)
 	}
@@ -113,13 +122,17 @@ func runOrgsImport(ctx context.Context, g *globals, opts importOptions, path str
 		return err
 	}
 	enc := "UTF-8"
-	if list.Latin1 {
+	switch {
+	case list.Sheet != "":
+		enc = fmt.Sprintf("sheet %q", list.Sheet)
+	case list.Latin1:
 		enc = "windows-1252"
 	}
 	fmt.Fprintf(g.stdout, "%s: %s list, %s, %d rows: %d added, %d updated, %d unchanged, %d skipped.\n",
 		path, list.Format, enc, list.Rows, res.Added, res.Updated, res.Unchanged, skipped)
 	fmt.Fprintf(g.stdout, "The register holds %d organisations.\n", total)
-	writeProblems(g, list.Problems)
+	writeNames(g, res.Names)
+	writeProblems(g, list)
 	if len(list.Claims) > 0 {
 		return g.keepClaims(ctx, st, list.Claims)
 	}
@@ -151,12 +164,40 @@ func (g *globals) keepClaims(ctx context.Context, st *store.Store, claims map[st
 	return nil
 }
 
+// writeNames lists the names the list gives otherwise than the register:
+// an import never changes a name without saying so.
+func writeNames(g *globals, names []store.NameChange) {
+	if len(names) == 0 {
+		return
+	}
+	kept := 0
+	for _, n := range names {
+		if n.Kept {
+			kept++
+		}
+	}
+	fmt.Fprintf(g.stdout, "%d names differ from the register's: %d changed, %d kept (the list has them in capitals):\n",
+		len(names), len(names)-kept, kept)
+	for i, n := range names {
+		if i == problemsShown && !g.verbose {
+			fmt.Fprintf(g.stdout, "  … and %d more (-v lists them all)\n", len(names)-i)
+			break
+		}
+		fmt.Fprintf(g.stdout, "  %s %s\n", n.CompanyNumber, n)
+	}
+}
+
 // problemsShown bounds the problems listed without -v.
 const problemsShown = 20
 
-func writeProblems(g *globals, probs []orglist.Problem) {
+func writeProblems(g *globals, list *orglist.List) {
+	probs := list.Problems
 	if len(probs) == 0 {
 		return
+	}
+	unit := "line" // of a CSV file; a sheet's are rows
+	if list.Sheet != "" {
+		unit = "row"
 	}
 	fmt.Fprintf(g.stdout, "%d rows had problems:\n", len(probs))
 	for i, p := range probs {
@@ -168,7 +209,7 @@ func writeProblems(g *globals, probs []orglist.Problem) {
 		if p.Skipped {
 			what = "skipped"
 		}
-		fmt.Fprintf(g.stdout, "  line %d (%s): %s\n", p.Line, what, p.Reason)
+		fmt.Fprintf(g.stdout, "  %s %d (%s): %s\n", unit, p.Line, what, p.Reason)
 	}
 }
 
@@ -195,8 +236,9 @@ func newOrgsListCmd(g *globals) *cobra.Command {
 // orgJSON is an organisation as `s54 orgs list --json` prints it.
 type orgJSON struct {
 	statement.Org
-	Region string          `json:"region"`
-	Scope  statement.Scope `json:"scope"`
+	Region     string          `json:"region"`
+	RegionName string          `json:"region_name"`
+	Scope      statement.Scope `json:"scope"`
 }
 
 func runOrgsList(ctx context.Context, g *globals, opts listOptions) error {
@@ -221,7 +263,8 @@ func runOrgsList(ctx context.Context, g *globals, opts listOptions) error {
 	if opts.json {
 		out := make([]orgJSON, len(orgs))
 		for i, o := range orgs {
-			out[i] = orgJSON{Org: o.Org, Region: regions.Match(o.Postcode), Scope: o.Turnover.Scope()}
+			id := regions.Match(o.Postcode)
+			out[i] = orgJSON{Org: o.Org, Region: id, RegionName: regions.Name(id), Scope: o.Turnover.Scope()}
 		}
 		enc := json.NewEncoder(g.stdout)
 		enc.SetIndent("", "  ")

@@ -32,12 +32,18 @@ directory, or --config), which add regions or replace built-in ones by id:
 			fmt.Fprintln(tw, "ID\tNAME\tPOSTCODES")
 			for _, id := range set.IDs() {
 				r, _ := set.Get(id)
-				pcs := strings.Join(r.Postcodes, " ")
+				// a sector ("GU12 4") holds a space: the list is
+				// separated by commas
+				pcs := strings.Join(r.Postcodes, ", ")
 				if len(r.Exclude) > 0 {
-					pcs += " (not " + strings.Join(r.Exclude, " ") + ")"
+					pcs += " (not " + strings.Join(r.Exclude, ", ") + ")"
 				}
 				if !g.verbose && len(pcs) > 100 {
-					pcs = pcs[:100] + "… (-v for all)"
+					cut := strings.LastIndex(pcs[:100], ", ")
+					if cut < 0 {
+						cut = 100
+					}
+					pcs = pcs[:cut] + ", … (-v for all)"
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Name, pcs)
 			}

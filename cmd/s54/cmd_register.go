@@ -11,6 +11,8 @@ import (
 
 	"github.com/s54dev/s54/export"
 	"github.com/s54dev/s54/internal/atomicfile"
+	"github.com/s54dev/s54/region"
+	"github.com/s54dev/s54/statement"
 )
 
 type registerOptions struct {
@@ -71,9 +73,7 @@ func runRegister(ctx context.Context, g *globals, opts registerOptions) error {
 	if err != nil {
 		return err
 	}
-	for i := range entries {
-		entries[i].Region = regions.Match(entries[i].Postcode)
-	}
+	nameRegions(entries, regions)
 	switch {
 	case opts.json:
 		enc := json.NewEncoder(g.stdout)
@@ -116,4 +116,12 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// nameRegions gives register entries their region's id and name.
+func nameRegions(entries []statement.RegisterEntry, regions *region.Set) {
+	for i := range entries {
+		entries[i].Region = regions.Match(entries[i].Postcode)
+		entries[i].RegionName = regions.Name(entries[i].Region)
+	}
 }

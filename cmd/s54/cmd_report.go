@@ -124,9 +124,7 @@ var _ report.RulesSource = storeSource{}
 
 func (s storeSource) RegisterAt(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
 	entries, err := s.st.RegisterAt(ctx, s.filter, at)
-	for i := range entries {
-		entries[i].Region = s.regions.Match(entries[i].Postcode)
-	}
+	nameRegions(entries, s.regions)
 	return entries, err
 }
 

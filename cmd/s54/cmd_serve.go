@@ -1,21 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/s54dev/s54/extract"
 	"github.com/s54dev/s54/findings"
@@ -173,144 +169,6 @@ func runServe(ctx context.Context, g *globals, opts serveOptions) error {
 	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	return hs.Shutdown(shut)
-}
-
-func newUsersCmd(g *globals) *cobra.Command {
-	cmd := &cobra.Command{Use: "users", Short: "Manage staff accounts of the web interface"}
-	add := &cobra.Command{
-		Use:   "add NAME",
-		Short: "Add a staff account; the password is read from the terminal, or from standard input",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			pw, err := g.readPassword()
-			if err != nil {
-				return err
-			}
-			hash, err := web.HashPassword(pw)
-			if err != nil {
-				return usageError("users add: %v", err)
-			}
-			if err := st.AddUser(cmd.Context(), args[0], hash); err != nil {
-				if errors.Is(err, store.ErrExists) {
-					return fmt.Errorf("users add: %q exists already (s54 users password NAME changes a password)", args[0])
-				}
-				return err
-			}
-			fmt.Fprintf(g.stdout, "Added %s.\n", args[0])
-			return nil
-		},
-	}
-	password := &cobra.Command{
-		Use:   "password NAME",
-		Short: "Change a staff member's password (ending their sessions and API tokens)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			pw, err := g.readPassword()
-			if err != nil {
-				return err
-			}
-			hash, err := web.HashPassword(pw)
-			if err != nil {
-				return usageError("users password: %v", err)
-			}
-			if err := st.SetPassword(cmd.Context(), args[0], hash); err != nil {
-				return err
-			}
-			fmt.Fprintf(g.stdout, "Changed the password of %s.\n", args[0])
-			return nil
-		},
-	}
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List staff accounts",
-		Args:  noArgs("users list"),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := g.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			users, err := st.Users(cmd.Context())
-			if err != nil {
-				return err
-			}
-			for _, u := range users {
-				fmt.Fprintf(g.stdout, "%s\tadded %s\n", u.Name, u.CreatedAt.Format("2006-01-02"))
-			}
-			return nil
-		},
-	}
-	token := &cobra.Command{
-		Use:   "token NAME [LABEL]",
-		Short: "Make an API token for a staff member (shown once)",
-		Args:  cobra.RangeArgs(1, 2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			u, err := st.UserByName(cmd.Context(), args[0])
-			if err != nil {
-				return fmt.Errorf("users token: %s: %w", args[0], err)
-			}
-			tok, hash := web.NewToken()
-			label := ""
-			if len(args) > 1 {
-				label = args[1]
-			}
-			if err := st.AddAPIToken(cmd.Context(), u.ID, hash, label); err != nil {
-				return err
-			}
-			fmt.Fprintln(g.stdout, tok)
-			return nil
-		},
-	}
-	remove := &cobra.Command{
-		Use:   "remove NAME",
-		Short: "Remove a staff account, its sessions and its API tokens",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if err := st.RemoveUser(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintf(g.stdout, "Removed %s, with their sessions and API tokens.\n", args[0])
-			return nil
-		},
-	}
-	cmd.AddCommand(add, password, list, token, remove)
-	return cmd
-}
-
-// readPassword reads a password without echo on a terminal, else the
-// first line of standard input.
-func (g *globals) readPassword() (string, error) {
-	if f, ok := g.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(g.stderr, "Password: ")
-		pw, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(g.stderr)
-		return string(pw), err
-	}
-	line, err := bufio.NewReader(g.stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return "", errors.New("no password on standard input")
-	}
-	return strings.TrimRight(line, "\r\n"), nil
 }
 
 // draftTemplates holds the template finder the self-check asks whether a

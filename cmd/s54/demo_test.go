@@ -113,6 +113,13 @@ func TestDemo(t *testing.T) {
 		t.Errorf("the second run crawled before serving:\n%s", text)
 	}
 	addr := ready.FindStringSubmatch(text)[1]
+	// the password is kept for the next run, the owner's alone
+	if kept, err := os.ReadFile(filepath.Join(data, "demo-password")); err != nil || strings.TrimSpace(string(kept)) != pass.FindStringSubmatch(text)[1] {
+		t.Errorf("demo-password %q (%v), printed %q", kept, err, pass.FindStringSubmatch(text)[1])
+	}
+	if fi, err := os.Stat(filepath.Join(data, "demo-password")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("demo-password: %v %v", fi.Mode(), err)
+	}
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	resp, err := c.PostForm("http://"+addr+"/login", url.Values{"name": {"demo"}, "password": {pass.FindStringSubmatch(text)[1]}, "next": {"/register"}})

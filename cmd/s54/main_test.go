@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/s54dev/s54/statement"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -340,5 +341,28 @@ func TestOneShotPDF(t *testing.T) {
 	code = Main(context.Background(), []string{"extract", "../../testdata/pdf/aes256-user.pdf"}, strings.NewReader(""), &out, &errb, true)
 	if code != exitUnreadable || !strings.Contains(errb.String(), "password") {
 		t.Errorf("password-protected PDF in process: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestEvidencePlace: evidence is placed as a reader looks for it: the
+// page of a PDF, the line of a text file (in the file as written, blank
+// lines and all), the paragraph of a web page.
+func TestEvidencePlace(t *testing.T) {
+	code, out, _ := run(t, "", "check", "../../testdata/statements/strong.txt")
+	if code != 0 || !strings.Contains(out, "on 18 July 2025.” (line 25)") || strings.Contains(out, "at byte") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	pdf := statement.Text{Format: statement.FormatPDF, Body: "Page one text.\fPage two text.\fThe board approved it."}
+	if got := evidencePlace(pdf, nil)(strings.Index(pdf.Body, "The board")); got != "page 3" {
+		t.Errorf("PDF: %s, want page 3", got)
+	}
+	txt := statement.Text{Format: statement.FormatText, Body: "Title\n\nSigned: Ann Lee, Director"}
+	original := []byte("\n\n\nTitle\n\n\n\nSigned: Ann Lee, Director\n")
+	if got := evidencePlace(txt, original)(strings.Index(txt.Body, "Signed")); got != "line 8" {
+		t.Errorf("text: %s, want line 8 of the file", got)
+	}
+	html := statement.Text{Format: statement.FormatHTML, Body: "Heading\n\nFirst paragraph.\n\nSecond paragraph."}
+	if got := evidencePlace(html, nil)(strings.Index(html.Body, "Second")); got != "paragraph 3" {
+		t.Errorf("HTML: %s, want paragraph 3", got)
 	}
 }

@@ -246,3 +246,99 @@ func TestRegisterCSVRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestUsersRegions: an account limited to regions, changed, listed; a
+// region the configuration does not have is refused.
+func TestUsersRegions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pw := "a long enough password\n"
+	if code, out, errs := run(t, pw, "--data", dir, "users", "add", "hull", "--region", "humber"); code != exitOK ||
+		!strings.Contains(out, "Added hull, who sees humber only.") {
+		t.Fatalf("users add --region: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := run(t, pw, "--data", dir, "users", "add", "x", "--region", "atlantis"); code != exitUsage ||
+		!strings.Contains(errs, `unknown region "atlantis"`) {
+		t.Errorf("an unknown region: %d %s", code, errs)
+	}
+	if code, out, _ := run(t, "", "--data", dir, "users", "regions", "hull", "--region", "humber", "--region", "west-mercia"); code != exitOK ||
+		!strings.Contains(out, "hull now sees humber, west-mercia only.") {
+		t.Errorf("users regions: %d %s", code, out)
+	}
+	if code, _, _ := run(t, "", "--data", dir, "users", "regions", "hull"); code != exitUsage {
+		t.Errorf("users regions with neither --region nor --all: %d", code)
+	}
+	if code, _, errs := run(t, "", "--data", dir, "users", "regions", "nobody", "--all"); code == exitOK || !strings.Contains(errs, `no account "nobody"`) {
+		t.Errorf("users regions of nobody: %d %s", code, errs)
+	}
+	_, out, _ := run(t, "", "--data", dir, "users", "list")
+	if !strings.Contains(out, "sees humber, west-mercia") {
+		t.Errorf("users list: %s", out)
+	}
+	run(t, "", "--data", dir, "users", "regions", "hull", "--all")
+	if _, out, _ := run(t, "", "--data", dir, "users", "list"); !strings.Contains(out, "sees every organisation") {
+		t.Errorf("users list after --all: %s", out)
+	}
+}
+
+// TestSpreadsheetsAsPeopleUseThem: the register written as a workbook
+// imports back (s54 orgs import register.xlsx) with its names and
+// turnover bands; a list in capitals leaves the names in mixed case and
+// says so; --sheet picks a sheet.
+func TestSpreadsheetsAsPeopleUseThem(t *testing.T) {
+	t.Parallel()
+	own := "company_number,name,website,postcode,turnover,sector\n" +
+		"03926343,Abel & Cole Limited,www.abelandcole.example,HU1 2AA,£36m-£60m,Food\n" +
+		"00987654,Café Flöra Limited,,SO14 7DX,over £500m,Hospitality\n"
+	dir := t.TempDir()
+	src := filepath.Join(dir, "own.csv")
+	if err := os.WriteFile(src, []byte(own), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first, second := t.TempDir(), t.TempDir()
+	if code, _, stderr := run(t, "", "--data", first, "orgs", "import", src); code != exitOK {
+		t.Fatal(stderr)
+	}
+	xlsx := filepath.Join(dir, "register.xlsx")
+	if code, _, stderr := run(t, "", "--data", first, "register", "--region", "humber", "--xlsx", xlsx); code != exitOK {
+		t.Fatal(stderr)
+	}
+	code, out, stderr := run(t, "", "--data", second, "orgs", "import", xlsx)
+	if code != exitOK || !strings.Contains(out, `s54 list, sheet "humber", 1 rows: 1 added`) {
+		t.Fatalf("import of the workbook: %d %s %s", code, out, stderr)
+	}
+	_, listed, _ := run(t, "", "--data", second, "orgs", "list", "--json")
+	var orgs []map[string]any
+	json.Unmarshal([]byte(listed), &orgs)
+	if len(orgs) != 1 || orgs[0]["name"] != "Abel & Cole Limited" || orgs[0]["website"] != "https://www.abelandcole.example" ||
+		orgs[0]["scope"] != "in_scope" || orgs[0]["region_name"] != "Humber" {
+		t.Errorf("imported from the workbook: %s", listed)
+	}
+	if turnover := orgs[0]["turnover"].(map[string]any); turnover["min"] != 36e6 || turnover["max"] != 60e6 {
+		t.Errorf("turnover from the workbook: %v", turnover)
+	}
+	if code, _, stderr := run(t, "", "--data", second, "orgs", "import", "--sheet", "Register", xlsx); code == exitOK ||
+		!strings.Contains(stderr, `no sheet "Register" (it has "humber")`) {
+		t.Errorf("--sheet of a sheet it lacks: %d %s", code, stderr)
+	}
+	// the registry writes names in capitals
+	caps := filepath.Join(dir, "caps.csv")
+	os.WriteFile(caps, []byte("company_number,name\n03926343,ABEL & COLE LIMITED\n00987654,CAFE FLORA LTD\n"), 0o644)
+	code, out, _ = run(t, "", "--data", first, "orgs", "import", caps)
+	for _, want := range []string{"2 names differ from the register's: 1 changed, 1 kept (the list has them in capitals):",
+		"03926343 name kept: Abel & Cole Limited (the list has ABEL & COLE LIMITED)",
+		"00987654 name changed: Café Flöra Limited → CAFE FLORA LTD"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("import of names in capitals lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestRegionsList: postcode sectors, which hold a space, are told apart
+// in the list.
+func TestRegionsList(t *testing.T) {
+	code, out, _ := run(t, "", "--data", t.TempDir(), "regions")
+	if code != 0 || !strings.Contains(out, "SO, PO, GU11, GU12 4, GU14") || !strings.Contains(out, "(not LE12 6, DE12 8)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}

@@ -109,7 +109,7 @@ s.54(5), each with the evidence found and advice on what is missing.` + "\n" + h
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
 	pf := root.PersistentFlags()
-	pf.StringVar(&g.data, "data", envOr("S54_DATA", "./s54-data"), "data directory (default $S54_DATA, else ./s54-data)")
+	pf.StringVar(&g.data, "data", envOr("S54_DATA", "./s54-data"), "data directory ($S54_DATA when set)")
 	pf.StringVar(&g.config, "config", "", "config file (default s54.yaml in the data directory)")
 	pf.StringVar(&g.rulesDir, "rules", "", "load the rule set from this directory instead of the built-in one")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "say more")

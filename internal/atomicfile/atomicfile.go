@@ -9,7 +9,8 @@ import (
 	"path/filepath"
 )
 
-// Write creates or replaces path with what write writes.
+// Write creates or replaces path with what write writes. The file has
+// the permissions of its folder, less the execute bits.
 func Write(path string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return err
@@ -19,6 +20,14 @@ func Write(path string, write func(io.Writer) error) error {
 		return err
 	}
 	werr := write(tmp)
+	if werr == nil {
+		// a temporary file is the owner's alone: the file takes its
+		// folder's permissions instead (without the execute bits), so
+		// that a report in a folder the group reads is the group's too
+		if fi, err := os.Stat(filepath.Dir(path)); err == nil {
+			werr = tmp.Chmod(fi.Mode().Perm() &^ 0o111)
+		}
+	}
 	if werr == nil {
 		werr = tmp.Sync()
 	}
