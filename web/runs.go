@@ -60,9 +60,12 @@ func (s *Server) runViews(runs []store.RunSummary, now time.Time) ([]runView, bo
 		v.Elapsed = max(0, end.Sub(r.StartedAt))
 		if ok && live.ID == r.ID {
 			v.Live, v.Total = true, live.Total
+			// the register records an organisation a moment before the
+			// run hears of it: the further of the two
 			if live.Done > v.Done {
 				v.Done, v.Outcomes = live.Done, live.Outcomes
 			}
+			live.Done = v.Done
 			if left, known := live.Remaining(now); known {
 				v.Remaining = &left
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -76,9 +77,11 @@ func (sc *scheduler) run(ctx context.Context) {
 		// again by itself
 		state, detail = statement.RunStopped, "the crawl was stopped by "+stoppedBy
 		sc.log.Info("scheduled run stopped", "by", stoppedBy)
-	case ctx.Err() != nil:
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		// the server is stopping: not a failure; the next start makes
-		// the run again, and its crawl resumes where this one stopped
+		// the run again, and its crawl resumes where this one stopped.
+		// The server's own context ends before the scheduler's, so the
+		// crawl may be cut while ctx still lives.
 		state, detail = statement.RunInterrupted, "the server stopped"
 		sc.log.Info("scheduled run interrupted: the server is stopping; it is made again at the next start")
 	case err != nil:

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -207,6 +209,42 @@ func TestSchedulerFirstStart(t *testing.T) {
 		synctest.Wait()
 		if runs.Load() != 1 {
 			t.Errorf("%d runs by 1 December 02:01, want the first", runs.Load())
+		}
+	})
+}
+
+// TestSchedulerServerStopping: a crawl cut because the server stops, while
+// the scheduler's own context still lives (the server's ends first), is an
+// interrupted run, made again at the next start, and logs no error.
+func TestSchedulerServerStopping(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := openStore(t)
+		clock := clockwork.NewFakeClockAt(time.Date(2025, 11, 3, 9, 0, 0, 0, report.London))
+		st.SetClock(func() time.Time { return time.Date(2025, 10, 15, 9, 0, 0, 0, report.London) })
+		st.MarkServed(ctx, scheduledJob)
+		st.SetClock(clock.Now)
+		var logs syncBuffer
+		ran := make(chan struct{})
+		sc, err := newScheduler(st, defaultConfig().Schedule, clock, slog.New(slog.NewTextHandler(&logs, nil)), func(context.Context) error {
+			defer close(ran)
+			return fmt.Errorf("crawl: %w", context.Canceled)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		<-ran
+		synctest.Wait()
+		sc.Stop()
+		jobs, _ := st.Jobs(ctx, scheduledJob, 1)
+		if len(jobs) != 1 || jobs[0].State != statement.RunInterrupted {
+			t.Errorf("the cut run: %+v", jobs)
+		}
+		if strings.Contains(logs.String(), "level=ERROR") {
+			t.Errorf("the server's stop logged an error:\n%s", logs.String())
 		}
 	})
 }
