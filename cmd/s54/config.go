@@ -192,7 +192,7 @@ func (c *config) validate() error {
 	if c.proxies, err = c.Web.validate(); err != nil {
 		return err
 	}
-	if err := validateMail(c.Email); err != nil {
+	if err := validateMail(c.Email, c.regions); err != nil {
 		return err
 	}
 	_, _, _, err = c.Schedule.spec()
@@ -263,8 +263,8 @@ func (c *config) unset() []string {
 
 // validateMail checks the email: section when any of it is set: where to
 // send from and to, and that the password stays out of the file.
-func validateMail(m report.MailConfig) error {
-	if m.Host == "" && m.From == "" && len(m.To) == 0 && m.Username == "" {
+func validateMail(m report.MailConfig, regions *region.Set) error {
+	if m.Host == "" && m.From == "" && m.To.Empty() && m.Username == "" {
 		return nil
 	}
 	switch {
@@ -274,15 +274,25 @@ func validateMail(m report.MailConfig) error {
 		return badSetting("email.port", m.Port, "not a port (587 for STARTTLS)")
 	case m.Username != "" && m.PasswordEnv == "":
 		return badSetting("email.password_env", m.PasswordEnv, "required with email.username: the name of the environment variable that holds the password")
-	case len(m.To) == 0:
-		return badSetting("email.to", "", "required to send reports: a list of addresses")
+	case m.To.Empty():
+		return badSetting("email.to", "", "required to send reports: a list of addresses, or a list for each region id")
 	}
 	if _, err := mail.ParseAddress(m.From); err != nil {
 		return badSetting("email.from", m.From, "not an email address")
 	}
-	for i, to := range m.To {
+	for i, to := range m.To.All {
 		if _, err := mail.ParseAddress(to); err != nil {
 			return badSetting(fmt.Sprintf("email.to[%d]", i), to, "not an email address")
+		}
+	}
+	for _, id := range m.To.RegionIDs() {
+		if _, ok := regions.Get(id); !ok {
+			return badSetting("email.to."+id, id, "no such region (known: %s)", strings.Join(regions.IDs(), ", "))
+		}
+		for i, to := range m.To.Regions[id] {
+			if _, err := mail.ParseAddress(to); err != nil {
+				return badSetting(fmt.Sprintf("email.to.%s[%d]", id, i), to, "not an email address")
+			}
 		}
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	gocron "github.com/go-co-op/gocron/v2"
@@ -177,10 +178,13 @@ func (g *globals) scheduledWork(rn *runner, st *store.Store, conf *config, now f
 		}
 		log.Info("report", "month", month.Format("2006-01"), "files", paths)
 		if conf.Email.Configured() {
-			if err := r.Send(ctx, conf.Email, paths); err != nil {
+			sent, err := g.emailReports(ctx, st, conf, month, at, reportOptions{}, r, paths)
+			for _, s := range sent {
+				log.Info("report sent", "region", s.region, "to", strings.Join(s.to, ", "))
+			}
+			if err != nil {
 				return err
 			}
-			log.Info("report sent", "to", conf.Email.To)
 		}
 		return nil
 	}
