@@ -94,7 +94,12 @@ func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "want JSON {\"region\", \"orgs\", \"restart\"}: " + err.Error()})
 		return
 	}
-	id, err := s.cfg.Crawls.Start(r.Context(), CrawlRequest{Region: body.Region, CompanyNumbers: body.Orgs, Restart: body.Restart, By: by})
+	req := CrawlRequest{Region: body.Region, CompanyNumbers: body.Orgs, Restart: body.Restart, By: by}
+	if err := s.mayCrawl(r, req); err != nil {
+		writeJSON(w, crawlStatus(err), map[string]string{"error": err.Error()})
+		return
+	}
+	id, err := s.cfg.Crawls.Start(r.Context(), req)
 	if err != nil {
 		writeJSON(w, crawlStatus(err), map[string]string{"error": err.Error()})
 		return
@@ -112,6 +117,10 @@ func (s *Server) apiStopRun(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || s.cfg.Crawls == nil {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such run"})
+		return
+	}
+	if err := s.mayStop(r, id, by); err != nil {
+		writeJSON(w, crawlStatus(err), map[string]string{"error": err.Error()})
 		return
 	}
 	if err := s.cfg.Crawls.Stop(id, by); err != nil {

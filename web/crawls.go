@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/statement"
+	"github.com/s54dev/s54/store"
 )
 
 // Crawls are s54 serve's crawls, which staff follow, start and stop on the
@@ -28,6 +29,11 @@ type Crawls interface {
 	Stop(runID int64, by string) error
 	// Live is the run going on, if any.
 	Live() (LiveRun, bool)
+	// Wait waits for a run to end (at once when it is not the one going
+	// on) and returns it as recorded; ctx bounds the wait: a caller that
+	// answers within a time (a "check now") stops waiting, and the run
+	// goes on.
+	Wait(ctx context.Context, runID int64) (store.RunSummary, error)
 }
 
 // CrawlRequest selects the organisations of a crawl: all of them, a
@@ -88,6 +94,10 @@ func crawlStatus(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, ErrNotRunning):
 		return http.StatusConflict
+	case errors.Is(err, errNotYours):
+		return http.StatusForbidden
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound
 	}
 	return http.StatusInternalServerError
 }
@@ -134,11 +144,59 @@ func (s *Server) startCrawl(w http.ResponseWriter, r *http.Request) {
 		}
 		req = CrawlRequest{OrgIDs: ids, Selection: name, Restart: req.Restart, By: by}
 	}
+	if err := s.mayCrawl(r, req); err != nil {
+		s.error(w, r, crawlStatus(err), err.Error())
+		return
+	}
 	if _, err := s.cfg.Crawls.Start(r.Context(), req); err != nil {
 		s.error(w, r, crawlStatus(err), err.Error())
 		return
 	}
 	http.Redirect(w, r, "/runs", http.StatusSeeOther)
+}
+
+// mayCrawl checks that the staff member may crawl what the request
+// selects: an account limited to regions crawls one of its regions, or
+// organisations in them (a filtered register's are, by the filter).
+func (s *Server) mayCrawl(r *http.Request, req CrawlRequest) error {
+	a := accountIn(r.Context())
+	if !a.limited() || req.OrgIDs != nil {
+		return nil
+	}
+	if len(req.CompanyNumbers) == 0 {
+		if req.Region == "" {
+			return fmt.Errorf("every organisation: %w (%s): choose one of your regions", errNotYours, a.names())
+		}
+		if !a.allows(req.Region) {
+			return fmt.Errorf("region %s: %w (%s)", req.Region, errNotYours, a.names())
+		}
+		return nil
+	}
+	for _, n := range req.CompanyNumbers {
+		o, err := s.cfg.Store.OrgByNumber(r.Context(), n)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err != nil || !a.sees(o.Postcode) {
+			// an organisation outside the account is no more known
+			// than one that does not exist
+			return fmt.Errorf("%w: no organisation %s in your regions (%s)", ErrCrawlRequest, n, a.names())
+		}
+	}
+	return nil
+}
+
+// mayStop checks that the staff member may stop a run: an account limited
+// to regions stops the runs it started, not the others'.
+func (s *Server) mayStop(r *http.Request, runID int64, by string) error {
+	if !accountIn(r.Context()).limited() {
+		return nil
+	}
+	run, err := s.cfg.Store.Run(r.Context(), runID)
+	if err != nil || run.StartedBy == by {
+		return err
+	}
+	return fmt.Errorf("run %d was started by %s for more than your regions: %w", runID, run.StartedBy, errNotYours)
 }
 
 // stopCrawl is POST /runs/{id}/stop.
@@ -150,6 +208,10 @@ func (s *Server) stopCrawl(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || s.cfg.Crawls == nil {
 		s.error(w, r, http.StatusNotFound, "No such run.")
+		return
+	}
+	if err := s.mayStop(r, id, by); err != nil {
+		s.error(w, r, crawlStatus(err), err.Error())
 		return
 	}
 	if err := s.cfg.Crawls.Stop(id, by); err != nil {

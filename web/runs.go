@@ -12,9 +12,12 @@ type runsData struct {
 	Runs     []runView
 	Failures []store.FetchRecord
 	// Crawls: runs can be started and stopped here; Live: one goes on.
-	Crawls  bool
-	Live    bool
-	Regions []string
+	Crawls bool
+	Live   bool
+	// Regions are those the staff member may crawl; All: every
+	// organisation too (an account not limited to regions).
+	Regions []option
+	All     bool
 }
 
 // Refresh reloads the page every few seconds while a run goes on.
@@ -84,7 +87,7 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	views, live := s.runViews(runs, time.Now())
-	d := runsData{Runs: views, Crawls: s.cfg.Crawls != nil, Live: live, Regions: s.cfg.Regions.IDs()}
+	d := runsData{Runs: views, Crawls: s.cfg.Crawls != nil, Live: live, Regions: s.regionOptions(a), All: !a.limited()}
 	if len(runs) > 0 {
 		if d.Failures, err = s.cfg.Store.RunFailures(r.Context(), runs[0].ID, a.regions...); err != nil {
 			s.error(w, r, http.StatusInternalServerError, err.Error())

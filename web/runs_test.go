@@ -57,6 +57,10 @@ func (c *fakeCrawls) Live() (web.LiveRun, bool) {
 	return *c.live, true
 }
 
+func (c *fakeCrawls) Wait(context.Context, int64) (store.RunSummary, error) {
+	return store.RunSummary{}, nil
+}
+
 func csrfOf(t *testing.T, page string) string {
 	t.Helper()
 	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
@@ -218,5 +222,68 @@ func TestRunsStart(t *testing.T) {
 	// without login: nothing
 	if resp, _ := f.client().PostForm(f.srv.URL+"/runs", url.Values{}); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a start without login: %d", resp.StatusCode)
+	}
+}
+
+// TestRunsLimitedAccount: an account limited to regions crawls its
+// regions (not every organisation, nor another region, nor an
+// organisation outside them: the API says no such organisation), a
+// filtered register of its own organisations, and stops its own runs,
+// not those started for more than its regions.
+func TestRunsLimitedAccount(t *testing.T) {
+	t.Parallel()
+	crawls := &fakeCrawls{}
+	f := newFixture(t, func(c *web.Config) { c.Crawls = crawls })
+	c, token := f.account(t, "hull", "humber")
+	_, page := get(t, c, f.srv.URL+"/runs")
+	csrf := csrfOf(t, page)
+	if strings.Contains(page, `<option value="">all</option>`) || !strings.Contains(page, `<option value="humber">Humber</option>`) ||
+		strings.Contains(page, `value="leicestershire"`) {
+		t.Errorf("a Humber account's choices:\n%s", page)
+	}
+	for _, region := range []string{"", "leicestershire"} {
+		if resp, _ := c.PostForm(f.srv.URL+"/runs", url.Values{"csrf": {csrf}, "region": {region}}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a Humber account crawls %q: %d", region, resp.StatusCode)
+		}
+	}
+	if resp, _ := c.PostForm(f.srv.URL+"/runs", url.Values{"csrf": {csrf}, "region": {"humber"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a Humber account crawls Humber: %d", resp.StatusCode)
+	}
+	// the register's selection is its own organisations only
+	resp, err := c.PostForm(f.srv.URL+"/runs", url.Values{"csrf": {csrf}, "scope": {"register"}, "filter": {""}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a Humber account crawls its register: %v %v", resp.Status, err)
+	}
+	evil, _ := f.st.OrgByNumber(context.Background(), "01000002")
+	api := func(p, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+p, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		code, _ := do(t, f.client(), req)
+		return code
+	}
+	if code := api("/api/runs", `{"orgs": ["01000001"]}`); code != http.StatusBadRequest {
+		t.Errorf("a Humber account crawls a Hampshire organisation: %d", code)
+	}
+	if code := api("/api/runs", `{"orgs": ["01000002"]}`); code != http.StatusAccepted {
+		t.Errorf("a Humber account crawls a Humber organisation: %d", code)
+	}
+	if len(crawls.started) != 3 || crawls.started[0].Region != "humber" || !slices.Equal(crawls.started[1].OrgIDs, []int64{evil.ID}) ||
+		!slices.Equal(crawls.started[2].CompanyNumbers, []string{"01000002"}) {
+		t.Errorf("started %+v", crawls.started)
+	}
+	// stops: its own run, not the schedule's
+	ctx := context.Background()
+	mine, _ := f.st.BeginRun(ctx, store.NewRun{Selection: "region humber", By: "hull"})
+	theirs, _ := f.st.BeginRun(ctx, store.NewRun{Selection: "all", By: "schedule"})
+	for _, tc := range []struct {
+		id   int64
+		want int
+	}{{theirs, http.StatusForbidden}, {mine, http.StatusOK}} {
+		crawls.mu.Lock()
+		crawls.live = &web.LiveRun{ID: tc.id}
+		crawls.mu.Unlock()
+		if code := api(fmt.Sprintf("/api/runs/%d/stop", tc.id), ""); code != tc.want {
+			t.Errorf("a Humber account stops run %d: %d, want %d", tc.id, code, tc.want)
+		}
 	}
 }

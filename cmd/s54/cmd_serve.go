@@ -114,7 +114,7 @@ func runServe(ctx context.Context, g *globals, opts serveOptions) error {
 	}
 	// the runs end before the socket closes: a crawl's follower gets its
 	// end
-	defer rn.wait()
+	defer rn.drain()
 	// the first damaged PDF must not wait for pdfium to compile
 	go func() {
 		if err := extract.WarmPDFium(ctx); err != nil && ctx.Err() == nil {

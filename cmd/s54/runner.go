@@ -334,8 +334,28 @@ func (rn *runner) resume(ctx context.Context, cut []store.Run, scheduleOn bool) 
 	}()
 }
 
-// wait waits for the run going on to record its end.
-func (rn *runner) wait() { rn.wg.Wait() }
+// Wait is web.Crawls.Wait: the run once it has ended, or as it stands
+// when ctx ends first.
+func (rn *runner) Wait(ctx context.Context, runID int64) (store.RunSummary, error) {
+	rn.mu.Lock()
+	lr := rn.live
+	rn.mu.Unlock()
+	if lr != nil && lr.ID == runID {
+		select {
+		case <-lr.ended:
+		case <-ctx.Done():
+			run, err := rn.st.Run(context.WithoutCancel(ctx), runID)
+			if err != nil {
+				return run, err
+			}
+			return run, ctx.Err()
+		}
+	}
+	return rn.st.Run(ctx, runID)
+}
+
+// drain waits for the run going on to record its end.
+func (rn *runner) drain() { rn.wg.Wait() }
 
 // crawlSelection is the filter and the name of a crawl of a region's
 // organisations, or of some by company number (each normalised), or of
