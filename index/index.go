@@ -354,12 +354,42 @@ func (x *Index) SetLatest(latest map[int64]bool) error {
 // Rebuild makes a new index at path from docs, replacing the old one only
 // when every document is in: a search meanwhile uses the old index, and a
 // failure leaves it as it was. It returns the number of documents indexed.
+//
+// An index another process has open (s54 serve, a crawl) is not
+// replaced: ErrBusy. Swapped under it, the other would go on writing to
+// the old one, unseen.
 func Rebuild(ctx context.Context, path string, docs func(yield func(Doc) error) error) (int, error) {
+	held, err := hold(path)
+	if err != nil {
+		return 0, err
+	}
 	n, err := build(ctx, path+".new", docs)
+	if held != nil {
+		// released just before the swap (a folder open elsewhere cannot
+		// be renamed on every system)
+		held.Close()
+	}
 	if err != nil {
 		return 0, err
 	}
 	return n, swapIn(path)
+}
+
+// hold opens the index at path, when there is one, for its lock: ErrBusy
+// when another process has it. A damaged or old index is no obstacle:
+// Rebuild is how it is made again.
+func hold(path string) (*Index, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil
+	}
+	x, err := Open(path)
+	if errors.Is(err, ErrBusy) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, nil
+	}
+	return x, nil
 }
 
 // Replace makes the open index again from docs, as Rebuild does, and goes

@@ -282,6 +282,13 @@ func TestRebuild(t *testing.T) {
 	if c, _ := x.Count(); c != 4 {
 		t.Errorf("after rebuild: %d documents, want 4", c)
 	}
+	// an index open elsewhere (s54 serve) is not swapped from under it
+	if _, err := Rebuild(context.Background(), dir, func(yield func(Doc) error) error { return yield(fixtures()[0]) }); !errors.Is(err, ErrBusy) {
+		t.Errorf("a rebuild of an index open elsewhere: %v, want ErrBusy", err)
+	}
+	if c, _ := x.Count(); c != 4 {
+		t.Errorf("after the refused rebuild: %d documents, want 4", c)
+	}
 }
 
 // TestReplace: an open index made again from docs goes on with the new

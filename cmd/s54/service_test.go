@@ -290,6 +290,10 @@ func TestServeFirstStartAndCommandLine(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "by the s54 serve running on it") {
 		t.Errorf("index rebuild beside the server: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	// recheck writes the index as it assesses: it waits for the server
+	if code, _, stderr := run(t, "", "--data", data, "recheck"); code != exitUnreadable || !strings.Contains(stderr, "stop it, run s54 recheck") {
+		t.Errorf("recheck beside the server: exit %d %q", code, stderr)
+	}
 	code, stdout, _ = run(t, "", "--data", data, "search", "--json", "slavery")
 	var again struct {
 		Total int `json:"total"`
