@@ -340,18 +340,20 @@ func (rn *runner) Wait(ctx context.Context, runID int64) (store.RunSummary, erro
 	rn.mu.Lock()
 	lr := rn.live
 	rn.mu.Unlock()
+	// the run is read whatever ctx says: a row, at once
+	read := context.WithoutCancel(ctx)
 	if lr != nil && lr.ID == runID {
 		select {
 		case <-lr.ended:
 		case <-ctx.Done():
-			run, err := rn.st.Run(context.WithoutCancel(ctx), runID)
+			run, err := rn.st.Run(read, runID)
 			if err != nil {
 				return run, err
 			}
 			return run, ctx.Err()
 		}
 	}
-	return rn.st.Run(ctx, runID)
+	return rn.st.Run(read, runID)
 }
 
 // drain waits for the run going on to record its end.

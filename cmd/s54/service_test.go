@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -20,6 +22,7 @@ import (
 	"github.com/s54dev/s54/internal/fakeweb"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
+	"github.com/s54dev/s54/web"
 )
 
 // testServer is s54 serve run in this process on a data folder, as the
@@ -461,5 +464,58 @@ func TestServeCommandLineCrawlStopped(t *testing.T) {
 	if r.code != exitUnreadable || !strings.Contains(r.stderr, "crawl stopped by alice: 2 of 3 organisations done") ||
 		strings.Count(r.stdout, "\n[")+1 != 2 {
 		t.Errorf("s54 crawl stopped by staff: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestRunnerWait: Crawls.Wait, for a caller that answers within a time (a
+// "check now"): while the run goes on, a wait whose context ends returns
+// the run as it stands and the context's error, and the run goes on; a
+// wait to the end returns the run completed; a run that has ended is
+// returned at once.
+func TestRunnerWait(t *testing.T) {
+	t.Parallel()
+	fw, hosts, _ := serveFakeWeb(t)
+	gt := newGate(t)
+	data := gatedFolder(t, fw, gt, "")
+	g := &globals{data: data, hosts: hosts, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+	ctx := t.Context()
+	conf, err := g.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	x, err := g.openIndex(ctx, conf, st, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rn := newRunner(ctx, g, st, x, conf, siteAccess{allowPrivate: true, hosts: hosts}, slog.New(slog.DiscardHandler))
+	defer rn.drain()
+	gate, err := st.OrgByNumber(ctx, "09999999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := rn.Start(ctx, web.CrawlRequest{OrgIDs: []int64{gate.ID}, Selection: "check now 09999999", By: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-gt.hit
+	short, cancel := context.WithCancel(ctx)
+	cancel()
+	run, err := rn.Wait(short, id)
+	if !errors.Is(err, context.Canceled) || run.State != statement.RunRunning || run.ID != id {
+		t.Errorf("a wait cut short: %+v %v", run, err)
+	}
+	gt.open()
+	run, err = rn.Wait(ctx, id)
+	if err != nil || run.State != statement.RunCompleted || run.Done() != 1 || run.StartedBy != "alice" {
+		t.Errorf("a wait to the end: %+v %v", run, err)
+	}
+	if again, err := rn.Wait(short, id); err != nil || again.State != statement.RunCompleted {
+		t.Errorf("a wait for a run ended: %+v %v", again, err)
 	}
 }
