@@ -395,8 +395,9 @@ func (c *Checker) modalityOf(d *doc, i int, p *compiledPattern, area bool) modal
 	anchored := false
 	worst := action
 	prev, prevMod := -1, action // the previous key term, which was modified, and how
+	title := d.leadingTitle(i)
 	for _, h := range hits {
-		if key >= 0 && h.group != key {
+		if key >= 0 && h.group != key || h.tok < title {
 			continue
 		}
 		anchored = true
@@ -420,10 +421,52 @@ func (c *Checker) modalityOf(d *doc, i int, p *compiledPattern, area bool) modal
 		worst = max(worst, m)
 		prev, prevMod = h.tok, m
 	}
-	if !anchored { // a heading-only pattern: judge the whole sentence
-		return c.modified(d, i, 0, 1<<30)
+	if !anchored { // a heading-only pattern, or the key only in the title: judge the whole sentence
+		return c.modified(d, i, title, 1<<30)
 	}
 	return worst
+}
+
+// leadingTitle returns how many tokens at the start of span i are a
+// heading run into the sentence, as text that lost its line breaks gives
+// them ("Due diligence processes As part of our work we will ...") or as
+// a label ("Risk assessments: the company will ..."), or a heading whose
+// first word opens the sentence again ("Training on modern slavery Training
+// on our policy may form part of ..."); 0 when none. A key
+// term in the title says nothing of whether the thing was done: the
+// sentence after it does.
+func (d *doc) leadingTitle(i int) int {
+	base, end := d.tokOf[i][0], d.tokOf[i][1]
+	n := end - base
+	for k := 1; k <= maxTitleWords && k < n-2; k++ {
+		prev, t := d.toks[base+k-1], d.toks[base+k]
+		between := d.body[prev.end:t.start]
+		if strings.Contains(between, ":") {
+			return k // "Risk assessments: ..."
+		}
+		if strings.TrimSpace(between) != "" || t.glued || prev.glued {
+			return 0 // a title has no other punctuation
+		}
+		first := d.body[t.start]
+		opens := sentenceOpeners[t.word] || t.word == d.toks[base].word // "Training on X Training on our policy ..."
+		if opens && first >= 'A' && first <= 'Z' && !headingStop[prev.word] &&
+			d.body[prev.start] >= 'a' && d.body[prev.start] <= 'z' {
+			return k // "... processes As part of ..."
+		}
+	}
+	return 0
+}
+
+// maxTitleWords bounds a title run into the sentence after it.
+const maxTitleWords = 8
+
+// sentenceOpeners are the words that open a sentence after a heading lost
+// its line break; a proper noun after a lower-case word ("the Modern
+// Slavery Act") is not one of them.
+var sentenceOpeners = map[string]bool{
+	"we": true, "our": true, "as": true, "in": true, "the": true, "this": true, "all": true, "it": true,
+	"to": true, "during": true, "since": true, "following": true, "each": true, "every": true, "where": true,
+	"when": true, "there": true, "these": true, "any": true, "no": true,
 }
 
 // negatedNear reports whether one of words stands in the few tokens just
@@ -617,7 +660,7 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 			}
 			w += p.src.Weight
 		}
-		if w > 0 {
+		if w > 0 && !counted(d, fd.Evidence, i) {
 			weight += w
 			if len(fd.Evidence) < maxEvidence {
 				fd.Evidence = append(fd.Evidence, d.evidence(i))
@@ -643,6 +686,20 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 	default:
 		fd.Status = statement.Missing
 	}
+}
+
+// counted reports whether the text of sentence i is already among the
+// evidence: a PDF whose page header, pull quote or repeated page gives the
+// same sentence twice has still said it once, and the criteria count
+// distinct sentences.
+func counted(d *doc, ev []statement.Evidence, i int) bool {
+	t := d.text(i)
+	for _, e := range ev {
+		if e.Text == t {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Checker) regexMatches(d *doc, i int, p *compiledPattern) bool {

@@ -327,18 +327,23 @@ type compiledPattern struct {
 	src     *rules.Pattern
 	all     []int
 	heading int // -1 when none
-	none    int // -1 when none
-	near    int // -1 when none
-	seq     []int
+	// headingNone: terms of a heading that disqualify; -1 when none
+	headingNone int
+	none        int // -1 when none
+	near        int // -1 when none
+	seq         []int
 }
 
 func compilePattern(m *matcher, set *rules.Set, p *rules.Pattern) compiledPattern {
-	cp := compiledPattern{src: p, heading: -1, none: -1, near: -1}
+	cp := compiledPattern{src: p, heading: -1, headingNone: -1, none: -1, near: -1}
 	for _, g := range p.All {
 		cp.all = append(cp.all, m.addGroup(set.Expand(g)))
 	}
 	if len(p.Heading) > 0 {
 		cp.heading = m.addGroup(set.Expand(p.Heading))
+	}
+	if len(p.HeadingNone) > 0 {
+		cp.headingNone = m.addGroup(set.Expand(p.HeadingNone))
 	}
 	if len(p.None) > 0 {
 		cp.none = m.addGroup(set.Expand(p.None))
@@ -364,6 +369,9 @@ func (cp *compiledPattern) matches(sent, head bitset) bool {
 		}
 	}
 	if cp.heading >= 0 && (head == nil || !head.has(cp.heading)) {
+		return false
+	}
+	if cp.headingNone >= 0 && head != nil && head.has(cp.headingNone) {
 		return false
 	}
 	for _, g := range cp.seq {

@@ -105,7 +105,8 @@ func segment(body string) []span {
 			flush(i)
 		}
 		nextGap := i+1 >= len(lines) || gaps[i+1] > 0
-		if !bullet && isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || nextGap) ||
+		nextUpper := i+1 < len(lines) && startsUpper(body[lines[i+1].start:lines[i+1].end])
+		if !bullet && isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || nextGap || isCapitals(text) && nextUpper) ||
 			!bullet && isSentenceCaseHeading(text) && (gaps[i] > 0 || prevEnds || i == 0) && (nextGap || startsUpper(body[lines[i+1].start:lines[i+1].end])) {
 			flush(i)
 			if n := len(out); n > 0 && out[n-1].heading && out[n-1].line == i-1 && gaps[i] == 0 && !bullet &&
@@ -302,6 +303,24 @@ func isSentenceCaseHeading(s string) bool {
 		return false
 	}
 	return !headingStop[strings.ToLower(strings.Trim(words[len(words)-1], ":"))]
+}
+
+// isCapitals reports a line of several words all in capitals ("OUR
+// SUPPLY CHAINS"): a heading even when the line before it lost its full
+// stop, as PDF text often does.
+func isCapitals(s string) bool {
+	letters, words := 0, 1
+	for _, r := range s {
+		switch {
+		case unicode.IsLower(r):
+			return false
+		case unicode.IsLetter(r):
+			letters++
+		case r == ' ':
+			words++
+		}
+	}
+	return letters >= 8 && words >= 2
 }
 
 func startsUpper(s string) bool {

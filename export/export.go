@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -79,6 +80,8 @@ var columns = func() []column {
 		column{"checked_at", 20, func(e *statement.RegisterEntry) any { return timeText(e.CheckedAt) }},
 		column{"last_fetch", 20, func(e *statement.RegisterEntry) any { return timeText(e.LastFetch) }},
 		column{"failure", 30, func(e *statement.RegisterEntry) any { return e.Failure }},
+		// the kinds of finding (statement.FindingKinds), "registry; redated"
+		column{"findings", 16, func(e *statement.RegisterEntry) any { return strings.Join(e.Findings, "; ") }},
 	)
 	return cols
 }()

@@ -3,6 +3,7 @@ package findings
 import (
 	"math"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -87,7 +88,7 @@ func Diff(prevText, curText string) []DiffChunk {
 		return sb.String()
 	}
 	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0
+	dmp.DiffTimeout = 2 * time.Second // a readable view: past it, a coarser diff
 	for _, d := range dmp.DiffCleanupSemantic(dmp.DiffMain(encode(a), encode(b), false)) {
 		var sb strings.Builder
 		for _, r := range d.Text {

@@ -9,7 +9,8 @@
 // The checker splits a statement into sentences and matches each against a
 // criterion's patterns. A pattern names groups of terms; a sentence matches
 // when every group has a term in the sentence (or, for heading groups, in the
-// heading of the section the sentence is in), no "none" term occurs, and,
+// heading of the section the sentence is in), no "none" term occurs (nor a
+// "heading_none" term in that heading), and,
 // when the pattern has regular expressions, one of them matches the
 // lower-cased sentence. Terms are words or phrases, lower-case; a word ending
 // in "*" matches any word that starts with it ("train*" matches "training");
@@ -170,6 +171,10 @@ type Pattern struct {
 	Gap      int        `yaml:"gap"`
 	// Heading: a group that must have a term in the section heading.
 	Heading []string `yaml:"heading"`
+	// HeadingNone: terms that disqualify a sentence when its section's
+	// heading holds one: a section "Due diligence in our supply chain" is
+	// not the one that describes the supply chain.
+	HeadingNone []string `yaml:"heading_none"`
 	// Near: a group that must have a term in the sentence, its heading or
 	// one of the NearSpans sentences before it ("Supervisors are trained
 	// to spot the signs." after a paragraph on modern slavery).
@@ -419,7 +424,7 @@ func (s *Set) Validate() error {
 			if len(p.Near) > 0 && p.NearSpans <= 0 {
 				p.NearSpans = 2
 			}
-			for _, g := range slices.Concat(p.All, p.Sequence, [][]string{p.Heading, p.None, p.Near}) {
+			for _, g := range slices.Concat(p.All, p.Sequence, [][]string{p.Heading, p.HeadingNone, p.None, p.Near}) {
 				for _, t := range g {
 					if err := s.checkTerm(t); err != nil {
 						errs = append(errs, fmt.Errorf("%s: %w", pw, err))

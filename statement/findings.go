@@ -78,6 +78,18 @@ type OrgFindings struct {
 	Unchanged     *UnchangedFinding `json:"unchanged"`
 }
 
+// Finding kinds: what the register's findings column lists and its
+// findings= filter selects (FindingAny: any of them).
+const (
+	FindingRegistry = "registry"
+	FindingTemplate = "template"
+	FindingRedated  = "redated"
+	FindingAny      = "any"
+)
+
+// FindingKinds are the kinds of finding, in the order they are shown.
+var FindingKinds = []string{FindingRegistry, FindingTemplate, FindingRedated}
+
 // TemplateShare is the share of a statement's text found in other
 // organisations' statements from which it is called a template or a copy.
 const TemplateShare = 0.8

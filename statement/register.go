@@ -42,4 +42,8 @@ type RegisterEntry struct {
 	// with the failure.
 	LastFetch *time.Time `json:"last_fetch"`
 	Failure   string     `json:"failure,omitempty"`
+	// Findings are the kinds of finding the organisation has
+	// (FindingKinds): a registry claim its statement does not bear out,
+	// a statement mostly another's text, one re-dated without change.
+	Findings []string `json:"findings,omitempty"`
 }

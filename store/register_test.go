@@ -175,6 +175,21 @@ func TestRegisterPageFilters(t *testing.T) {
 	if _, err := st.RecordFetch(ctx, store.Fetch{OrgID: byName["ABERDEEN ANGUS LTD"], Outcome: statement.Unreachable, Error: "timed out"}); err != nil {
 		t.Fatal(err)
 	}
+	// Abel & Cole: a registry claim its statement does not bear out and a
+	// quiet one; Sainsbury's: a template's text and re-dated; Café Flöra:
+	// a little text shared and only a quiet claim, no finding to act on
+	err := st.SaveFindings(ctx, map[int64]statement.OrgFindings{
+		byName["Abel & Cole Limited"]: {Registry: []statement.RegistryFinding{
+			{Criterion: statement.Training, RegistrySays: true, StatementStatus: statement.Missing},
+			{Criterion: statement.Risk, StatementStatus: statement.Met, Quiet: true}}},
+		byName["Sainsbury's Supermarkets Ltd"]: {Template: &statement.TemplateFinding{Shared: 0.91},
+			Unchanged: &statement.UnchangedFinding{Changed: 0.02, Redated: true}},
+		byName["Café Flöra Limited"]: {Template: &statement.TemplateFinding{Shared: 0.3},
+			Registry: []statement.RegistryFinding{{Criterion: statement.Risk, StatementStatus: statement.Met, Quiet: true}}},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	set, _ := region.Default()
 	humber, _ := set.Get("humber")
 	hants, _ := set.Get("hampshire-iow")
@@ -214,6 +229,11 @@ func TestRegisterPageFilters(t *testing.T) {
 		{"within two regions", store.RegisterFilter{Within: []*region.Region{humber, hants}}, "Abel & Cole Limited; Café Flöra Limited; Sainsbury's Supermarkets Ltd"},
 		{"within and a region", store.RegisterFilter{Within: []*region.Region{humber}, OrgFilter: store.OrgFilter{Region: hants}}, ""},
 		{"within, searched", store.RegisterFilter{Within: []*region.Region{hants}, Text: "abel"}, ""},
+		{"registry findings", store.RegisterFilter{Findings: statement.FindingRegistry}, "Abel & Cole Limited"},
+		{"template", store.RegisterFilter{Findings: statement.FindingTemplate}, "Sainsbury's Supermarkets Ltd"},
+		{"re-dated", store.RegisterFilter{Findings: statement.FindingRedated}, "Sainsbury's Supermarkets Ltd"},
+		{"any finding", store.RegisterFilter{Findings: statement.FindingAny}, "Abel & Cole Limited; Sainsbury's Supermarkets Ltd"},
+		{"any finding, by name", store.RegisterFilter{Findings: statement.FindingAny, Text: "sains"}, "Sainsbury's Supermarkets Ltd"},
 	} {
 		p, err := st.RegisterPage(ctx, store.RegisterQuery{RegisterFilter: c.f, PerPage: 50, Page: 1})
 		if err != nil {
@@ -224,7 +244,18 @@ func TestRegisterPageFilters(t *testing.T) {
 			t.Errorf("%s: %d: %s\nwant %s", c.name, p.Total, got, c.want)
 		}
 	}
-	for _, f := range []store.RegisterFilter{{Status: "lost"}, {Rating: "great"}, {Scope: "maybe"}, {Website: "none"}} {
+	p, err := st.RegisterPage(ctx, store.RegisterQuery{PerPage: 50, Page: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range p.Entries {
+		kinds = append(kinds, fmt.Sprintf("%s %v", e.Name, e.Findings))
+	}
+	if got, want := strings.Join(kinds, "; "), `"K" Line Bulk Shipping (UK) Limited []; Abel & Cole Limited [registry]; ABERDEEN ANGUS LTD []; Café Flöra Limited []; Sainsbury's Supermarkets Ltd [template redated]`; got != want {
+		t.Errorf("findings column:\n got %s\nwant %s", got, want)
+	}
+	for _, f := range []store.RegisterFilter{{Status: "lost"}, {Rating: "great"}, {Scope: "maybe"}, {Website: "none"}, {Findings: "copied"}} {
 		if _, err := st.RegisterPage(ctx, store.RegisterQuery{RegisterFilter: f}); !errors.Is(err, store.ErrBadFilter) {
 			t.Errorf("%+v: %v, want ErrBadFilter", f, err)
 		}
@@ -232,7 +263,7 @@ func TestRegisterPageFilters(t *testing.T) {
 	if _, err := st.RegisterPage(ctx, store.RegisterQuery{Sort: "colour"}); !errors.Is(err, store.ErrBadFilter) {
 		t.Errorf("sort colour: %v, want ErrBadFilter", err)
 	}
-	p, err := st.RegisterPage(ctx, store.RegisterQuery{RegisterFilter: store.RegisterFilter{Sector: "Transport", Scope: statement.InScope}, PerPage: 10})
+	p, err = st.RegisterPage(ctx, store.RegisterQuery{RegisterFilter: store.RegisterFilter{Sector: "Transport", Scope: statement.InScope}, PerPage: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,9 @@ type RegisterFilter struct {
 	Scope        statement.Scope
 	HomepageLink *bool
 	Website      WebsiteFilter
+	// Findings is a kind of finding (statement.FindingKinds) or
+	// statement.FindingAny.
+	Findings string
 }
 
 // RatingNone selects the entries with no assessed statement.
@@ -158,6 +161,14 @@ func (f RegisterFilter) where(forFacets bool) (conds, error) {
 	if f.HomepageLink != nil {
 		c.addLatest("l.homepage_link = ?", *f.HomepageLink)
 	}
+	if f.Findings != "" {
+		cond, ok := findingConds[f.Findings]
+		if !ok {
+			return c, fmt.Errorf("store: %w: findings=%q (%s or %s)", ErrBadFilter, f.Findings,
+				strings.Join(statement.FindingKinds, ", "), statement.FindingAny)
+		}
+		c.add("EXISTS (SELECT 1 FROM org_findings g WHERE g.org_id = o.id AND (" + cond + "))")
+	}
 	switch f.Website {
 	case WebsiteAny:
 	case WebsiteMissing:
@@ -171,6 +182,33 @@ func (f RegisterFilter) where(forFacets bool) (conds, error) {
 	}
 	return c, nil
 }
+
+// findingConds are the conditions on org_findings g of each findings=
+// filter; findingCols gives the same per column for the register's
+// findings.
+var findingConds = func() map[string]string {
+	m := map[string]string{
+		statement.FindingRegistry: "g.registry > 0",
+		statement.FindingTemplate: fmt.Sprintf("g.template >= %g", statement.TemplateShare),
+		statement.FindingRedated:  "g.redated <> 0",
+	}
+	var all []string
+	for _, k := range statement.FindingKinds {
+		all = append(all, m[k])
+	}
+	m[statement.FindingAny] = strings.Join(all, " OR ")
+	return m
+}()
+
+// findingCols are the register's columns of each kind of finding, in
+// the order of statement.FindingKinds.
+var findingCols = func() string {
+	var cols []string
+	for _, k := range statement.FindingKinds {
+		cols = append(cols, "coalesce("+findingConds[k]+", 0)")
+	}
+	return strings.Join(cols, ", ")
+}()
 
 // textCond is the search by name or company number: every word of the
 // folded text in the folded name, or the text in the company number.
@@ -398,11 +436,17 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 		var homepage sql.NullBool
 		var rating string
 		var score sql.NullInt64
+		var found [3]bool // of statement.FindingKinds
 		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &source, &e.Postcode, &e.Sector,
 			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
 			&status, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
-			&r.assessmentID, &rating, &score, &checked, &e.StatementID); err != nil {
+			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &found[0], &found[1], &found[2]); err != nil {
 			return r, err
+		}
+		for i, k := range statement.FindingKinds {
+			if found[i] {
+				e.Findings = append(e.Findings, k)
+			}
 		}
 		e.WebsiteSource = statement.WebsiteSource(source)
 		e.Scope = e.Turnover.Scope()
@@ -424,11 +468,13 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 		o.turnover_min, o.turnover_max, o.turnover_text,
 		l.status, coalesce(f.error, ''), coalesce(f.fetched_at, ''),
 		coalesce(ls.url, ''), l.period_end, l.homepage_link,
-		coalesce(l.assessment_id, 0), l.rating, l.score, coalesce(a.checked_at, ''), coalesce(l.statement_id, 0)
+		coalesce(l.assessment_id, 0), l.rating, l.score, coalesce(a.checked_at, ''), coalesce(l.statement_id, 0),
+		`+findingCols+`
 	FROM orgs o JOIN org_latest l ON l.org_id = o.id
 	LEFT JOIN fetches f ON f.id = l.fetch_id
 	LEFT JOIN statements ls ON ls.id = l.statement_id
 	LEFT JOIN assessments a ON a.id = l.assessment_id
+	LEFT JOIN org_findings g ON g.org_id = o.id
 	WHERE `+condOrder, args...)
 	if err != nil {
 		return nil, err

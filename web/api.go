@@ -98,7 +98,9 @@ func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) {
 		Register   *statement.RegisterEntry `json:"register"`
 		Statements []version                `json:"statements"`
 		Fetches    []fetch                  `json:"fetches"`
-	}{Org: d.Org.Org, Region: d.Region, RegionName: d.RegionName, Register: d.Entry, Statements: []version{}, Fetches: []fetch{}}
+		// Findings: the shape of s54 findings --json, null when none
+		Findings *statement.OrgFindings `json:"findings"`
+	}{Org: d.Org.Org, Region: d.Region, RegionName: d.RegionName, Register: d.Entry, Statements: []version{}, Fetches: []fetch{}, Findings: d.Findings}
 	for _, v := range d.Statements {
 		out.Statements = append(out.Statements, version{URL: v.URL, Snapshot: "/snapshots/" + v.SHA256,
 			PeriodEnd: v.PeriodEnd, Current: v.Latest, Assessment: v.Assessment})

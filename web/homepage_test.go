@@ -33,7 +33,7 @@ func TestHomepageLinkShown(t *testing.T) {
 	if err := s.parseTemplates(); err != nil {
 		t.Fatal(err)
 	}
-	cell := regexp.MustCompile(`<td>([^<]*)</td>\s*</tr>`)
+	cell := regexp.MustCompile(`<td>([^<]*)</td>\s*<td>[^\n]*</td>\s*</tr>`) // the homepage link, before the findings
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := statement.RegisterEntry{CompanyNumber: "09000001", Name: "Acme Ltd", Status: statement.Found, HomepageLink: tc.link}

@@ -22,6 +22,9 @@ type orgData struct {
 	Entry              *statement.RegisterEntry
 	Statements         []versionView
 	Fetches            []store.FetchRecord
+	// Findings are the organisation's findings (registry claims, template
+	// text, re-dated), nil when it has none.
+	Findings *statement.OrgFindings
 }
 
 // versionView is one statement version on the organisation page.
@@ -100,6 +103,9 @@ func (s *Server) org(ctx context.Context, number string, withText bool) (*orgDat
 		}
 		return cmp.Compare(b.StatementID, a.StatementID)
 	})
+	if d.Findings, err = s.orgFindings(ctx, o.ID); err != nil {
+		return nil, err
+	}
 	d.Fetches, err = s.cfg.Store.OrgFetches(ctx, o.ID, 20)
 	return d, err
 }

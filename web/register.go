@@ -22,7 +22,7 @@ const (
 
 // registerParams are the URL parameters of the register's filters, kept
 // when the page, the order or a download is asked for.
-var registerParams = []string{"q", "region", "status", "rating", "sector", "scope", "homepage_link", "website"}
+var registerParams = []string{"q", "region", "status", "rating", "sector", "scope", "homepage_link", "website", "findings"}
 
 // registerQuery reads the register's filters, order and page from the
 // URL. A value that names nothing (a region, a status, a sort) is an
@@ -42,6 +42,7 @@ func (s *Server) registerQuery(r *http.Request) (store.RegisterQuery, error) {
 	f.Sector = v.Get("sector")
 	f.Scope = statement.Scope(v.Get("scope"))
 	f.Website = store.WebsiteFilter(v.Get("website"))
+	f.Findings = v.Get("findings")
 	switch hl := strings.ToLower(v.Get("homepage_link")); hl {
 	case "":
 	case "true", "yes", "false", "no":
@@ -121,15 +122,18 @@ type option struct {
 
 // registerData is the register page.
 type registerData struct {
-	Entries                        []statement.RegisterEntry
-	Total, Page, Pages, First      int
-	Q, Region, Status, Rating      string
-	Sector, Scope, HomepageLink    string
-	Website, Sort                  string
-	Filtered                       bool
-	Regions, Sectors               []option
-	Statuses, Ratings, Scopes      []option
-	Websites                       []option
+	Entries                     []statement.RegisterEntry
+	Total, Page, Pages, First   int
+	Q, Region, Status, Rating   string
+	Sector, Scope, HomepageLink string
+	Website, Sort, Findings     string
+	Filtered                    bool
+	Regions, Sectors            []option
+	Statuses, Ratings, Scopes   []option
+	Websites, FindingKinds      []option
+	// PastEnd: the page asked for is after the last; LastURL goes there.
+	PastEnd                        bool
+	LastURL                        string
 	SortURL                        func(key string) string
 	PrevURL, NextURL               string
 	DownloadCSV, DownloadXL, Clear string
@@ -152,7 +156,7 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	d := registerData{Entries: p.Entries, Total: p.Total, Page: q.Page, Pages: max(1, (p.Total+q.PerPage-1)/q.PerPage),
 		First: (q.Page-1)*q.PerPage + 1, Q: q.Text, Region: v.Get("region"), Status: v.Get("status"), Rating: v.Get("rating"),
-		Sector: q.Sector, Scope: v.Get("scope"), HomepageLink: v.Get("homepage_link"), Website: v.Get("website"), Sort: q.Sort}
+		Sector: q.Sector, Scope: v.Get("scope"), HomepageLink: v.Get("homepage_link"), Website: v.Get("website"), Findings: q.Findings, Sort: q.Sort}
 	for _, p := range registerParams {
 		d.Filtered = d.Filtered || v.Get(p) != ""
 	}
@@ -177,6 +181,9 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 		{string(statement.ScopeUnknown), "turnover unknown", 0}}
 	d.Websites = []option{{string(store.WebsiteMissing), "none", 0}, {string(store.WebsitePresent), "known", 0},
 		{string(store.WebsiteDerived), "from the statement's address", 0}}
+	for _, k := range append(append([]string{}, statement.FindingKinds...), statement.FindingAny) {
+		d.FindingKinds = append(d.FindingKinds, option{Value: k, Label: findingLabel(k)})
+	}
 	link := func(change func(url.Values)) string {
 		u := r.URL.Query()
 		change(u)
@@ -190,6 +197,10 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if q.Page > 1 {
 		d.PrevURL = link(func(u url.Values) { u.Set("page", strconv.Itoa(min(q.Page-1, d.Pages))) })
+	}
+	if q.Page > d.Pages {
+		d.PastEnd = true
+		d.LastURL = link(func(u url.Values) { u.Set("page", strconv.Itoa(d.Pages)) })
 	}
 	if q.Page < d.Pages {
 		d.NextURL = link(func(u url.Values) { u.Set("page", strconv.Itoa(q.Page+1)) })
@@ -207,6 +218,22 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 		d.Clear += "?" + url.Values{"sort": {d.Sort}}.Encode()
 	}
 	s.render(w, r, http.StatusOK, "register", "Register", d)
+}
+
+// findingLabel names a kind of finding (statement.FindingKinds) as the
+// register's filter and column show it.
+func findingLabel(kind string) string {
+	switch kind {
+	case statement.FindingRegistry:
+		return "registry claim not borne out"
+	case statement.FindingTemplate:
+		return "mostly another's text"
+	case statement.FindingRedated:
+		return "re-dated, otherwise unchanged"
+	case statement.FindingAny:
+		return "any of these"
+	}
+	return kind
 }
 
 // registerAll is every entry the URL's filters select, in its order: what

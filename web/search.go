@@ -61,7 +61,8 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			d.Pages = int((res.Total + uint64(q.Limit) - 1) / uint64(q.Limit))
 			v := r.URL.Query()
 			if page > 1 {
-				v.Set("page", strconv.Itoa(page-1))
+				// past the last page, Previous goes to the last
+				v.Set("page", strconv.Itoa(min(page-1, max(d.Pages, 1))))
 				d.PrevURL = "/search?" + v.Encode()
 			}
 			if page < d.Pages {

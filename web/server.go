@@ -188,6 +188,8 @@ func (s *Server) routes() {
 	m.Handle("GET /register.csv", s.staff(s.registerCSV))
 	m.Handle("GET /register.xlsx", s.staff(s.registerXLSX))
 	m.Handle("GET /orgs/{number}", s.staff(s.orgPage))
+	m.Handle("GET /orgs/{number}/changes", s.staff(s.changesPage))
+	m.Handle("GET /findings", s.staff(s.findingsPage))
 	m.Handle("GET /snapshots/{sha}", s.staff(s.snapshot))
 	m.Handle("GET /runs", s.staff(s.runsPage))
 	m.Handle("GET /runs/new", s.staff(s.newCrawlPage))

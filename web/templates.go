@@ -41,6 +41,10 @@ func (s *Server) parseTemplates() error {
 		"when":         func(t time.Time) string { return t.In(report.London).Format("2 Jan 2006 15:04") },
 		"duration":     humanDuration,
 		"sampleHost":   sampleHost,
+		// what went wrong on a visit, in a sentence a coordinator reads
+		"explain":      func(st statement.RegisterStatus, detail string) string { return statement.Explain(st, detail) },
+		"pct100":       func(x float64) int { return int(x*100 + 0.5) },
+		"findingLabel": findingLabel,
 		// the name of a region, by id (the id when the configuration has
 		// no such region)
 		"regionName": func(id string) string { return cmp.Or(s.cfg.Regions.Name(id), id) },

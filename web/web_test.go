@@ -434,6 +434,12 @@ func TestSearchPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `rel="next"`) {
 		t.Errorf("paging: %d", resp.StatusCode)
 	}
+	// past the last page: said, with a way back, not "page 5 of 2"
+	_, page = get(t, c, f.srv.URL+"/search?q=slavery&limit=1&page=5")
+	if !strings.Contains(page, "Page 5 is past the last page (2).") || strings.Contains(page, "page 5 of") ||
+		!strings.Contains(page, "page=2") {
+		t.Errorf("past the last page:\n%s", page)
+	}
 }
 
 func TestRegisterPageAndDownloads(t *testing.T) {
