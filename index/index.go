@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -170,6 +171,8 @@ var mappingKey = []byte("s54_mapping_version")
 // version, so most searches read a fifth of the index or less (an
 // organisation gains a version a year). It is safe for concurrent use.
 type Index struct {
+	// mu guards the parts, which Replace swaps for new ones
+	mu               sync.RWMutex
 	current, history bleve.Index
 	all              bleve.IndexAlias
 	path             string
@@ -190,17 +193,27 @@ func Open(path string) (*Index, error) {
 	if err := os.MkdirAll(path, 0o750); err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	current, err := openBleve(filepath.Join(path, "current"))
-	if err != nil {
+	x := &Index{path: path}
+	if err := x.openParts(); err != nil {
 		return nil, err
 	}
-	history, err := openBleve(filepath.Join(path, "history"))
+	return x, nil
+}
+
+// openParts opens the current and history parts at x.path.
+func (x *Index) openParts() error {
+	current, err := openBleve(filepath.Join(x.path, "current"))
+	if err != nil {
+		return err
+	}
+	history, err := openBleve(filepath.Join(x.path, "history"))
 	if err != nil {
 		current.Close()
-		return nil, err
+		return err
 	}
-	return &Index{current: current, history: history, all: bleve.NewIndexAlias(current, history), path: path,
-		analyzer: current.Mapping().AnalyzerNamed(analyzerName)}, nil
+	x.current, x.history, x.all = current, history, bleve.NewIndexAlias(current, history)
+	x.analyzer = current.Mapping().AnalyzerNamed(analyzerName)
+	return nil
 }
 
 func openBleve(path string) (bleve.Index, error) {
@@ -250,17 +263,35 @@ func openBleve(path string) (bleve.Index, error) {
 
 // SetRegions names the region ids a search may filter on: another is an
 // error that lists them. Set it before the first search.
-func (x *Index) SetRegions(ids []string) { x.regions = slices.Clone(ids) }
+func (x *Index) SetRegions(ids []string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.regions = slices.Clone(ids)
+}
 
 // Close closes the index.
-func (x *Index) Close() error { return errors.Join(x.current.Close(), x.history.Close()) }
+func (x *Index) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return errors.Join(x.current.Close(), x.history.Close())
+}
 
 // Count is the number of statement versions indexed.
-func (x *Index) Count() (uint64, error) { return x.all.DocCount() }
+func (x *Index) Count() (uint64, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.all.DocCount()
+}
 
 // Put indexes documents (a version indexed again replaces the old one),
 // in one batch per part.
 func (x *Index) Put(docs ...Doc) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.put(docs)
+}
+
+func (x *Index) put(docs []Doc) error {
 	if len(docs) == 0 {
 		return nil
 	}
@@ -297,6 +328,8 @@ func (x *Index) SetLatest(latest map[int64]bool) error {
 	if len(latest) == 0 {
 		return nil
 	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
 	ids := make([]string, 0, len(latest))
 	for id := range latest {
 		ids = append(ids, docID(id))
@@ -315,14 +348,75 @@ func (x *Index) SetLatest(latest map[int64]bool) error {
 			again = append(again, d)
 		}
 	}
-	return x.Put(again...)
+	return x.put(again)
 }
 
 // Rebuild makes a new index at path from docs, replacing the old one only
 // when every document is in: a search meanwhile uses the old index, and a
 // failure leaves it as it was. It returns the number of documents indexed.
+//
+// An index another process has open (s54 serve, a crawl) is not
+// replaced: ErrBusy. Swapped under it, the other would go on writing to
+// the old one, unseen.
 func Rebuild(ctx context.Context, path string, docs func(yield func(Doc) error) error) (int, error) {
-	tmp := path + ".new"
+	held, err := hold(path)
+	if err != nil {
+		return 0, err
+	}
+	n, err := build(ctx, path+".new", docs)
+	if held != nil {
+		// released just before the swap (a folder open elsewhere cannot
+		// be renamed on every system)
+		held.Close()
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, swapIn(path)
+}
+
+// hold opens the index at path, when there is one, for its lock: ErrBusy
+// when another process has it. A damaged or old index is no obstacle:
+// Rebuild is how it is made again.
+func hold(path string) (*Index, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil
+	}
+	x, err := Open(path)
+	if errors.Is(err, ErrBusy) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, nil
+	}
+	return x, nil
+}
+
+// Replace makes the open index again from docs, as Rebuild does, and goes
+// on with the new one: searches meanwhile use the old, which a failure
+// leaves as it was. Writes (Put) meanwhile go to the old index and are
+// lost: the caller keeps them apart.
+func (x *Index) Replace(ctx context.Context, docs func(yield func(Doc) error) error) (int, error) {
+	n, err := build(ctx, x.path+".new", docs)
+	if err != nil {
+		return 0, err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := errors.Join(x.current.Close(), x.history.Close()); err != nil {
+		return 0, fmt.Errorf("index: %w", err)
+	}
+	swapErr := swapIn(x.path)
+	// the new index, or the old one when it could not be put in place
+	if err := x.openParts(); err != nil {
+		return 0, errors.Join(swapErr, err)
+	}
+	return n, swapErr
+}
+
+// build makes a new index at tmp from docs and closes it, returning the
+// number of documents indexed; on failure nothing is left at tmp.
+func build(ctx context.Context, tmp string, docs func(yield func(Doc) error) error) (int, error) {
 	if err := os.RemoveAll(tmp); err != nil {
 		return 0, fmt.Errorf("index: %w", err)
 	}
@@ -356,17 +450,23 @@ func Rebuild(ctx context.Context, path string, docs func(yield func(Doc) error) 
 		os.RemoveAll(tmp)
 		return 0, err
 	}
-	old := path + ".old"
+	return n, nil
+}
+
+// swapIn puts the index built at path+".new" in place of the one at path.
+func swapIn(path string) error {
+	tmp, old := path+".new", path+".old"
 	os.RemoveAll(old)
 	if err := os.Rename(path, old); err != nil && !errors.Is(err, os.ErrNotExist) {
 		os.RemoveAll(tmp)
-		return 0, fmt.Errorf("index: %w", err)
+		return fmt.Errorf("index: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return 0, fmt.Errorf("index: %w", err)
+		os.Rename(old, path) // the old one back, as it was
+		return fmt.Errorf("index: %w", err)
 	}
 	os.RemoveAll(old)
-	return n, nil
+	return nil
 }
 
 // docOf reads a document back from its stored fields.
@@ -405,6 +505,8 @@ func docOf(f map[string]interface{}) Doc {
 
 // Doc returns a statement version as indexed, text included.
 func (x *Index) Doc(ctx context.Context, statementID int64) (Doc, bool, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{docID(statementID)}), 1, 0, false)
 	req.Fields = []string{"*"}
 	res, err := x.all.SearchInContext(ctx, req)

@@ -282,6 +282,55 @@ func TestRebuild(t *testing.T) {
 	if c, _ := x.Count(); c != 4 {
 		t.Errorf("after rebuild: %d documents, want 4", c)
 	}
+	// an index open elsewhere (s54 serve) is not swapped from under it
+	if _, err := Rebuild(context.Background(), dir, func(yield func(Doc) error) error { return yield(fixtures()[0]) }); !errors.Is(err, ErrBusy) {
+		t.Errorf("a rebuild of an index open elsewhere: %v, want ErrBusy", err)
+	}
+	if c, _ := x.Count(); c != 4 {
+		t.Errorf("after the refused rebuild: %d documents, want 4", c)
+	}
+}
+
+// TestReplace: an open index made again from docs goes on with the new
+// documents; searches meanwhile answer from the old; a failure leaves it
+// as it was, open.
+func TestReplace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	x := testIndex(t)
+	x.SetRegions([]string{"hampshire-iow", "humber"})
+	all := func(yield func(Doc) error) error {
+		for _, d := range fixtures()[:2] {
+			// a search while the new index is made answers from the old
+			if res := find(t, x, Query{Text: "prawns"}); res.Total != 1 {
+				t.Errorf("during the rebuild: %d hits for prawns, want the old index's 1", res.Total)
+			}
+			if err := yield(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if n, err := x.Replace(ctx, all); err != nil || n != 2 {
+		t.Fatalf("replace %d %v", n, err)
+	}
+	if res := find(t, x, Query{Text: "prawns"}); res.Total != 0 {
+		t.Errorf("after the rebuild: %d hits for prawns, want none", res.Total)
+	}
+	if res := find(t, x, Query{Text: "agency region:humber"}); res.Total != 0 {
+		t.Errorf("the regions were lost: %d hits", res.Total)
+	}
+	if _, err := x.Replace(ctx, func(yield func(Doc) error) error {
+		return errors.New("the register is unreadable")
+	}); err == nil {
+		t.Fatal("a failed rebuild reported no error")
+	}
+	if c, err := x.Count(); c != 2 || err != nil {
+		t.Errorf("after a failed rebuild: %d documents (%v), want 2", c, err)
+	}
+	if _, err := os.Stat(x.path + ".new"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed rebuild left %s.new (%v)", x.path, err)
+	}
 }
 
 // setVersion records a mapping version in both parts of the index, as an

@@ -112,6 +112,8 @@ type FacetCount struct {
 // of the best-scored statements only (as search engines rescore): at least
 // rescoreWindow, and always the page asked for.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
 	req, phrase, err := x.request(q)
 	if err != nil {
 		return nil, err

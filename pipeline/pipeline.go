@@ -42,7 +42,26 @@ type Pipeline struct {
 	Index *index.Index
 	// Region names the region of a postcode for the index ("" for none).
 	Region func(postcode string) string
+	// By names who starts the run ("schedule", a staff member's name, "s54
+	// crawl (user)"), and AllowPrivate says its crawler may reach private
+	// addresses: both recorded with a new run, for whoever resumes it.
+	By           string
+	AllowPrivate bool
+	// Started, when set, is called once the run is recorded, before the
+	// first organisation: with its id, whether it resumes one, and the
+	// organisations done before and to do in all.
+	Started func(Summary)
 }
+
+// Stop is the cause a crawl's context is cancelled with to stop its run
+// on request (context.WithCancelCause): the run is recorded stopped, by
+// whom, not interrupted, and only a run for the same selection resumes
+// it. Crawl returns it as its error.
+type Stop struct {
+	By string
+}
+
+func (s *Stop) Error() string { return "crawl: stopped by " + s.By }
 
 // Event reports one organisation done.
 type Event struct {
@@ -82,7 +101,10 @@ type Summary struct {
 	// register but not in the search index (s54 index rebuild mends it).
 	IndexFailures int
 	Interrupted   bool
-	Elapsed       time.Duration
+	// StoppedBy names who stopped the run, when it was stopped on
+	// request (Interrupted is set too).
+	StoppedBy string
+	Elapsed   time.Duration
 }
 
 // String is the summary in one line.
@@ -129,23 +151,21 @@ func (p *Pipeline) Crawl(ctx context.Context, orgs []store.OrgRecord, selection 
 		return sum, err
 	}
 	done := map[int64]bool{}
-	if unfinished && run.Selection == selection {
+	resume := unfinished && run.Selection == selection
+	if resume {
 		sum.RunID, sum.Resumed = run.ID, true
 		if done, err = p.Store.RunDone(ctx, run.ID); err != nil {
 			return sum, err
 		}
-	} else {
-		if unfinished {
-			if err := p.Store.FinishRun(ctx, run.ID, statement.RunAbandoned, "replaced by a run for "+selection); err != nil {
-				return sum, err
-			}
-		}
-		if sum.RunID, err = p.Store.StartRun(ctx, selection); err != nil {
+	} else if unfinished {
+		if err := p.Store.FinishRun(ctx, run.ID, statement.RunAbandoned, "replaced by a run for "+selection); err != nil {
 			return sum, err
 		}
 	}
 	var todo []store.OrgRecord
+	ids := make([]int64, 0, len(orgs))
 	for _, o := range orgs {
+		ids = append(ids, o.ID)
 		switch {
 		case done[o.ID]:
 			sum.Skipped++
@@ -156,6 +176,21 @@ func (p *Pipeline) Crawl(ctx context.Context, orgs []store.OrgRecord, selection 
 		}
 	}
 	sum.Done = sum.Skipped
+	total := sum.Total - sum.NoWebsite
+	switch {
+	case !resume:
+		if sum.RunID, err = p.Store.BeginRun(ctx, store.NewRun{Selection: selection, By: p.By, OrgIDs: ids, Total: total,
+			AllowPrivate: p.AllowPrivate}); err != nil {
+			return sum, err
+		}
+	case run.Total != total:
+		if err := p.Store.SetRunTotal(ctx, run.ID, total); err != nil {
+			return sum, err
+		}
+	}
+	if p.Started != nil {
+		p.Started(sum)
+	}
 
 	workers := max(1, p.Concurrency)
 	jobs := make(chan store.OrgRecord)
@@ -219,6 +254,13 @@ feed:
 		return sum, fatal
 	case ctx.Err() != nil:
 		sum.Interrupted = true
+		if stop, ok := errors.AsType[*Stop](context.Cause(ctx)); ok {
+			sum.StoppedBy = stop.By
+			if err := p.Store.StopRun(bg, sum.RunID, stop.By, sum.String()); err != nil {
+				return sum, err
+			}
+			return sum, stop
+		}
 		if err := p.Store.FinishRun(bg, sum.RunID, statement.RunInterrupted, sum.String()); err != nil {
 			return sum, err
 		}

@@ -230,6 +230,42 @@ func TestCrawlResumes(t *testing.T) {
 	}
 }
 
+// TestCrawlStopped: a run stopped on request (its context cancelled with
+// a pipeline.Stop) is recorded stopped, by whom, not interrupted; the
+// run's start is told before the first organisation, with the total and
+// who started it.
+func TestCrawlStopped(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	web := loadWeb(t)
+	p, orgs := setup(t, web)
+	p.Concurrency, p.By = 2, "schedule"
+	stop, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var started pipeline.Summary
+	p.Started = func(s pipeline.Summary) { started = s }
+	p.Progress = func(ev pipeline.Event) {
+		if ev.Done == 3 {
+			cancel(&pipeline.Stop{By: "alice"})
+		}
+	}
+	sum, err := p.Crawl(stop, orgs, "all")
+	if s, ok := errors.AsType[*pipeline.Stop](err); !ok || s.By != "alice" || !sum.Interrupted || sum.StoppedBy != "alice" {
+		t.Fatalf("stopped run: %+v, %v", sum, err)
+	}
+	if started.RunID != sum.RunID || started.Total != len(orgs) || started.Done != 0 {
+		t.Errorf("started %+v", started)
+	}
+	r, err := p.Store.Run(ctx, sum.RunID)
+	if err != nil || r.State != statement.RunStopped || r.StoppedBy != "alice" || r.StartedBy != "schedule" ||
+		r.Done() != sum.Done || r.Total != len(orgs)-sum.NoWebsite {
+		t.Errorf("recorded %+v %v after %+v", r, err, sum)
+	}
+	if ids, _ := p.Store.RunOrgIDs(ctx, sum.RunID); len(ids) != len(orgs) {
+		t.Errorf("the run kept %d organisations of %d", len(ids), len(orgs))
+	}
+}
+
 func deref(b *bool) any {
 	if b == nil {
 		return nil

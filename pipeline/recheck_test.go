@@ -56,7 +56,7 @@ func TestRecheck(t *testing.T) {
 	ck := checker.Default()
 	ipath := filepath.Join(dir, index.Dir)
 	now := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
-	rs, err := pipeline.Recheck(ctx, st, ck, ipath, extract.DefaultOptions(), nil, false, now)
+	rs, err := pipeline.Recheck(ctx, st, ck, pipeline.IntoFolder(ipath), extract.DefaultOptions(), nil, false, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestRecheck(t *testing.T) {
 			t.Errorf("the index holds rating %s", h.Rating)
 		}
 	}
-	rs, err = pipeline.Recheck(ctx, st, ck, ipath, extract.DefaultOptions(), nil, false, now)
+	rs, err = pipeline.Recheck(ctx, st, ck, pipeline.IntoFolder(ipath), extract.DefaultOptions(), nil, false, now)
 	if err != nil || rs.Reassessed != 0 || rs.Current != 1 {
 		t.Errorf("second recheck: %+v, %v", rs, err)
 	}

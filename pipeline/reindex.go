@@ -23,17 +23,32 @@ type RebuildStats struct {
 	FirstError error
 }
 
-// Rebuild makes the search index at path again from the register: every
+// Into is where a rebuild puts the index it makes.
+type Into func(ctx context.Context, docs func(yield func(index.Doc) error) error) (int, error)
+
+// IntoFolder makes the index in a folder no process has open
+// (index.Rebuild).
+func IntoFolder(path string) Into {
+	return func(ctx context.Context, docs func(yield func(index.Doc) error) error) (int, error) {
+		return index.Rebuild(ctx, path, docs)
+	}
+}
+
+// IntoOpen makes the index x anew, which goes on serving (index.Replace):
+// s54 serve's.
+func IntoOpen(x *index.Index) Into { return x.Replace }
+
+// Rebuild makes the search index again from the register: every
 // statement version, its text read again from its snapshot. The old index
 // serves until the new one is complete.
-func Rebuild(ctx context.Context, st *store.Store, path string, opts extract.Options, region func(string) string) (RebuildStats, error) {
-	return rebuild(ctx, st, path, opts, region, nil)
+func Rebuild(ctx context.Context, st *store.Store, into Into, opts extract.Options, region func(string) string) (RebuildStats, error) {
+	return rebuild(ctx, st, into, opts, region, nil)
 }
 
 // rebuild is Rebuild, with each version's text given to visit (when not
 // nil) before it is indexed: visit may change the version's assessment,
 // and its error stops the rebuild.
-func rebuild(ctx context.Context, st *store.Store, path string, opts extract.Options, region func(string) string,
+func rebuild(ctx context.Context, st *store.Store, into Into, opts extract.Options, region func(string) string,
 	visit func(context.Context, *store.VersionRecord, statement.Text) error) (RebuildStats, error) {
 	var stats RebuildStats
 	type job struct {
@@ -110,7 +125,7 @@ func rebuild(ctx context.Context, st *store.Store, path string, opts extract.Opt
 		}
 		return region(pc)
 	}
-	n, err := index.Rebuild(ctx, path, func(yield func(index.Doc) error) error {
+	n, err := into(ctx, func(yield func(index.Doc) error) error {
 		for j := range out {
 			if j.err != nil {
 				stats.Unreadable++
@@ -148,12 +163,12 @@ type RecheckStats struct {
 // ck's rules (those already assessed with them only when all is set), so
 // that the register, the search index and the reports that follow are on
 // one scale; the index is made again with the new verdicts.
-func Recheck(ctx context.Context, st *store.Store, ck *checker.Checker, path string, opts extract.Options,
+func Recheck(ctx context.Context, st *store.Store, ck *checker.Checker, into Into, opts extract.Options,
 	region func(string) string, all bool, now time.Time) (RecheckStats, error) {
 	var rs RecheckStats
 	var mu sync.Mutex
 	rules := ck.RulesID()
-	stats, err := rebuild(ctx, st, path, opts, region, func(ctx context.Context, v *store.VersionRecord, text statement.Text) error {
+	stats, err := rebuild(ctx, st, into, opts, region, func(ctx context.Context, v *store.VersionRecord, text statement.Text) error {
 		if v.Rules == rules && !all {
 			mu.Lock()
 			rs.Current++

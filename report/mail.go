@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	mail "github.com/wneessen/go-mail"
@@ -14,25 +15,123 @@ import (
 // MailConfig is the email: section of s54.yaml. The password is never in
 // the file: PasswordEnv names the environment variable that holds it.
 type MailConfig struct {
-	Host        string   `yaml:"host"`
-	Port        int      `yaml:"port"` // 587 when 0
-	Username    string   `yaml:"username"`
-	PasswordEnv string   `yaml:"password_env"`
-	From        string   `yaml:"from"`
-	To          []string `yaml:"to"`
+	Host        string     `yaml:"host"`
+	Port        int        `yaml:"port"` // 587 when 0
+	Username    string     `yaml:"username"`
+	PasswordEnv string     `yaml:"password_env"`
+	From        string     `yaml:"from"`
+	To          Recipients `yaml:"to"`
 	// TLSConfig overrides the TLS settings (tests trust their own
 	// certificate with it); not in the file.
 	TLSConfig *tls.Config `yaml:"-"`
 }
 
-// Configured reports whether there is somewhere to send reports.
-func (c MailConfig) Configured() bool { return c.Host != "" && c.From != "" && len(c.To) > 0 }
+// Recipients is email.to: either one list, whose addresses receive the
+// report of the whole register, or a list for each region (by id), whose
+// addresses receive that region's report only: a partnership that covers
+// one region reads its own organisations, not everyone's. In s54.yaml an
+// address, a list of addresses, or a map of region id to either:
+//
+//	to: [steering@partnership.example]
+//	to:
+//	  humber: [humber-msp@example.org]
+//	  west-mercia: analyst@example.org
+type Recipients struct {
+	All     []string
+	Regions map[string][]string
+}
 
-// Send emails the report: a summary in the body, the report and the
-// register attached. STARTTLS is required; authentication when a user
-// name is set.
-func (r *Report) Send(ctx context.Context, c MailConfig, attachments []string) error {
-	if !c.Configured() {
+// To is the one list a report of the whole register goes to.
+func To(addrs ...string) Recipients { return Recipients{All: addrs} }
+
+// Empty reports whether there is no one to send to.
+func (r Recipients) Empty() bool {
+	if len(r.All) > 0 {
+		return false
+	}
+	for _, to := range r.Regions {
+		if len(to) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// RegionIDs are the regions with recipients of their own, sorted.
+func (r Recipients) RegionIDs() []string {
+	ids := make([]string, 0, len(r.Regions))
+	for id, to := range r.Regions {
+		if len(to) > 0 {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// String says who receives what, for the log and the command line.
+func (r Recipients) String() string {
+	var parts []string
+	if len(r.All) > 0 {
+		parts = append(parts, strings.Join(r.All, ", "))
+	}
+	for _, id := range r.RegionIDs() {
+		parts = append(parts, id+": "+strings.Join(r.Regions[id], ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// UnmarshalYAML reads an address, a list, or a map of region to either
+// (the decoder's older Unmarshaler form: report needs no YAML package).
+func (r *Recipients) UnmarshalYAML(unmarshal func(any) error) error {
+	*r = Recipients{}
+	var one string
+	if err := unmarshal(&one); err == nil {
+		if one != "" {
+			r.All = []string{one}
+		}
+		return nil
+	}
+	if err := unmarshal(&r.All); err == nil {
+		return nil
+	}
+	var byRegion map[string]addresses
+	if err := unmarshal(&byRegion); err != nil {
+		return errors.New("email.to: want an address, a list of addresses, or a map of region id to addresses")
+	}
+	r.All = nil
+	r.Regions = make(map[string][]string, len(byRegion))
+	for id, to := range byRegion {
+		r.Regions[id] = to
+	}
+	return nil
+}
+
+// addresses is an address or a list of them.
+type addresses []string
+
+func (a *addresses) UnmarshalYAML(unmarshal func(any) error) error {
+	var one string
+	if err := unmarshal(&one); err == nil {
+		*a = addresses{one}
+		return nil
+	}
+	var list []string
+	if err := unmarshal(&list); err != nil {
+		return errors.New("want an address or a list of addresses")
+	}
+	*a = list
+	return nil
+}
+
+// Configured reports whether there is somewhere to send reports.
+func (c MailConfig) Configured() bool { return c.Host != "" && c.From != "" && !c.To.Empty() }
+
+// Send emails the report to the addresses to: a summary in the body, the
+// report and the register attached. STARTTLS is required; authentication
+// when a user name is set.
+func (r *Report) Send(ctx context.Context, c MailConfig, to []string, attachments []string) error {
+	if c.Host == "" || c.From == "" || len(to) == 0 {
 		return errors.New("report: email: set email.host, email.from and email.to in s54.yaml")
 	}
 	port := c.Port
@@ -58,7 +157,7 @@ func (r *Report) Send(ctx context.Context, c MailConfig, attachments []string) e
 	if err := m.From(c.From); err != nil {
 		return fmt.Errorf("report: email: from: %w", err)
 	}
-	if err := m.To(c.To...); err != nil {
+	if err := m.To(to...); err != nil {
 		return fmt.Errorf("report: email: to: %w", err)
 	}
 	title := "Modern slavery statements: " + r.Month.Format("January 2006")

@@ -107,15 +107,15 @@ func TestSendOverSTARTTLS(t *testing.T) {
 	r := &report.Report{Month: time.Date(2025, 11, 1, 0, 0, 0, 0, report.London), Region: "hampshire-iow",
 		Headline: report.Headline{Organisations: 3, Found: 2, Ratings: map[statement.Rating]int{}}}
 	conf := report.MailConfig{Host: "127.0.0.1", Port: port, Username: "reports@partnership.example", PasswordEnv: "S54_TEST_SMTP_PASSWORD",
-		From: "reports@partnership.example", To: []string{"steering@partnership.example"}, TLSConfig: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}}
+		From: "reports@partnership.example", To: report.To("steering@partnership.example"), TLSConfig: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}}
 
 	// the password comes from the environment, never the file
 	t.Setenv("S54_TEST_SMTP_PASSWORD", "")
-	if err := r.Send(context.Background(), conf, nil); err == nil || !strings.Contains(err.Error(), "password_env") {
+	if err := r.Send(context.Background(), conf, conf.To.All, nil); err == nil || !strings.Contains(err.Error(), "password_env") {
 		t.Errorf("without the password: %v", err)
 	}
 	t.Setenv("S54_TEST_SMTP_PASSWORD", "s3cret-from-env")
-	if err := r.Send(context.Background(), conf, []string{att}); err != nil {
+	if err := r.Send(context.Background(), conf, conf.To.All, []string{att}); err != nil {
 		t.Fatal(err)
 	}
 	be.mu.Lock()
@@ -136,7 +136,7 @@ func TestSendOverSTARTTLS(t *testing.T) {
 	go plain.Serve(ln2)
 	defer plain.Close()
 	conf.Port = ln2.Addr().(*net.TCPAddr).Port
-	if err := r.Send(context.Background(), conf, nil); err == nil {
+	if err := r.Send(context.Background(), conf, conf.To.All, nil); err == nil {
 		t.Error("sent without TLS")
 	}
 }

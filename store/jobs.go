@@ -40,12 +40,13 @@ func (s *Store) FinishJob(ctx context.Context, id int64, state statement.RunStat
 	return nil
 }
 
-// LastCompletedJob is when the last run of a job that completed started,
-// zero when none did.
-func (s *Store) LastCompletedJob(ctx context.Context, job string) (time.Time, error) {
+// LastSettledJob is when the last run of a job that completed, or that
+// someone stopped on purpose, started; zero when none did. A run that
+// failed or was interrupted is not settled: it is made again.
+func (s *Store) LastSettledJob(ctx context.Context, job string) (time.Time, error) {
 	var started sql.NullString
-	if err := s.db.QueryRowContext(ctx, `SELECT max(started_at) FROM job_runs WHERE job = ? AND outcome = ?`,
-		job, string(statement.RunCompleted)).Scan(&started); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT max(started_at) FROM job_runs WHERE job = ? AND outcome IN (?, ?)`,
+		job, string(statement.RunCompleted), string(statement.RunStopped)).Scan(&started); err != nil {
 		return time.Time{}, fmt.Errorf("store: job runs: %w", err)
 	}
 	if !started.Valid {

@@ -17,18 +17,23 @@ type Run struct {
 	StartedAt time.Time
 	Selection string
 	State     statement.RunState
+	// Total is the organisations the run has to visit (those with a
+	// website or a statement URL); 0 for runs recorded before it was.
+	Total int
+	// StartedBy and StoppedBy name who started the run ("schedule", a
+	// staff member, "s54 crawl (user)") and who stopped it, when someone
+	// did; "" when not known.
+	StartedBy, StoppedBy string
+	// AllowPrivate: the run may reach private and loopback addresses, and
+	// so may the run that resumes it.
+	AllowPrivate bool
 }
 
 // StartRun records the start of a crawl run for a selection of
 // organisations (a description such as "region hampshire-iow"), and
 // returns its id; fetches of the run refer to it.
 func (s *Store) StartRun(ctx context.Context, selection string) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, status, selection) VALUES (?, ?, ?)`,
-		s.stamp(), string(statement.RunRunning), selection)
-	if err != nil {
-		return 0, fmt.Errorf("store: start crawl run: %w", err)
-	}
-	return res.LastInsertId()
+	return s.BeginRun(ctx, NewRun{Selection: selection})
 }
 
 // UnfinishedRun returns the latest crawl run that did not complete
@@ -36,8 +41,9 @@ func (s *Store) StartRun(ctx context.Context, selection string) (int64, error) {
 func (s *Store) UnfinishedRun(ctx context.Context) (Run, bool, error) {
 	var r Run
 	var started, state string
-	err := s.db.QueryRowContext(ctx, `SELECT id, started_at, selection, status FROM crawl_runs
-		ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &r.Selection, &state)
+	err := s.db.QueryRowContext(ctx, `SELECT id, started_at, selection, status, total, started_by, stopped_by, allow_private
+		FROM crawl_runs ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &started, &r.Selection, &state, &r.Total, &r.StartedBy, &r.StoppedBy,
+		&r.AllowPrivate)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
@@ -88,10 +94,10 @@ func (s *Store) Runs(ctx context.Context, limit int, within ...*region.Region) (
 	out, err := queryRows(ctx, s.db, "runs", func(scan func(...any) error) (RunSummary, error) {
 		var r RunSummary
 		var started, finished, state string
-		err := scan(&r.ID, &started, &finished, &state, &r.Selection, &r.Detail)
+		err := scan(&r.ID, &started, &finished, &state, &r.Selection, &r.Detail, &r.Total, &r.StartedBy, &r.StoppedBy)
 		r.StartedAt, r.FinishedAt, r.State = parseStamp(started), stampPtr(finished), statement.RunState(state)
 		return r, err
-	}, `SELECT id, started_at, coalesce(finished_at, ''), status, selection, detail
+	}, `SELECT id, started_at, coalesce(finished_at, ''), status, selection, detail, total, started_by, stopped_by
 		FROM crawl_runs ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, err

@@ -263,7 +263,27 @@ var migrations = []string{
 	// back by forgetDocumentHosts
 	`UPDATE orgs SET website_source = 'derived' WHERE website <> '' AND statement_url <> ''
 		AND substr(lower(statement_url), 1, length(website) + 1) = website || '/';`,
-	// 9: the staff's follow-up of each organisation (a state with dated
+	// 9: runs as s54 serve steers them: how many organisations a crawl
+	// run has to visit, who started it and who stopped it, whether it may
+	// reach private addresses (--allow-private), and which
+	// organisations it was started for (a filtered register's cannot be
+	// selected again once their statuses change, and a run cut by a
+	// shutdown is resumed with them); and the events of the data folder
+	// itself (when it was first served: no run was missed before then)
+	`ALTER TABLE crawl_runs ADD COLUMN total INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE crawl_runs ADD COLUMN started_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE crawl_runs ADD COLUMN stopped_by TEXT NOT NULL DEFAULT '';
+	ALTER TABLE crawl_runs ADD COLUMN allow_private INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE crawl_run_orgs (
+		run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+		org_id INTEGER NOT NULL REFERENCES orgs(id),
+		PRIMARY KEY (run_id, org_id)
+	) WITHOUT ROWID;
+	CREATE TABLE folder_events (
+		name TEXT PRIMARY KEY,
+		at   TEXT NOT NULL
+	) WITHOUT ROWID;`,
+	// 10: the staff's follow-up of each organisation (a state with dated
 	// notes, kept across years; orgs.follow_up is the latest state, for
 	// the register's filter), and the audit log: every change staff or an
 	// import made, by whom, when, and the value before and after

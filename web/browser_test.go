@@ -156,16 +156,16 @@ func browserSite(t *testing.T) (base, reportHTML, site string) {
 		},
 		// a check now is a crawl of one organisation, done before the
 		// answer
-		CheckOrg: func(ctx context.Context, number, by string) (int64, <-chan error, error) {
+		CheckOrg: func(ctx context.Context, number, by string) (web.CheckRun, error) {
 			one, err := st.Orgs(ctx, store.OrgFilter{CompanyNumbers: []string{number}})
 			if err != nil {
-				return 0, nil, err
+				return web.CheckRun{}, err
 			}
 			sum, err := p.Crawl(ctx, one, "check now "+number+" by "+by)
-			done := make(chan error, 1)
+			id, done := make(chan int64, 1), make(chan error, 1)
+			id <- sum.RunID
 			done <- err
-			close(done)
-			return sum.RunID, done, nil
+			return web.CheckRun{ID: id, Done: done}, nil
 		},
 	}
 	s, err := web.New(cfg)

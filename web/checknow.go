@@ -12,43 +12,69 @@ import (
 	"github.com/s54dev/s54/store"
 )
 
+// CheckRun is a check now under way. ID gives the run's id once the run
+// is recorded: at once, or, when another crawl holds the turn, when that
+// one has ended. Done gives the run's error (nil when it completed) once
+// it has ended. Each gives one value.
+type CheckRun struct {
+	ID   <-chan int64
+	Done <-chan error
+}
+
+// checkAnswer is how a check now stands when its answer is due: done (and
+// how it ended), or going on as run ID (0: waiting its turn behind the
+// run going on).
+type checkAnswer struct {
+	done  bool
+	err   error
+	runID int64
+}
+
 // errNoCheck: the server was started without a way to check one
 // organisation now.
 var errNoCheck = errors.New("this server cannot check an organisation now")
 
 // checkNow crawls and checks the organisation of the request as a run of
-// its own, and waits for it up to CheckWait: the run's id, and whether it
-// ended in that time. The run goes on when the wait or the request ends.
-func (s *Server) checkNow(r *http.Request) (store.OrgRecord, int64, bool, error) {
+// its own, and waits for it up to CheckWait. The run goes on when the
+// wait or the request ends.
+func (s *Server) checkNow(r *http.Request) (store.OrgRecord, checkAnswer, error) {
 	o, err := s.orgFor(r)
 	if err != nil {
-		return o, 0, false, err
+		return o, checkAnswer{}, err
 	}
 	if s.cfg.CheckOrg == nil {
-		return o, 0, false, errNoCheck
+		return o, checkAnswer{}, errNoCheck
 	}
 	if o.Website == "" && o.StatementURL == "" {
-		return o, 0, false, fmt.Errorf("%s has no website and no statement address to start from: give one first: %w", o.Name, errBadAddress)
+		return o, checkAnswer{}, fmt.Errorf("%s has no website and no statement address to start from: give one first: %w", o.Name, errBadAddress)
 	}
-	id, done, err := s.cfg.CheckOrg(context.WithoutCancel(r.Context()), o.CompanyNumber, staffName(r))
+	run, err := s.cfg.CheckOrg(context.WithoutCancel(r.Context()), o.CompanyNumber, staffName(r))
 	if err != nil {
-		return o, id, false, err
+		return o, checkAnswer{}, err
 	}
 	wait := time.NewTimer(s.cfg.CheckWait)
 	defer wait.Stop()
 	select {
-	case err := <-done:
-		return o, id, true, err
+	case err := <-run.Done:
+		return o, checkAnswer{done: true, err: err}, nil
 	case <-wait.C:
 	case <-r.Context().Done():
 	}
-	return o, id, false, nil
+	var a checkAnswer
+	select {
+	case a.runID = <-run.ID:
+	default: // still waiting its turn
+	}
+	return o, a, nil
 }
 
 // checkStatus is the HTTP status of an error of a check now.
 func checkStatus(err error) int {
-	if errors.Is(err, errNoCheck) {
+	switch {
+	case errors.Is(err, errNoCheck):
 		return http.StatusNotImplemented
+	case errors.Is(err, ErrCrawlRequest):
+		return http.StatusBadRequest
 	}
 	return orgStatus(err)
 }
@@ -59,7 +85,10 @@ func (s *Server) checkNowForm(w http.ResponseWriter, r *http.Request) {
 	if !s.formOK(w, r) {
 		return
 	}
-	o, _, done, err := s.checkNow(r)
+	o, a, err := s.checkNow(r)
+	if err == nil && a.done {
+		err = a.err
+	}
 	if err != nil {
 		if checkStatus(err) == http.StatusBadRequest {
 			s.orgError(w, r, err)
@@ -68,7 +97,7 @@ func (s *Server) checkNowForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, checkStatus(err), err.Error())
 		return
 	}
-	if !done {
+	if !a.done {
 		http.Redirect(w, r, "/runs", http.StatusSeeOther)
 		return
 	}
@@ -84,13 +113,22 @@ func (s *Server) apiCheckNow(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusForbidden, map[string]string{"error": "send the session's CSRF token in X-CSRF-Token, or use an API token"})
 		return
 	}
-	o, id, done, err := s.checkNow(r)
+	o, a, err := s.checkNow(r)
+	if err == nil && a.done {
+		err = a.err
+	}
 	if err != nil {
-		writeJSON(w, checkStatus(err), map[string]any{"error": err.Error(), "run_id": id})
+		writeJSON(w, checkStatus(err), map[string]string{"error": err.Error()})
 		return
 	}
-	if !done {
-		writeJSON(w, http.StatusAccepted, map[string]int64{"run_id": id})
+	if !a.done {
+		out := map[string]any{"run_id": a.runID}
+		if a.runID == 0 {
+			// waiting its turn: no run yet
+			out["run_id"] = nil
+			out["waiting"] = "another crawl holds the turn; this check starts when it ends (see /runs)"
+		}
+		writeJSON(w, http.StatusAccepted, out)
 		return
 	}
 	reg, err := s.cfg.Store.Register(r.Context(), store.OrgFilter{CompanyNumbers: []string{o.CompanyNumber}})

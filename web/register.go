@@ -152,6 +152,9 @@ type registerData struct {
 	SortURL                        func(key string) string
 	PrevURL, NextURL               string
 	DownloadCSV, DownloadXL, Clear string
+	// CrawlURL asks to crawl the organisations the filters select (""
+	// when the server does not crawl).
+	CrawlURL string
 }
 
 func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
@@ -229,6 +232,10 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 	dl.Del("page")
 	dl.Del("per_page")
 	d.DownloadCSV, d.DownloadXL = "/register.csv?"+dl.Encode(), "/register.xlsx?"+dl.Encode()
+	if s.cfg.Crawls != nil {
+		dl.Del("sort")
+		d.CrawlURL = "/runs/new?" + dl.Encode()
+	}
 	d.Clear = "/register"
 	if d.Sort != "" {
 		d.Clear += "?" + url.Values{"sort": {d.Sort}}.Encode()

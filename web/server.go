@@ -92,6 +92,9 @@ type Config struct {
 	// the text and names no statement: a draft mostly template text is
 	// told so, never whose text it is.
 	DraftShared func(text string) (share float64, ok bool)
+	// Crawls, when set, are the server's crawls: staff start and stop
+	// them on the runs page and through the API, and follow them there.
+	Crawls Crawls
 
 	// CheckURL checks a website or statement address staff give as the
 	// crawler would before fetching it (http or https, a public host);
@@ -105,11 +108,11 @@ type Config struct {
 	// import does, by a member of staff, and says what it did in the
 	// command's words. Nil: no import from the web.
 	ImportList func(ctx context.Context, file string, r io.Reader, by string) (string, error)
-	// CheckOrg crawls and checks one organisation now, as a run started
-	// by a member of staff: the run's id, and a channel that gives the
-	// run's error (nil when it completed) and is closed when it ends. Nil:
-	// no check now from the web.
-	CheckOrg func(ctx context.Context, number, by string) (runID int64, done <-chan error, err error)
+	// CheckOrg crawls and checks one organisation now, as a crawl run
+	// started by a member of staff, at once or, while another run holds
+	// the turn, when it ends (s54 serve's runner). Nil: no check now from
+	// the web.
+	CheckOrg func(ctx context.Context, number, by string) (CheckRun, error)
 	// CheckWait is how long POST /api/orgs/{number}/check waits for the
 	// check before it answers 202 with the run's id (60 s when 0).
 	CheckWait time.Duration
@@ -218,6 +221,12 @@ func (s *Server) routes() {
 	m.Handle("GET /findings", s.staff(s.findingsPage))
 	m.Handle("GET /snapshots/{sha}", s.staff(s.snapshot))
 	m.Handle("GET /runs", s.staff(s.runsPage))
+	m.Handle("GET /runs/new", s.staff(s.newCrawlPage))
+	m.Handle("POST /runs", s.staff(s.startCrawl))
+	m.Handle("POST /runs/{id}/stop", s.staff(s.stopCrawl))
+	m.Handle("GET /api/runs", s.staff(s.apiRuns))
+	m.Handle("POST /api/runs", s.staff(s.apiStartRun))
+	m.Handle("POST /api/runs/{id}/stop", s.staff(s.apiStopRun))
 	m.Handle("GET /api/search", s.staff(s.apiSearch))
 	m.Handle("GET /api/register", s.staff(s.apiRegister))
 	m.Handle("GET /api/orgs/{number}", s.staff(s.apiOrg))

@@ -23,17 +23,11 @@ import (
 	"github.com/s54dev/s54/web"
 )
 
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-// csrfOf reads the CSRF token of a staff page's forms.
-func csrfOf(t *testing.T, c *http.Client, f *fixture, page string) string {
+// pageCSRF reads the CSRF token of a staff page's forms.
+func pageCSRF(t *testing.T, c *http.Client, f *fixture, page string) string {
 	t.Helper()
 	_, body := get(t, c, f.srv.URL+page)
-	m := csrfField.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("%s has no form with a CSRF token", page)
-	}
-	return m[1]
+	return csrfOf(t, body)
 }
 
 // post sends a form and reads the answer.
@@ -129,7 +123,7 @@ func TestSetAddresses(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
-	csrf := csrfOf(t, c, f, "/orgs/01000003")
+	csrf := pageCSRF(t, c, f, "/orgs/01000003")
 	form := url.Values{"website": {"https://93.184.215.14/"}, "statement_url": {""}}
 	if resp, _ := post(t, c, f.srv.URL+"/orgs/01000003", form); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("without the CSRF token: %d", resp.StatusCode)
@@ -196,7 +190,7 @@ func TestFollowUp(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
 	c := f.login(t)
-	csrf := csrfOf(t, c, f, "/orgs/01000003")
+	csrf := pageCSRF(t, c, f, "/orgs/01000003")
 	note := `Wrote to <b>the board</b> & the secretary`
 	resp, _ := post(t, c, f.srv.URL+"/orgs/01000003/follow-up", url.Values{"csrf": {csrf}, "status": {"contacted"}, "note": {note}})
 	if resp.StatusCode != http.StatusSeeOther {
@@ -275,7 +269,7 @@ func TestReports(t *testing.T) {
 	if !strings.Contains(page, "No report yet") {
 		t.Error("no report yet")
 	}
-	csrf := csrfOf(t, c, f, "/reports")
+	csrf := pageCSRF(t, c, f, "/reports")
 	month := time.Now().In(report.London).Format("2006-01")
 	resp, _ := post(t, c, f.srv.URL+"/reports", url.Values{"csrf": {csrf}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/reports/"+month {
@@ -311,7 +305,7 @@ func TestReports(t *testing.T) {
 	if resp, _ := get(t, hc, f.srv.URL+"/reports/"+month); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("the whole register's report for a Hampshire account: %d", resp.StatusCode)
 	}
-	csrf = csrfOf(t, hc, f, "/reports")
+	csrf = pageCSRF(t, hc, f, "/reports")
 	resp, _ = post(t, hc, f.srv.URL+"/reports", url.Values{"csrf": {csrf}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/reports/"+month+"?region=hampshire-iow" {
 		t.Fatalf("Hampshire's report: %d %s", resp.StatusCode, resp.Header.Get("Location"))
@@ -335,15 +329,13 @@ func TestCheckNow(t *testing.T) {
 	finish := make(chan error)
 	asked := make(chan string, 10)
 	f := newFixture(t, func(cfg *web.Config) {
-		cfg.CheckOrg = func(ctx context.Context, number, by string) (int64, <-chan error, error) {
+		cfg.CheckOrg = func(ctx context.Context, number, by string) (web.CheckRun, error) {
 			asked <- number + " by " + by
-			if number == "01000001" {
-				done := make(chan error, 1)
-				done <- nil
-				close(done)
-				return 7, done, nil
-			}
-			return 8, finish, nil // never ends in this test
+			id := make(chan int64, 1)
+			if number == "01000002" {
+				id <- 8 // started, never ends in this test
+			} // else: waiting its turn
+			return web.CheckRun{ID: id, Done: finish}, nil
 		}
 		cfg.CheckWait = time.Millisecond
 	})
@@ -351,8 +343,13 @@ func TestCheckNow(t *testing.T) {
 	if status != http.StatusAccepted || !strings.Contains(body, `"run_id": 8`) {
 		t.Errorf("a check that goes on: %d %s", status, body)
 	}
+	status, body = apiPost(t, f.client(), f, f.token, "/api/orgs/01000001/check", "")
+	if status != http.StatusAccepted || !strings.Contains(body, `"run_id": null`) || !strings.Contains(body, "holds the turn") {
+		t.Errorf("a check waiting its turn: %d %s", status, body)
+	}
+	<-asked // 01000001's
 	c := f.login(t)
-	csrf := csrfOf(t, c, f, "/orgs/01000002")
+	csrf := pageCSRF(t, c, f, "/orgs/01000002")
 	if resp, _ := post(t, c, f.srv.URL+"/orgs/01000002/check", url.Values{"csrf": {csrf}}); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/runs" {
 		t.Errorf("the form, a check that goes on: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -369,10 +366,11 @@ func TestCheckNow(t *testing.T) {
 
 	// a check that ends at once: the wait is long, the answer the entry
 	g := newFixture(t, func(cfg *web.Config) {
-		cfg.CheckOrg = func(ctx context.Context, number, by string) (int64, <-chan error, error) {
-			done := make(chan error)
-			close(done)
-			return 9, done, nil
+		cfg.CheckOrg = func(ctx context.Context, number, by string) (web.CheckRun, error) {
+			id, done := make(chan int64, 1), make(chan error, 1)
+			id <- 9
+			done <- nil
+			return web.CheckRun{ID: id, Done: done}, nil
 		}
 	})
 	status, body = apiPost(t, g.client(), g, g.token, "/api/orgs/01000001/check", "")
@@ -405,7 +403,7 @@ func TestImportFromTheWeb(t *testing.T) {
 		}
 	})
 	c := f.login(t)
-	csrf := csrfOf(t, c, f, "/import")
+	csrf := pageCSRF(t, c, f, "/import")
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("csrf", csrf)

@@ -24,6 +24,8 @@ type page struct {
 	Regions string
 	CSRF    string
 	Data    any
+	// Refresh reloads the page after so many seconds, when not 0.
+	Refresh int
 }
 
 func (s *Server) parseTemplates() error {
@@ -36,6 +38,8 @@ func (s *Server) parseTemplates() error {
 		"fragment":     fragmentHTML,
 		"homepageLink": homepageLink,
 		"deref":        func(b *bool) bool { return b != nil && *b },
+		"when":         func(t time.Time) string { return t.In(report.London).Format("2 Jan 2006 15:04") },
+		"duration":     humanDuration,
 		"sampleHost":   sampleHost,
 		// what went wrong on a visit, in a sentence a coordinator reads
 		"explain":      func(st statement.RegisterStatus, detail string) string { return statement.Explain(st, detail) },
@@ -70,6 +74,9 @@ func (s *Server) parseTemplates() error {
 // gets a plain error page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	p := page{Title: title, Data: data}
+	if d, ok := data.(interface{ Refresh() int }); ok {
+		p.Refresh = d.Refresh()
+	}
 	if ss, ok := s.session(r); ok {
 		p.User, p.CSRF = ss.User.Name, ss.CSRF
 		a, _ := s.accountOf(ss.User)
@@ -177,6 +184,17 @@ func fragmentHTML(fr string) template.HTML {
 	}
 	b.WriteString(template.HTMLEscapeString(html.UnescapeString(fr[pos:])))
 	return template.HTML(b.String())
+}
+
+// humanDuration says a duration as people do: "40 s", "12 min", "3 h 5 min".
+func humanDuration(d time.Duration) string {
+	switch d = d.Round(time.Second); {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
 }
 
 // sampleHost reports whether a URL is on a sample site of the demo's

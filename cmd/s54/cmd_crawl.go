@@ -15,7 +15,6 @@ import (
 
 	"github.com/s54dev/s54/crawler"
 	"github.com/s54dev/s54/index"
-	"github.com/s54dev/s54/orglist"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
@@ -84,23 +83,24 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 	if concurrencySet {
 		cc.Concurrency = opts.concurrency
 	}
-	filter, err := regionFilter(conf, opts.region)
+	filter, selection, err := crawlSelection(conf, opts.region, opts.orgs)
 	if err != nil {
 		return err
 	}
-	selection := "all"
-	if opts.region != "" {
-		selection = "region " + opts.region
+	by := commandLineUser("s54 crawl")
+	srv, err := g.server()
+	if err != nil {
+		return err
 	}
-	if len(opts.orgs) > 0 {
-		for _, n := range opts.orgs {
-			num, err := orglist.NormalizeCompanyNumber(n)
-			if err != nil {
-				return usageError("crawl: --org %q: %v", n, err)
-			}
-			filter.CompanyNumbers = append(filter.CompanyNumbers, num)
+	if srv != nil {
+		req := localCrawl{Region: opts.region, Orgs: filter.CompanyNumbers, Restart: opts.restart, AllowPrivate: opts.allowPrivate, By: by}
+		if concurrencySet {
+			req.Concurrency = cc.Concurrency
 		}
-		selection += " orgs " + strings.Join(filter.CompanyNumbers, ",")
+		if delaySet {
+			req.Delay = &cc.Delay
+		}
+		return g.crawlOnServer(ctx, srv, req)
 	}
 	st, err := g.openStore(ctx)
 	if err != nil {
@@ -130,7 +130,7 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 	defer x.Close()
 	prog := newCrawlProgress(g, len(orgs))
 	reach := siteAccess{allowPrivate: opts.allowPrivate, hosts: g.hosts}
-	sum, err := g.crawl(ctx, st, x, conf.regions, orgs, selection, cc, reach, prog.event)
+	sum, err := g.crawl(ctx, st, x, conf.regions, orgs, selection, cc, reach, crawlHooks{by: by, progress: prog.event})
 	prog.finish()
 	if sum.RunID != 0 {
 		fmt.Fprintln(g.stdout, sum.String())
@@ -142,10 +142,51 @@ func runCrawl(ctx context.Context, g *globals, opts crawlOptions, delaySet, conc
 	case err != nil:
 		return fmt.Errorf("crawl: %w", err)
 	}
+	g.warnNoWebsite(sum)
+	return nil
+}
+
+// crawlOnServer has the s54 serve running on the data folder make the
+// crawl, and shows its progress as a crawl of this process's would.
+func (g *globals) crawlOnServer(ctx context.Context, srv *serverClient, req localCrawl) error {
+	var prog *crawlProgress
+	end, err := srv.crawl(ctx, req, func(ev localEvent) {
+		prog = newCrawlProgress(g, ev.Total)
+		if g.verbose {
+			fmt.Fprintf(g.stderr, "s54: s54 serve crawls (run %d); Ctrl-C stops the run\n", ev.RunID)
+		}
+	}, func(ev pipeline.Event) { prog.event(ev) })
+	if prog != nil {
+		prog.finish()
+	}
+	if err != nil {
+		return fmt.Errorf("crawl: %w", err)
+	}
+	sum := *end.Summary
+	if sum.RunID != 0 {
+		fmt.Fprintln(g.stdout, sum.String())
+	}
+	done := fmt.Sprintf("%d of %d organisations done", sum.Done, sum.Total-sum.NoWebsite)
+	switch end.State {
+	case statement.RunStopped:
+		if end.StoppedBy == req.By {
+			return &exitError{code: exitUnreadable, err: fmt.Errorf("crawl stopped: %s; run the same crawl again to resume", done)}
+		}
+		return &exitError{code: exitUnreadable, err: fmt.Errorf("crawl stopped by %s: %s; run the same crawl again to resume", end.StoppedBy, done)}
+	case statement.RunInterrupted:
+		return &exitError{code: exitUnreadable, err: fmt.Errorf("crawl interrupted: s54 serve stopped (%s); it resumes the run when it starts again", done)}
+	case statement.RunFailed:
+		return fmt.Errorf("crawl: %s", end.Error)
+	}
+	g.warnNoWebsite(sum)
+	return nil
+}
+
+// warnNoWebsite says how many organisations a crawl could not visit.
+func (g *globals) warnNoWebsite(sum pipeline.Summary) {
 	if sum.NoWebsite > 0 {
 		fmt.Fprintf(g.stderr, "s54: %d organisations have no website and no statement URL; import a list with websites to crawl them\n", sum.NoWebsite)
 	}
-	return nil
 }
 
 // siteAccess says which addresses a crawl may reach.
@@ -159,11 +200,18 @@ type siteAccess struct {
 	hosts map[string]string
 }
 
+// crawlHooks say who starts a crawl, and what it tells as it goes.
+type crawlHooks struct {
+	by       string
+	started  func(pipeline.Summary)
+	progress func(pipeline.Event)
+}
+
 // crawl runs the pipeline over orgs with the crawl settings: for s54
-// crawl, the scheduler and the demo, which have the register and index
-// open.
+// crawl, s54 serve's runner and the demo, which have the register and
+// index open.
 func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, regions *region.Set, orgs []store.OrgRecord,
-	selection string, cc crawlConfig, reach siteAccess, progress func(pipeline.Event)) (pipeline.Summary, error) {
+	selection string, cc crawlConfig, reach siteAccess, hooks crawlHooks) (pipeline.Summary, error) {
 	chk, err := g.checker()
 	if err != nil {
 		return pipeline.Summary{}, err
@@ -171,7 +219,8 @@ func (g *globals) crawl(ctx context.Context, st *store.Store, x *index.Index, re
 	cr := pipeline.NewCrawler(crawlerOptions(cc, reach), chk)
 	defer cr.Close()
 	p := &pipeline.Pipeline{Store: st, Crawler: cr, Checker: chk, Extract: pipeline.ExtractOptions(),
-		Concurrency: max(1, cc.Concurrency), Index: x, Region: regions.Match, Progress: progress}
+		Concurrency: max(1, cc.Concurrency), Index: x, Region: regions.Match, Progress: hooks.progress,
+		By: hooks.by, AllowPrivate: reach.allowPrivate, Started: hooks.started}
 	sum, err := p.Crawl(ctx, orgs, selection)
 	if err == nil && sum.NewVersions > 0 {
 		// new statements: shared text and re-dated ones, registry claims

@@ -126,7 +126,7 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 	}
 	crawled := len(runs) > 0 && runs[0].State == statement.RunCompleted
 	crawlNow := func(ctx context.Context) error {
-		sum, err := g.crawl(ctx, st, x, regions, all, "demo", cc, reach, nil)
+		sum, err := g.crawl(ctx, st, x, regions, all, "demo", cc, reach, crawlHooks{by: "s54 demo"})
 		if err == nil {
 			fmt.Fprintf(g.stdout, "Crawled the sample web: %s\n", sum.String())
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,12 +46,19 @@ func runRecheck(cmd *cobra.Command, g *globals, opts recheckOptions) error {
 	if err != nil {
 		return err
 	}
+	// the index is the server's while it runs: a recheck assesses and
+	// indexes in one pass, so it waits for the server to stop
+	if srv, err := g.server(); err != nil {
+		return err
+	} else if srv != nil {
+		return errors.New("recheck: s54 serve runs on this data folder and holds its search index: stop it, run s54 recheck, then start it again")
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rs, err := pipeline.Recheck(ctx, st, ck, g.indexPath(), pipeline.ExtractOptions(), conf.regions.Match, opts.all, time.Now())
+	rs, err := pipeline.Recheck(ctx, st, ck, pipeline.IntoFolder(g.indexPath()), pipeline.ExtractOptions(), conf.regions.Match, opts.all, time.Now())
 	if err != nil {
 		return fmt.Errorf("recheck: %w", err)
 	}

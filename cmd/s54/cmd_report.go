@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,7 +44,15 @@ with charts. Files go to --out, else reports/YYYY-MM in the data directory.
     username: reports@example.org
     password_env: S54_SMTP_PASSWORD  # the password itself stays out of the file
     from: reports@example.org
-    to: [steering-group@example.org]`,
+    to: [steering-group@example.org] # the whole register's report
+    # or a list for each region, which receives its region's report only:
+    # to:
+    #   humber: [humber-msp@example.org]
+    #   west-mercia: [analyst@example.org]
+
+With a list for each region, --email makes and sends each region's
+report (in reports/YYYY-MM/REGION); with --region, that region's goes to
+its list.`,
 		Args: noArgs("report"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runReport(cmd.Context(), g, opts, time.Now())
@@ -88,8 +98,9 @@ func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Tim
 		return err
 	}
 	paths, r, err := makeReport(ctx, src, month, opts, now, g.data)
+	var sent []sentReport
 	if err == nil && opts.email {
-		err = r.Send(ctx, conf.Email, paths)
+		sent, err = g.emailReports(ctx, st, conf, month, now, opts, r, paths)
 	}
 	state, detail := statement.RunCompleted, fmt.Sprintf("%s %v", month.Format("2006-01"), paths)
 	if err != nil {
@@ -103,10 +114,84 @@ func runReport(ctx context.Context, g *globals, opts reportOptions, now time.Tim
 	for _, p := range paths {
 		fmt.Fprintln(g.stdout, p)
 	}
-	if opts.email {
-		fmt.Fprintf(g.stdout, "Sent to %v.\n", conf.Email.To)
+	for _, s := range sent {
+		fmt.Fprintf(g.stdout, "Sent %s to %s.\n", s.what(), strings.Join(s.to, ", "))
 	}
 	return nil
+}
+
+// sentReport is a report emailed: the whole register's (region ""), or a
+// region's.
+type sentReport struct {
+	region string
+	to     []string
+}
+
+func (s sentReport) what() string {
+	if s.region == "" {
+		return "the report"
+	}
+	return "the report of " + s.region
+}
+
+// emailReports sends the month's reports to email.to. The report made
+// (made, its files paths) is the whole register's, or opts.region's: a
+// region's goes to its own recipients (else email.to's list); the whole
+// register's goes to email.to's list, and each region email.to names gets
+// the report of its organisations only, made here (in a folder of the
+// region's beside the whole report's). Every recipient is tried; the
+// errors are joined.
+func (g *globals) emailReports(ctx context.Context, st *store.Store, conf *config, month, now time.Time, opts reportOptions,
+	made *report.Report, paths []string) ([]sentReport, error) {
+	mc := conf.Email
+	if g.mailTLS != nil {
+		mc.TLSConfig = g.mailTLS
+	}
+	to := mc.To
+	var sent []sentReport
+	var errs []error
+	send := func(r *report.Report, paths []string, region string, addrs []string) {
+		if err := r.Send(ctx, mc, addrs, paths); err != nil {
+			if region != "" {
+				err = fmt.Errorf("%s: %w", region, err)
+			}
+			errs = append(errs, err)
+			return
+		}
+		sent = append(sent, sentReport{region: region, to: addrs})
+	}
+	if opts.region != "" {
+		addrs := to.Regions[opts.region]
+		if len(addrs) == 0 {
+			addrs = to.All
+		}
+		if len(addrs) == 0 {
+			return nil, usageError("report: email.to names no one for region %s (nor a list for every region)", opts.region)
+		}
+		send(made, paths, opts.region, addrs)
+		return sent, errors.Join(errs...)
+	}
+	if len(to.All) > 0 {
+		send(made, paths, "", to.All)
+	}
+	for _, id := range to.RegionIDs() {
+		filter, err := regionFilter(conf, id)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ro := reportOptions{region: id}
+		if opts.out != "" {
+			ro.out = filepath.Join(opts.out, id)
+		}
+		rp, r, err := makeReport(ctx, registerSource(st, filter, conf.regions), month, ro, now, g.data)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", id, err))
+			continue
+		}
+		send(r, rp, id, to.Regions[id])
+	}
+	return sent, errors.Join(errs...)
 }
 
 // registerSource is the report's view of the register: the organisations

@@ -116,7 +116,7 @@ func (g *globals) rebuildOldIndex(ctx context.Context, conf *config, st *store.S
 		versions = "1 statement"
 	}
 	fmt.Fprintf(g.stderr, "s54: the search index was made by an older s54; making it again (%s)…\n", versions)
-	stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), extract.DefaultOptions(), conf.regions.Match)
+	stats, err := pipeline.Rebuild(ctx, st, pipeline.IntoFolder(g.indexPath()), extract.DefaultOptions(), conf.regions.Match)
 	if err != nil {
 		return fmt.Errorf("index rebuild: %w", err)
 	}
@@ -137,12 +137,7 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 	if err != nil {
 		return err
 	}
-	x, err := g.openIndex(ctx, conf, nil, false)
-	if err != nil {
-		return err
-	}
-	defer x.Close()
-	res, err := x.Search(ctx, index.Query{Text: q, Region: opts.region, Sector: opts.sector, Rating: opts.rating,
+	res, err := g.search(ctx, conf, index.Query{Text: q, Region: opts.region, Sector: opts.sector, Rating: opts.rating,
 		Year: opts.year, AllVersions: opts.allVersions, Limit: opts.limit, Offset: (opts.page - 1) * opts.limit})
 	if errors.Is(err, index.ErrQuery) {
 		return usageError("search: %v", err)
@@ -206,6 +201,23 @@ func runSearch(ctx context.Context, g *globals, q string, opts searchOptions) er
 	return nil
 }
 
+// search asks the s54 serve running on the data folder, else the index.
+func (g *globals) search(ctx context.Context, conf *config, q index.Query) (*index.Result, error) {
+	srv, err := g.server()
+	if err != nil {
+		return nil, err
+	}
+	if srv != nil {
+		return srv.search(ctx, q)
+	}
+	x, err := g.openIndex(ctx, conf, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	defer x.Close()
+	return x.Search(ctx, q)
+}
+
 var markTag = lazyre.New(`</?mark>`)
 
 // plainFragment turns a highlighted HTML fragment into terminal text: the
@@ -231,7 +243,8 @@ func newIndexCmd(g *globals) *cobra.Command {
 		Short: "Make the search index again from the register",
 		Long: `Make the search index again from the register: every statement version,
 its text read again from its snapshot. The old index serves searches until
-the new one is complete; a failure leaves it as it was.`,
+the new one is complete; a failure leaves it as it was. While s54 serve
+runs on the data folder, it makes its index again itself.`,
 		Args: noArgs("index rebuild"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -239,12 +252,28 @@ the new one is complete; a failure leaves it as it was.`,
 			if err != nil {
 				return err
 			}
+			srv, err := g.server()
+			if err != nil {
+				return err
+			}
+			if srv != nil {
+				stats, err := srv.rebuild(ctx)
+				if err != nil {
+					return fmt.Errorf("index rebuild: %w", err)
+				}
+				fmt.Fprintf(g.stdout, "Indexed %d statement versions in %s (by the s54 serve running on it).\n", stats.Indexed, g.indexPath())
+				if stats.Unreadable > 0 {
+					fmt.Fprintf(g.stderr, "s54: %d versions could not be read again and are not searchable; the first: %s\n",
+						stats.Unreadable, stats.FirstError)
+				}
+				return nil
+			}
 			st, err := g.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			stats, err := pipeline.Rebuild(ctx, st, g.indexPath(), pipeline.ExtractOptions(), conf.regions.Match)
+			stats, err := pipeline.Rebuild(ctx, st, pipeline.IntoFolder(g.indexPath()), pipeline.ExtractOptions(), conf.regions.Match)
 			if err != nil {
 				return fmt.Errorf("index rebuild: %w", err)
 			}

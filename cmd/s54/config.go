@@ -195,7 +195,7 @@ func (c *config) validate() error {
 	if c.proxies, err = c.Web.validate(); err != nil {
 		return err
 	}
-	if err := validateMail(c.Email); err != nil {
+	if err := validateMail(c.Email, c.regions); err != nil {
 		return err
 	}
 	_, _, _, err = c.Schedule.spec()
@@ -257,10 +257,23 @@ func (c webConfig) validate() ([]netip.Prefix, error) {
 	return out, nil
 }
 
+// unset names what a real service still lacks: the crawl's contact, the
+// email that sends the reports.
+func (c *config) unset() []string {
+	var out []string
+	if c.Crawl.Contact == "" {
+		out = append(out, "crawl.contact (the page about your crawl, in the User-Agent every site sees)")
+	}
+	if !c.Email.Configured() {
+		out = append(out, "email (the monthly reports are written to reports/ in the data folder, not sent)")
+	}
+	return out
+}
+
 // validateMail checks the email: section when any of it is set: where to
 // send from and to, and that the password stays out of the file.
-func validateMail(m report.MailConfig) error {
-	if m.Host == "" && m.From == "" && len(m.To) == 0 && m.Username == "" {
+func validateMail(m report.MailConfig, regions *region.Set) error {
+	if m.Host == "" && m.From == "" && m.To.Empty() && m.Username == "" {
 		return nil
 	}
 	switch {
@@ -270,15 +283,25 @@ func validateMail(m report.MailConfig) error {
 		return badSetting("email.port", m.Port, "not a port (587 for STARTTLS)")
 	case m.Username != "" && m.PasswordEnv == "":
 		return badSetting("email.password_env", m.PasswordEnv, "required with email.username: the name of the environment variable that holds the password")
-	case len(m.To) == 0:
-		return badSetting("email.to", "", "required to send reports: a list of addresses")
+	case m.To.Empty():
+		return badSetting("email.to", "", "required to send reports: a list of addresses, or a list for each region id")
 	}
 	if _, err := mail.ParseAddress(m.From); err != nil {
 		return badSetting("email.from", m.From, "not an email address")
 	}
-	for i, to := range m.To {
+	for i, to := range m.To.All {
 		if _, err := mail.ParseAddress(to); err != nil {
 			return badSetting(fmt.Sprintf("email.to[%d]", i), to, "not an email address")
+		}
+	}
+	for _, id := range m.To.RegionIDs() {
+		if _, ok := regions.Get(id); !ok {
+			return badSetting("email.to."+id, id, "no such region (known: %s)", strings.Join(regions.IDs(), ", "))
+		}
+		for i, to := range m.To.Regions[id] {
+			if _, err := mail.ParseAddress(to); err != nil {
+				return badSetting(fmt.Sprintf("email.to.%s[%d]", id, i), to, "not an email address")
+			}
 		}
 	}
 	return nil

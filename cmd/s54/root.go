@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -59,6 +60,9 @@ type globals struct {
 	// hosts maps host:port to a loopback address for s54 crawl: the tests
 	// serve named sites from loopback (see siteAccess).
 	hosts map[string]string
+	// mailTLS, when set, is the TLS the reports' email trusts: the tests'
+	// SMTP server has a certificate of its own. Never from the config.
+	mailTLS *tls.Config
 	// oneShot: the process exits when this command returns (the s54
 	// binary, not a test calling Main repeatedly).
 	oneShot bool

@@ -2,15 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	gocron "github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
 
-	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/report"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
@@ -70,14 +71,25 @@ func (sc *scheduler) run(ctx context.Context) {
 	sc.log.Info("scheduled run started")
 	err = sc.work(ctx)
 	state, detail := statement.RunCompleted, ""
-	if err != nil {
+	stoppedBy, stopped := errStoppedBy(err)
+	switch {
+	case stopped:
+		// staff stopped the crawl: no report, and the run is not made
+		// again by itself
+		state, detail = statement.RunStopped, "the crawl was stopped by "+stoppedBy
+		sc.log.Info("scheduled run stopped", "by", stoppedBy)
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		// the server is stopping: not a failure; the next start makes
+		// the run again, and its crawl resumes where this one stopped.
+		// The server's own context ends before the scheduler's, so the
+		// crawl may be cut while ctx still lives.
+		state, detail = statement.RunInterrupted, "the server stopped"
+		sc.log.Info("scheduled run interrupted: the server is stopping; it is made again at the next start")
+	case err != nil:
 		state, detail = statement.RunFailed, err.Error()
 		sc.log.Error("scheduled run failed", "err", err)
-	} else {
+	default:
 		sc.log.Info("scheduled run completed")
-	}
-	if ctx.Err() != nil {
-		state, detail = statement.RunInterrupted, "the server stopped"
 	}
 	if err := sc.st.FinishJob(context.WithoutCancel(ctx), id, state, detail); err != nil {
 		sc.log.Error("scheduled run", "err", err)
@@ -85,17 +97,24 @@ func (sc *scheduler) run(ctx context.Context) {
 }
 
 // missed reports whether the job was due, within the last year, since
-// the last run that completed (a run that failed or was stopped is made
-// again).
+// the last run that completed or that staff stopped (a run that failed or
+// was interrupted is made again) and since the data folder was first served: a folder never
+// served, or served for the first time now, has missed nothing.
 func (sc *scheduler) missed(ctx context.Context) (bool, error) {
-	last, err := sc.st.LastCompletedJob(ctx, scheduledJob)
+	first, served, err := sc.st.FirstServed(ctx)
+	if err != nil || !served {
+		return false, err
+	}
+	last, err := sc.st.LastSettledJob(ctx, scheduledJob)
 	if err != nil {
 		return false, err
 	}
 	now := sc.clock.Now().In(sc.loc)
 	from := now.AddDate(-1, 0, 0)
-	if last.After(from) {
-		from = last
+	for _, t := range []time.Time{last, first} {
+		if t.After(from) {
+			from = t
+		}
 	}
 	due := sc.cron.Next(from)
 	return !due.IsZero() && !due.After(now), nil
@@ -129,23 +148,23 @@ func (sc *scheduler) NextRuns(n int) ([]time.Time, error) {
 func (sc *scheduler) Stop() error { return sc.s.Shutdown() }
 
 // scheduledWork is what s54 serve runs on schedule: crawl every
-// organisation, make this month's report, email it when configured. now
-// is the scheduler's clock.
-// afterCrawl, when set, runs once a crawl is done.
-func (g *globals) scheduledWork(st *store.Store, x *index.Index, conf *config, now func() time.Time, log *slog.Logger, afterCrawl func(context.Context)) func(context.Context) error {
+// organisation (in the runner's turn: after a crawl staff started, if one
+// goes on), make this month's report, email it when configured. now is
+// the scheduler's clock. A crawl someone stopped ends the run there.
+func (g *globals) scheduledWork(rn *runner, st *store.Store, conf *config, now func() time.Time, log *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
 		orgs, err := st.Orgs(ctx, store.OrgFilter{})
 		if err != nil {
 			return err
 		}
 		if len(orgs) > 0 {
-			sum, err := g.crawl(ctx, st, x, conf.regions, orgs, "all", conf.Crawl, siteAccess{}, nil)
+			lr, err := rn.start(ctx, crawlJob{selection: "all", orgs: orgs, by: scheduleBy, fresh: true, cc: conf.Crawl, reach: rn.reach}, true, nil)
 			if err != nil {
 				return fmt.Errorf("crawl: %w", err)
 			}
-			log.Info("crawl", "summary", sum.String())
-			if afterCrawl != nil {
-				afterCrawl(ctx)
+			<-lr.ended
+			if lr.err != nil {
+				return lr.err
 			}
 		}
 		src := registerSource(st, store.OrgFilter{}, conf.regions)
@@ -159,10 +178,13 @@ func (g *globals) scheduledWork(st *store.Store, x *index.Index, conf *config, n
 		}
 		log.Info("report", "month", month.Format("2006-01"), "files", paths)
 		if conf.Email.Configured() {
-			if err := r.Send(ctx, conf.Email, paths); err != nil {
+			sent, err := g.emailReports(ctx, st, conf, month, at, reportOptions{}, r, paths)
+			for _, s := range sent {
+				log.Info("report sent", "region", s.region, "to", strings.Join(s.to, ", "))
+			}
+			if err != nil {
 				return err
 			}
-			log.Info("report sent", "to", conf.Email.To)
 		}
 		return nil
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -43,6 +45,10 @@ func TestScheduler(t *testing.T) {
 		id, _ := st.StartJob(ctx, scheduledJob)
 		st.FinishJob(ctx, id, statement.RunCompleted, "")
 		st.SetClock(clock.Now)
+		// served before the first start was recorded: since that run
+		if first, _, err := st.MarkServed(ctx, scheduledJob); err != nil || first.Month() != time.September {
+			t.Fatalf("first served %v %v, want the first run's start", first, err)
+		}
 
 		var runs, running, most atomic.Int32
 		release := make(chan struct{})
@@ -129,6 +135,10 @@ func TestSchedulerStopStopsTheRun(t *testing.T) {
 		ctx := context.Background()
 		st := openStore(t)
 		clock := clockwork.NewFakeClockAt(time.Date(2025, 11, 3, 9, 0, 0, 0, report.London))
+		// first served in October: November's run was missed
+		st.SetClock(func() time.Time { return time.Date(2025, 10, 15, 9, 0, 0, 0, report.London) })
+		st.MarkServed(ctx, scheduledJob)
+		st.SetClock(clock.Now)
 		started := make(chan struct{})
 		sc, err := newScheduler(st, defaultConfig().Schedule, clock, slog.New(slog.DiscardHandler), func(ctx context.Context) error {
 			close(started)
@@ -160,6 +170,81 @@ func TestSchedulerStopStopsTheRun(t *testing.T) {
 		defer again.Stop()
 		if missed, err := again.missed(ctx); err != nil || !missed {
 			t.Errorf("after an interrupted run, missed = %v (%v), want true", missed, err)
+		}
+	})
+}
+
+// TestSchedulerFirstStart: a data folder served for the first time has
+// missed nothing, however late in the month: no run at start, the first
+// at its time.
+func TestSchedulerFirstStart(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := openStore(t)
+		clock := clockwork.NewFakeClockAt(time.Date(2025, 11, 20, 15, 0, 0, 0, report.London))
+		st.SetClock(clock.Now)
+		var runs atomic.Int32
+		sc, err := newScheduler(st, defaultConfig().Schedule, clock, slog.New(slog.DiscardHandler), func(context.Context) error {
+			runs.Add(1)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if missed, err := sc.missed(ctx); missed || err != nil {
+			t.Errorf("a folder never served missed a run (%v)", err)
+		}
+		if _, _, err := st.MarkServed(ctx, scheduledJob); err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer sc.Stop()
+		synctest.Wait()
+		if runs.Load() != 0 {
+			t.Fatalf("%d runs at the first start, want none", runs.Load())
+		}
+		clock.Advance(time.Date(2025, 12, 1, 2, 1, 0, 0, report.London).Sub(clock.Now()))
+		synctest.Wait()
+		if runs.Load() != 1 {
+			t.Errorf("%d runs by 1 December 02:01, want the first", runs.Load())
+		}
+	})
+}
+
+// TestSchedulerServerStopping: a crawl cut because the server stops, while
+// the scheduler's own context still lives (the server's ends first), is an
+// interrupted run, made again at the next start, and logs no error.
+func TestSchedulerServerStopping(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		st := openStore(t)
+		clock := clockwork.NewFakeClockAt(time.Date(2025, 11, 3, 9, 0, 0, 0, report.London))
+		st.SetClock(func() time.Time { return time.Date(2025, 10, 15, 9, 0, 0, 0, report.London) })
+		st.MarkServed(ctx, scheduledJob)
+		st.SetClock(clock.Now)
+		var logs syncBuffer
+		ran := make(chan struct{})
+		sc, err := newScheduler(st, defaultConfig().Schedule, clock, slog.New(slog.NewTextHandler(&logs, nil)), func(context.Context) error {
+			defer close(ran)
+			return fmt.Errorf("crawl: %w", context.Canceled)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		<-ran
+		synctest.Wait()
+		sc.Stop()
+		jobs, _ := st.Jobs(ctx, scheduledJob, 1)
+		if len(jobs) != 1 || jobs[0].State != statement.RunInterrupted {
+			t.Errorf("the cut run: %+v", jobs)
+		}
+		if strings.Contains(logs.String(), "level=ERROR") {
+			t.Errorf("the server's stop logged an error:\n%s", logs.String())
 		}
 	})
 }

@@ -52,6 +52,9 @@ func TestServeBadConfig(t *testing.T) {
 		{"crawl:\n  browser: /no/such/chromium\n", `crawl.browser "/no/such/chromium": no such program`},
 		{"email:\n  host: smtp.example.org\n  from: reports\n  to: [a@example.org]\n", `email.from "reports": not an email address`},
 		{"email:\n  host: smtp.example.org\n  from: reports@example.org\n", `email.to "": required`},
+		{"email:\n  host: smtp.example.org\n  from: reports@example.org\n  to: {narnia: [a@example.org]}\n", `email.to.narnia "narnia": no such region (known: `},
+		{"email:\n  host: smtp.example.org\n  from: reports@example.org\n  to: {humber: [a@example.org, not an address]}\n", `email.to.humber[1] "not an address": not an email address`},
+		{"email:\n  host: smtp.example.org\n  from: reports@example.org\n  to: {humber: {a: b}}\n", `email.to: want an address, a list of addresses, or a map of region id to addresses`},
 		{"regions:\n  - {id: my-area, name: Mine, postcodes: [XX99 9]}\n", `regions[0] "my-area": region: my-area`},
 	} {
 		data := t.TempDir()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/s54dev/s54/report"
+	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/store"
 	"github.com/s54dev/s54/web"
 )
@@ -88,5 +90,57 @@ func TestStaffWork(t *testing.T) {
 	}
 	if err := cfg.CheckURL(ctx, "https://93.184.215.14/"); err != nil {
 		t.Errorf("a public address refused: %v", err)
+	}
+}
+
+// TestServeCheckNow, from outside: a website given through
+// POST /api/orgs/{number} is crawled by POST /api/orgs/{number}/check,
+// which answers with the new register entry (found); the check is a run
+// in /api/runs, started by the member of staff; the home page answers and
+// the report made from the web is served with its charts.
+func TestServeCheckNow(t *testing.T) {
+	t.Parallel()
+	fw, hosts, _ := serveFakeWeb(t)
+	var site string
+	for _, s := range fw.Sites {
+		if site == "" && s.Expect.Outcome == statement.Found && s.KnownURL == "" {
+			site = "http://" + s.Host + "/"
+		}
+	}
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "s54.yaml"), []byte(fastCrawl+"schedule:\n  off: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	list := filepath.Join(t.TempDir(), "orgs.csv")
+	os.WriteFile(list, []byte("company_number,name,website,postcode\n09100001,Newly Listed Foods Ltd,,HU1 1AA\n"), 0o600)
+	if code, _, stderr := run(t, "", "--data", data, "orgs", "import", list); code != 0 {
+		t.Fatalf("import: %d %s", code, stderr)
+	}
+	token := staff(t, data, "alice")
+	s := startServer(t, data, hosts)
+
+	var org struct {
+		Org statement.Org `json:"org"`
+	}
+	if code := s.api(http.MethodPost, "/api/orgs/09100001", token, map[string]string{"website": site}, &org); code != http.StatusOK || org.Org.Website+"/" != site {
+		t.Fatalf("POST /api/orgs/09100001: %d %+v", code, org.Org)
+	}
+	var e statement.RegisterEntry
+	if code := s.api(http.MethodPost, "/api/orgs/09100001/check", token, nil, &e); code != http.StatusOK || e.Rating == nil ||
+		// the sample statements' years end in 2025: out of date once the
+		// clock is past September 2026
+		e.Status != statement.Found && e.Status != statement.OutOfDate {
+		t.Fatalf("POST /api/orgs/09100001/check: %d %+v", code, e)
+	}
+	runs := s.runs(token)
+	if len(runs) == 0 || runs[0].By == nil || *runs[0].By != "alice" || runs[0].State != statement.RunCompleted {
+		t.Errorf("the check's run: %+v", runs)
+	}
+	var log []statement.AuditEntry
+	if code := s.api(http.MethodGet, "/api/audit", token, nil, &log); code != http.StatusOK || len(log) == 0 || log[0].Field != "website" || log[0].By != "alice" {
+		t.Errorf("the audit log: %d %+v", code, log)
+	}
+	if code := s.api(http.MethodPost, "/api/orgs/09100001", token, map[string]string{"website": "ftp://" + site[len("http://"):]}, nil); code != http.StatusBadRequest {
+		t.Errorf("an ftp website: %d", code)
 	}
 }
