@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/s54dev/s54/region"
 	"github.com/s54dev/s54/statement"
@@ -61,13 +60,8 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]statement.AuditEntr
 		c.add("a.org_id = ?", f.OrgID)
 	}
 	if len(f.Within) > 0 {
-		var either []string
-		var args []any
-		for _, r := range f.Within {
-			cond, a := regionCond(r)
-			either, args = append(either, cond), append(args, a...)
-		}
-		c.add("("+strings.Join(either, " OR ")+")", args...)
+		cond, args := withinCond(f.Within)
+		c.add(cond, args...)
 	}
 	limit := ""
 	if f.Limit > 0 {

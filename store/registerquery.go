@@ -127,13 +127,8 @@ func (f RegisterFilter) where(forFacets bool) (conds, error) {
 		c.add(cond, args...)
 	}
 	if len(f.Within) > 0 {
-		var either []string
-		var args []any
-		for _, r := range f.Within {
-			cond, a := regionCond(r)
-			either, args = append(either, cond), append(args, a...)
-		}
-		c.add("("+strings.Join(either, " OR ")+")", args...)
+		cond, args := withinCond(f.Within)
+		c.add(cond, args...)
 	}
 	if cond, args := textCond(f.Text); cond != "" {
 		c.add(cond, args...)
@@ -234,6 +229,18 @@ var findingCols = func() string {
 	}
 	return strings.Join(cols, ", ")
 }()
+
+// withinCond is the condition that an organisation is in any of the
+// regions (a staff account's).
+func withinCond(regions []*region.Region) (string, []any) {
+	var either []string
+	var args []any
+	for _, r := range regions {
+		cond, a := regionCond(r)
+		either, args = append(either, cond), append(args, a...)
+	}
+	return "(" + strings.Join(either, " OR ") + ")", args
+}
 
 // textCond is the search by name or company number: every word of the
 // folded text in the folded name, or the text in the company number.

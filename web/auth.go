@@ -221,13 +221,6 @@ func csrfMatches(got string, ss store.Session) bool {
 	return got != "" && ss.CSRF != "" && subtle.ConstantTimeCompare([]byte(got), []byte(ss.CSRF)) == 1
 }
 
-// apiCSRFOK lets a change through the API: with an API token (a session
-// of none has no CSRF token: no browser sends the token by itself), or,
-// from a logged-in browser, with the session's token in X-CSRF-Token.
-func apiCSRFOK(r *http.Request, ss store.Session) bool {
-	return ss.CSRF == "" || csrfMatches(r.Header.Get("X-CSRF-Token"), ss)
-}
-
 // safeNext keeps a redirect after login on this site: a path, with no
 // scheme, host, backslash or control character (browsers drop tabs and
 // newlines, which would turn "/\t/evil" into "//evil").

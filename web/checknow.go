@@ -21,12 +21,10 @@ type CheckRun struct {
 	Done <-chan error
 }
 
-// checkAnswer is how a check now stands when its answer is due: done (and
-// how it ended), or going on as run ID (0: waiting its turn behind the
-// run going on).
+// checkAnswer is how a check now stands when its answer is due: done, or
+// going on as run ID (0: waiting its turn behind the run going on).
 type checkAnswer struct {
 	done  bool
-	err   error
 	runID int64
 }
 
@@ -36,7 +34,7 @@ var errNoCheck = errors.New("this server cannot check an organisation now")
 
 // checkNow crawls and checks the organisation of the request as a run of
 // its own, and waits for it up to CheckWait. The run goes on when the
-// wait or the request ends.
+// wait or the request ends. A run that ended in error is the error.
 func (s *Server) checkNow(r *http.Request) (store.OrgRecord, checkAnswer, error) {
 	o, err := s.orgFor(r)
 	if err != nil {
@@ -56,7 +54,7 @@ func (s *Server) checkNow(r *http.Request) (store.OrgRecord, checkAnswer, error)
 	defer wait.Stop()
 	select {
 	case err := <-run.Done:
-		return o, checkAnswer{done: true, err: err}, nil
+		return o, checkAnswer{done: true}, err
 	case <-wait.C:
 	case <-r.Context().Done():
 	}
@@ -82,13 +80,10 @@ func checkStatus(err error) int {
 // checkNowForm is the organisation page's "Check now": back to the page
 // when the check is done, else to the runs, where it goes on.
 func (s *Server) checkNowForm(w http.ResponseWriter, r *http.Request) {
-	if !s.formOK(w, r) {
+	if _, ok := s.staffChange(w, r); !ok {
 		return
 	}
 	o, a, err := s.checkNow(r)
-	if err == nil && a.done {
-		err = a.err
-	}
 	if err != nil {
 		if checkStatus(err) == http.StatusBadRequest {
 			s.orgError(w, r, err)
@@ -108,15 +103,10 @@ func (s *Server) checkNowForm(w http.ResponseWriter, r *http.Request) {
 // register entry when the check ends within CheckWait (about a minute),
 // else 202 {"run_id"}; the run is in /runs either way.
 func (s *Server) apiCheckNow(w http.ResponseWriter, r *http.Request) {
-	ss, _ := s.session(r)
-	if !apiCSRFOK(r, ss) {
-		writeJSON(w, http.StatusForbidden, map[string]string{"error": "send the session's CSRF token in X-CSRF-Token, or use an API token"})
+	if _, ok := s.staffChange(w, r); !ok {
 		return
 	}
 	o, a, err := s.checkNow(r)
-	if err == nil && a.done {
-		err = a.err
-	}
 	if err != nil {
 		writeJSON(w, checkStatus(err), map[string]string{"error": err.Error()})
 		return

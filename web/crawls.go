@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
@@ -111,8 +110,7 @@ func (s *Server) staffChange(w http.ResponseWriter, r *http.Request) (string, bo
 	if ss.CSRF == "" {
 		return ss.User.Name, true
 	}
-	header := r.Header.Get("X-CSRF-Token")
-	if !s.csrfOK(r, ss) && (header == "" || subtle.ConstantTimeCompare([]byte(header), []byte(ss.CSRF)) != 1) {
+	if !s.csrfOK(r, ss) && !csrfMatches(r.Header.Get("X-CSRF-Token"), ss) {
 		s.error(w, r, http.StatusForbidden, "The form had expired; go back, reload the page and try again.")
 		return "", false
 	}

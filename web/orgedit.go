@@ -115,19 +115,9 @@ func (s *Server) orgError(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, status, "org", d.Org.Name, d)
 }
 
-// formOK checks a staff form's CSRF token, and answers when it fails.
-func (s *Server) formOK(w http.ResponseWriter, r *http.Request) bool {
-	ss, _ := s.session(r)
-	if !s.csrfOK(r, ss) {
-		s.error(w, r, http.StatusForbidden, "The form had expired; go back, reload the page and try again.")
-		return false
-	}
-	return true
-}
-
 // orgLinksForm is the organisation page's form of its addresses.
 func (s *Server) orgLinksForm(w http.ResponseWriter, r *http.Request) {
-	if !s.formOK(w, r) {
+	if _, ok := s.staffChange(w, r); !ok {
 		return
 	}
 	o, err := s.orgFor(r)
@@ -146,16 +136,11 @@ func (s *Server) orgLinksForm(w http.ResponseWriter, r *http.Request) {
 // apiOrgLinks is POST /api/orgs/{number}: {"website","statement_url"}
 // (either) → the organisation as GET /api/orgs/{number} gives it.
 func (s *Server) apiOrgLinks(w http.ResponseWriter, r *http.Request) {
-	ss, _ := s.session(r)
-	if !apiCSRFOK(r, ss) {
-		writeJSON(w, http.StatusForbidden, map[string]string{"error": "send the session's CSRF token in X-CSRF-Token, or use an API token"})
+	if _, ok := s.staffChange(w, r); !ok {
 		return
 	}
 	var in orgLinksJSON
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": `send JSON {"website": "https://…", "statement_url": "https://…"} (either): ` + err.Error()})
+	if !readJSON(w, r, &in, `{"website": "https://…", "statement_url": "https://…"} (either)`) {
 		return
 	}
 	o, err := s.orgFor(r)
@@ -167,6 +152,18 @@ func (s *Server) apiOrgLinks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.apiOrg(w, r)
+}
+
+// readJSON reads a small JSON body, its fields all known, and answers
+// 400 saying what to send when it cannot.
+func readJSON(w http.ResponseWriter, r *http.Request, into any, want string) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "send JSON " + want + ": " + err.Error()})
+		return false
+	}
+	return true
 }
 
 // followUpJSON is the body of POST /api/orgs/{number}/follow-up.
@@ -208,7 +205,7 @@ func (s *Server) addFollowUp(r *http.Request, in followUpJSON) (store.OrgRecord,
 }
 
 func (s *Server) followUpForm(w http.ResponseWriter, r *http.Request) {
-	if !s.formOK(w, r) {
+	if _, ok := s.staffChange(w, r); !ok {
 		return
 	}
 	o, err := s.addFollowUp(r, followUpJSON{Status: statement.FollowUp(r.PostForm.Get("status")), Note: r.PostForm.Get("note")})
@@ -222,14 +219,11 @@ func (s *Server) followUpForm(w http.ResponseWriter, r *http.Request) {
 // apiFollowUp is POST /api/orgs/{number}/follow-up: {"status","note"} →
 // the follow-up's state and history, newest first.
 func (s *Server) apiFollowUp(w http.ResponseWriter, r *http.Request) {
-	ss, _ := s.session(r)
-	if !apiCSRFOK(r, ss) {
-		writeJSON(w, http.StatusForbidden, map[string]string{"error": "send the session's CSRF token in X-CSRF-Token, or use an API token"})
+	if _, ok := s.staffChange(w, r); !ok {
 		return
 	}
 	var in followUpJSON
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&in); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": `send JSON {"status": "contacted", "note": "…"}: ` + err.Error()})
+	if !readJSON(w, r, &in, `{"status": "contacted", "note": "…"}`) {
 		return
 	}
 	o, err := s.addFollowUp(r, in)

@@ -80,9 +80,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 // makeReport makes this month's report now: the whole register's, or for
 // an account limited to regions, each of its regions'.
 func (s *Server) makeReport(w http.ResponseWriter, r *http.Request) {
-	ss, _ := s.session(r)
-	if !s.csrfOK(r, ss) {
-		s.error(w, r, http.StatusForbidden, "The form had expired; go back, reload the page and try again.")
+	if _, ok := s.staffChange(w, r); !ok {
 		return
 	}
 	if s.cfg.MakeReport == nil {

@@ -467,6 +467,42 @@ func TestServeCommandLineCrawlStopped(t *testing.T) {
 	}
 }
 
+// openFolder opens a data folder's configuration and register, as a
+// command does; the register is closed at the test's end.
+func openFolder(t *testing.T, g *globals) (*config, *store.Store) {
+	t.Helper()
+	conf, err := g.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := g.openStore(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return conf, st
+}
+
+// gatedRunner is s54 serve's runner on a gated folder of the fake web.
+func gatedRunner(t *testing.T) (*fakeweb.Web, *gate, *store.Store, *runner) {
+	t.Helper()
+	fw, hosts, _ := serveFakeWeb(t)
+	gt := newGate(t)
+	g := &globals{data: gatedFolder(t, fw, gt, ""), hosts: hosts, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+	conf, st := openFolder(t, g)
+	x, err := g.openIndex(t.Context(), conf, st, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rn := newRunner(t.Context(), g, st, x, conf, siteAccess{allowPrivate: true, hosts: hosts}, slog.New(slog.DiscardHandler))
+	t.Cleanup(func() {
+		gt.open()
+		rn.drain()
+		x.Close()
+	})
+	return fw, gt, st, rn
+}
+
 // TestRunnerWait: Crawls.Wait, for a caller that answers within a time (a
 // "check now"): while the run goes on, a wait whose context ends returns
 // the run as it stands and the context's error, and the run goes on; a
@@ -474,27 +510,8 @@ func TestServeCommandLineCrawlStopped(t *testing.T) {
 // returned at once.
 func TestRunnerWait(t *testing.T) {
 	t.Parallel()
-	fw, hosts, _ := serveFakeWeb(t)
-	gt := newGate(t)
-	data := gatedFolder(t, fw, gt, "")
-	g := &globals{data: data, hosts: hosts, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
 	ctx := t.Context()
-	conf, err := g.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := g.openStore(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	x, err := g.openIndex(ctx, conf, st, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	rn := newRunner(ctx, g, st, x, conf, siteAccess{allowPrivate: true, hosts: hosts}, slog.New(slog.DiscardHandler))
-	defer rn.drain()
+	_, gt, st, rn := gatedRunner(t)
 	gate, err := st.OrgByNumber(ctx, "09999999")
 	if err != nil {
 		t.Fatal(err)
@@ -524,27 +541,8 @@ func TestRunnerWait(t *testing.T) {
 // no run yet; it starts when that crawl ends, as a run of its own.
 func TestRunnerCheckNowWaitsItsTurn(t *testing.T) {
 	t.Parallel()
-	fw, hosts, _ := serveFakeWeb(t)
-	gt := newGate(t)
-	data := gatedFolder(t, fw, gt, "")
-	g := &globals{data: data, hosts: hosts, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
 	ctx := t.Context()
-	conf, err := g.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := g.openStore(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	x, err := g.openIndex(ctx, conf, st, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	rn := newRunner(ctx, g, st, x, conf, siteAccess{allowPrivate: true, hosts: hosts}, slog.New(slog.DiscardHandler))
-	defer rn.drain()
+	fw, gt, st, rn := gatedRunner(t)
 	first, err := rn.Start(ctx, web.CrawlRequest{CompanyNumbers: []string{"09999999"}, By: "schedule"})
 	if err != nil {
 		t.Fatal(err)

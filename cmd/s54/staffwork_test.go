@@ -31,15 +31,7 @@ func TestStaffWork(t *testing.T) {
 	}
 	var out bytes.Buffer
 	g := &globals{data: data, stdin: strings.NewReader(""), stdout: &out, stderr: &out}
-	conf, err := g.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := g.openStore(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	conf, st := openFolder(t, g)
 	var cfg web.Config
 	g.staffWork(&cfg, st, conf, conf.Crawl, siteAccess{})
 
