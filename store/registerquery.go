@@ -440,7 +440,7 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &source, &e.Postcode, &e.Sector,
 			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
 			&status, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
-			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &found[0], &found[1], &found[2]); err != nil {
+			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &e.LinkNeedsScript, &found[0], &found[1], &found[2]); err != nil {
 			return r, err
 		}
 		for i, k := range statement.FindingKinds {
@@ -469,6 +469,7 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 		l.status, coalesce(f.error, ''), coalesce(f.fetched_at, ''),
 		coalesce(ls.url, ''), l.period_end, l.homepage_link,
 		coalesce(l.assessment_id, 0), l.rating, l.score, coalesce(a.checked_at, ''), coalesce(l.statement_id, 0),
+		coalesce((SELECT link_needs_script FROM fetches WHERE id = l.found_fetch_id), 0),
 		`+findingCols+`
 	FROM orgs o JOIN org_latest l ON l.org_id = o.id
 	LEFT JOIN fetches f ON f.id = l.fetch_id

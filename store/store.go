@@ -283,6 +283,10 @@ var migrations = []string{
 		name TEXT PRIMARY KEY,
 		at   TEXT NOT NULL
 	) WITHOUT ROWID;`,
+	// 10: the homepage's link to the statement was there only once its
+	// scripts ran (rendered in Chromium): a visitor without them, and
+	// some readers, do not see it
+	`ALTER TABLE fetches ADD COLUMN link_needs_script INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // backfills complete a migration with what SQL alone cannot compute: the
