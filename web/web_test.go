@@ -434,6 +434,11 @@ func TestSearchPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `rel="next"`) {
 		t.Errorf("paging: %d", resp.StatusCode)
 	}
+	// nothing found: no paging, no empty "Narrow down"
+	_, page = get(t, c, f.srv.URL+"/search?q=zzzqqq")
+	if !strings.Contains(page, "No statements match") || strings.Contains(page, "Narrow down") || strings.Contains(page, "page 1 of 0") {
+		t.Errorf("no match:\n%s", page)
+	}
 	// past the last page: said, with a way back, not "page 5 of 2"
 	_, page = get(t, c, f.srv.URL+"/search?q=slavery&limit=1&page=5")
 	if !strings.Contains(page, "Page 5 is past the last page (2).") || strings.Contains(page, "page 5 of") ||
