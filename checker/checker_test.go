@@ -28,6 +28,15 @@ var ruleCases = []struct {
 	{"committee", statement.Approval, "This statement was approved by the Audit Committee.", statement.Missing},
 	{"policy not statement", statement.Approval, "In 2019 the Board approved our Anti-Slavery Policy.", statement.Missing},
 	{"bare heading", statement.Approval, "Board approval\n\nWe review this statement every year.", statement.Missing},
+	{"at the board meeting", statement.Approval, "This statement was reviewed and approved at the board meeting held on 9 May 2024.", statement.Met},
+	{"at board level", statement.Approval, "The statement has been approved at board level.", statement.Met},
+	{"approval label", statement.Approval, "We trade fairly.\n\nApproval: Board of Directors, 9 May 2024", statement.Met},
+	{"board signed off", statement.Approval, "The Board of Example Ltd has reviewed and signed off this statement.", statement.Met},
+	{"parent's board", statement.Approval, "This statement was approved by the board of our parent company, Example Holdings Inc., for all its UK subsidiaries.", statement.Met},
+	{"managing member", statement.Approval, "This statement was approved by the managing member of Example Partners LLC.", statement.Met},
+	{"written as a policy", statement.Approval, "Board approval\n\nThis policy has been approved by the directors of Example Group Ltd.", statement.Met},
+	{"another policy endorsed", statement.Approval, "We do not tolerate bribery and this policy is endorsed by our Board.", statement.Missing},
+	{"sole director", statement.Approval, "This statement has been approved by the sole director.", statement.Missing},
 
 	// signature
 	{"name then role", statement.Signature, "We are proud of our work.\n\nSigned:\nJane Q. Smith\nChief Executive Officer\n1 July 2024", statement.Met},
