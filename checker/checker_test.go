@@ -74,6 +74,15 @@ var ruleCases = []struct {
 	{"policy that says it will not tolerate", statement.Policies,
 		"Our Anti-Slavery Policy, which is displayed in every office, states that we will not tolerate forced labour and requires managers to report concerns.", statement.Met},
 
+	// policies: a named policy and what it does; "our policies" names none
+	{"suppliers follow our policies", statement.Policies, "We expect our suppliers to comply with all applicable laws and our policies.", statement.Missing},
+	{"policies and procedures", statement.Policies, "Our policies and procedures require suppliers to treat their workers fairly.", statement.Missing},
+	{"heading word", statement.Policies, "Policies and Processes We align our policies with the principles of protecting the welfare of our workers.", statement.Missing},
+	{"named whistleblowing policy", statement.Policies, "Our Whistleblowing Policy allows employees to raise concerns without fear of reprisal.", statement.Met},
+	{"policy on a topic", statement.Policies, "Our policy on forced labour requires every supplier to pay workers directly.", statement.Met},
+	{"this policy, named before", statement.Policies, "Anti-Slavery Policy\n\nSuppliers that breach this policy must remedy the breach or we end the contract.", statement.Met},
+	{"policies listed", statement.Policies, "We operate the following policies that set out how we prevent modern slavery: our recruitment policy and our supplier code.", statement.Met},
+
 	// plans are not actions, whether in a section of plans or a list
 	// introduced by an intention
 	{"plans section", statement.Training, "Our progress\n\nWe appointed a new buyer.\n\nNext steps\n\nAll buyers to complete modern slavery training.", statement.Partial},

@@ -74,7 +74,7 @@ const (
 )
 
 // Checks are the names a pattern's "check" may take.
-var Checks = []string{"year_span", "period"}
+var Checks = []string{"year_span", "period", "names_policy"}
 
 // Set is a complete rule set.
 type Set struct {
@@ -199,7 +199,8 @@ type Pattern struct {
 	// Check names a test in Go code that a matching sentence must also
 	// pass, for what a regular expression cannot say: "year_span" (the
 	// years of "2021/22" are consecutive), "period" (the sentence names a
-	// period the checker can read).
+	// period the checker can read), "names_policy" (the sentence names a
+	// policy of its own kind or a code, not only "our policies").
 	Check string `yaml:"check"`
 
 	compiled []*regexp.Regexp
