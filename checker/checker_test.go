@@ -83,6 +83,15 @@ var ruleCases = []struct {
 	{"this policy, named before", statement.Policies, "Anti-Slavery Policy\n\nSuppliers that breach this policy must remedy the breach or we end the contract.", statement.Met},
 	{"policies listed", statement.Policies, "We operate the following policies that set out how we prevent modern slavery: our recruitment policy and our supplier code.", statement.Met},
 
+	// due diligence: a process described, not gestured at
+	{"vague checks", statement.DueDiligence, "We carry out appropriate checks on all new employees.", statement.Partial},
+	{"due diligence named only", statement.DueDiligence, "We undertake appropriate due diligence on our suppliers. We only work with reputable suppliers and review them regularly.", statement.Partial},
+	{"engagement is not diligence", statement.DueDiligence, "We engage with our suppliers on ethical issues.", statement.Missing},
+	{"policy documents reviewed", statement.DueDiligence, "We review our policy documents annually to keep them up to date.", statement.Missing},
+	{"identity checked", statement.DueDiligence, "All new employees have their identity and right to work checked before they start.", statement.Met},
+	{"questionnaire", statement.DueDiligence, "New suppliers complete a questionnaire that asks how they prevent forced labour.", statement.Met},
+	{"contract clause", statement.DueDiligence, "Our contracts with suppliers require them to comply with the Modern Slavery Act.", statement.Met},
+
 	// plans are not actions, whether in a section of plans or a list
 	// introduced by an intention
 	{"plans section", statement.Training, "Our progress\n\nWe appointed a new buyer.\n\nNext steps\n\nAll buyers to complete modern slavery training.", statement.Partial},

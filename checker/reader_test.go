@@ -56,7 +56,7 @@ var readerCases = []struct {
 	{"checks and balances", statement.DueDiligence,
 		"Given our checks and balances and the nature of our work, we believe slavery is unlikely in our supply chain.", "", true},
 	{"considering new suppliers is not an intention", statement.DueDiligence,
-		"The company undertakes due diligence when considering taking on new suppliers.\n\nIt reviews the labour practices of its existing suppliers every year.", statement.Met, false},
+		"The company assesses the labour practices of suppliers when considering taking them on.\n\nIt reviews the labour practices of its existing suppliers every year.", statement.Met, false},
 
 	// a heading run into its sentence does not make the sentence an action
 	{"a label before the plan", statement.Risk,
