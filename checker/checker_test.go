@@ -92,6 +92,13 @@ var ruleCases = []struct {
 	{"questionnaire", statement.DueDiligence, "New suppliers complete a questionnaire that asks how they prevent forced labour.", statement.Met},
 	{"contract clause", statement.DueDiligence, "Our contracts with suppliers require them to comply with the Modern Slavery Act.", statement.Met},
 
+	// training: on slavery, not training in general near a paragraph on it
+	{"trained in their roles", statement.Training, "We do not tolerate slavery. Our employees are trained in their roles and receive regular refresher training.", statement.Missing},
+	{"induction on safety", statement.Training, "Modern slavery is a crime. All staff complete induction training on health and safety and data protection.", statement.Missing},
+	{"trained to spot the signs", statement.Training, "Slavery can be hidden in supply chains. Our supervisors are trained to spot the signs and know how to report them.", statement.Met},
+	{"training that includes slavery", statement.Training, "We train our buying teams in ethical sourcing. This includes training on the signs of modern slavery.", statement.Met},
+	{"involuntary labour", statement.Training, "Our online training modules for all employees cover involuntary labour.", statement.Met},
+
 	// plans are not actions, whether in a section of plans or a list
 	// introduced by an intention
 	{"plans section", statement.Training, "Our progress\n\nWe appointed a new buyer.\n\nNext steps\n\nAll buyers to complete modern slavery training.", statement.Partial},
