@@ -69,6 +69,23 @@ func TestGuidance2025(t *testing.T) {
 	if a.Status(statement.Approval) != statement.Met || a.Status(statement.Signature) != statement.Met {
 		t.Error("a note changed a status")
 	}
+	// "no slavery" is a finding only when something was looked for and not
+	// found; the commitment most statements open with is not one
+	for text, warned := range map[string]bool{
+		"We are committed to ensuring that there is no modern slavery in our supply chain.":             false,
+		"Our aim is that no slavery or human trafficking takes place anywhere in our business.":         false,
+		"We will continue to check that there are no instances of forced labour among our contractors.": false,
+		"No modern slavery concerns were raised through our hotline during the year.":                   true,
+		"Our audits found no evidence of forced labour at any of the farms we buy from.":                true,
+		"We are not aware of any cases of slavery in our supply chain.":                                 true,
+		"There were no reports of human trafficking from our suppliers in 2024.":                        true,
+	} {
+		r := ck.Check(statement.Text{Body: "Modern Slavery Statement\n\n" + text})
+		f := r.Finding(statement.Risk)
+		if got := strings.Contains(f.Note, "treats finding none as a sign"); got != warned {
+			t.Errorf("%q: warned %v, want %v (note %q)", text, got, warned, f.Note)
+		}
+	}
 	g := ck.Check(statement.Text{Body: "Modern Slavery Statement\n\nThis statement is made on behalf of Acme Group plc and its subsidiaries. " +
 		"We make bread with 200 staff and buy flour from UK mills in Kent.\n\nThis statement was approved by the Board on 3 May 2024."})
 	if f := g.Finding(statement.Structure); !strings.Contains(f.Note, "name the parent and each subsidiary") {
