@@ -86,6 +86,15 @@ func TestGuidance2025(t *testing.T) {
 			t.Errorf("%q: warned %v, want %v (note %q)", text, got, warned, f.Note)
 		}
 	}
+	// a year label is a period, but the guidance asks for its end date
+	y := ck.Check(statement.Text{Body: "Modern Slavery Statement 2023/24\n\nWe make bread in Leeds with 200 staff."})
+	if f := y.Finding(statement.Period); f.Status != statement.Met || !strings.Contains(f.Note, "end date is not given") {
+		t.Errorf("year label: period %s, note %q", f.Status, f.Note)
+	}
+	e := ck.Check(statement.Text{Body: "This statement covers the financial year ending 31 March 2024."})
+	if f := e.Finding(statement.Period); f.Note != "" {
+		t.Errorf("end date given: period note %q", f.Note)
+	}
 	g := ck.Check(statement.Text{Body: "Modern Slavery Statement\n\nThis statement is made on behalf of Acme Group plc and its subsidiaries. " +
 		"We make bread with 200 staff and buy flour from UK mills in Kent.\n\nThis statement was approved by the Board on 3 May 2024."})
 	if f := g.Finding(statement.Structure); !strings.Contains(f.Note, "name the parent and each subsidiary") {

@@ -9,7 +9,8 @@ import (
 
 // The statutory guidance rewritten in March 2025 asks for more than the
 // law's minimum: the date of the board's approval; the signer's name, role
-// and date; a group statement that names the entities it covers; and it
+// and date; the end date of the financial year covered; a group statement
+// that names the entities it covers; and it
 // treats "we found no slavery" as a sign that due diligence did not look
 // hard enough. These are notes on the findings, and advice, never a change
 // of status: the law's minimum stays the minimum.
@@ -50,6 +51,10 @@ func (c *Checker) guidanceNotes(d *doc, a *statement.Assessment) {
 	if f := a.Finding(statement.Signature); f != nil && f.Status == statement.Met && f.Note == "" &&
 		a.SignedBy != nil && a.SignedBy.Date.IsZero() {
 		f.Note = "the signature is not dated: the " + guidance2025 + " asks for the signer's name, role and date"
+	}
+	if f := a.Finding(statement.Period); f != nil && f.Status == statement.Met && f.Note == "" &&
+		(a.Period == nil || a.Period.Approximate) {
+		f.Note = "the financial year's end date is not given: the " + guidance2025 + " asks for it (\"the financial year ending 31 March 2025\")"
 	}
 	if f := a.Finding(statement.Risk); f != nil && f.Status != statement.NotApplicable {
 		for i := range d.spans {
