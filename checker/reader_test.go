@@ -24,6 +24,10 @@ var readerCases = []struct {
 	// hold "is a" or "based" or sits under a heading naming supply chains
 	{"the business described", statement.Structure,
 		"Northgate Bakeries Ltd is a family-owned bakery business based in Leeds, employing 240 people and selling bread to supermarkets across the north of England.", statement.Met, false},
+	{"services it offers and the group it is part of", statement.Structure,
+		"Northgate Payroll offers managed payroll and workforce software to employers in twelve countries.\n\nThe company is part of a family-owned enterprise based in Leeds.", statement.Met, false},
+	{"training provided is not what it sells", statement.Structure,
+		"We provide training on our products and services to all our staff.", statement.Missing, false},
 	{"suppliers are an extension of us", statement.Structure,
 		"Our suppliers and their people are a natural extension of our own team and resources, and we work closely with them to uphold the standards we set ourselves.", "", true},
 	{"registration line", statement.Structure,
