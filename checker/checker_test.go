@@ -108,6 +108,11 @@ var ruleCases = []struct {
 	// risk
 	{"risk not assessed", statement.Risk, "We have not yet carried out a risk assessment of our supply chain.", statement.Missing},
 	{"bare low risk", statement.Risk, "We consider the risk of modern slavery in our business to be low.", statement.Missing},
+	{"risks evaluated", statement.Risk, "We evaluated the modern slavery risks of each new supplier.", statement.Met},
+	{"suppliers assessed for risk", statement.Risk, "Each new supplier is assessed for modern slavery risk before it is approved.", statement.Met},
+	{"supply chain mapped", statement.Risk, "We have mapped our supply chain to assess product and geographical risks of modern slavery.", statement.Met},
+	{"assessed as very low", statement.Risk, "Given the nature of our business, we have assessed that there is a very low risk of modern slavery.", statement.Missing},
+	{"credit risk", statement.Risk, "We assess the credit risk of every new customer.", statement.Missing},
 	{"risk areas named", statement.Risk, "The parts of our supply chain at highest risk are seasonal agricultural labour and cleaning contractors.", statement.Met},
 
 	// boilerplate meets nothing
