@@ -87,6 +87,8 @@ var readerCases = []struct {
 		"During the year 56 buyers in our main markets received tailored training on the new policy.", statement.Met, false},
 	{"a proportion that measures nothing", statement.Effectiveness,
 		"Our venues were closed for a large proportion of the year and a significant proportion of our staff were on furlough.", statement.Missing, false},
+	{"KPIs still to be set", statement.Effectiveness,
+		"We continue to work towards the development of KPIs.\n\nWe will assess the feasibility of setting KPIs once we understand our supply chain.", "", true},
 	{"a further number trained", statement.Effectiveness,
 		"We have trained a further number of staff who audit our suppliers.", "", true},
 }
