@@ -103,6 +103,8 @@ var ruleCases = []struct {
 	// introduced by an intention
 	{"plans section", statement.Training, "Our progress\n\nWe appointed a new buyer.\n\nNext steps\n\nAll buyers to complete modern slavery training.", statement.Partial},
 	{"plans list", statement.Training, "In the coming year we will:\n• Deliver modern slavery training to all site managers\n• Audit two labour providers", statement.Partial},
+	{"plans listed after a colon", statement.Training, "Next year we will review the following areas: modern slavery training for all staff; audits of our suppliers.", statement.Partial},
+	{"work in hand listed after a colon", statement.Training, "We will continue to: provide modern slavery training to all staff; audit our suppliers.", statement.Met},
 	{"actions list", statement.Training, "During the year we:\n• Delivered modern slavery training to all site managers\n• Audited two labour providers", statement.Met},
 
 	// risk
