@@ -53,7 +53,7 @@ func (c *Checker) guidanceNotes(d *doc, a *statement.Assessment) {
 		f.Note = "the signature is not dated: the " + guidance2025 + " asks for the signer's name, role and date"
 	}
 	if f := a.Finding(statement.Period); f != nil && f.Status == statement.Met && f.Note == "" &&
-		(a.Period == nil || a.Period.Approximate) {
+		a.Period != nil && a.Period.Approximate {
 		f.Note = "the financial year's end date is not given: the " + guidance2025 + " asks for it (\"the financial year ending 31 March 2025\")"
 	}
 	if f := a.Finding(statement.Risk); f != nil && f.Status != statement.NotApplicable {
