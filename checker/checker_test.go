@@ -97,6 +97,9 @@ var ruleCases = []struct {
 	{"induction on safety", statement.Training, "Modern slavery is a crime. All staff complete induction training on health and safety and data protection.", statement.Missing},
 	{"trained to spot the signs", statement.Training, "Slavery can be hidden in supply chains. Our supervisors are trained to spot the signs and know how to report them.", statement.Met},
 	{"training that includes slavery", statement.Training, "We train our buying teams in ethical sourcing. This includes training on the signs of modern slavery.", statement.Met},
+	{"tends to be raised", statement.Training, "Awareness of modern slavery tends to be raised with our buyers by their managers during supplier visits.", statement.Met},
+	{"needs to be made available", statement.Training, "Modern slavery awareness sessions need to be made available to all staff.", statement.Partial},
+	{"is to be provided", statement.Training, "Modern slavery training is to be provided to all staff.", statement.Partial},
 	{"involuntary labour", statement.Training, "Our online training modules for all employees cover involuntary labour.", statement.Met},
 
 	// plans are not actions, whether in a section of plans or a list
