@@ -81,6 +81,7 @@ var ruleCases = []struct {
 	{"named whistleblowing policy", statement.Policies, "Our Whistleblowing Policy allows employees to raise concerns without fear of reprisal.", statement.Met},
 	{"policy on a topic", statement.Policies, "Our policy on forced labour requires every supplier to pay workers directly.", statement.Met},
 	{"this policy, named before", statement.Policies, "Anti-Slavery Policy\n\nSuppliers that breach this policy must remedy the breach or we end the contract.", statement.Met},
+	{"policies listed in the next sentence", statement.Policies, "We have a number of policies in place that prevent slavery in our supply chains. These include:\n\nProcurement Policy\n\nRecruitment Policy", statement.Met},
 	{"policies listed", statement.Policies, "We operate the following policies that set out how we prevent modern slavery: our recruitment policy and our supplier code.", statement.Met},
 
 	// due diligence: a process described, not gestured at

@@ -14,6 +14,14 @@ func (d *doc) namesPolicy(i int) bool {
 	if strings.HasSuffix(strings.TrimSpace(s), ":") || strings.Contains(s, "following") || strings.Contains(s, "include") {
 		return true // the policies are listed after it
 	}
+	if i+1 < len(d.spans) && d.spans[i+1].section == d.spans[i].section {
+		next := d.lowerText(i + 1)
+		for _, intro := range listIntros {
+			if strings.HasPrefix(next, intro) {
+				return true // "... a number of policies in place. These include:"
+			}
+		}
+	}
 	words := strings.FieldsFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'' || r == '-')
 	})
@@ -40,6 +48,9 @@ func (d *doc) namesPolicy(i int) bool {
 	}
 	return false
 }
+
+// listIntros open a sentence that lists what the one before named.
+var listIntros = []string{"these include", "these are", "this includes", "they include", "they are", "including", "such as"}
 
 // genericBeforePolicy are the words before "policy" that say whose or how
 // many policies, not which.
