@@ -677,7 +677,11 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 					continue
 				}
 			}
-			w += p.src.Weight
+			if cc.rule.OneWeightPerSentence {
+				w = max(w, p.src.Weight)
+			} else {
+				w += p.src.Weight
+			}
 		}
 		if w > 0 && !counted(d, fd.Evidence, i) {
 			weight += w

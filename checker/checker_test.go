@@ -87,6 +87,8 @@ var ruleCases = []struct {
 	// due diligence: a process described, not gestured at
 	{"vague checks", statement.DueDiligence, "We carry out appropriate checks on all new employees.", statement.Partial},
 	{"due diligence named only", statement.DueDiligence, "We undertake appropriate due diligence on our suppliers. We only work with reputable suppliers and review them regularly.", statement.Partial},
+	{"two gestures in one sentence", statement.DueDiligence, "We carry out appropriate checks on new suppliers and monitor our supply chain on an ongoing basis.", statement.Partial},
+	{"audits and contract clauses in one sentence", statement.DueDiligence, "We audit our main suppliers each year and our contracts require them to comply with the Modern Slavery Act.", statement.Met},
 	{"engagement is not diligence", statement.DueDiligence, "We engage with our suppliers on ethical issues.", statement.Missing},
 	{"policy documents reviewed", statement.DueDiligence, "We review our policy documents annually to keep them up to date.", statement.Missing},
 	{"identity checked", statement.DueDiligence, "All new employees have their identity and right to work checked before they start.", statement.Met},

@@ -125,6 +125,13 @@ type Criterion struct {
 	// Met is how many distinct evidence sentences make the criterion met;
 	// fewer make it partial. Default 1.
 	Met int `yaml:"met"`
+	// OneWeightPerSentence: a sentence counts with the weight of the
+	// strongest pattern it matches, not their sum. For due diligence,
+	// "we carry out appropriate checks on new suppliers and monitor our
+	// supply chain" gestures at two processes and describes neither; for
+	// structure a sentence that says what the business is and where it
+	// operates says two things.
+	OneWeightPerSentence bool `yaml:"one_weight_per_sentence"`
 	// Roles, for the signature detector: the senior roles that may sign.
 	Roles []string `yaml:"roles"`
 	// JuniorRoles, for the signature detector: titles that contain a senior
