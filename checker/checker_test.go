@@ -81,6 +81,10 @@ var ruleCases = []struct {
 	{"named whistleblowing policy", statement.Policies, "Our Whistleblowing Policy allows employees to raise concerns without fear of reprisal.", statement.Met},
 	{"policy on a topic", statement.Policies, "Our policy on forced labour requires every supplier to pay workers directly.", statement.Met},
 	{"this policy, named before", statement.Policies, "Anti-Slavery Policy\n\nSuppliers that breach this policy must remedy the breach or we end the contract.", statement.Met},
+	{"policy based on the base code", statement.Policies, "Our Ethical Trading Policy is based on the ETI Base Code and is shared with all suppliers.", statement.Met},
+	{"policy makes it clear", statement.Policies, "The Modern Slavery Policy makes it clear that forced labour has no place in our business.", statement.Met},
+	{"policy sets standards", statement.Policies, "Our Responsible Sourcing Policy sets minimum labour standards for our suppliers.", statement.Met},
+	{"procedures are not a policy", statement.Policies, "We have formal HR procedures which guard against informal recruitment of workers.", statement.Missing},
 	{"policies listed in the next sentence", statement.Policies, "We have a number of policies in place that prevent slavery in our supply chains. These include:\n\nProcurement Policy\n\nRecruitment Policy", statement.Met},
 	{"policies listed", statement.Policies, "We operate the following policies that set out how we prevent modern slavery: our recruitment policy and our supplier code.", statement.Met},
 
