@@ -110,6 +110,7 @@ var ruleCases = []struct {
 	{"tends to be raised", statement.Training, "Awareness of modern slavery tends to be raised with our buyers by their managers during supplier visits.", statement.Met},
 	{"needs to be made available", statement.Training, "Modern slavery awareness sessions need to be made available to all staff.", statement.Partial},
 	{"is to be provided", statement.Training, "Modern slavery training is to be provided to all staff.", statement.Partial},
+	{"briefed on the signs", statement.Training, "We briefed our recruitment team on the signs of forced labour.", statement.Met},
 	{"involuntary labour", statement.Training, "Our online training modules for all employees cover involuntary labour.", statement.Met},
 
 	// plans are not actions, whether in a section of plans or a list
