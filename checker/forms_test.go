@@ -50,6 +50,20 @@ func TestSignatureForms(t *testing.T) {
 	}
 }
 
+// TestSignerRole: the role recorded is the signer's, not the board's name
+// that precedes the signer ("the Board of Directors").
+func TestSignerRole(t *testing.T) {
+	for _, text := range []string{
+		formsBody + "\n\nSigned on behalf of the Board of Directors by Amir Khan, Chairman",
+		formsBody + " This statement was approved by the Board of Directors.\nAmir Khan3Amir KhanExecutive Chairman",
+	} {
+		a := checker.Default().Check(statement.Text{Body: text})
+		if a.SignedBy == nil || a.SignedBy.Name != "Amir Khan" || !strings.HasSuffix(a.SignedBy.Role, "Chairman") {
+			t.Errorf("signed by %+v, want Amir Khan, Chairman", a.SignedBy)
+		}
+	}
+}
+
 // TestGuidance2025: what the 2025 statutory guidance asks beyond the law
 // is said in notes, without changing a status.
 func TestGuidance2025(t *testing.T) {
