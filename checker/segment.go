@@ -351,7 +351,7 @@ func isHeading(s string) bool {
 		return false
 	}
 	words := strings.Fields(s)
-	if len(words) > 12 {
+	if len(words) == 0 || len(words) > 12 { // a line of Unicode spaces has none
 		return false
 	}
 	if headingStop[strings.ToLower(strings.Trim(words[len(words)-1], ":"))] {
