@@ -414,6 +414,9 @@ func (c *Checker) modalityOf(d *doc, i int, p *compiledPattern, area bool) modal
 			if m == action && p.src.PassiveFuture && c.passiveFutureAfter(d, i, h.end) {
 				m = intended
 			}
+			if m == action && c.listIntroIntends(d, i, h.tok) {
+				m = intended
+			}
 		}
 		if m == action {
 			return action
@@ -467,6 +470,22 @@ var sentenceOpeners = map[string]bool{
 	"we": true, "our": true, "as": true, "in": true, "the": true, "this": true, "all": true, "it": true,
 	"to": true, "during": true, "since": true, "following": true, "each": true, "every": true, "where": true,
 	"when": true, "there": true, "these": true, "any": true, "no": true,
+}
+
+// listIntroIntends reports whether token k of span i is in a list that an
+// intention introduces in the same sentence, after a colon: "Next year we
+// will review the following areas: training for staff; supplier audits".
+// The items are plans, as the items of a list under "we will:" on lines of
+// their own are (inPlans); "we will continue to:" introduces work in hand.
+func (c *Checker) listIntroIntends(d *doc, i, k int) bool {
+	base := d.tokOf[i][0]
+	toks := d.toks[base:d.tokOf[i][1]]
+	for j := k; j > 0; j-- {
+		if strings.Contains(d.body[toks[j-1].end:toks[j].start], ":") {
+			return c.modified(d, i, 0, j) == intended
+		}
+	}
+	return false
 }
 
 // negatedNear reports whether one of words stands in the few tokens just
@@ -658,7 +677,11 @@ func (c *Checker) detectSentences(d *doc, cc *compiledCriterion, fd *statement.F
 					continue
 				}
 			}
-			w += p.src.Weight
+			if cc.rule.OneWeightPerSentence {
+				w = max(w, p.src.Weight)
+			} else {
+				w += p.src.Weight
+			}
 		}
 		if w > 0 && !counted(d, fd.Evidence, i) {
 			weight += w

@@ -28,6 +28,15 @@ var ruleCases = []struct {
 	{"committee", statement.Approval, "This statement was approved by the Audit Committee.", statement.Missing},
 	{"policy not statement", statement.Approval, "In 2019 the Board approved our Anti-Slavery Policy.", statement.Missing},
 	{"bare heading", statement.Approval, "Board approval\n\nWe review this statement every year.", statement.Missing},
+	{"at the board meeting", statement.Approval, "This statement was reviewed and approved at the board meeting held on 9 May 2024.", statement.Met},
+	{"at board level", statement.Approval, "The statement has been approved at board level.", statement.Met},
+	{"approval label", statement.Approval, "We trade fairly.\n\nApproval: Board of Directors, 9 May 2024", statement.Met},
+	{"board signed off", statement.Approval, "The Board of Example Ltd has reviewed and signed off this statement.", statement.Met},
+	{"parent's board", statement.Approval, "This statement was approved by the board of our parent company, Example Holdings Inc., for all its UK subsidiaries.", statement.Met},
+	{"managing member", statement.Approval, "This statement was approved by the managing member of Example Partners LLC.", statement.Met},
+	{"written as a policy", statement.Approval, "Board approval\n\nThis policy has been approved by the directors of Example Group Ltd.", statement.Met},
+	{"another policy endorsed", statement.Approval, "We do not tolerate bribery and this policy is endorsed by our Board.", statement.Missing},
+	{"sole director", statement.Approval, "This statement has been approved by the sole director.", statement.Missing},
 
 	// signature
 	{"name then role", statement.Signature, "We are proud of our work.\n\nSigned:\nJane Q. Smith\nChief Executive Officer\n1 July 2024", statement.Met},
@@ -65,15 +74,61 @@ var ruleCases = []struct {
 	{"policy that says it will not tolerate", statement.Policies,
 		"Our Anti-Slavery Policy, which is displayed in every office, states that we will not tolerate forced labour and requires managers to report concerns.", statement.Met},
 
+	// policies: a named policy and what it does; "our policies" names none
+	{"suppliers follow our policies", statement.Policies, "We expect our suppliers to comply with all applicable laws and our policies.", statement.Missing},
+	{"policies and procedures", statement.Policies, "Our policies and procedures require suppliers to treat their workers fairly.", statement.Missing},
+	{"heading word", statement.Policies, "Policies and Processes We align our policies with the principles of protecting the welfare of our workers.", statement.Missing},
+	{"named whistleblowing policy", statement.Policies, "Our Whistleblowing Policy allows employees to raise concerns without fear of reprisal.", statement.Met},
+	{"policy on a topic", statement.Policies, "Our policy on forced labour requires every supplier to pay workers directly.", statement.Met},
+	{"this policy, named before", statement.Policies, "Anti-Slavery Policy\n\nSuppliers that breach this policy must remedy the breach or we end the contract.", statement.Met},
+	{"policy based on the base code", statement.Policies, "Our Ethical Trading Policy is based on the ETI Base Code and is shared with all suppliers.", statement.Met},
+	{"policy makes it clear", statement.Policies, "The Modern Slavery Policy makes it clear that forced labour has no place in our business.", statement.Met},
+	{"policy sets standards", statement.Policies, "Our Responsible Sourcing Policy sets minimum labour standards for our suppliers.", statement.Met},
+	{"procedures are not a policy", statement.Policies, "We have formal HR procedures which guard against informal recruitment of workers.", statement.Missing},
+	{"policies listed in the next sentence", statement.Policies, "We have a number of policies in place that prevent slavery in our supply chains. These include:\n\nProcurement Policy\n\nRecruitment Policy", statement.Met},
+	{"policies listed", statement.Policies, "We operate the following policies that set out how we prevent modern slavery: our recruitment policy and our supplier code.", statement.Met},
+
+	// due diligence: a process described, not gestured at
+	{"vague checks", statement.DueDiligence, "We carry out appropriate checks on all new employees.", statement.Partial},
+	{"due diligence named only", statement.DueDiligence, "We undertake appropriate due diligence on our suppliers. We only work with reputable suppliers and review them regularly.", statement.Partial},
+	{"two gestures in one sentence", statement.DueDiligence, "We carry out appropriate checks on new suppliers and monitor our supply chain on an ongoing basis.", statement.Partial},
+	{"audits and contract clauses in one sentence", statement.DueDiligence, "We audit our main suppliers each year and our contracts require them to comply with the Modern Slavery Act.", statement.Met},
+	{"suppliers sign the code", statement.DueDiligence, "Our suppliers are required to sign our Supplier Code of Conduct before we trade with them.", statement.Met},
+	{"suppliers confirm compliance", statement.DueDiligence, "We ask our key suppliers to confirm in writing that they comply with the Act.", statement.Met},
+	{"remediation", statement.DueDiligence, "Where a supplier is found to be in breach, we agree a corrective action plan with them.", statement.Partial},
+	{"engagement is not diligence", statement.DueDiligence, "We engage with our suppliers on ethical issues.", statement.Missing},
+	{"policy documents reviewed", statement.DueDiligence, "We review our policy documents annually to keep them up to date.", statement.Missing},
+	{"identity checked", statement.DueDiligence, "All new employees have their identity and right to work checked before they start.", statement.Met},
+	{"questionnaire", statement.DueDiligence, "New suppliers complete a questionnaire that asks how they prevent forced labour.", statement.Met},
+	{"contract clause", statement.DueDiligence, "Our contracts with suppliers require them to comply with the Modern Slavery Act.", statement.Met},
+
+	// training: on slavery, not training in general near a paragraph on it
+	{"trained in their roles", statement.Training, "We do not tolerate slavery. Our employees are trained in their roles and receive regular refresher training.", statement.Missing},
+	{"induction on safety", statement.Training, "Modern slavery is a crime. All staff complete induction training on health and safety and data protection.", statement.Missing},
+	{"trained to spot the signs", statement.Training, "Slavery can be hidden in supply chains. Our supervisors are trained to spot the signs and know how to report them.", statement.Met},
+	{"training that includes slavery", statement.Training, "We train our buying teams in ethical sourcing. This includes training on the signs of modern slavery.", statement.Met},
+	{"tends to be raised", statement.Training, "Awareness of modern slavery tends to be raised with our buyers by their managers during supplier visits.", statement.Met},
+	{"needs to be made available", statement.Training, "Modern slavery awareness sessions need to be made available to all staff.", statement.Partial},
+	{"is to be provided", statement.Training, "Modern slavery training is to be provided to all staff.", statement.Partial},
+	{"briefed on the signs", statement.Training, "We briefed our recruitment team on the signs of forced labour.", statement.Met},
+	{"involuntary labour", statement.Training, "Our online training modules for all employees cover involuntary labour.", statement.Met},
+
 	// plans are not actions, whether in a section of plans or a list
 	// introduced by an intention
 	{"plans section", statement.Training, "Our progress\n\nWe appointed a new buyer.\n\nNext steps\n\nAll buyers to complete modern slavery training.", statement.Partial},
 	{"plans list", statement.Training, "In the coming year we will:\n• Deliver modern slavery training to all site managers\n• Audit two labour providers", statement.Partial},
+	{"plans listed after a colon", statement.Training, "Next year we will review the following areas: modern slavery training for all staff; audits of our suppliers.", statement.Partial},
+	{"work in hand listed after a colon", statement.Training, "We will continue to: provide modern slavery training to all staff; audit our suppliers.", statement.Met},
 	{"actions list", statement.Training, "During the year we:\n• Delivered modern slavery training to all site managers\n• Audited two labour providers", statement.Met},
 
 	// risk
 	{"risk not assessed", statement.Risk, "We have not yet carried out a risk assessment of our supply chain.", statement.Missing},
 	{"bare low risk", statement.Risk, "We consider the risk of modern slavery in our business to be low.", statement.Missing},
+	{"risks evaluated", statement.Risk, "We evaluated the modern slavery risks of each new supplier.", statement.Met},
+	{"suppliers assessed for risk", statement.Risk, "Each new supplier is assessed for modern slavery risk before it is approved.", statement.Met},
+	{"supply chain mapped", statement.Risk, "We have mapped our supply chain to assess product and geographical risks of modern slavery.", statement.Met},
+	{"assessed as very low", statement.Risk, "Given the nature of our business, we have assessed that there is a very low risk of modern slavery.", statement.Missing},
+	{"credit risk", statement.Risk, "We assess the credit risk of every new customer.", statement.Missing},
 	{"risk areas named", statement.Risk, "The parts of our supply chain at highest risk are seasonal agricultural labour and cleaning contractors.", statement.Met},
 
 	// boilerplate meets nothing

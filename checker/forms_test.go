@@ -50,6 +50,20 @@ func TestSignatureForms(t *testing.T) {
 	}
 }
 
+// TestSignerRole: the role recorded is the signer's, not the board's name
+// that precedes the signer ("the Board of Directors").
+func TestSignerRole(t *testing.T) {
+	for _, text := range []string{
+		formsBody + "\n\nSigned on behalf of the Board of Directors by Amir Khan, Chairman",
+		formsBody + " This statement was approved by the Board of Directors.\nAmir Khan3Amir KhanExecutive Chairman",
+	} {
+		a := checker.Default().Check(statement.Text{Body: text})
+		if a.SignedBy == nil || a.SignedBy.Name != "Amir Khan" || !strings.HasSuffix(a.SignedBy.Role, "Chairman") {
+			t.Errorf("signed by %+v, want Amir Khan, Chairman", a.SignedBy)
+		}
+	}
+}
+
 // TestGuidance2025: what the 2025 statutory guidance asks beyond the law
 // is said in notes, without changing a status.
 func TestGuidance2025(t *testing.T) {
@@ -68,6 +82,32 @@ func TestGuidance2025(t *testing.T) {
 	}
 	if a.Status(statement.Approval) != statement.Met || a.Status(statement.Signature) != statement.Met {
 		t.Error("a note changed a status")
+	}
+	// "no slavery" is a finding only when something was looked for and not
+	// found; the commitment most statements open with is not one
+	for text, warned := range map[string]bool{
+		"We are committed to ensuring that there is no modern slavery in our supply chain.":             false,
+		"Our aim is that no slavery or human trafficking takes place anywhere in our business.":         false,
+		"We will continue to check that there are no instances of forced labour among our contractors.": false,
+		"No modern slavery concerns were raised through our hotline during the year.":                   true,
+		"Our audits found no evidence of forced labour at any of the farms we buy from.":                true,
+		"We are not aware of any cases of slavery in our supply chain.":                                 true,
+		"There were no reports of human trafficking from our suppliers in 2024.":                        true,
+	} {
+		r := ck.Check(statement.Text{Body: "Modern Slavery Statement\n\n" + text})
+		f := r.Finding(statement.Risk)
+		if got := strings.Contains(f.Note, "treats finding none as a sign"); got != warned {
+			t.Errorf("%q: warned %v, want %v (note %q)", text, got, warned, f.Note)
+		}
+	}
+	// a year label is a period, but the guidance asks for its end date
+	y := ck.Check(statement.Text{Body: "Modern Slavery Statement 2023/24\n\nWe make bread in Leeds with 200 staff."})
+	if f := y.Finding(statement.Period); f.Status != statement.Met || !strings.Contains(f.Note, "end date is not given") {
+		t.Errorf("year label: period %s, note %q", f.Status, f.Note)
+	}
+	e := ck.Check(statement.Text{Body: "This statement covers the financial year ending 31 March 2024."})
+	if f := e.Finding(statement.Period); f.Note != "" {
+		t.Errorf("end date given: period note %q", f.Note)
 	}
 	g := ck.Check(statement.Text{Body: "Modern Slavery Statement\n\nThis statement is made on behalf of Acme Group plc and its subsidiaries. " +
 		"We make bread with 200 staff and buy flour from UK mills in Kent.\n\nThis statement was approved by the Board on 3 May 2024."})

@@ -9,7 +9,8 @@ import (
 
 // The statutory guidance rewritten in March 2025 asks for more than the
 // law's minimum: the date of the board's approval; the signer's name, role
-// and date; a group statement that names the entities it covers; and it
+// and date; the end date of the financial year covered; a group statement
+// that names the entities it covers; and it
 // treats "we found no slavery" as a sign that due diligence did not look
 // hard enough. These are notes on the findings, and advice, never a change
 // of status: the law's minimum stays the minimum.
@@ -17,8 +18,20 @@ import (
 const guidance2025 = "statutory guidance (2025)"
 
 var (
-	// noneFound: a sentence that says no slavery or risk was found.
-	noneFound = lazyre.New(`(?i)\b(no|not\s+(identified|found|detected|discovered|aware\s+of)\s+any|nor\s+any)\s+(known\s+|reported\s+|actual\s+|instances?\s+of\s+|cases?\s+of\s+|incidents?\s+of\s+|evidence\s+of\s+)*(instances?|cases?|incidents?|evidence|examples?|occurrences?|issues?|concerns?|modern\s+slavery|slavery|human\s+trafficking|forced\s+labou?r)\b`)
+	// noneFound: a sentence that says no slavery or risk was found: a
+	// finding ("we found no instances", "we are not aware of any cases",
+	// "no incidents were identified", "there were no reports"), not the
+	// commitment most statements open with ("to ensure there is no slavery
+	// in our supply chain"), which noneCommitment tells apart.
+	noneFound = lazyre.New(`(?i)\b(?:` +
+		`(?:found|identified|detected|discovered|uncovered|encountered|revealed|received|recorded|observed|had|reported)\s+no\s+(?:known\s+|reported\s+|actual\s+|confirmed\s+|evidence\s+of\s+|instances?\s+of\s+|cases?\s+of\s+)*(?:instances?|cases?|incidents?|evidence|examples?|occurrences?|issues?|concerns?|reports?|allegations?|breaches|violations|indications?|modern\s+slavery|slavery|human\s+trafficking|forced\s+labou?r)` +
+		`|not\s+(?:yet\s+)?(?:been\s+)?(?:identified|found|detected|discovered|uncovered|encountered|aware\s+of|received|had)\s+any` +
+		`|no\s+(?:[\w-]+\s+){0,6}?(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:identified|found|detected|discovered|uncovered|reported|raised|recorded|received|observed)` +
+		`|there\s+(?:were|was|have\s+been|has\s+been)\s+no\s+(?:[\w-]+\s+){0,6}?(?:instances?|cases?|incidents?|reports?|concerns?|allegations?|breaches|violations|evidence)` +
+		`|no\s+(?:known|reported|confirmed|identified|actual)\s+(?:instances?|cases?|incidents?|reports?|concerns?|allegations?|breaches|violations|evidence|modern\s+slavery|slavery)` +
+		`)\b`)
+	// noneCommitment: what, before "no slavery", makes it an aim.
+	noneCommitment = lazyre.New(`(?i)\b(ensur\w*|make\s+sure|so\s+that|aim\w*|seek\w*|strive\w*|prevent\w*|commit\w*|tolerat\w*|would|should|must|will|goal|objective|hope)\b`)
 	// groupWords: a statement made for a group of companies.
 	groupWords = lazyre.New(`(?i)\b(subsidiar(y|ies)|group\s+compan(y|ies)|group\s+entities|entities\s+(within|in)\s+the\s+group|on\s+behalf\s+of\s+(the\s+)?(group|its\s+subsidiaries))\b`)
 	// legalForm ends a company's name.
@@ -39,6 +52,10 @@ func (c *Checker) guidanceNotes(d *doc, a *statement.Assessment) {
 		a.SignedBy != nil && a.SignedBy.Date.IsZero() {
 		f.Note = "the signature is not dated: the " + guidance2025 + " asks for the signer's name, role and date"
 	}
+	if f := a.Finding(statement.Period); f != nil && f.Status == statement.Met && f.Note == "" &&
+		a.Period != nil && a.Period.Approximate {
+		f.Note = "the financial year's end date is not given: the " + guidance2025 + " asks for it (\"the financial year ending 31 March 2025\")"
+	}
 	if f := a.Finding(statement.Risk); f != nil && f.Status != statement.NotApplicable {
 		for i := range d.spans {
 			if c.topic < 0 || !d.groups[i].has(c.topic) {
@@ -48,7 +65,7 @@ func (c *Checker) guidanceNotes(d *doc, a *statement.Assessment) {
 			if l := d.lowerText(i); !strings.Contains(l, "no ") && !strings.Contains(l, "not ") && !strings.Contains(l, "nor ") {
 				continue
 			}
-			if noneFound().MatchString(d.text(i)) && !c.statesTheLaw(d, i) {
+			if t := d.text(i); findsNone(t) && !c.statesTheLaw(d, i) {
 				note := "the statement says no slavery or risk was found: the " + guidance2025 +
 					" treats finding none as a sign that the due diligence did not look deep enough, and asks what was looked for and how"
 				if f.Note != "" {
@@ -63,6 +80,17 @@ func (c *Checker) guidanceNotes(d *doc, a *statement.Assessment) {
 		groupWords().MatchString(d.body) && entities(d.body[:min(len(d.body), groupNamesWithin)]) < 2 {
 		f.Note = "a group statement: the " + guidance2025 + " asks it to name the parent and each subsidiary it covers"
 	}
+}
+
+// findsNone reports whether sentence s says no slavery or risk was found,
+// as a finding and not as an aim.
+func findsNone(s string) bool {
+	for _, m := range noneFound().FindAllStringIndex(s, -1) {
+		if !noneCommitment().MatchString(s[:m[0]]) {
+			return true
+		}
+	}
+	return false
 }
 
 // entities counts the distinct companies named with their legal form: the

@@ -77,6 +77,26 @@ func TestCollapsedText(t *testing.T) {
 	}
 }
 
+// TestCollapsedTitle: in collapsed text a short heading after a title
+// that lost its full stop stands apart, so the sentence under it is read
+// without the title's words ("Modern Slavery Statement").
+func TestCollapsedTitle(t *testing.T) {
+	body := "Financial year 2023/24 (1 April 2023 to 31 March 2024) Northgate Bakeries Limited Modern Slavery Statement  Background  " +
+		"Northgate Bakeries Limited is a family bakery in Leeds.  " + strings.Repeat("We trade fairly with every supplier. ", 20)
+	var heading, sentence bool
+	for _, s := range segment(body) {
+		switch body[s.start:s.end] {
+		case "Background":
+			heading = s.heading
+		case "Northgate Bakeries Limited is a family bakery in Leeds.":
+			sentence = true
+		}
+	}
+	if !heading || !sentence {
+		t.Errorf("collapsed title: heading %v, sentence apart %v", heading, sentence)
+	}
+}
+
 func TestYearSpan(t *testing.T) {
 	for s, want := range map[string]bool{
 		"Statement 2021/22":    true,

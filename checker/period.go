@@ -26,6 +26,8 @@ func (d *doc) passesCheck(name string, i int) bool {
 	case "period":
 		p, _ := d.period(i)
 		return p != nil
+	case "names_policy":
+		return d.namesPolicy(i)
 	}
 	return true
 }

@@ -24,6 +24,20 @@ var readerCases = []struct {
 	// hold "is a" or "based" or sits under a heading naming supply chains
 	{"the business described", statement.Structure,
 		"Northgate Bakeries Ltd is a family-owned bakery business based in Leeds, employing 240 people and selling bread to supermarkets across the north of England.", statement.Met, false},
+	{"services it offers and the group it is part of", statement.Structure,
+		"Northgate Payroll offers managed payroll and workforce software to employers in twelve countries.\n\nThe company is part of a family-owned enterprise based in Leeds.", statement.Met, false},
+	{"principal activity and sites", statement.Structure,
+		"The Company's principal activity is the manufacture of cardboard packaging for bakeries. We have sites in Leeds and Hull.", statement.Met, false},
+	{"homes it runs", statement.Structure,
+		"We own and operate 40 care homes across Scotland, and our sister company runs two more.", statement.Met, false},
+	{"where goods are made and what it buys", statement.Structure,
+		"Our garments are made mainly by factories in Portugal and Turkey.\n\nWe also buy packaging, fabrics and logistics services.", statement.Met, false},
+	{"a group of companies", statement.Structure,
+		"The group comprises three trading companies.\n\nIts operations span the UK, Ireland and the Netherlands.", statement.Met, false},
+	{"audits in so many sites are not the business", statement.Structure,
+		"We audited 12 supplier sites in 2024.", "", true},
+	{"training provided is not what it sells", statement.Structure,
+		"We provide training on our products and services to all our staff.", statement.Missing, false},
 	{"suppliers are an extension of us", statement.Structure,
 		"Our suppliers and their people are a natural extension of our own team and resources, and we work closely with them to uphold the standards we set ourselves.", "", true},
 	{"registration line", statement.Structure,
@@ -56,7 +70,7 @@ var readerCases = []struct {
 	{"checks and balances", statement.DueDiligence,
 		"Given our checks and balances and the nature of our work, we believe slavery is unlikely in our supply chain.", "", true},
 	{"considering new suppliers is not an intention", statement.DueDiligence,
-		"The company undertakes due diligence when considering taking on new suppliers.\n\nIt reviews the labour practices of its existing suppliers every year.", statement.Met, false},
+		"The company assesses the labour practices of suppliers when considering taking them on.\n\nIt reviews the labour practices of its existing suppliers every year.", statement.Met, false},
 
 	// a heading run into its sentence does not make the sentence an action
 	{"a label before the plan", statement.Risk,
@@ -83,6 +97,8 @@ var readerCases = []struct {
 		"During the year 56 buyers in our main markets received tailored training on the new policy.", statement.Met, false},
 	{"a proportion that measures nothing", statement.Effectiveness,
 		"Our venues were closed for a large proportion of the year and a significant proportion of our staff were on furlough.", statement.Missing, false},
+	{"KPIs still to be set", statement.Effectiveness,
+		"We continue to work towards the development of KPIs.\n\nWe will assess the feasibility of setting KPIs once we understand our supply chain.", "", true},
 	{"a further number trained", statement.Effectiveness,
 		"We have trained a further number of staff who audit our suppliers.", "", true},
 }

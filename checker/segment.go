@@ -86,6 +86,10 @@ func isSpaceByte(c byte) bool {
 // their own, paragraphs (lines joined) split into sentences.
 func segment(body string) []span {
 	lines, gaps := splitLines(body)
+	// in a collapsed text a line is what a run of spaces set apart: a
+	// short title-cased one before a capital ("Background", "Our
+	// Business") is a heading even when the line before lost its full stop
+	collapsed := isCollapsed(body)
 	var out []span
 	section := -1
 	para := -1 // index of the first line of the paragraph being built
@@ -106,7 +110,8 @@ func segment(body string) []span {
 		}
 		nextGap := i+1 >= len(lines) || gaps[i+1] > 0
 		nextUpper := i+1 < len(lines) && startsUpper(body[lines[i+1].start:lines[i+1].end])
-		if !bullet && isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || nextGap || isCapitals(text) && nextUpper) ||
+		if !bullet && isHeading(text) && (gaps[i] > 0 || prevEnds || para < 0 || nextGap || isCapitals(text) && nextUpper ||
+			collapsed && nextUpper && len(strings.Fields(text)) <= 3) ||
 			!bullet && isSentenceCaseHeading(text) && (gaps[i] > 0 || prevEnds || i == 0) && (nextGap || startsUpper(body[lines[i+1].start:lines[i+1].end])) {
 			flush(i)
 			if n := len(out); n > 0 && out[n-1].heading && out[n-1].line == i-1 && gaps[i] == 0 && !bullet &&
@@ -346,7 +351,7 @@ func isHeading(s string) bool {
 		return false
 	}
 	words := strings.Fields(s)
-	if len(words) > 12 {
+	if len(words) == 0 || len(words) > 12 { // a line of Unicode spaces has none
 		return false
 	}
 	if headingStop[strings.ToLower(strings.Trim(words[len(words)-1], ":"))] {

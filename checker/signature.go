@@ -139,6 +139,9 @@ func (c *Checker) signCandidates(d *doc, g int, senior bool) []sigCandidate {
 				continue // a secretary signs for the board, and must say so
 			}
 			rs, re := d.toks[from+h.tok].start, d.toks[from+h.end-1].end
+			if boardOf(d.body, rs) {
+				continue // "on behalf of the Board of Directors by Jane Smith, Chair": the board, not a role
+			}
 			rs = extendRoleBack(d.body, rs, nonNames)
 			name, ns, ne := nameBefore(d.body, rs, nonNames)
 			if name == "" {
@@ -317,6 +320,13 @@ func isLowerASCII(c byte) bool { return 'a' <= c && c <= 'z' }
 func isCapitalised(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
+}
+
+// boardOf reports whether the role at offset rs is the name of a board
+// ("the Board of Directors", "board of the directors").
+func boardOf(body string, rs int) bool {
+	before := strings.ToLower(strings.Join(strings.Fields(body[max(0, rs-20):rs]), " "))
+	return strings.HasSuffix(before, "board of") || strings.HasSuffix(before, "board of the")
 }
 
 // word is a word of the original text with its offsets.

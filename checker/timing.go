@@ -42,7 +42,8 @@ func decideTimely(a *statement.Assessment, fd *statement.Finding) {
 	switch {
 	case signed.Time().After(deadline):
 		fd.Status = statement.Missing
-		fd.Note = fmt.Sprintf("dated %s, more than %d months after the year ended %s", signed, timelyMonths, a.Period.End)
+		fd.Note = fmt.Sprintf("dated %s, more than %d months after the year ended %s: the %s asks for publication within %d months",
+			signed, timelyMonths, a.Period.End, guidance2025, timelyMonths)
 	case signed.Time().Before(addMonths(end, -3)):
 		// dated well before the year it covers ended: the dates disagree
 		fd.Status = statement.NotApplicable

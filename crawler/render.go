@@ -148,9 +148,14 @@ func (c *Crawler) render(ctx context.Context, d *Document) (*rendered, error) {
 		return nil, fmt.Errorf("starting %s: %s", c.browser, shortError(err))
 	}
 	memErr := make(chan error, 1)
+	overMemory := func(used int64) error {
+		return fmt.Errorf("%w: %s of %s", errRenderMemory, sizeString(used), sizeString(opts.MaxMemory))
+	}
+	pid := 0
 	if b := chromedp.FromContext(tab).Browser; b != nil && b.Process() != nil {
-		go watchMemory(hard, b.Process().Pid, opts.MaxMemory, func(used int64) {
-			memErr <- fmt.Errorf("%w: %s of %s", errRenderMemory, sizeString(used), sizeString(opts.MaxMemory))
+		pid = b.Process().Pid
+		go watchMemory(hard, pid, opts.MaxMemory, func(used int64) {
+			memErr <- overMemory(used)
 			cancelAlloc()
 		})
 	}
@@ -179,6 +184,11 @@ func (c *Crawler) render(ctx context.Context, d *Document) (*rendered, error) {
 	case e := <-memErr:
 		return nil, e
 	default:
+		// the watchdog samples now and then: a page read between two
+		// samples is measured once more before it is taken
+		if used := treeRSS(pid); pid != 0 && used > opts.MaxMemory {
+			return nil, overMemory(used)
+		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -68,6 +68,13 @@ var columns = func() []column {
 			}
 			return strconv.FormatBool(*e.HomepageLink)
 		}},
+		// the link was there only once the homepage's scripts ran
+		{"link_needs_script", 9, func(e *statement.RegisterEntry) any {
+			if !e.LinkNeedsScript {
+				return ""
+			}
+			return "true"
+		}},
 	}
 	for _, id := range append(append([]statement.CriterionID{}, statement.TextCriteria...), statement.HomepageLink, statement.Timely, statement.Current) {
 		id := id

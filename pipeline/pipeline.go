@@ -293,7 +293,7 @@ func (p *Pipeline) one(ctx context.Context, runID int64, o store.OrgRecord) (Eve
 		return ev, res.Requests, err
 	}
 	f := store.Fetch{RunID: runID, OrgID: o.ID, Outcome: res.Outcome, HTTPStatus: res.HTTPStatus,
-		Error: res.Reason, Tried: res.Tried, HomepageLink: res.HomepageLink}
+		Error: res.Reason, Tried: res.Tried, HomepageLink: res.HomepageLink, LinkNeedsScript: res.LinkNeedsScript}
 	if res.Hint != "" {
 		f.Error = strings.TrimPrefix(f.Error+"; "+res.Hint, "; ")
 	}

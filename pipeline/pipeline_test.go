@@ -110,6 +110,9 @@ func TestCrawlRegister(t *testing.T) {
 			if want.HomepageLink != nil && e.Criteria[statement.HomepageLink] == "" {
 				t.Errorf("%s: homepage_link criterion not assessed", s.Host)
 			}
+			if e.LinkNeedsScript != want.LinkNeedsScript {
+				t.Errorf("%s: link_needs_script %v in the register, want %v", s.Host, e.LinkNeedsScript, want.LinkNeedsScript)
+			}
 		default:
 			if e.Failure == "" {
 				t.Errorf("%s: %s without a reason", s.Host, e.Status)

@@ -74,7 +74,7 @@ const (
 )
 
 // Checks are the names a pattern's "check" may take.
-var Checks = []string{"year_span", "period"}
+var Checks = []string{"year_span", "period", "names_policy"}
 
 // Set is a complete rule set.
 type Set struct {
@@ -125,6 +125,13 @@ type Criterion struct {
 	// Met is how many distinct evidence sentences make the criterion met;
 	// fewer make it partial. Default 1.
 	Met int `yaml:"met"`
+	// OneWeightPerSentence: a sentence counts with the weight of the
+	// strongest pattern it matches, not their sum. For due diligence,
+	// "we carry out appropriate checks on new suppliers and monitor our
+	// supply chain" gestures at two processes and describes neither; for
+	// structure a sentence that says what the business is and where it
+	// operates says two things.
+	OneWeightPerSentence bool `yaml:"one_weight_per_sentence"`
 	// Roles, for the signature detector: the senior roles that may sign.
 	Roles []string `yaml:"roles"`
 	// JuniorRoles, for the signature detector: titles that contain a senior
@@ -199,7 +206,8 @@ type Pattern struct {
 	// Check names a test in Go code that a matching sentence must also
 	// pass, for what a regular expression cannot say: "year_span" (the
 	// years of "2021/22" are consecutive), "period" (the sentence names a
-	// period the checker can read).
+	// period the checker can read), "names_policy" (the sentence names a
+	// policy of its own kind or a code, not only "our policies").
 	Check string `yaml:"check"`
 
 	compiled []*regexp.Regexp

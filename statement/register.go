@@ -22,8 +22,12 @@ type RegisterEntry struct {
 	// StatementURL is where the latest statement was found.
 	StatementURL string `json:"statement_url"`
 	// HomepageLink is nil until a statement was found by crawling.
-	HomepageLink *bool          `json:"homepage_link"`
-	Status       RegisterStatus `json:"status"`
+	HomepageLink *bool `json:"homepage_link"`
+	// LinkNeedsScript: the homepage's link to the statement was found only
+	// once the page's scripts had run (rendered in a browser); a visitor
+	// without them, and some readers, do not see it.
+	LinkNeedsScript bool           `json:"link_needs_script,omitempty"`
+	Status          RegisterStatus `json:"status"`
 	// Rating, Score and Criteria are of the latest assessed statement:
 	// nil when none could be assessed.
 	Rating    *Rating                `json:"rating"`

@@ -17,13 +17,16 @@ type Fetch struct {
 	Outcome statement.RegisterStatus
 	URL     string
 	// HTTPStatus, Error and Tried say what happened and what was tried.
-	HTTPStatus     int
-	Error          string
-	Tried          []string
-	HomepageLink   *bool
-	DocumentSHA256 string
-	ETag           string
-	LastModified   string
+	HTTPStatus   int
+	Error        string
+	Tried        []string
+	HomepageLink *bool
+	// LinkNeedsScript: the homepage's link exists only once its scripts
+	// have run.
+	LinkNeedsScript bool
+	DocumentSHA256  string
+	ETag            string
+	LastModified    string
 }
 
 // RecordFetch records a fetch outcome.
@@ -73,9 +76,9 @@ func (s *Store) recordFetch(ctx context.Context, tx *sql.Tx, f Fetch) (int64, er
 		run = f.RunID
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO fetches (run_id, org_id, fetched_at, outcome, url, http_status, error,
-		tried, homepage_link, document_sha256, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+		tried, homepage_link, link_needs_script, document_sha256, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		run, f.OrgID, s.stamp(), string(f.Outcome), f.URL, f.HTTPStatus, f.Error, strings.Join(f.Tried, "\n"),
-		nullBool(f.HomepageLink), doc, f.ETag, f.LastModified)
+		nullBool(f.HomepageLink), f.LinkNeedsScript, doc, f.ETag, f.LastModified)
 	if err != nil {
 		return 0, err
 	}
@@ -96,12 +99,15 @@ type FetchRecord struct {
 	Error         string
 	Tried         []string
 	HomepageLink  *bool
-	SHA256        string
+	// LinkNeedsScript: the homepage's link was there only once its
+	// scripts ran.
+	LinkNeedsScript bool
+	SHA256          string
 }
 
 func (s *Store) fetchRecords(ctx context.Context, where string, args ...any) ([]FetchRecord, error) {
 	return queryRows(ctx, s.db, "fetches", scanFetch, `SELECT f.id, coalesce(f.run_id, 0), f.org_id, o.company_number,
-		o.name, f.fetched_at, f.outcome, f.url, f.http_status, f.error, f.tried, f.homepage_link, coalesce(f.document_sha256, '')
+		o.name, f.fetched_at, f.outcome, f.url, f.http_status, f.error, f.tried, f.homepage_link, f.link_needs_script, coalesce(f.document_sha256, '')
 		FROM fetches f JOIN orgs o ON o.id = f.org_id WHERE `+where, args...)
 }
 
@@ -110,7 +116,7 @@ func scanFetch(scan func(...any) error) (FetchRecord, error) {
 	var at, outcome, tried string
 	var hl sql.NullBool
 	if err := scan(&f.ID, &f.RunID, &f.OrgID, &f.CompanyNumber, &f.Name, &at, &outcome, &f.URL,
-		&f.HTTPStatus, &f.Error, &tried, &hl, &f.SHA256); err != nil {
+		&f.HTTPStatus, &f.Error, &tried, &hl, &f.LinkNeedsScript, &f.SHA256); err != nil {
 		return f, err
 	}
 	f.FetchedAt, f.Outcome = parseStamp(at), statement.RegisterStatus(outcome)

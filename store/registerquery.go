@@ -472,7 +472,7 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &source, &e.Postcode, &e.Sector,
 			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
 			&status, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
-			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &followUp, &found[0], &found[1], &found[2]); err != nil {
+			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &e.LinkNeedsScript, &followUp, &found[0], &found[1], &found[2]); err != nil {
 			return r, err
 		}
 		e.FollowUp = followUpOf(followUp)
@@ -501,7 +501,8 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 		o.turnover_min, o.turnover_max, o.turnover_text,
 		l.status, coalesce(f.error, ''), coalesce(f.fetched_at, ''),
 		coalesce(ls.url, ''), l.period_end, l.homepage_link,
-		coalesce(l.assessment_id, 0), l.rating, l.score, coalesce(a.checked_at, ''), coalesce(l.statement_id, 0), o.follow_up,
+		coalesce(l.assessment_id, 0), l.rating, l.score, coalesce(a.checked_at, ''), coalesce(l.statement_id, 0),
+		coalesce((SELECT link_needs_script FROM fetches WHERE id = l.found_fetch_id), 0), o.follow_up,
 		`+findingCols+`
 	FROM orgs o JOIN org_latest l ON l.org_id = o.id
 	LEFT JOIN fetches f ON f.id = l.fetch_id

@@ -283,7 +283,11 @@ var migrations = []string{
 		name TEXT PRIMARY KEY,
 		at   TEXT NOT NULL
 	) WITHOUT ROWID;`,
-	// 10: the staff's follow-up of each organisation (a state with dated
+	// 10: the homepage's link to the statement was there only once its
+	// scripts ran (rendered in Chromium): a visitor without them, and
+	// some readers, do not see it
+	`ALTER TABLE fetches ADD COLUMN link_needs_script INTEGER NOT NULL DEFAULT 0;`,
+	// 11: the staff's follow-up of each organisation (a state with dated
 	// notes, kept across years; orgs.follow_up is the latest state, for
 	// the register's filter), and the audit log: every change staff or an
 	// import made, by whom, when, and the value before and after

@@ -90,6 +90,8 @@ func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) {
 		Error        string                   `json:"error,omitempty"`
 		Tried        []string                 `json:"tried"`
 		HomepageLink *bool                    `json:"homepage_link"`
+		// the link was there only once the homepage's scripts ran
+		LinkNeedsScript bool `json:"link_needs_script,omitempty"`
 	}
 	out := struct {
 		Org        statement.Org            `json:"org"`
@@ -107,7 +109,7 @@ func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, f := range d.Fetches {
 		out.Fetches = append(out.Fetches, fetch{At: f.FetchedAt.Format("2006-01-02T15:04:05Z07:00"), Outcome: f.Outcome,
-			URL: f.URL, HTTPStatus: f.HTTPStatus, Error: f.Error, Tried: f.Tried, HomepageLink: f.HomepageLink})
+			URL: f.URL, HTTPStatus: f.HTTPStatus, Error: f.Error, Tried: f.Tried, HomepageLink: f.HomepageLink, LinkNeedsScript: f.LinkNeedsScript})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -63,6 +63,30 @@ func TestHomepageLinkShown(t *testing.T) {
 	}
 }
 
+// TestLinkNeedsScriptShown: a link found only once the homepage's scripts
+// ran is said so in the register, the organisation's status and its visits.
+func TestLinkNeedsScriptShown(t *testing.T) {
+	t.Parallel()
+	s := &Server{}
+	if err := s.parseTemplates(); err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	for _, needs := range []bool{true, false} {
+		e := statement.RegisterEntry{CompanyNumber: "09000001", Name: "Acme Ltd", Status: statement.Found, HomepageLink: &yes,
+			StatementURL: "https://acme.example/msa", LinkNeedsScript: needs}
+		f := store.FetchRecord{Outcome: statement.Found, URL: e.StatementURL, HomepageLink: &yes, LinkNeedsScript: needs}
+		reg := s.renderString(t, "register", registerData{Entries: []statement.RegisterEntry{e}, SortURL: func(string) string { return "" }})
+		org := s.renderString(t, "org", orgData{Entry: &e, Fetches: []store.FetchRecord{f}})
+		if got := strings.Contains(reg, "only once its scripts run"); got != needs {
+			t.Errorf("needs script %v: the register says so: %v", needs, got)
+		}
+		if got := strings.Contains(org, "written by the homepage's scripts") && strings.Contains(org, "linked, only once its scripts run"); got != needs {
+			t.Errorf("needs script %v: the organisation page says so: %v\n%s", needs, got, org)
+		}
+	}
+}
+
 func (s *Server) renderString(t *testing.T, page string, data any) string {
 	t.Helper()
 	w := httptest.NewRecorder()

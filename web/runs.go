@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/s54dev/s54/statement"
 	"net/http"
 	"time"
 
@@ -9,8 +10,11 @@ import (
 
 // runsData is the crawl runs page.
 type runsData struct {
-	Runs     []runView
-	Failures []store.FetchRecord
+	Runs []runView
+	// Failures are the organisations the last run found no statement
+	// for, in groups by outcome (no statement, robots.txt, unreachable,
+	// errors).
+	Failures []failureGroup
 	// Crawls: runs can be started and stopped here; Live: one goes on.
 	Crawls bool
 	Live   bool
@@ -89,10 +93,62 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	views, live := s.runViews(runs, time.Now())
 	d := runsData{Runs: views, Crawls: s.cfg.Crawls != nil, Live: live, Regions: s.regionOptions(a), All: !a.limited()}
 	if len(runs) > 0 {
-		if d.Failures, err = s.cfg.Store.RunFailures(r.Context(), runs[0].ID, a.regions...); err != nil {
+		failures, err := s.cfg.Store.RunFailures(r.Context(), runs[0].ID, a.regions...)
+		if err != nil {
 			s.error(w, r, http.StatusInternalServerError, err.Error())
 			return
 		}
+		d.Failures = groupFailures(failures)
 	}
 	s.render(w, r, http.StatusOK, "runs", "Crawl runs", d)
+}
+
+// failureGroup is the organisations of one outcome of the last run.
+type failureGroup struct {
+	Heading string
+	Fetches []store.FetchRecord
+}
+
+// failureHeadings head the last run's groups of failures, in the order
+// shown.
+var failureHeadings = []struct {
+	outcome statement.RegisterStatus
+	heading string
+}{
+	{statement.NoStatement, "No statement found on the website"},
+	{statement.RobotsBlocked, "Kept out by the website's robots.txt"},
+	{statement.Unreachable, "The website could not be reached"},
+	{statement.CrawlError, "Something went wrong reading the website or the statement"},
+}
+
+// groupFailures puts the last run's failures under their outcome's
+// heading; an outcome without one comes last under its own label.
+func groupFailures(fs []store.FetchRecord) []failureGroup {
+	var out []failureGroup
+	done := map[statement.RegisterStatus]bool{}
+	for _, h := range failureHeadings {
+		g := failureGroup{Heading: h.heading}
+		for _, f := range fs {
+			if f.Outcome == h.outcome {
+				g.Fetches = append(g.Fetches, f)
+			}
+		}
+		done[h.outcome] = true
+		if len(g.Fetches) > 0 {
+			out = append(out, g)
+		}
+	}
+	for _, f := range fs {
+		if !done[f.Outcome] {
+			done[f.Outcome] = true
+			g := failureGroup{Heading: labelOf(f.Outcome)}
+			for _, o := range fs {
+				if o.Outcome == f.Outcome {
+					g.Fetches = append(g.Fetches, o)
+				}
+			}
+			out = append(out, g)
+		}
+	}
+	return out
 }

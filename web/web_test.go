@@ -451,6 +451,11 @@ func TestSearchPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `rel="next"`) {
 		t.Errorf("paging: %d", resp.StatusCode)
 	}
+	// nothing found: no paging, no empty "Narrow down"
+	_, page = get(t, c, f.srv.URL+"/search?q=zzzqqq")
+	if !strings.Contains(page, "No statements match") || strings.Contains(page, "Narrow down") || strings.Contains(page, "page 1 of 0") {
+		t.Errorf("no match:\n%s", page)
+	}
 	// past the last page: said, with a way back, not "page 5 of 2"
 	_, page = get(t, c, f.srv.URL+"/search?q=slavery&limit=1&page=5")
 	if !strings.Contains(page, "Page 5 is past the last page (2).") || strings.Contains(page, "page 5 of") ||
@@ -542,10 +547,22 @@ func TestRunsPage(t *testing.T) {
 	run, _ := f.st.StartRun(context.Background(), "all")
 	quiet, _ := f.st.OrgByNumber(context.Background(), "01000003")
 	f.st.RecordFetch(context.Background(), store.Fetch{RunID: run, OrgID: quiet.ID, Outcome: statement.Unreachable, Error: "timed out"})
+	evil, _ := f.st.OrgByNumber(context.Background(), "01000002")
+	f.st.RecordFetch(context.Background(), store.Fetch{RunID: run, OrgID: evil.ID, Outcome: statement.NoStatement,
+		Error: "no link to a modern slavery statement on the homepage"})
 	f.st.FinishRun(context.Background(), run, statement.RunCompleted, "")
 	_, page := get(t, c, f.srv.URL+"/runs")
 	if !strings.Contains(page, "timed out") || !strings.Contains(page, "Quiet Ltd") {
 		t.Errorf("runs page:\n%s", page)
+	}
+	// each outcome under its own heading, not all under "no statement"
+	none, unreachable := strings.Index(page, "No statement found on the website (1)"), strings.Index(page, "The website could not be reached (1)")
+	quietAt, evilAt := strings.Index(page, "Quiet Ltd"), strings.Index(page, "Evil &lt;script&gt;")
+	if none < 0 || unreachable < 0 || !(none < evilAt && evilAt < unreachable && unreachable < quietAt) {
+		t.Errorf("the last run's failures are not grouped by outcome (%d %d %d %d):\n%s", none, evilAt, unreachable, quietAt, page)
+	}
+	if !strings.Contains(page, "no link to a statement on the homepage or the pages it links to") {
+		t.Error("the failure is not said in words")
 	}
 }
 

@@ -165,8 +165,16 @@ func TestCrawlThenRegister(t *testing.T) {
 	if code, _, stderr := run(t, "", "--data", data, "report", "--email"); code != exitUsage || !strings.Contains(stderr, "email") {
 		t.Errorf("report --email without settings: exit %d %s", code, stderr)
 	}
+	// a scheduled run the server's stop cut, as s54 schedule tells it
+	st, err := store.Open(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, _ := st.StartJob(context.Background(), scheduledJob)
+	st.FinishJob(context.Background(), job, statement.RunInterrupted, "the server stopped")
+	st.Close()
 	code, stdout, _ = run(t, "", "--data", data, "schedule")
-	if code != 0 || !strings.Contains(stdout, "Next crawls") {
+	if code != 0 || !strings.Contains(stdout, "Next crawls") || !strings.Contains(stdout, "interrupted: the server stopped") {
 		t.Errorf("schedule: exit %d\n%s", code, stdout)
 	}
 

@@ -245,7 +245,11 @@ the last scheduled runs.
 				fmt.Fprintln(g.stdout, "Last scheduled runs:")
 			}
 			for _, r := range runs {
-				fmt.Fprintf(g.stdout, "  %s  %s %s\n", r.StartedAt.In(report.London).Format("2 Jan 2006 15:04"), r.State, r.Detail)
+				line := string(r.State)
+				if r.Detail != "" {
+					line += ": " + r.Detail // "interrupted: the server stopped"
+				}
+				fmt.Fprintf(g.stdout, "  %s  %s\n", r.StartedAt.In(report.London).Format("2 Jan 2006 15:04"), line)
 			}
 			return nil
 		},
