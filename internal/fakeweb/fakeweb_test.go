@@ -631,11 +631,7 @@ func TestLoadErrors(t *testing.T) {
 
 func TestGenerate(t *testing.T) {
 	t.Parallel()
-	start := time.Now()
 	w := Generate(1000)
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("Generate(1000) took %v", d)
-	}
 	w2 := Generate(1000)
 	if len(w.Sites) != 1000 || w.Sites[0].Host != "site0001.test" || w.Sites[999].Host != "site1000.test" {
 		t.Fatalf("%d sites, first %s", len(w.Sites), w.Sites[0].Host)
