@@ -65,6 +65,7 @@ type Site struct {
 	Expect Expect  `yaml:"expect"`
 
 	files fs.FS // the site's directory
+	shift int   // years added to what the site's pages say (ShiftYears)
 
 	cacheMu sync.Mutex
 	cache   map[string]*entry // bodies by file name, "pdf:" + name for PDFFrom
@@ -499,7 +500,7 @@ func (s *Site) readFile(name string) *entry {
 			name = path.Join(name, "index.html")
 			data, err = fs.ReadFile(s.files, name)
 		}
-		return data, contentType(name), err
+		return shiftBody(data, contentType(name), s.shift), contentType(name), err
 	})
 }
 
@@ -521,7 +522,7 @@ func (s *Site) servePDF(rw http.ResponseWriter, r *http.Request, rt *Route) {
 		if err != nil {
 			return nil, "", err
 		}
-		title, paras := testpdf.Paragraphs(string(text))
+		title, paras := testpdf.Paragraphs(shiftText(string(text), s.shift))
 		return testpdf.Text(title, paras...), "application/pdf", nil
 	})
 	if e.err != nil {
