@@ -45,7 +45,7 @@ func setup(t testing.TB, web *fakeweb.Web) (*pipeline.Pipeline, []store.OrgRecor
 	opts := crawler.DefaultOptions()
 	opts.Fetch.AllowPrivate = true
 	opts.Fetch.Hosts = srv.Hosts(web)
-	opts.Fetch.Timeout = 2 * time.Second
+	opts.Fetch.Timeout = 8 * time.Second // a loaded machine still answers loopback within it
 	opts.Fetch.MaxBytes = 8 << 20
 	opts.Delay = 0
 	opts.MaxRequests = 20

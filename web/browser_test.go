@@ -106,7 +106,7 @@ func browserSite(t *testing.T) (base, reportHTML, site string) {
 	opts := crawler.DefaultOptions()
 	opts.Fetch.AllowPrivate = true
 	opts.Fetch.Hosts = srv.Hosts(fw)
-	opts.Fetch.Timeout = 2 * time.Second
+	opts.Fetch.Timeout = 8 * time.Second // a loaded machine still answers loopback within it
 	opts.Fetch.MaxBytes = 8 << 20
 	opts.Delay = 0
 	opts.MaxRequests = 20

@@ -31,6 +31,7 @@ type demoOptions struct {
 	addr      string
 	generated int
 	noServe   bool
+	timeout   time.Duration
 }
 
 func newDemoCmd(g *globals) *cobra.Command {
@@ -60,6 +61,9 @@ starts at once, crawling again in the background.`,
 	f.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address of the web interface")
 	f.IntVar(&opts.generated, "generated", 12, "generated sites added to the sample web")
 	f.BoolVar(&opts.noServe, "no-serve", false, "stop after the crawl and the report (for tests)")
+	// a loaded test machine answers loopback more slowly than a person's
+	f.DurationVar(&opts.timeout, "fetch-timeout", 3*time.Second, "time limit of each request to the sample web")
+	f.MarkHidden("fetch-timeout")
 	return cmd
 }
 
@@ -121,7 +125,7 @@ func runDemo(ctx context.Context, g *globals, opts demoOptions) error {
 		return err
 	}
 	// the sample web is on loopback and fast: no delay, short time limits
-	cc := crawlConfig{Concurrency: 8, MaxRequests: 20, Timeout: 3 * time.Second, MaxBytes: 8 << 20, Contact: "https://github.com/s54dev/s54"}
+	cc := crawlConfig{Concurrency: 8, MaxRequests: 20, Timeout: opts.timeout, MaxBytes: 8 << 20, Contact: "https://github.com/s54dev/s54"}
 	reach := siteAccess{allowPrivate: true, hosts: fw.Hosts(sites)}
 	runs, err := st.Runs(ctx, 1)
 	if err != nil {

@@ -40,8 +40,9 @@ func serveFakeWeb(t *testing.T) (*fakeweb.Web, map[string]string, string) {
 	return web, srv.Hosts(web), path
 }
 
-// fastCrawl is a config for tests: no politeness delay, short timeouts.
-const fastCrawl = "crawl:\n  delay: 0s\n  timeout: 2s\n  max_bytes: 8388608\n  max_requests: 20\n  contact: https://partnership.example/s54\n"
+// fastCrawl is a config for tests: no politeness delay, time limits a
+// loaded machine (the race detector, other packages' tests) still keeps.
+const fastCrawl = "crawl:\n  delay: 0s\n  timeout: 8s\n  max_bytes: 8388608\n  max_requests: 20\n  contact: https://partnership.example/s54\n"
 
 func TestCrawlThenRegister(t *testing.T) {
 	t.Parallel()

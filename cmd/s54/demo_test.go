@@ -47,7 +47,7 @@ func TestDemo(t *testing.T) {
 		t.Skip("the demo crawls the whole sample web twice")
 	}
 	data := t.TempDir()
-	code, stdout, stderr := run(t, "", "--data", data, "demo", "--no-serve")
+	code, stdout, stderr := run(t, "", "--data", data, "demo", "--no-serve", "--fetch-timeout", "15s")
 	if code != 0 {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -97,7 +97,7 @@ func TestDemo(t *testing.T) {
 	out := &syncBuffer{}
 	done := make(chan int)
 	go func() {
-		done <- Main(ctx, []string{"--data", data, "demo", "--addr", "127.0.0.1:0", "--generated", "12"}, strings.NewReader(""), out, io.Discard, false)
+		done <- Main(ctx, []string{"--data", data, "demo", "--addr", "127.0.0.1:0", "--generated", "12", "--fetch-timeout", "15s"}, strings.NewReader(""), out, io.Discard, false)
 	}()
 	ready := regexp.MustCompile(`open http://(127\.0\.0\.1:\d+)/`)
 	pass := regexp.MustCompile(`password:\s+(\S+)`)
