@@ -28,7 +28,7 @@ func startFakeWeb(t testing.TB) (*fakeweb.Web, *crawler.Crawler) {
 	opts := crawler.DefaultOptions()
 	opts.Fetch.AllowPrivate = true
 	opts.Fetch.Hosts = srv.Hosts(web)
-	opts.Fetch.Timeout = 2 * time.Second
+	opts.Fetch.Timeout = 8 * time.Second // a loaded machine still answers loopback within it
 	opts.Fetch.MaxBytes = 8 << 20
 	opts.Delay = 2 * time.Millisecond
 	opts.MaxRequests = 20

@@ -49,7 +49,7 @@ func crawlAt(t *testing.T, st *store.Store, dir string, day time.Time, change fu
 	defer srv.Close()
 	opts := crawler.DefaultOptions()
 	opts.Fetch.AllowPrivate, opts.Fetch.Hosts = true, srv.Hosts(web)
-	opts.Fetch.Timeout, opts.Fetch.MaxBytes = 2*time.Second, 8<<20
+	opts.Fetch.Timeout, opts.Fetch.MaxBytes = 8*time.Second, 8<<20 // a loaded machine still answers loopback within it
 	opts.Delay, opts.MaxRequests = 0, 20
 	// the golden report is the same with Chromium installed or not
 	opts.Render.Browser = crawler.BrowserOff
