@@ -190,4 +190,9 @@ func BenchmarkRegister20k(b *testing.B) {
 		}
 		b.Run(c.name, func(b *testing.B) { benchRequests(b, f.h, paths, c.auth) })
 	}
+	// the staff's home page: the month at a glance, read from the register
+	// as it stood at the start of the month and as it is
+	b.Run("home", func(b *testing.B) {
+		benchRequests(b, f.h, []string{"/"}, func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "s54_session", Value: f.session}) })
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/s54dev/s54/report"
@@ -86,11 +87,11 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 // the organisations in its regions, with their regions named.
 func (s *Server) registerSource(a account) report.Source {
 	return report.SourceFunc(func(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
-		all, err := s.cfg.Store.RegisterAt(ctx, store.OrgFilter{}, at)
+		all, err := s.registerAt(ctx, at)
 		if err != nil {
 			return nil, err
 		}
-		out := all[:0]
+		out := make([]statement.RegisterEntry, 0, len(all))
 		for _, e := range all {
 			if a.sees(e.Postcode) {
 				out = append(out, e)
@@ -99,4 +100,39 @@ func (s *Server) registerSource(a account) report.Source {
 		s.named(out)
 		return out, nil
 	})
+}
+
+// pastRegister is the register as it stood at one past time.
+type pastRegister struct {
+	mu      sync.Mutex
+	at      time.Time
+	entries []statement.RegisterEntry
+}
+
+// registerAt is the whole register as it stood at a time: the current
+// register for a time to come (read from each organisation's latest
+// result, which store tests keep equal to the history's), the last past
+// one kept (nothing recorded later changes it). A time within the last
+// minute is read from the history each time (the register stamps to the
+// second).
+func (s *Server) registerAt(ctx context.Context, at time.Time) ([]statement.RegisterEntry, error) {
+	now := time.Now()
+	switch {
+	case at.After(now):
+		return s.cfg.Store.Register(ctx, store.OrgFilter{})
+	case !at.Before(now.Add(-time.Minute)):
+		return s.cfg.Store.RegisterAt(ctx, store.OrgFilter{}, at)
+	}
+	p := &s.past
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.entries != nil && p.at.Equal(at) {
+		return p.entries, nil
+	}
+	all, err := s.cfg.Store.RegisterAt(ctx, store.OrgFilter{}, at)
+	if err != nil {
+		return nil, err
+	}
+	p.at, p.entries = at, all
+	return all, nil
 }
