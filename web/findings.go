@@ -38,13 +38,8 @@ type changesData struct {
 // (names and years are not masked here: a reader sees what changed).
 func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	d, err := s.org(ctx, r.PathValue("number"), false)
-	if errors.Is(err, store.ErrNotFound) {
-		s.error(w, r, http.StatusNotFound, "No organisation has that company number in the register.")
-		return
-	}
-	if err != nil {
-		s.error(w, r, http.StatusInternalServerError, err.Error())
+	d, ok := s.orgOrError(w, r, false)
+	if !ok {
 		return
 	}
 	cur := slices.IndexFunc(d.Statements, func(v versionView) bool { return v.Latest })
@@ -138,16 +133,12 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	a := accountIn(ctx)
 	var d findingsData
-	seen := map[string]bool{}      // company numbers the account sees
-	shared := map[string]float64{} // and the share of each one's text found in others'
+	seen := map[string]statement.OrgFindings{} // of the organisations the account sees, by company number
 	for _, f := range all {
 		if !a.allows(f.Region) {
 			continue
 		}
-		seen[f.CompanyNumber] = true
-		if f.Template != nil {
-			shared[f.CompanyNumber] = f.Template.Shared
-		}
+		seen[f.CompanyNumber] = f
 		if slices.ContainsFunc(f.Registry, func(r statement.RegistryFinding) bool { return !r.Quiet }) {
 			d.Registry = append(d.Registry, f)
 		}
@@ -163,8 +154,11 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) {
 	for _, c := range clusters {
 		var fam family
 		for _, m := range c {
-			if seen[m.CompanyNumber] || !a.limited() {
-				m.Shared = max(m.Shared, shared[m.CompanyNumber])
+			if f, ok := seen[m.CompanyNumber]; ok || !a.limited() {
+				if f.Template != nil {
+					// the clusters keep only who; the share is each one's own
+					m.Shared = max(m.Shared, f.Template.Shared)
+				}
 				fam.Members = append(fam.Members, m)
 			} else {
 				fam.Others++

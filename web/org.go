@@ -55,16 +55,25 @@ type criterionView struct {
 }
 
 func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
-	d, err := s.org(r.Context(), r.PathValue("number"), true)
+	if d, ok := s.orgOrError(w, r, true); ok {
+		s.render(w, r, http.StatusOK, "org", d.Org.Name, d)
+	}
+}
+
+// orgOrError gathers the organisation a page's URL names, or answers
+// with the error page (404 for one not in the register or the account's
+// regions) and reports false.
+func (s *Server) orgOrError(w http.ResponseWriter, r *http.Request, withText bool) (*orgData, bool) {
+	d, err := s.org(r.Context(), r.PathValue("number"), withText)
 	if errors.Is(err, store.ErrNotFound) {
 		s.error(w, r, http.StatusNotFound, "No organisation has that company number in the register.")
-		return
+		return nil, false
 	}
 	if err != nil {
 		s.error(w, r, http.StatusInternalServerError, err.Error())
-		return
+		return nil, false
 	}
-	s.render(w, r, http.StatusOK, "org", d.Org.Name, d)
+	return d, true
 }
 
 // org gathers an organisation's history, newest statement first.

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/s54dev/s54/statement"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/s54dev/s54/store"
@@ -124,31 +125,27 @@ var failureHeadings = []struct {
 // groupFailures puts the last run's failures under their outcome's
 // heading; an outcome without one comes last under its own label.
 func groupFailures(fs []store.FetchRecord) []failureGroup {
-	var out []failureGroup
-	done := map[statement.RegisterStatus]bool{}
+	byOutcome := map[statement.RegisterStatus][]store.FetchRecord{}
+	var order []statement.RegisterStatus // the headings', then others as met
 	for _, h := range failureHeadings {
-		g := failureGroup{Heading: h.heading}
-		for _, f := range fs {
-			if f.Outcome == h.outcome {
-				g.Fetches = append(g.Fetches, f)
-			}
-		}
-		done[h.outcome] = true
-		if len(g.Fetches) > 0 {
-			out = append(out, g)
-		}
+		order = append(order, h.outcome)
 	}
 	for _, f := range fs {
-		if !done[f.Outcome] {
-			done[f.Outcome] = true
-			g := failureGroup{Heading: labelOf(f.Outcome)}
-			for _, o := range fs {
-				if o.Outcome == f.Outcome {
-					g.Fetches = append(g.Fetches, o)
-				}
-			}
-			out = append(out, g)
+		if !slices.Contains(order, f.Outcome) {
+			order = append(order, f.Outcome)
 		}
+		byOutcome[f.Outcome] = append(byOutcome[f.Outcome], f)
+	}
+	var out []failureGroup
+	for i, o := range order {
+		if len(byOutcome[o]) == 0 {
+			continue
+		}
+		heading := labelOf(o)
+		if i < len(failureHeadings) {
+			heading = failureHeadings[i].heading
+		}
+		out = append(out, failureGroup{Heading: heading, Fetches: byOutcome[o]})
 	}
 	return out
 }
