@@ -74,6 +74,11 @@ func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "changes", d.Org.Name+": changes", c)
 		return
 	}
+	if len(curText) > maxDiffText || len(prevText) > maxDiffText {
+		c.Missing = "The two statements are too long to compare word by word here: compare their snapshots."
+		s.render(w, r, http.StatusOK, "changes", d.Org.Name+": changes", c)
+		return
+	}
 	c.Chunks = findings.Diff(prevText, curText)
 	for _, ch := range c.Chunks {
 		n := len(strings.Fields(ch.Text))
@@ -86,6 +91,11 @@ func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "changes", d.Org.Name+": changes", c)
 }
+
+// maxDiffText bounds each text the changes page compares: a statement is
+// tens of kilobytes; a document of megabytes would hold the diff and the
+// page in memory for nothing a reader could follow.
+const maxDiffText = 1 << 20
 
 // versionText is the text of a statement version: the one kept with the
 // findings, else the index's copy; "" when neither has it.
