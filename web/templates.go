@@ -42,7 +42,7 @@ func (s *Server) parseTemplates() error {
 		"duration":     humanDuration,
 		"sampleHost":   sampleHost,
 		// what went wrong on a visit, in a sentence a coordinator reads
-		"explain":      func(st statement.RegisterStatus, detail string) string { return statement.Explain(st, detail) },
+		"explain":      statement.Explain,
 		"pct100":       func(x float64) int { return int(x*100 + 0.5) },
 		"findingLabel": findingLabel,
 		// the name of a region, by id (the id when the configuration has
