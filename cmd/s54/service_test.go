@@ -72,13 +72,15 @@ func startServer(t *testing.T, data string, hosts map[string]string) *testServer
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	// the socket answers before the schedule's line is printed
-	for !strings.Contains(s.out.String(), "s54.yaml") && !strings.Contains(s.out.String(), "crawl and report") {
-		if time.Now().After(deadline) {
-			t.Fatalf("s54 serve said nothing of its schedule:\n%s", s.out)
-		}
-		time.Sleep(10 * time.Millisecond)
+	// the socket answers before the start's lines are printed; the web
+	// address answers only after the last of them (schedule, unset
+	// settings, a resumed run), so one answer from it means all are out
+	hc := &http.Client{Timeout: 60 * time.Second}
+	resp, err := hc.Get("http://" + s.addr + "/login")
+	if err != nil {
+		t.Fatalf("s54 serve did not answer on %s: %v\n%s\n%s", s.addr, err, s.out, s.errs)
 	}
+	resp.Body.Close()
 	return s
 }
 
