@@ -42,24 +42,50 @@ func Unchanged(name, prevText, curText string, prevEnd statement.Date, prev, cur
 }
 
 // wordDiff diffs two lists of words, each word one rune to the differ.
+// Past unchangedDiffTimeout (texts of hundreds of thousands of words) the
+// diff is coarser: fewer words found in common, so a statement is less
+// likely called re-dated, never more.
 func wordDiff(a, b []string) []diffmatchpatch.Diff {
-	codes := map[string]rune{}
-	encode := func(ws []string) string {
-		var sb strings.Builder
-		for _, w := range ws {
-			r, ok := codes[w]
-			if !ok {
-				r = rune(0xF0000 + len(codes)) // supplementary private use
-				codes[w] = r
-			}
-			sb.WriteRune(r)
-		}
-		return sb.String()
-	}
-	ea, eb := encode(a), encode(b)
+	var wc wordCodes
+	ea, eb := wc.encode(a), wc.encode(b)
 	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0
+	dmp.DiffTimeout = unchangedDiffTimeout
 	return dmp.DiffCleanupSemantic(dmp.DiffMain(ea, eb, false))
+}
+
+// unchangedDiffTimeout bounds the word diff of two versions of a
+// statement; a statement of ordinary length takes milliseconds.
+const unchangedDiffTimeout = 5 * time.Second
+
+// wordCodes gives each distinct word a rune of its own, so that the
+// differ, which works on runes, diffs words.
+type wordCodes struct {
+	codes  map[string]rune
+	byRune map[rune]string
+}
+
+// firstCode and lastCode bound the runes given to words: the planes above
+// the basic one, which have no surrogates; a text of more distinct words
+// than they hold is read up to its last word that has one.
+const firstCode, lastCode = 0x10000, 0x10FFFF
+
+func (wc *wordCodes) encode(words []string) string {
+	if wc.codes == nil {
+		wc.codes, wc.byRune = map[string]rune{}, map[rune]string{}
+	}
+	var sb strings.Builder
+	for _, w := range words {
+		r, ok := wc.codes[w]
+		if !ok {
+			if len(wc.codes) > lastCode-firstCode {
+				break
+			}
+			r = rune(firstCode + len(wc.codes))
+			wc.codes[w], wc.byRune[r] = r, w
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
 }
 
 // DiffChunk is a run of a readable diff: words kept, added or removed.
@@ -73,26 +99,13 @@ type DiffChunk struct {
 func Diff(prevText, curText string) []DiffChunk {
 	a, b := splitKeepSpace(prevText), splitKeepSpace(curText)
 	var out []DiffChunk
-	byRune := map[rune]string{}
-	codes := map[string]rune{}
-	encode := func(ws []string) string {
-		var sb strings.Builder
-		for _, w := range ws {
-			r, ok := codes[w]
-			if !ok {
-				r = rune(0xF0000 + len(codes))
-				codes[w], byRune[r] = r, w
-			}
-			sb.WriteRune(r)
-		}
-		return sb.String()
-	}
+	var wc wordCodes
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 2 * time.Second // a readable view: past it, a coarser diff
-	for _, d := range dmp.DiffCleanupSemantic(dmp.DiffMain(encode(a), encode(b), false)) {
+	for _, d := range dmp.DiffCleanupSemantic(dmp.DiffMain(wc.encode(a), wc.encode(b), false)) {
 		var sb strings.Builder
 		for _, r := range d.Text {
-			sb.WriteString(byRune[r])
+			sb.WriteString(wc.byRune[r])
 		}
 		op := map[diffmatchpatch.Operation]string{diffmatchpatch.DiffEqual: "=", diffmatchpatch.DiffInsert: "+", diffmatchpatch.DiffDelete: "-"}[d.Type]
 		if n := len(out); n > 0 && out[n-1].Op == op {
