@@ -1,12 +1,13 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/pipeline"
 )
 
@@ -26,7 +27,9 @@ the register, search and the next reports are on one scale after the rules
 change. Earlier assessments are kept; the monthly report marks the month the
 rules changed. Versions already assessed with these rules are left, unless
 --all. A version the current rules do not read as a statement keeps its
-earlier assessment and is listed.`,
+earlier assessment and is listed. While s54 serve runs on the data folder,
+it does the recheck itself, between crawls, when it reads with the same
+rules.`,
 		Args: noArgs("recheck"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRecheck(cmd, g, opts)
@@ -46,36 +49,64 @@ func runRecheck(cmd *cobra.Command, g *globals, opts recheckOptions) error {
 	if err != nil {
 		return err
 	}
-	// the index is the server's while it runs: a recheck assesses and
-	// indexes in one pass, so it waits for the server to stop
-	if srv, err := g.server(); err != nil {
-		return err
-	} else if srv != nil {
-		return errors.New("recheck: s54 serve runs on this data folder and holds its search index: stop it, run s54 recheck, then start it again")
-	}
-	st, err := g.openStore(ctx)
+	// the index is the server's while it runs: it assesses and indexes
+	// in the crawls' turn
+	srv, err := g.server()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	rs, err := pipeline.Recheck(ctx, st, ck, pipeline.IntoFolder(g.indexPath()), pipeline.ExtractOptions(), conf.regions.Match, opts.all, time.Now())
-	if err != nil {
-		return fmt.Errorf("recheck: %w", err)
+	var out recheckJSON
+	where := g.indexPath()
+	if srv != nil {
+		out, err = srv.recheck(ctx, localRecheck{Rules: ck.RulesID(), All: opts.all})
+		if err != nil {
+			return fmt.Errorf("recheck: %w", err)
+		}
+		where += " (by the s54 serve running on it)"
+	} else {
+		if out, err = recheckHere(ctx, g, conf, ck, opts.all); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(g.stdout, "Assessed %d statement versions again with the rules %s: %d changed rating; %d were assessed with them already.\n",
-		rs.Reassessed, ck.RulesID(), rs.RatingChanged, rs.Current)
-	fmt.Fprintf(g.stdout, "Indexed %d statement versions in %s.\n", rs.Indexed, g.indexPath())
-	if n := len(rs.NotStatements); n > 0 {
+		out.Reassessed, out.Rules, out.RatingChanged, out.Current)
+	fmt.Fprintf(g.stdout, "Indexed %d statement versions in %s.\n", out.Indexed, where)
+	if n := len(out.NotStatements); n > 0 {
 		fmt.Fprintf(g.stdout, "%d versions are not statements by these rules; their earlier assessment is kept:\n", n)
-		for _, s := range rs.NotStatements {
+		for _, s := range out.NotStatements {
 			fmt.Fprintf(g.stdout, "  %s\n", s)
 		}
 	}
-	if _, err := pipeline.RefreshFindings(ctx, st, pipeline.ExtractOptions(), conf.regions.Match); err != nil {
-		return fmt.Errorf("recheck: findings: %w", err)
-	}
-	if rs.Unreadable > 0 {
-		fmt.Fprintf(g.stderr, "s54: %d versions could not be read again: the first: %v\n", rs.Unreadable, rs.FirstError)
+	if out.Unreadable > 0 {
+		fmt.Fprintf(g.stderr, "s54: %d versions could not be read again: the first: %s\n", out.Unreadable, out.FirstError)
 	}
 	return nil
+}
+
+// recheckHere is s54 recheck when no server runs on the data folder: in
+// this process, on the store and the index folder.
+func recheckHere(ctx context.Context, g *globals, conf *config, ck *checker.Checker, all bool) (recheckJSON, error) {
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return recheckJSON{}, err
+	}
+	defer st.Close()
+	rs, err := pipeline.Recheck(ctx, st, ck, pipeline.IntoFolder(g.indexPath()), pipeline.ExtractOptions(), conf.regions.Match, all, time.Now())
+	if err != nil {
+		return recheckJSON{}, fmt.Errorf("recheck: %w", err)
+	}
+	if _, err := pipeline.RefreshFindings(ctx, st, pipeline.ExtractOptions(), conf.regions.Match); err != nil {
+		return recheckJSON{}, fmt.Errorf("recheck: findings: %w", err)
+	}
+	return recheckResult(ck, rs), nil
+}
+
+// recheckResult is what a recheck with ck's rules says it did.
+func recheckResult(ck *checker.Checker, rs pipeline.RecheckStats) recheckJSON {
+	out := recheckJSON{Rules: ck.RulesID(), Reassessed: rs.Reassessed, RatingChanged: rs.RatingChanged, Current: rs.Current,
+		NotStatements: rs.NotStatements, rebuildJSON: rebuildJSON{Indexed: rs.Indexed, Unreadable: rs.Unreadable}}
+	if rs.FirstError != nil {
+		out.FirstError = rs.FirstError.Error()
+	}
+	return out
 }

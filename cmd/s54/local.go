@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/atomicfile"
 	"github.com/s54dev/s54/pipeline"
@@ -94,6 +95,7 @@ func sayServing(lock *os.File, addr string) {
 type localServer struct {
 	rn    *runner
 	x     *index.Index
+	chk   *checker.Checker
 	addr  string
 	token string
 	log   *slog.Logger
@@ -150,6 +152,7 @@ func (ls *localServer) handler() http.Handler {
 	m.HandleFunc("POST /v1/runs/{id}/stop", ls.stop)
 	m.HandleFunc("POST /v1/search", ls.search)
 	m.HandleFunc("POST /v1/index/rebuild", ls.rebuild)
+	m.HandleFunc("POST /v1/recheck", ls.recheck)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if subtle.ConstantTimeCompare([]byte(tok), []byte(ls.token)) != 1 {
@@ -339,6 +342,45 @@ func (ls *localServer) rebuild(w http.ResponseWriter, r *http.Request) {
 		out.FirstError = stats.FirstError.Error()
 	}
 	json.NewEncoder(w).Encode(out)
+}
+
+// localRecheck is s54 recheck's request: the rules it would read with
+// (their id) and its --all.
+type localRecheck struct {
+	Rules string `json:"rules"`
+	All   bool   `json:"all"`
+}
+
+// recheckJSON is what s54 recheck is told.
+type recheckJSON struct {
+	Rules         string   `json:"rules"`
+	Reassessed    int      `json:"reassessed"`
+	RatingChanged int      `json:"rating_changed"`
+	Current       int      `json:"current"`
+	NotStatements []string `json:"not_statements,omitempty"`
+	rebuildJSON
+}
+
+// recheck assesses the stored statements again with the server's rules, in
+// the crawls' turn. The command line must mean the same rules: a server
+// started with other rules would otherwise put its own on the register.
+func (ls *localServer) recheck(w http.ResponseWriter, r *http.Request) {
+	var req localRecheck
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+		localError(w, http.StatusBadRequest, err)
+		return
+	}
+	if req.Rules != ls.chk.RulesID() {
+		localError(w, http.StatusConflict, fmt.Errorf("the s54 serve running on this data folder reads with the rules %s, not %s: restart it with the rules you mean, then run s54 recheck",
+			ls.chk.RulesID(), req.Rules))
+		return
+	}
+	rs, err := ls.rn.recheck(r.Context(), ls.chk, req.All)
+	if err != nil {
+		localError(w, crawlStatus(err), err)
+		return
+	}
+	json.NewEncoder(w).Encode(recheckResult(ls.chk, rs))
 }
 
 // crawlStatus is the status of a runner's error.

@@ -137,6 +137,18 @@ func (c *serverClient) rebuild(ctx context.Context) (rebuildJSON, error) {
 	return out, err
 }
 
+// recheck has the server assess the stored statements again.
+func (c *serverClient) recheck(ctx context.Context, req localRecheck) (recheckJSON, error) {
+	var out recheckJSON
+	resp, err := c.call(ctx, http.MethodPost, "/v1/recheck", req)
+	if err != nil {
+		return out, err
+	}
+	defer resp.Body.Close()
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	return out, err
+}
+
 // crawl has the server crawl, and follows the run to its end: started
 // gets the run's start, event each organisation done. When ctx ends
 // (Ctrl-C) the run is stopped for req.By, and followed to its end still.

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/orglist"
 	"github.com/s54dev/s54/pipeline"
@@ -46,9 +47,10 @@ type runner struct {
 	turn chan struct{}
 	mu   sync.Mutex
 	live *liveRun
-	// rebuilding: an index rebuild holds the turn
-	rebuilding bool
-	wg         sync.WaitGroup
+	// indexWork: what holds the turn when an index rebuild or a
+	// recheck does ("" when none)
+	indexWork string
+	wg        sync.WaitGroup
 }
 
 var _ web.Crawls = (*runner)(nil)
@@ -91,8 +93,8 @@ func (rn *runner) errBusy() error {
 		return fmt.Errorf("%w: run %d (%s), started by %s, %d of %d organisations done; wait for it to end, or stop it at /runs",
 			web.ErrCrawlRunning, lr.ID, lr.selection, lr.by, lr.Done, lr.Total)
 	}
-	if rn.rebuilding {
-		return fmt.Errorf("%w: the search index is being made again; try again when it is done", web.ErrCrawlRunning)
+	if rn.indexWork != "" {
+		return fmt.Errorf("%w: %s; try again when it is done", web.ErrCrawlRunning, rn.indexWork)
 	}
 	return web.ErrCrawlRunning
 }
@@ -283,21 +285,50 @@ func (rn *runner) Live() (web.LiveRun, bool) {
 // rebuild makes the server's index again from the register, in the
 // crawls' turn.
 func (rn *runner) rebuild(ctx context.Context) (pipeline.RebuildStats, error) {
+	var stats pipeline.RebuildStats
+	err := rn.withIndexTurn("the search index is being made again", func() (err error) {
+		stats, err = pipeline.Rebuild(ctx, rn.st, pipeline.IntoOpen(rn.x), pipeline.ExtractOptions(), rn.conf.regions.Match)
+		return err
+	})
+	return stats, err
+}
+
+// recheck assesses the stored statements again with ck's rules and makes
+// the server's index again with the new verdicts, in the crawls' turn,
+// then refreshes the findings: s54 recheck beside the server.
+func (rn *runner) recheck(ctx context.Context, ck *checker.Checker, all bool) (pipeline.RecheckStats, error) {
+	var rs pipeline.RecheckStats
+	err := rn.withIndexTurn("the statements are being assessed again", func() (err error) {
+		rs, err = pipeline.Recheck(ctx, rn.st, ck, pipeline.IntoOpen(rn.x), pipeline.ExtractOptions(), rn.conf.regions.Match, all, time.Now())
+		if err != nil {
+			return err
+		}
+		if _, err := pipeline.RefreshFindings(ctx, rn.st, pipeline.ExtractOptions(), rn.conf.regions.Match); err != nil {
+			return fmt.Errorf("findings: %w", err)
+		}
+		return nil
+	})
+	return rs, err
+}
+
+// withIndexTurn runs work, which writes the whole index, in the crawls'
+// turn; a crawl started meanwhile is refused with what (see errBusy).
+func (rn *runner) withIndexTurn(what string, work func() error) error {
 	select {
 	case rn.turn <- struct{}{}:
 	default:
-		return pipeline.RebuildStats{}, rn.errBusy()
+		return rn.errBusy()
 	}
 	rn.mu.Lock()
-	rn.rebuilding = true
+	rn.indexWork = what
 	rn.mu.Unlock()
 	defer func() {
 		rn.mu.Lock()
-		rn.rebuilding = false
+		rn.indexWork = ""
 		rn.mu.Unlock()
 		<-rn.turn
 	}()
-	return pipeline.Rebuild(ctx, rn.st, pipeline.IntoOpen(rn.x), pipeline.ExtractOptions(), rn.conf.regions.Match)
+	return work()
 }
 
 // resume resumes the run a crash or a shutdown cut short, when it was

@@ -295,9 +295,23 @@ func TestServeFirstStartAndCommandLine(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "by the s54 serve running on it") {
 		t.Errorf("index rebuild beside the server: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	// recheck writes the index as it assesses: it waits for the server
-	if code, _, stderr := run(t, "", "--data", data, "recheck"); code != exitUnreadable || !strings.Contains(stderr, "stop it, run s54 recheck") {
-		t.Errorf("recheck beside the server: exit %d %q", code, stderr)
+	// recheck writes the index as it assesses: the server does it, with
+	// its rules, and refuses other rules than its own
+	code, stdout, stderr = run(t, "", "--data", data, "recheck", "--all")
+	if code != 0 || !strings.Contains(stdout, "by the s54 serve running on it") ||
+		!regexp.MustCompile(`Assessed [1-9]\d* statement versions again`).MatchString(stdout) {
+		t.Errorf("recheck beside the server: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	other := filepath.Join(t.TempDir(), "rules")
+	if code, _, stderr := run(t, "", "rules", "--export", other); code != 0 {
+		t.Fatalf("rules --export: %s", stderr)
+	}
+	p := filepath.Join(other, "training.yaml")
+	rules, _ := os.ReadFile(p)
+	os.WriteFile(p, []byte(strings.Replace(string(rules), "weight: 10\n", "weight: 10\nmet: 3\n", 1)), 0o644)
+	code, _, stderr = run(t, "", "--data", data, "--rules", other, "recheck")
+	if code == 0 || !strings.Contains(stderr, "restart it with the rules you mean") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Errorf("recheck with other rules than the server's: exit %d %q", code, stderr)
 	}
 	code, stdout, _ = run(t, "", "--data", data, "search", "--json", "slavery")
 	var again struct {
