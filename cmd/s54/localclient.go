@@ -127,26 +127,26 @@ func (c *serverClient) search(ctx context.Context, q index.Query) (*index.Result
 
 // rebuild has the server make its index again.
 func (c *serverClient) rebuild(ctx context.Context) (rebuildJSON, error) {
-	var out rebuildJSON
-	resp, err := c.call(ctx, http.MethodPost, "/v1/index/rebuild", nil)
-	if err != nil {
-		return out, err
-	}
-	defer resp.Body.Close()
-	err = json.NewDecoder(resp.Body).Decode(&out)
-	return out, err
+	return postJSON[rebuildJSON](ctx, c, "/v1/index/rebuild", nil)
 }
 
 // recheck has the server assess the stored statements again.
 func (c *serverClient) recheck(ctx context.Context, req localRecheck) (recheckJSON, error) {
-	var out recheckJSON
-	resp, err := c.call(ctx, http.MethodPost, "/v1/recheck", req)
+	return postJSON[recheckJSON](ctx, c, "/v1/recheck", req)
+}
+
+// postJSON posts body to the server and reads its JSON answer.
+func postJSON[T any](ctx context.Context, c *serverClient, path string, body any) (T, error) {
+	var out T
+	resp, err := c.call(ctx, http.MethodPost, path, body)
 	if err != nil {
 		return out, err
 	}
 	defer resp.Body.Close()
-	err = json.NewDecoder(resp.Body).Decode(&out)
-	return out, err
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return out, fmt.Errorf("s54 serve: %w", err)
+	}
+	return out, nil
 }
 
 // crawl has the server crawl, and follows the run to its end: started
