@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 
@@ -41,8 +40,10 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 		o.turnover_min, o.turnover_max, o.turnover_text,
 		coalesce(f.outcome, ''), coalesce(f.error, ''), coalesce(f.fetched_at, ''),
 		coalesce(ls.url, ''), coalesce(ls.period_end, ''), coalesce(ff.homepage_link, ls.homepage_link),
-		coalesce(a.id, 0), coalesce(a.rating, ''), coalesce(a.score, 0), coalesce(a.checked_at, ''), coalesce(ls.id, 0),
-		coalesce((SELECT fu.status FROM follow_ups fu WHERE fu.org_id = o.id AND fu.at <= ? ORDER BY fu.id DESC LIMIT 1), '')
+		coalesce(a.id, 0), coalesce(a.rating, ''), a.score, coalesce(a.checked_at, ''), coalesce(ls.id, 0),
+		coalesce(ff.link_needs_script, 0),
+		coalesce((SELECT fu.status FROM follow_ups fu WHERE fu.org_id = o.id AND fu.at <= ? ORDER BY fu.id DESC LIMIT 1), ''),
+		0, 0, 0
 	FROM orgs o
 	LEFT JOIN lf ON lf.org_id = o.id
 	LEFT JOIN fetches f ON f.id = lf.id
@@ -52,56 +53,10 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 	LEFT JOIN la ON la.statement_id = ls.id
 	LEFT JOIN assessments a ON a.id = la.id
 	WHERE ` + cond + ` AND o.created_at <= ? ORDER BY o.name COLLATE NOCASE, o.id`
-	type row struct {
-		e            statement.RegisterEntry
-		assessmentID int64
-	}
-	rows, err := queryRows(ctx, s.db, "register", func(scan func(...any) error) (row, error) {
-		var r row
-		e := &r.e
-		var outcome, fetchErr, fetched, periodEnd, checked, source, followUp string
-		var homepage sql.NullBool
-		var rating string
-		var score int
-		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &source, &e.Postcode, &e.Sector,
-			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
-			&outcome, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
-			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &followUp); err != nil {
-			return r, err
-		}
-		e.FollowUp = followUpOf(followUp)
-		e.WebsiteSource = statement.WebsiteSource(source)
-		e.Scope = e.Turnover.Scope()
-		if r.assessmentID != 0 {
-			rt := statement.Rating(rating)
-			e.Rating, e.Score = &rt, &score
-		}
-		if homepage.Valid {
-			e.HomepageLink = &homepage.Bool
-		}
-		e.PeriodEnd, _ = statement.ParseDate(periodEnd)
-		e.CheckedAt, e.LastFetch = stampPtr(checked), stampPtr(fetched)
-		e.Status = statement.RegisterStatus(outcome)
-		if e.Status == "" {
-			e.Status = statement.NotChecked
-		}
-		if e.Status != statement.Found && e.Status != statement.NotChecked {
-			e.Failure = fetchErr
-		}
-		return r, nil
-	}, q, args...)
+	// the findings are those of now (org_findings keeps no history): a
+	// past register has none
+	out, err := s.registerRows(ctx, q, args...)
 	if err != nil {
-		return nil, err
-	}
-	var out []statement.RegisterEntry
-	byAssessment := map[int64]int{}
-	for i, r := range rows {
-		out = append(out, r.e)
-		if r.assessmentID != 0 {
-			byAssessment[r.assessmentID] = i
-		}
-	}
-	if err := s.fillCriteria(ctx, out, byAssessment); err != nil {
 		return nil, err
 	}
 	for i := range out {

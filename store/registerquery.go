@@ -457,6 +457,26 @@ func (s *Store) registerCount(ctx context.Context, f RegisterFilter) (RegisterPa
 // registerEntries reads the current register entries of the organisations
 // a condition selects (and orders), with their criteria.
 func (s *Store) registerEntries(ctx context.Context, condOrder string, args []any) ([]statement.RegisterEntry, error) {
+	return s.registerRows(ctx, `SELECT o.id, o.company_number, o.name, o.website, o.website_source, o.postcode, o.sector,
+		o.turnover_min, o.turnover_max, o.turnover_text,
+		l.status, coalesce(f.error, ''), coalesce(f.fetched_at, ''),
+		coalesce(ls.url, ''), l.period_end, l.homepage_link,
+		coalesce(l.assessment_id, 0), l.rating, l.score, coalesce(a.checked_at, ''), coalesce(l.statement_id, 0),
+		coalesce((SELECT link_needs_script FROM fetches WHERE id = l.found_fetch_id), 0), o.follow_up,
+		`+findingCols+`
+	FROM orgs o JOIN org_latest l ON l.org_id = o.id
+	LEFT JOIN fetches f ON f.id = l.fetch_id
+	LEFT JOIN statements ls ON ls.id = l.statement_id
+	LEFT JOIN assessments a ON a.id = l.assessment_id
+	LEFT JOIN org_findings g ON g.org_id = o.id
+	WHERE `+condOrder, args...)
+}
+
+// registerRows reads register entries, with their criteria, from a query
+// whose columns are those of registerEntries: the register now, from each
+// organisation's latest result, and the register at a past time, from the
+// history, are read by one scan.
+func (s *Store) registerRows(ctx context.Context, query string, args ...any) ([]statement.RegisterEntry, error) {
 	type row struct {
 		e            statement.RegisterEntry
 		assessmentID int64
@@ -493,23 +513,14 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 		e.PeriodEnd, _ = statement.ParseDate(periodEnd)
 		e.CheckedAt, e.LastFetch = stampPtr(checked), stampPtr(fetched)
 		e.Status = statement.RegisterStatus(status)
+		if e.Status == "" {
+			e.Status = statement.NotChecked
+		}
 		if e.Status != statement.Found && e.Status != statement.OutOfDate && e.Status != statement.NotChecked {
 			e.Failure = fetchErr
 		}
 		return r, nil
-	}, `SELECT o.id, o.company_number, o.name, o.website, o.website_source, o.postcode, o.sector,
-		o.turnover_min, o.turnover_max, o.turnover_text,
-		l.status, coalesce(f.error, ''), coalesce(f.fetched_at, ''),
-		coalesce(ls.url, ''), l.period_end, l.homepage_link,
-		coalesce(l.assessment_id, 0), l.rating, l.score, coalesce(a.checked_at, ''), coalesce(l.statement_id, 0),
-		coalesce((SELECT link_needs_script FROM fetches WHERE id = l.found_fetch_id), 0), o.follow_up,
-		`+findingCols+`
-	FROM orgs o JOIN org_latest l ON l.org_id = o.id
-	LEFT JOIN fetches f ON f.id = l.fetch_id
-	LEFT JOIN statements ls ON ls.id = l.statement_id
-	LEFT JOIN assessments a ON a.id = l.assessment_id
-	LEFT JOIN org_findings g ON g.org_id = o.id
-	WHERE `+condOrder, args...)
+	}, query, args...)
 	if err != nil {
 		return nil, err
 	}
