@@ -138,7 +138,12 @@ func TestStopsWhenCancelled(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	defer srv.Close()
-	c := testCrawler(Options{})
+	// the server never answers: only the cancel ends the crawl before
+	// the fetch's time limit, which is far beyond the bound below (a
+	// loaded machine under -race may take seconds to stop, still)
+	var opts Options
+	opts.Fetch.Timeout = 2 * time.Minute
+	c := testCrawler(opts)
 	defer c.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
@@ -147,7 +152,7 @@ func TestStopsWhenCancelled(t *testing.T) {
 	if res.Outcome != statement.CrawlError || !errors.Is(ctx.Err(), context.Canceled) {
 		t.Errorf("outcome %s (%s)", res.Outcome, res.Reason)
 	}
-	if time.Since(start) > 3*time.Second {
+	if time.Since(start) > 30*time.Second {
 		t.Errorf("took %s to stop", time.Since(start))
 	}
 }
