@@ -502,7 +502,19 @@ func TestBrowser(t *testing.T) {
 		for _, a := range statement.Areas {
 			want = append(want, a.Label())
 		}
-		month := time.Now().In(report.London)
+		// the months of the report made, which its address names: not
+		// the test's clock, which may have passed into the next month
+		// since, nor its day of the month, from which AddDate would skip
+		// a month (31 December less one month is 1 December)
+		loc := browserRun(t, ctx, chromedp.Location())
+		u, err := url.Parse(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		month, err := time.ParseInLocation("2006-01", strings.TrimPrefix(u.Path, "/reports/"), report.London)
+		if err != nil {
+			t.Fatalf("the report made is at %s, not /reports/ and its month", loc)
+		}
 		for i := range 12 {
 			want = append(want, month.AddDate(0, i-11, 0).Format("Jan 06"))
 		}
