@@ -26,17 +26,22 @@ import (
 // form) share a budget of 13 MB: 1 MB kept for small drafts (256 KB or
 // less), 10 MB for the large uploads of one client. The test's own
 // address is a trusted proxy, so that X-Forwarded-For names other
-// clients; without it, the client is 127.0.0.1.
-func budgetServer(t *testing.T) (*Server, *httptest.Server) {
+// clients; without it, the client is 127.0.0.1. tweak, when given,
+// changes the config first.
+func budgetServer(t *testing.T, tweak ...func(*Config)) (*Server, *httptest.Server) {
 	t.Helper()
 	st, err := store.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	s, err := New(Config{Store: st, Checker: checker.Default(), MaxUpload: 4 << 20,
+	cfg := Config{Store: st, Checker: checker.Default(), MaxUpload: 4 << 20,
 		UploadBudget: 13 << 20, UploadReserve: 1 << 20, UploadPerClient: 10 << 20, SmallUpload: 256 << 10,
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,6 +227,28 @@ func (neverEnds) Read(p []byte) (int, error) {
 	time.Sleep(10 * time.Millisecond)
 	p[0] = ' '
 	return 1, nil
+}
+
+// TestStalledUploadsHoldNoPlace: an upload that never ends does not take
+// the place of a check, so it cannot shut others out. The check is sent
+// once the server has taken the stalled upload in (reserved its bytes),
+// not after a pause that a loaded machine may not have used to get there.
+func TestStalledUploadsHoldNoPlace(t *testing.T) {
+	s, srv := budgetServer(t, func(c *Config) { c.MaxChecks = 1 })
+	const size = 4 << 20
+	h := holdUpload(t, srv, "/api/check", "", size, size/2)
+	if ok, resp := h.admitted(t, s, 0, size); !ok {
+		t.Fatalf("the stalled upload refused: %v", resp)
+	}
+	strong, _ := os.ReadFile("../testdata/statements/strong.txt")
+	resp, err := http.Post(srv.URL+"/api/check", "text/plain; charset=utf-8", bytes.NewReader(strong))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("a check beside a stalled upload: %d, want 200", resp.StatusCode)
+	}
 }
 
 // TestUploadBudgetGivenBack: an upload's bytes come back when its client

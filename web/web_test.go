@@ -711,34 +711,6 @@ func TestAPI(t *testing.T) {
 	}
 }
 
-// TestStalledUploadsHoldNoPlace: an upload that never ends does not take
-// the place of a check, so it cannot shut others out.
-func TestStalledUploadsHoldNoPlace(t *testing.T) {
-	f := newFixture(t, func(c *web.Config) { c.MaxChecks = 1 })
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	go func() {
-		req, _ := http.NewRequest("POST", f.srv.URL+"/api/check", pr)
-		req.Header.Set("Content-Type", "text/plain")
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-		}
-	}()
-	pw.Write([]byte("Our statement "))
-	testingSleep()
-	strong, _ := os.ReadFile("../testdata/statements/strong.txt")
-	resp, err := http.Post(f.srv.URL+"/api/check", "text/plain; charset=utf-8", bytes.NewReader(strong))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("a check beside a stalled upload: %d, want 200", resp.StatusCode)
-	}
-}
-
-func testingSleep() { time.Sleep(10 * time.Millisecond) }
-
 func TestFragmentsAndLabels(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
