@@ -41,6 +41,7 @@ const password = "correct horse battery"
 // (one of them with a name and text that try to inject HTML), served.
 type fixture struct {
 	srv   *httptest.Server
+	s     *web.Server
 	st    *store.Store
 	x     *index.Index
 	log   *bytes.Buffer
@@ -141,6 +142,7 @@ func newFixture(t *testing.T, tweak func(*web.Config)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.s = s
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(f.srv.Close)
 	return f
@@ -303,10 +305,12 @@ func TestLoginAndLogout(t *testing.T) {
 func TestLoginRateLimited(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
+	web.StopLoginClock(f.s)
 	c := f.client()
 	// five attempts from one address (at names of its choice), then one
-	// more every 12 s: a slow machine may earn a sixth before the refusal
-	// comes
+	// more every 12 s: the clock of the limits stands still, so that a
+	// slow machine earns none before the refusal comes, nor before the
+	// right password after it
 	codes := []int{}
 	for i := range 10 {
 		resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {fmt.Sprintf("guess%d", i)}, "password": {"guess guess guess"}})
@@ -319,8 +323,8 @@ func TestLoginRateLimited(t *testing.T) {
 			break
 		}
 	}
-	if len(codes) < 6 || codes[4] != http.StatusUnauthorized || codes[len(codes)-1] != http.StatusTooManyRequests {
-		t.Errorf("attempts answered %v, want five 401s or more, then 429", codes)
+	if len(codes) != 6 || codes[4] != http.StatusUnauthorized || codes[len(codes)-1] != http.StatusTooManyRequests {
+		t.Errorf("attempts answered %v, want five 401s, then 429", codes)
 	}
 	// even the right password waits
 	resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {"alice"}, "password": {password}})
@@ -340,6 +344,9 @@ func TestLoginRateLimited(t *testing.T) {
 func TestLoginNotLockedOutFromElsewhere(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+	// the limits' clock stands still: a slow machine's minutes of guesses
+	// refill no allowance, nor end the backoff, before the checks below
+	web.StopLoginClock(f.s)
 	login := func(from, pw string) (int, string) {
 		t.Helper()
 		req, _ := http.NewRequest("POST", f.srv.URL+"/login", strings.NewReader(url.Values{"name": {"alice"}, "password": {pw}}.Encode()))
@@ -750,6 +757,10 @@ func TestStaffDownloadsNotCached(t *testing.T) {
 func TestTrustedProxies(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")} })
+	// the limits' clock stands still: on a slow machine the attempts
+	// take seconds each, and an address's allowance refills one every
+	// 12 s (seven attempts before a 429 was seen under load)
+	web.StopLoginClock(f.s)
 	from := func(local string) *http.Client {
 		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
 		return &http.Client{Transport: &http.Transport{DialContext: d.DialContext},
@@ -776,8 +787,8 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	spoofed := func(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }
 	// a peer outside the list: its own address counts, whatever it says
-	if n := attempts(from("127.0.0.1"), spoofed); n > 6 {
-		t.Errorf("from a peer outside the list, %d attempts with made-up X-Forwarded-For before a 429", n)
+	if n := attempts(from("127.0.0.1"), spoofed); n != 5 {
+		t.Errorf("from a peer outside the list, %d attempts with made-up X-Forwarded-For before a 429, want 5", n)
 	}
 	// the proxy: each client counts on its own
 	if n := attempts(from("127.0.0.2"), spoofed); n != 12 {
@@ -785,8 +796,8 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	// through the proxy, a client that writes X-Forwarded-For itself is
 	// counted by the hop the proxy added, the right-most untrusted one
-	if n := attempts(from("127.0.0.2"), func(i int) string { return spoofed(i+20) + ", 203.0.113.9" }); n > 6 {
-		t.Errorf("through the proxy, a client that changes the left of X-Forwarded-For made %d attempts before a 429", n)
+	if n := attempts(from("127.0.0.2"), func(i int) string { return spoofed(i+20) + ", 203.0.113.9" }); n != 5 {
+		t.Errorf("through the proxy, a client that changes the left of X-Forwarded-For made %d attempts before a 429, want 5", n)
 	}
 }
 
