@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -184,12 +185,18 @@ The sample companies' sites end in .test, which no browser can open: their
 statements are in s54's snapshots. The data is in %s; Ctrl-C stops.
 `, time.Since(start).Round(100*time.Millisecond), ln.Addr(), password, ln.Addr(), ln.Addr(), ln.Addr(), g.data)
 	if crawled {
-		// a second run: the data is there; crawl again meanwhile
-		go func() {
-			if err := crawlNow(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		// a second run: the data is there; crawl again meanwhile. The
+		// crawl ends (cancelled with ctx) before the store and the index
+		// it writes close.
+		var crawling sync.WaitGroup
+		defer crawling.Wait()
+		cctx, stop := context.WithCancel(ctx)
+		defer stop()
+		crawling.Go(func() {
+			if err := crawlNow(cctx); err != nil && !errors.Is(err, context.Canceled) {
 				fmt.Fprintf(g.stderr, "s54: demo crawl: %v\n", oneline.Of(err.Error()))
 			}
-		}()
+		})
 	}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
