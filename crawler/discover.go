@@ -305,6 +305,9 @@ func scriptHint(doc *goquery.Document) string {
 	if len(strings.Fields(doc.Find("body").Text())) < 20 && doc.Find("script[src]").Length() > 0 {
 		return "the homepage is built by JavaScript (its HTML has almost no text); s54 does not run JavaScript"
 	}
+	if doc.Find("script").Length() > 0 && appShell(doc) {
+		return "the homepage is a JavaScript app (its script fills the page); s54 does not run JavaScript, so a link the script writes is not seen"
+	}
 	return ""
 }
 
@@ -384,8 +387,10 @@ func consentContinue(doc *goquery.Document, pageURL string) string {
 }
 
 // scriptBuilt reports whether a page may hold links that only its script
-// writes: it has scripts, and either they speak of a statement or the HTML
-// has almost no links or text of its own (a single-page app's shell).
+// writes: it has scripts, and either they speak of a statement, or the
+// page is a single-page app's shell (an empty mount point, or a noscript
+// asking for JavaScript) though it may have a menu of its own, or the HTML
+// has almost no links or text of its own.
 func scriptBuilt(doc *goquery.Document) bool {
 	if doc == nil || doc.Find("script").Length() == 0 {
 		return false
@@ -395,7 +400,7 @@ func scriptBuilt(doc *goquery.Document) bool {
 		mentions = statementWords().MatchString(words(s.Text()))
 		return !mentions
 	})
-	if mentions {
+	if mentions || appShell(doc) {
 		return true
 	}
 	links := 0
@@ -413,6 +418,32 @@ func scriptBuilt(doc *goquery.Document) bool {
 // scriptShellLinks: a page with fewer links of its own, and scripts, is
 // taken to be built by them.
 const scriptShellLinks = 5
+
+// appMounts are the elements single-page-app frameworks fill (React,
+// Next.js, Vue, Nuxt, Gatsby, Angular), by their usual ids and marks.
+const appMounts = "#app, #root, #__next, #__nuxt, #___gatsby, app-root, [data-reactroot], [ng-app], [ng-version]"
+
+// appShell reports whether a page is a single-page app's shell: a mount
+// point left empty for the script to fill (one a server filled has text
+// and links), or a noscript that asks for JavaScript. Such a page's
+// footer, and its statement link, may exist only once the script has run,
+// though the HTML has a menu of its own.
+func appShell(doc *goquery.Document) bool {
+	asks := false
+	doc.Find("noscript").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		asks = strings.Contains(strings.ToLower(s.Text()), "javascript")
+		return !asks
+	})
+	if asks {
+		return true
+	}
+	empty := false
+	doc.Find(appMounts).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		empty = s.Find("a[href]").Length() == 0 && len(strings.Fields(s.Text())) < 20
+		return !empty
+	})
+	return empty
+}
 
 // hashRoute reports whether a URL's fragment is a single-page app's route
 // ("#/modern-slavery", "#!/statement"): the page it names exists only

@@ -96,10 +96,20 @@ func TestFindLinks(t *testing.T) {
 
 func TestScriptHint(t *testing.T) {
 	t.Parallel()
+	// a site's own menu, enough links and words that the page is not
+	// taken for an empty shell by them alone
+	menu := `<body><header><nav><a href="/">Home</a> <a href="/about">About us</a> <a href="/products">Our products</a>
+<a href="/careers">Careers</a> <a href="/news">News</a> <a href="/contact">Contact us</a></nav>
+<p>Family-run makers of kitchen furniture since 1962, with showrooms across the Midlands and the North.</p></header>`
 	for page, want := range map[string]string{
 		`<footer><script>f.insertAdjacentHTML('beforeend','<a href="/modern-slavery">Modern slavery statement</a>')</script></footer>`: "JavaScript mentions",
 		`<body><div id=app></div><script src="/app.js"></script></body>`:                                                               "built by JavaScript",
 		`<body><p>` + strings.Repeat("Plenty of words here. ", 20) + `</p><script>track()</script></body>`:                             "",
+		menu + `<div id="root"></div><script src="/bundle.js"></script></body>`:                                                        "JavaScript app",
+		menu + `<noscript>You need to enable JavaScript to run this app.</noscript><script src="/b.js"></script></body>`:               "JavaScript app",
+		// a mount point the server filled, and a tag manager's noscript
+		menu + `<div id="__next"><main>` + strings.Repeat("<p>Words the server wrote. </p>", 8) + `<a href="/about">About</a></main></div>` +
+			`<noscript><iframe src="https://www.googletagmanager.com/ns.html"></iframe></noscript><script src="/b.js"></script></body>`: "",
 	} {
 		doc, _ := goquery.NewDocumentFromReader(strings.NewReader(page))
 		got := scriptHint(doc)

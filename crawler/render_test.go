@@ -72,6 +72,14 @@ func newRenderSite(t *testing.T, home string) *renderSite {
 			http.Redirect(w, r, "http://"+internal+"/through-a-redirect", http.StatusFound)
 		case "/poll":
 			fmt.Fprint(w, "{}")
+		case "/bundle.js":
+			// a framework's bundle: it fills the app's mount point and
+			// writes the footer
+			w.Header().Set("Content-Type", "text/javascript")
+			fmt.Fprint(w, `setTimeout(function () {
+  document.getElementById('root').innerHTML = '<main><p>Welcome</p></main>';
+  document.body.insertAdjacentHTML('beforeend', '<footer><a href="/statement">Modern slavery statement</a></footer>');
+}, 100);`)
 		default:
 			http.NotFound(w, r)
 		}
@@ -120,6 +128,26 @@ func TestRenderFindsScriptLink(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Tried, "\n"), "rendered in Chromium") {
 		t.Errorf("tried %q does not show the render", res.Tried)
+	}
+}
+
+// TestRenderAppShellWithMenu: a homepage with a menu and text of its own
+// in its HTML, whose footer a framework's bundle (from another file, which
+// says nothing the crawler reads) writes into the page: its empty mount
+// point has it rendered, and the statement link is found.
+func TestRenderAppShellWithMenu(t *testing.T) {
+	needBrowser(t)
+	rs := newRenderSite(t, `<!doctype html><html><head><title>Kitchens</title></head><body>
+<header><nav><a href="/">Home</a> <a href="/about">About us</a> <a href="/products">Products</a>
+<a href="/careers">Careers</a> <a href="/news">News</a> <a href="/contact">Contact</a></nav>
+<p>Family-run makers of kitchen furniture since 1962, with showrooms across the Midlands and the North.</p></header>
+<div id="root"></div><script src="/bundle.js"></script></body></html>`)
+	res := rs.crawl(t)
+	if res.Outcome != statement.Found || res.Statement == nil || !strings.HasSuffix(res.Statement.URL, "/statement") {
+		t.Fatalf("outcome %s (%s), tried %q", res.Outcome, res.Reason, res.Tried)
+	}
+	if !res.LinkNeedsScript {
+		t.Errorf("link_needs_script false: the link exists only once the bundle has run")
 	}
 }
 
