@@ -41,17 +41,26 @@ func Unchanged(name, prevText, curText string, prevEnd statement.Date, prev, cur
 	return f
 }
 
-// wordDiff diffs two lists of words, each word one rune to the differ.
-// Past unchangedDiffTimeout (texts of hundreds of thousands of words) the
-// diff is coarser: fewer words found in common, so a statement is less
-// likely called re-dated, never more.
+// wordDiff diffs two lists of words, each word one rune to the differ:
+// the exact (minimal) diff, with no time limit, for texts of the length of
+// statements. A time limit also switches on the differ's half-match
+// shortcut, which gives other, not minimal, diffs at any length, so it is
+// set only for texts longer than exactWords, where an exact diff could
+// take minutes; past it, the part not yet diffed counts as changed.
 func wordDiff(a, b []string) []diffmatchpatch.Diff {
 	var wc wordCodes
 	ea, eb := wc.encode(a), wc.encode(b)
 	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = unchangedDiffTimeout
+	dmp.DiffTimeout = 0
+	if max(len(a), len(b)) > exactWords {
+		dmp.DiffTimeout = unchangedDiffTimeout
+	}
 	return dmp.DiffCleanupSemantic(dmp.DiffMain(ea, eb, false))
 }
+
+// exactWords: texts up to this many words each (twice a long
+// statement) are diffed exactly.
+const exactWords = 10_000
 
 // unchangedDiffTimeout bounds the word diff of two versions of a
 // statement; a statement of ordinary length takes milliseconds.
