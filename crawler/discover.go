@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/s54dev/s54/internal/lazyre"
 )
@@ -425,13 +427,18 @@ const appMounts = "#app, #root, #__next, #__nuxt, #___gatsby, app-root, [data-re
 
 // appShell reports whether a page is a single-page app's shell: a mount
 // point left empty for the script to fill (one a server filled has text
-// and links), or a noscript that asks for JavaScript. Such a page's
-// footer, and its statement link, may exist only once the script has run,
-// though the HTML has a menu of its own.
+// and links), or a noscript in the body whose words ask for JavaScript —
+// and no footer links of its own, since the footer, and the statement link
+// in it, is what the script may write. A server-built shop or blog with a
+// widget's empty mount point, or a "JavaScript seems to be disabled"
+// notice, has its footer in the HTML and is not rendered for them.
 func appShell(doc *goquery.Document) bool {
+	if doc.Find("footer a[href], [id*=footer] a[href], [class*=footer] a[href]").Length() > 0 {
+		return false
+	}
 	asks := false
-	doc.Find("noscript").EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		asks = strings.Contains(strings.ToLower(s.Text()), "javascript")
+	doc.Find("body noscript").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		asks = asksForScript().MatchString(noscriptText(s.Text()))
 		return !asks
 	})
 	if asks {
@@ -444,6 +451,27 @@ func appShell(doc *goquery.Document) bool {
 	})
 	return empty
 }
+
+// noscriptText is the visible text of a noscript's content, which the
+// parser (scripting on) keeps as raw HTML: a pixel's URL or a style that
+// names "javascript" is not its text.
+func noscriptText(raw string) string {
+	nodes, err := html.ParseFragment(strings.NewReader(raw), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		b.WriteString(goquery.NewDocumentFromNode(n).Text())
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// asksForScript matches a notice that the page needs JavaScript: "You
+// need to enable JavaScript to run this app", "Please turn on JavaScript",
+// "JavaScript is required".
+var asksForScript = lazyre.New(`(?i)\b(enable|turn on|switch on|allow|activate|requires?|needs?)\b[^.!]{0,30}\bjavascript\b|\bjavascript\b[^.!]{0,30}\b(required|needed|must be enabled|disabled)\b`)
 
 // hashRoute reports whether a URL's fragment is a single-page app's route
 // ("#/modern-slavery", "#!/statement"): the page it names exists only

@@ -107,6 +107,16 @@ func TestScriptHint(t *testing.T) {
 		`<body><p>` + strings.Repeat("Plenty of words here. ", 20) + `</p><script>track()</script></body>`:                             "",
 		menu + `<div id="root"></div><script src="/bundle.js"></script></body>`:                                                        "JavaScript app",
 		menu + `<noscript>You need to enable JavaScript to run this app.</noscript><script src="/b.js"></script></body>`:               "JavaScript app",
+		// server-built pages with their footer in the HTML: a shop's
+		// "JavaScript seems to be disabled" notice, a comments widget's
+		// noscript, a widget's empty mount point
+		menu + `<noscript><div class="message">JavaScript seems to be disabled in your browser. Please enable JavaScript.</div></noscript>` +
+			`<div id="root"></div><script src="/b.js"></script><footer><a href="/terms">Terms</a></footer></body>`: "",
+		menu + `<div id="disqus_thread"></div><noscript>Please enable JavaScript to view the comments.</noscript><script src="/b.js"></script>` +
+			`<div class="site-footer"><a href="/privacy">Privacy</a></div></body>`: "",
+		// noscripts whose markup, not words, names javascript
+		menu + `<noscript><img src="https://t.example/javascript/pixel.gif" alt=""></noscript><script src="/b.js"></script></body>`:                                 "",
+		`<html><head><noscript><style>.no-javascript .lazy{display:none}</style></noscript></head>` + menu[len("<body>"):] + `<script src="/b.js"></script></body>`: "",
 		// a mount point the server filled, and a tag manager's noscript
 		menu + `<div id="__next"><main>` + strings.Repeat("<p>Words the server wrote. </p>", 8) + `<a href="/about">About</a></main></div>` +
 			`<noscript><iframe src="https://www.googletagmanager.com/ns.html"></iframe></noscript><script src="/b.js"></script></body>`: "",
