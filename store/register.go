@@ -43,7 +43,7 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 		coalesce(a.id, 0), coalesce(a.rating, ''), a.score, coalesce(a.checked_at, ''), coalesce(ls.id, 0),
 		coalesce(ff.link_needs_script, 0),
 		coalesce((SELECT fu.status FROM follow_ups fu WHERE fu.org_id = o.id AND fu.at <= ? ORDER BY fu.id DESC LIMIT 1), ''),
-		0, 0, 0
+		` + noFindingCols + `
 	FROM orgs o
 	LEFT JOIN lf ON lf.org_id = o.id
 	LEFT JOIN fetches f ON f.id = lf.id
@@ -53,8 +53,6 @@ func (s *Store) register(ctx context.Context, f OrgFilter, at string) ([]stateme
 	LEFT JOIN la ON la.statement_id = ls.id
 	LEFT JOIN assessments a ON a.id = la.id
 	WHERE ` + cond + ` AND o.created_at <= ? ORDER BY o.name COLLATE NOCASE, o.id`
-	// the findings are those of now (org_findings keeps no history): a
-	// past register has none
 	out, err := s.registerRows(ctx, q, args...)
 	if err != nil {
 		return nil, err

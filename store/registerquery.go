@@ -230,6 +230,10 @@ var findingCols = func() string {
 	return strings.Join(cols, ", ")
 }()
 
+// noFindingCols stands for findingCols in a register that has no
+// findings: the register at a past time (org_findings keeps no history).
+var noFindingCols = strings.TrimSuffix(strings.Repeat("0, ", len(statement.FindingKinds)), ", ")
+
 // withinCond is the condition that an organisation is in any of the
 // regions (a staff account's).
 func withinCond(regions []*region.Region) (string, []any) {
@@ -473,7 +477,8 @@ func (s *Store) registerEntries(ctx context.Context, condOrder string, args []an
 }
 
 // registerRows reads register entries, with their criteria, from a query
-// whose columns are those of registerEntries: the register now, from each
+// whose columns are those of registerEntries (the last, one per kind of
+// finding, as findingCols or noFindingCols gives them): the register now, from each
 // organisation's latest result, and the register at a past time, from the
 // history, are read by one scan.
 func (s *Store) registerRows(ctx context.Context, query string, args ...any) ([]statement.RegisterEntry, error) {
@@ -488,11 +493,15 @@ func (s *Store) registerRows(ctx context.Context, query string, args ...any) ([]
 		var homepage sql.NullBool
 		var rating string
 		var score sql.NullInt64
-		var found [3]bool // of statement.FindingKinds
-		if err := scan(&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &source, &e.Postcode, &e.Sector,
+		found := make([]bool, len(statement.FindingKinds))
+		dest := []any{&e.OrgID, &e.CompanyNumber, &e.Name, &e.Website, &source, &e.Postcode, &e.Sector,
 			&e.Turnover.Min, &e.Turnover.Max, &e.Turnover.Text,
 			&status, &fetchErr, &fetched, &e.StatementURL, &periodEnd, &homepage,
-			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &e.LinkNeedsScript, &followUp, &found[0], &found[1], &found[2]); err != nil {
+			&r.assessmentID, &rating, &score, &checked, &e.StatementID, &e.LinkNeedsScript, &followUp}
+		for i := range found {
+			dest = append(dest, &found[i])
+		}
+		if err := scan(dest...); err != nil {
 			return r, err
 		}
 		e.FollowUp = followUpOf(followUp)
