@@ -59,6 +59,9 @@ func runRecheck(cmd *cobra.Command, g *globals, opts recheckOptions) error {
 	where := g.indexPath()
 	if srv != nil {
 		out, err = srv.recheck(ctx, localRecheck{Rules: ck.RulesID(), All: opts.all})
+		if err != nil && ctx.Err() != nil {
+			return fmt.Errorf("recheck: no longer followed here; s54 serve goes on with it and logs \"recheck done\" when it is")
+		}
 		if err != nil {
 			return fmt.Errorf("recheck: %w", err)
 		}

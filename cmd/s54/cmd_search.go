@@ -258,6 +258,9 @@ runs on the data folder, it makes its index again itself.`,
 			}
 			if srv != nil {
 				stats, err := srv.rebuild(ctx)
+				if err != nil && ctx.Err() != nil {
+					return fmt.Errorf("index rebuild: no longer followed here; s54 serve goes on with it")
+				}
 				if err != nil {
 					return fmt.Errorf("index rebuild: %w", err)
 				}

@@ -107,7 +107,7 @@ func runServe(ctx context.Context, g *globals, opts serveOptions) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	sayServing(lock, ln.Addr().String())
-	local := &localServer{rn: rn, x: x, chk: chk, addr: ln.Addr().String(), log: log}
+	local := &localServer{rn: rn, x: x, addr: ln.Addr().String(), log: log}
 	lln, token, err := g.listenLocal()
 	if err != nil {
 		log.Warn("s54 crawl, search and index rebuild cannot reach this server, and stop at its index", "err", err)

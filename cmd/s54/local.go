@@ -18,9 +18,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/s54dev/s54/checker"
 	"github.com/s54dev/s54/index"
 	"github.com/s54dev/s54/internal/atomicfile"
+	"github.com/s54dev/s54/internal/oneline"
 	"github.com/s54dev/s54/pipeline"
 	"github.com/s54dev/s54/statement"
 	"github.com/s54dev/s54/web"
@@ -95,7 +95,6 @@ func sayServing(lock *os.File, addr string) {
 type localServer struct {
 	rn    *runner
 	x     *index.Index
-	chk   *checker.Checker
 	addr  string
 	token string
 	log   *slog.Logger
@@ -166,7 +165,7 @@ func (ls *localServer) handler() http.Handler {
 func localError(w http.ResponseWriter, status int, err error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+	json.NewEncoder(w).Encode(map[string]string{"error": oneline.Of(err.Error())})
 }
 
 // helloJSON says which server answers.
@@ -332,7 +331,7 @@ type rebuildJSON struct {
 
 // rebuild makes the server's index again, in the crawls' turn.
 func (ls *localServer) rebuild(w http.ResponseWriter, r *http.Request) {
-	stats, err := ls.rn.rebuild(r.Context())
+	stats, err := ls.rn.rebuild()
 	if err != nil {
 		localError(w, crawlStatus(err), err)
 		return
@@ -370,23 +369,29 @@ func (ls *localServer) recheck(w http.ResponseWriter, r *http.Request) {
 		localError(w, http.StatusBadRequest, err)
 		return
 	}
-	if req.Rules != ls.chk.RulesID() {
-		localError(w, http.StatusConflict, fmt.Errorf("the s54 serve running on this data folder reads with the rules %s, not %s: restart it with the rules you mean, then run s54 recheck",
-			ls.chk.RulesID(), req.Rules))
+	// the rules the server's crawls read with, as each crawl loads them
+	ck, err := ls.rn.g.checker()
+	if err != nil {
+		localError(w, http.StatusInternalServerError, err)
 		return
 	}
-	rs, err := ls.rn.recheck(r.Context(), ls.chk, req.All)
+	if req.Rules != ck.RulesID() {
+		localError(w, http.StatusConflict, fmt.Errorf("the s54 serve running on this data folder reads with the rules %s, not %s: restart it with the rules you mean, then run s54 recheck",
+			ck.RulesID(), req.Rules))
+		return
+	}
+	rs, err := ls.rn.recheck(ck, req.All)
 	if err != nil {
 		localError(w, crawlStatus(err), err)
 		return
 	}
-	json.NewEncoder(w).Encode(recheckResult(ls.chk, rs))
+	json.NewEncoder(w).Encode(recheckResult(ck, rs))
 }
 
 // crawlStatus is the status of a runner's error.
 func crawlStatus(err error) int {
 	switch {
-	case errors.Is(err, web.ErrCrawlRunning), errors.Is(err, web.ErrNotRunning):
+	case errors.Is(err, web.ErrCrawlRunning), errors.Is(err, web.ErrNotRunning), errors.Is(err, errStopping):
 		return http.StatusConflict
 	case errors.Is(err, web.ErrCrawlRequest):
 		return http.StatusBadRequest

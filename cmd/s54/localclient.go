@@ -139,6 +139,9 @@ func (c *serverClient) recheck(ctx context.Context, req localRecheck) (recheckJS
 func postJSON[T any](ctx context.Context, c *serverClient, path string, body any) (T, error) {
 	var out T
 	resp, err := c.call(ctx, http.MethodPost, path, body)
+	if se, ok := errors.AsType[*serverError](err); ok && se.status == http.StatusNotFound {
+		return out, errors.New("the s54 serve running on this data folder is older than this s54 and cannot do this: restart it")
+	}
 	if err != nil {
 		return out, err
 	}

@@ -94,10 +94,17 @@ func (rn *runner) errBusy() error {
 			web.ErrCrawlRunning, lr.ID, lr.selection, lr.by, lr.Done, lr.Total)
 	}
 	if rn.indexWork != "" {
-		return fmt.Errorf("%w: %s; try again when it is done", web.ErrCrawlRunning, rn.indexWork)
+		return busy{rn.indexWork + "; try again when it is done"}
 	}
-	return web.ErrCrawlRunning
+	return busy{"a crawl, an index rebuild or a recheck is running; try again when it is done"}
 }
+
+// busy is the refusal of work while other work holds the turn: it is a
+// web.ErrCrawlRunning, worded for what holds it.
+type busy struct{ msg string }
+
+func (b busy) Error() string        { return b.msg }
+func (b busy) Is(target error) bool { return target == web.ErrCrawlRunning }
 
 // start starts a crawl once it has the turn (at once, or, with wait, when
 // the run going on has ended) and returns it once recorded. f, when set,
@@ -284,9 +291,9 @@ func (rn *runner) Live() (web.LiveRun, bool) {
 
 // rebuild makes the server's index again from the register, in the
 // crawls' turn.
-func (rn *runner) rebuild(ctx context.Context) (pipeline.RebuildStats, error) {
+func (rn *runner) rebuild() (pipeline.RebuildStats, error) {
 	var stats pipeline.RebuildStats
-	err := rn.withIndexTurn("the search index is being made again", func() (err error) {
+	err := rn.withIndexTurn("the search index is being made again", func(ctx context.Context) (err error) {
 		stats, err = pipeline.Rebuild(ctx, rn.st, pipeline.IntoOpen(rn.x), pipeline.ExtractOptions(), rn.conf.regions.Match)
 		return err
 	})
@@ -295,10 +302,11 @@ func (rn *runner) rebuild(ctx context.Context) (pipeline.RebuildStats, error) {
 
 // recheck assesses the stored statements again with ck's rules and makes
 // the server's index again with the new verdicts, in the crawls' turn,
-// then refreshes the findings: s54 recheck beside the server.
-func (rn *runner) recheck(ctx context.Context, ck *checker.Checker, all bool) (pipeline.RecheckStats, error) {
+// then refreshes the findings and what the self-check compares drafts
+// with: s54 recheck beside the server.
+func (rn *runner) recheck(ck *checker.Checker, all bool) (pipeline.RecheckStats, error) {
 	var rs pipeline.RecheckStats
-	err := rn.withIndexTurn("the statements are being assessed again", func() (err error) {
+	err := rn.withIndexTurn("the statements are being assessed again", func(ctx context.Context) (err error) {
 		rs, err = pipeline.Recheck(ctx, rn.st, ck, pipeline.IntoOpen(rn.x), pipeline.ExtractOptions(), rn.conf.regions.Match, all, time.Now())
 		if err != nil {
 			return err
@@ -306,30 +314,52 @@ func (rn *runner) recheck(ctx context.Context, ck *checker.Checker, all bool) (p
 		if _, err := pipeline.RefreshFindings(ctx, rn.st, pipeline.ExtractOptions(), rn.conf.regions.Match); err != nil {
 			return fmt.Errorf("findings: %w", err)
 		}
+		if rn.crawled != nil {
+			rn.crawled(ctx)
+		}
 		return nil
 	})
+	if err == nil {
+		rn.log.Info("recheck done", "rules", ck.RulesID(), "reassessed", rs.Reassessed, "rating_changed", rs.RatingChanged, "indexed", rs.Indexed)
+	}
 	return rs, err
 }
 
 // withIndexTurn runs work, which writes the whole index, in the crawls'
 // turn; a crawl started meanwhile is refused with what (see errBusy).
-func (rn *runner) withIndexTurn(what string, work func() error) error {
+// Like a crawl, the work belongs to the server, not to the command that
+// asked for it: it goes on if that command is interrupted, ends when the
+// server stops, and the server waits for it to end before it closes the
+// store and the index.
+func (rn *runner) withIndexTurn(what string, work func(context.Context) error) error {
 	select {
 	case rn.turn <- struct{}{}:
 	default:
 		return rn.errBusy()
 	}
+	defer func() { <-rn.turn }()
+	if rn.base.Err() != nil {
+		return errStopping
+	}
 	rn.mu.Lock()
 	rn.indexWork = what
+	rn.wg.Add(1)
 	rn.mu.Unlock()
 	defer func() {
 		rn.mu.Lock()
 		rn.indexWork = ""
 		rn.mu.Unlock()
-		<-rn.turn
+		rn.wg.Done()
 	}()
-	return work()
+	err := work(rn.base)
+	if err != nil && rn.base.Err() != nil {
+		return fmt.Errorf("%w: it was cut short (%s); run the same command again once s54 serve runs", errStopping, what)
+	}
+	return err
 }
+
+// errStopping: the server is stopping.
+var errStopping = errors.New("s54 serve is stopping")
 
 // resume resumes the run a crash or a shutdown cut short, when it was
 // the last: in the background, with the organisations it was started for.

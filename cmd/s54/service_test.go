@@ -586,3 +586,47 @@ func TestRunnerCheckNowWaitsItsTurn(t *testing.T) {
 		t.Errorf("a check of no organisation: %v", err)
 	}
 }
+
+// TestRunnerIndexWorkOutlivesItsCaller: an index rebuild or a recheck
+// holds the crawls' turn (a crawl meanwhile is refused, saying what holds
+// it); it runs on the server's context, not its caller's; when the server
+// stops, the work is cut short with a sentence saying so, and drain waits
+// for it to end before the store and the index close.
+func TestRunnerIndexWorkOutlivesItsCaller(t *testing.T) {
+	t.Parallel()
+	base, stop := context.WithCancel(context.Background())
+	defer stop()
+	rn := newRunner(base, &globals{}, nil, nil, nil, siteAccess{}, slog.New(slog.DiscardHandler))
+	started, ended := make(chan struct{}), make(chan struct{})
+	result := make(chan error, 1)
+	go func() {
+		result <- rn.withIndexTurn("the statements are being assessed again", func(ctx context.Context) error {
+			close(started)
+			<-ctx.Done()
+			time.Sleep(50 * time.Millisecond) // the work takes a moment to wind down
+			close(ended)
+			return ctx.Err()
+		})
+	}()
+	<-started
+	err := rn.errBusy()
+	if !errors.Is(err, web.ErrCrawlRunning) || err.Error() != "the statements are being assessed again; try again when it is done" {
+		t.Errorf("a crawl while a recheck runs: %v", err)
+	}
+	if err := rn.withIndexTurn("the search index is being made again", func(context.Context) error { return nil }); !errors.Is(err, web.ErrCrawlRunning) {
+		t.Errorf("a rebuild while a recheck runs: %v", err)
+	}
+	stop()
+	rn.drain()
+	select {
+	case <-ended:
+	default:
+		t.Fatal("drain returned before the work ended")
+	}
+	if err := <-result; !errors.Is(err, errStopping) || !strings.Contains(err.Error(), "cut short") {
+		t.Errorf("work cut by the server's stop: %v", err)
+	}
+	if err := rn.withIndexTurn("x", func(context.Context) error { t.Error("work started on a stopping server"); return nil }); !errors.Is(err, errStopping) {
+		t.Errorf("work on a stopping server: %v", err)
+	}
+}
