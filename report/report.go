@@ -64,9 +64,11 @@ type Report struct {
 	// Findings, when the source gives them (FindingsSource): registry
 	// claims the statement does not bear out, and statements mostly text
 	// other organisations published. They are the findings as they stand
-	// when the report is made.
-	RegistryClaims []Line
-	Templates      []Line
+	// when the report is made, so a report made after its month and a
+	// week (FindingsGrace) has none: FindingsOmitted says so.
+	RegistryClaims  []Line
+	Templates       []Line
+	FindingsOmitted bool
 	// Coverage of the six areas among the statements assessed.
 	Coverage         Coverage
 	CoverageByRegion []Coverage
@@ -180,6 +182,11 @@ type TrendPoint struct {
 	GoodOrStrong int
 }
 
+// FindingsGrace: a report made this long after its month's end still
+// lists the findings, which are kept as they stand now, not as they stood
+// then (the scheduled report of a month is made during it).
+const FindingsGrace = 7 * 24 * time.Hour
+
 // MonthEnd is the end of the month starting at month (midnight in London
 // at the start of the next).
 func MonthEnd(month time.Time) time.Time {
@@ -202,11 +209,15 @@ func Build(ctx context.Context, src Source, month time.Time, region string, now 
 		}
 	}
 	if fs, ok := src.(FindingsSource); ok {
-		found, err := fs.Findings(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("report: %w", err)
+		if now.Before(MonthEnd(month).Add(FindingsGrace)) {
+			found, err := fs.Findings(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("report: %w", err)
+			}
+			r.findings(cur, found)
+		} else {
+			r.FindingsOmitted = true
 		}
-		r.findings(cur, found)
 	}
 	r.coverage(cur)
 	for i := 11; i >= 0; i-- {

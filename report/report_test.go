@@ -345,4 +345,23 @@ func TestReportFindings(t *testing.T) {
 	if s := r.Summary(); !strings.Contains(s, "1 of the new statements are the year before's re-dated") {
 		t.Errorf("summary: %s", s)
 	}
+	// made again in February, November's report lists no findings (they
+	// are February's) and says why
+	late, err := report.Build(context.Background(), src, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), "", time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !late.FindingsOmitted || len(late.RegistryClaims)+len(late.Templates)+len(late.Changes.Redated) != 0 {
+		t.Errorf("November's report made in February: omitted %v, %+v %+v %+v", late.FindingsOmitted, late.RegistryClaims, late.Templates, late.Changes.Redated)
+	}
+	b.Reset()
+	if err := late.HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "not as they stood in November 2025") || strings.Contains(b.String(), "Registry claims the statement does not bear out") {
+		t.Errorf("the late report's HTML does not say why it has no findings")
+	}
+	if r.FindingsOmitted {
+		t.Errorf("the report made on the 1st of the next month omits its findings")
+	}
 }
