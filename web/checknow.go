@@ -52,19 +52,32 @@ func (s *Server) checkNow(r *http.Request) (store.OrgRecord, checkAnswer, error)
 	}
 	wait := time.NewTimer(s.cfg.CheckWait)
 	defer wait.Stop()
+	// a check behind a crawl going on waits for its end, which can be
+	// hours: that is said at once, not after CheckWait
+	queued := time.NewTimer(min(turnWait, s.cfg.CheckWait))
+	defer queued.Stop()
+	var a checkAnswer
+	select {
+	case err := <-run.Done:
+		return o, checkAnswer{done: true}, err
+	case a.runID = <-run.ID:
+	case <-queued.C:
+		return o, a, nil // waiting its turn
+	case <-r.Context().Done():
+		return o, a, nil
+	}
 	select {
 	case err := <-run.Done:
 		return o, checkAnswer{done: true}, err
 	case <-wait.C:
 	case <-r.Context().Done():
 	}
-	var a checkAnswer
-	select {
-	case a.runID = <-run.ID:
-	default: // still waiting its turn
-	}
 	return o, a, nil
 }
+
+// turnWait: a check now not started within this long waits its turn
+// behind a crawl going on (a run starts in milliseconds when it can).
+const turnWait = 2 * time.Second
 
 // checkStatus is the HTTP status of an error of a check now.
 func checkStatus(err error) int {
@@ -92,7 +105,12 @@ func (s *Server) checkNowForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, checkStatus(err), err.Error())
 		return
 	}
-	if !a.done {
+	switch {
+	case !a.done && a.runID == 0:
+		// waiting its turn: the organisation's page says so
+		http.Redirect(w, r, "/orgs/"+url.PathEscape(o.CompanyNumber)+"?check=waiting#work", http.StatusSeeOther)
+		return
+	case !a.done:
 		http.Redirect(w, r, "/runs", http.StatusSeeOther)
 		return
 	}

@@ -30,6 +30,9 @@ type orgData struct {
 	States    []option
 	CanCheck  bool
 	Problem   string
+	// CheckWaiting: a check now was asked for and waits for the crawl
+	// going on to end.
+	CheckWaiting bool
 	// Findings are the organisation's findings (registry claims, template
 	// text, re-dated), nil when it has none.
 	Findings *statement.OrgFindings
@@ -56,6 +59,7 @@ type criterionView struct {
 
 func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) {
 	if d, ok := s.orgOrError(w, r, true); ok {
+		d.CheckWaiting = r.URL.Query().Get("check") == "waiting"
 		s.render(w, r, http.StatusOK, "org", d.Org.Name, d)
 	}
 }

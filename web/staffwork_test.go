@@ -360,6 +360,16 @@ func TestCheckNow(t *testing.T) {
 	}
 	<-asked // 01000001's
 	c := f.login(t)
+	// the form, a check waiting its turn: back to the page, which says so
+	csrf1 := pageCSRF(t, c, f, "/orgs/01000001")
+	if resp, _ := post(t, c, f.srv.URL+"/orgs/01000001/check", url.Values{"csrf": {csrf1}}); resp.StatusCode != http.StatusSeeOther ||
+		resp.Header.Get("Location") != "/orgs/01000001?check=waiting#work" {
+		t.Errorf("the form, a check waiting its turn: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	<-asked
+	if _, page := get(t, c, f.srv.URL+"/orgs/01000001?check=waiting"); !strings.Contains(page, `id="check-waiting"`) {
+		t.Error("the organisation page does not say its check waits its turn")
+	}
 	csrf := pageCSRF(t, c, f, "/orgs/01000002")
 	if resp, _ := post(t, c, f.srv.URL+"/orgs/01000002/check", url.Values{"csrf": {csrf}}); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/runs" {
 		t.Errorf("the form, a check that goes on: %d %s", resp.StatusCode, resp.Header.Get("Location"))
@@ -389,6 +399,27 @@ func TestCheckNow(t *testing.T) {
 	json.Unmarshal([]byte(body), &e)
 	if status != http.StatusOK || e.CompanyNumber != "01000001" || e.Status != statement.Found || e.RegionName == "" {
 		t.Errorf("a check done: %d %s", status, body)
+	}
+	// a check waiting its turn behind a long crawl is said at once, not
+	// after the minute's wait
+	q := newFixture(t, func(cfg *web.Config) {
+		cfg.CheckOrg = func(ctx context.Context, number, by string) (web.CheckRun, error) {
+			return web.CheckRun{ID: make(chan int64), Done: make(chan error)}, nil
+		}
+		cfg.CheckWait = time.Hour
+	})
+	answered := make(chan int, 1)
+	go func() {
+		status, _ := apiPost(t, q.client(), q, q.token, "/api/orgs/01000001/check", "")
+		answered <- status
+	}()
+	select {
+	case status := <-answered:
+		if status != http.StatusAccepted {
+			t.Errorf("a check waiting behind a long crawl: %d", status)
+		}
+	case <-time.After(time.Minute):
+		t.Error("a check waiting behind a long crawl was not answered within a minute")
 	}
 	// without a way to check, the server says so
 	h := newFixture(t, nil)
