@@ -16,6 +16,7 @@ func FuzzDiscovery(f *testing.F) {
 	f.Add(`<a href="http://[::1]:80/%zz">s54</a><a href="mailto:x">modern slavery</a><area href="/x" alt="MSA">`)
 	f.Add("<script>document.write('<a href=/msa>Modern slavery</a>')</script>")
 	f.Add("%PDF-1.7\n<a>")
+	f.Add(`<body><noscript><p>Please enable <b>JavaScript</b></p><noscript><style>a{}</style></noscript></noscript><div id="root"><app-root ng-version="17"></app-root></div><script src=/b.js></script>`)
 	f.Fuzz(func(t *testing.T, page string) {
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
 		if err != nil {
@@ -37,6 +38,7 @@ func FuzzDiscovery(f *testing.F) {
 		}
 		looksLikeStatement(doc)
 		scriptHint(doc)
+		scriptBuilt(doc)
 		sniffKind([]byte(page), "text/html")
 		yearOf(page)
 	})
