@@ -62,9 +62,18 @@ func (s *Server) checkNow(r *http.Request) (store.OrgRecord, checkAnswer, error)
 		return o, checkAnswer{done: true}, err
 	case a.runID = <-run.ID:
 	case <-queued.C:
-		return o, a, nil // waiting its turn
 	case <-r.Context().Done():
-		return o, a, nil
+	}
+	if a.runID == 0 {
+		// a run that started or ended as the wait ran out is not
+		// waiting its turn (select picks at random among the ready)
+		select {
+		case err := <-run.Done:
+			return o, checkAnswer{done: true}, err
+		case a.runID = <-run.ID:
+		default:
+			return o, a, nil // waiting its turn
+		}
 	}
 	select {
 	case err := <-run.Done:
