@@ -106,10 +106,6 @@ func recheckHere(ctx context.Context, g *globals, conf *config, ck *checker.Chec
 
 // recheckResult is what a recheck with ck's rules says it did.
 func recheckResult(ck *checker.Checker, rs pipeline.RecheckStats) recheckJSON {
-	out := recheckJSON{Rules: ck.RulesID(), Reassessed: rs.Reassessed, RatingChanged: rs.RatingChanged, Current: rs.Current,
-		NotStatements: rs.NotStatements, rebuildJSON: rebuildJSON{Indexed: rs.Indexed, Unreadable: rs.Unreadable}}
-	if rs.FirstError != nil {
-		out.FirstError = rs.FirstError.Error()
-	}
-	return out
+	return recheckJSON{Rules: ck.RulesID(), Reassessed: rs.Reassessed, RatingChanged: rs.RatingChanged, Current: rs.Current,
+		NotStatements: rs.NotStatements, rebuildJSON: rebuildResult(rs.RebuildStats)}
 }

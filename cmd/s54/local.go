@@ -336,11 +336,16 @@ func (ls *localServer) rebuild(w http.ResponseWriter, r *http.Request) {
 		localError(w, crawlStatus(err), err)
 		return
 	}
+	json.NewEncoder(w).Encode(rebuildResult(stats))
+}
+
+// rebuildResult is what an index made again says it did.
+func rebuildResult(stats pipeline.RebuildStats) rebuildJSON {
 	out := rebuildJSON{Indexed: stats.Indexed, Unreadable: stats.Unreadable}
 	if stats.FirstError != nil {
 		out.FirstError = stats.FirstError.Error()
 	}
-	json.NewEncoder(w).Encode(out)
+	return out
 }
 
 // localRecheck is s54 recheck's request: the rules it would read with
