@@ -28,12 +28,11 @@ const workerEnv = "S54_PDF_WORKER"
 // Limits of a worker's own process: the kernel's, which the Go runtime
 // cannot overrun, under the soft heap limit the collector works to.
 const (
-	// workerMemoryLimit bounds the worker's writable memory (RLIMIT_DATA:
-	// heap, stacks and anonymous mappings; the address space reserved by
-	// the Go runtime and wazero does not count). Past it an allocation
-	// fails and the worker dies, which its pool reports and replaces.
-	// Real statements need tens of MB; pdfium compiling its module
-	// without a cache needs about 320 MB.
+	// workerMemoryLimit bounds the memory the worker may map beyond what
+	// it holds at start (see limitMemory). Past it an allocation fails
+	// and the worker dies, which its pool reports and replaces. Real
+	// statements need tens of MB; pdfium compiling its module without a
+	// cache needs about 320 MB.
 	workerMemoryLimit = 1 << 30
 	// workerSoftLimit is where the collector starts working hard.
 	workerSoftLimit = 768 << 20

@@ -21,12 +21,34 @@ func killGroup(p *os.Process) {
 	p.Kill()
 }
 
-// limitMemory sets RLIMIT_DATA, which counts what is written to (heap,
-// stacks, anonymous mappings), not the address space the Go runtime and
-// wazero reserve without touching (RLIMIT_AS would trip over those).
-// Children inherit it.
+// limitMemory lets the process map at most bytes more of private writable
+// memory than it has now (RLIMIT_DATA: heap, thread stacks and anonymous
+// mappings, counted when mapped, not when written; the address space the
+// Go runtime and wazero reserve without access does not count). The
+// limit is on top of what the process holds at start: that is ~120 MB
+// before it reads anything (~440 MB under the race detector), most of it
+// mapped but never touched, and a limit under it would fail the first
+// thread stack the runtime maps, whatever the document. Children inherit
+// it.
 func limitMemory(bytes int64) error {
-	return syscall.Setrlimit(syscall.RLIMIT_DATA, &syscall.Rlimit{Cur: uint64(bytes), Max: uint64(bytes)})
+	limit := uint64(bytes) + dataBytes()
+	return syscall.Setrlimit(syscall.RLIMIT_DATA, &syscall.Rlimit{Cur: limit, Max: limit})
+}
+
+// dataBytes is what RLIMIT_DATA counts for this process now (VmData), or
+// 0 when unknown.
+func dataBytes() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmData:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 // residentBytes is a process's resident memory, or 0 when unknown.
