@@ -16,7 +16,8 @@ import (
 // Invisible characters are dropped rather than turned into spaces because
 // they sit inside words ("mod\u00adern", "supply\u200bchain") and a space
 // would split them. Ligatures are expanded because PDF and Word exports
-// use them and "ﬁnancial year" would not match "financial year".
+// use them and "ﬁnancial year" would not match "financial year"; where a
+// PDF left a space for one, the letters are put back (mendDroppedLigatures).
 func tidyText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -79,7 +80,7 @@ func tidyText(s string) string {
 		}
 		b.WriteRune(r) // writes U+FFFD for invalid bytes, never the bytes
 	}
-	return b.String()
+	return mendDroppedLigatures(b.String())
 }
 
 var ligatureExpansions = map[rune]string{
