@@ -28,6 +28,8 @@ type Crawls interface {
 	Stop(runID int64, by string) error
 	// Live is the run going on, if any.
 	Live() (LiveRun, bool)
+	// Queued are the checks now waiting for the turn, oldest first.
+	Queued() []QueuedCheck
 	// Wait waits for a run to end (at once when it is not the one going
 	// on) and returns it as recorded; ctx bounds the wait: a caller that
 	// answers within a time (a "check now") stops waiting, and the run
@@ -62,6 +64,14 @@ type LiveRun struct {
 	Done       int
 	Total      int
 	Outcomes   map[statement.RegisterStatus]int
+}
+
+// QueuedCheck is a check now of one organisation waiting for the crawl,
+// index rebuild or recheck going on to end.
+type QueuedCheck struct {
+	CompanyNumber, Name, Postcode string
+	By                            string
+	Since                         time.Time
 }
 
 // Remaining estimates the time the run still needs, from its pace so far;

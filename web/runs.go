@@ -19,6 +19,9 @@ type runsData struct {
 	// Crawls: runs can be started and stopped here; Live: one goes on.
 	Crawls bool
 	Live   bool
+	// Queued are the checks now waiting for the turn, of organisations
+	// the account sees.
+	Queued []QueuedCheck
 	// Regions are those the staff member may crawl; All: every
 	// organisation too (an account not limited to regions).
 	Regions []option
@@ -27,7 +30,7 @@ type runsData struct {
 
 // Refresh reloads the page every few seconds while a run goes on.
 func (d runsData) Refresh() int {
-	if d.Live {
+	if d.Live || len(d.Queued) > 0 {
 		return 5
 	}
 	return 0
@@ -93,6 +96,13 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	views, live := s.runViews(runs, time.Now())
 	d := runsData{Runs: views, Crawls: s.cfg.Crawls != nil, Live: live, Regions: s.regionOptions(a), All: !a.limited()}
+	if s.cfg.Crawls != nil {
+		for _, q := range s.cfg.Crawls.Queued() {
+			if a.sees(q.Postcode) {
+				d.Queued = append(d.Queued, q)
+			}
+		}
+	}
 	if len(runs) > 0 {
 		failures, err := s.cfg.Store.RunFailures(r.Context(), runs[0].ID, a.regions...)
 		if err != nil {

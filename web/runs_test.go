@@ -25,6 +25,7 @@ type fakeCrawls struct {
 	started []web.CrawlRequest
 	stopped []string
 	live    *web.LiveRun
+	queued  []web.QueuedCheck
 	busy    bool
 }
 
@@ -55,6 +56,12 @@ func (c *fakeCrawls) Live() (web.LiveRun, bool) {
 		return web.LiveRun{}, false
 	}
 	return *c.live, true
+}
+
+func (c *fakeCrawls) Queued() []web.QueuedCheck {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.queued)
 }
 
 func (c *fakeCrawls) Wait(context.Context, int64) (store.RunSummary, error) {
@@ -285,5 +292,39 @@ func TestRunsLimitedAccount(t *testing.T) {
 		if code := api(fmt.Sprintf("/api/runs/%d/stop", tc.id), ""); code != tc.want {
 			t.Errorf("a Humber account stops run %d: %d, want %d", tc.id, code, tc.want)
 		}
+	}
+}
+
+// TestRunsQueuedChecks: checks now waiting for the turn are listed on the
+// runs page, which refreshes while they wait, each to the accounts that
+// see its organisation.
+func TestRunsQueuedChecks(t *testing.T) {
+	t.Parallel()
+	crawls := &fakeCrawls{}
+	f := newFixture(t, func(c *web.Config) { c.Crawls = crawls })
+	ctx := context.Background()
+	for _, number := range []string{"01000001", "01000002"} {
+		o, err := f.st.OrgByNumber(ctx, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		crawls.queued = append(crawls.queued, web.QueuedCheck{CompanyNumber: o.CompanyNumber, Name: o.Name, Postcode: o.Postcode,
+			By: "alice", Since: time.Now()})
+	}
+	_, page := get(t, f.login(t), f.srv.URL+"/runs")
+	for _, want := range []string{"Checks waiting their turn", `href="/orgs/01000001"`, `href="/orgs/01000002"`, "asked by alice", `http-equiv="refresh"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the runs page lacks %q:\n%s", want, page)
+		}
+	}
+	humber, _ := f.account(t, "hull", "humber")
+	if _, page := get(t, humber, f.srv.URL+"/runs"); strings.Contains(page, `href="/orgs/01000001"`) || !strings.Contains(page, `href="/orgs/01000002"`) {
+		t.Errorf("a Humber account's waiting checks:\n%s", page)
+	}
+	crawls.mu.Lock()
+	crawls.queued = nil
+	crawls.mu.Unlock()
+	if _, page := get(t, f.login(t), f.srv.URL+"/runs"); strings.Contains(page, "Checks waiting") || strings.Contains(page, `http-equiv="refresh"`) {
+		t.Errorf("nothing waits, nothing runs:\n%s", page)
 	}
 }

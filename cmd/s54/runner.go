@@ -50,7 +50,9 @@ type runner struct {
 	// indexWork: what holds the turn when an index rebuild or a
 	// recheck does ("" when none)
 	indexWork string
-	wg        sync.WaitGroup
+	// queued are the checks now waiting for the turn, oldest first
+	queued []*web.QueuedCheck
+	wg     sync.WaitGroup
 }
 
 var _ web.Crawls = (*runner)(nil)
@@ -289,6 +291,17 @@ func (rn *runner) Live() (web.LiveRun, bool) {
 	return l, true
 }
 
+// Queued is web.Crawls.Queued.
+func (rn *runner) Queued() []web.QueuedCheck {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	out := make([]web.QueuedCheck, len(rn.queued))
+	for i, q := range rn.queued {
+		out[i] = *q
+	}
+	return out
+}
+
 // rebuild makes the server's index again from the register, in the
 // crawls' turn.
 func (rn *runner) rebuild() (pipeline.RebuildStats, error) {
@@ -426,9 +439,17 @@ func (rn *runner) checkNow(ctx context.Context, number, by string) (web.CheckRun
 	if err != nil {
 		return web.CheckRun{}, err
 	}
+	o := job.orgs[0]
+	q := &web.QueuedCheck{CompanyNumber: o.CompanyNumber, Name: o.Name, Postcode: o.Postcode, By: by, Since: time.Now()}
+	rn.mu.Lock()
+	rn.queued = append(rn.queued, q)
+	rn.mu.Unlock()
 	ids, done := make(chan int64, 1), make(chan error, 1)
 	go func() {
 		lr, err := rn.start(rn.base, job, true, nil)
+		rn.mu.Lock()
+		rn.queued = slices.DeleteFunc(rn.queued, func(w *web.QueuedCheck) bool { return w == q })
+		rn.mu.Unlock()
 		if err != nil {
 			done <- err
 			return

@@ -573,10 +573,16 @@ func TestRunnerCheckNowWaitsItsTurn(t *testing.T) {
 		t.Fatalf("the check started as run %d while run %d held the turn", id, first)
 	default:
 	}
+	if q := rn.Queued(); len(q) != 1 || q[0].CompanyNumber != fw.Sites[0].CompanyNumber || q[0].By != "alice" || q[0].Name == "" {
+		t.Errorf("waiting its turn: queued %+v", q)
+	}
 	gt.open()
 	id := <-check.ID
 	if err := <-check.Done; err != nil || id == first {
 		t.Fatalf("the check, run %d after run %d: %v", id, first, err)
+	}
+	if q := rn.Queued(); len(q) != 0 {
+		t.Errorf("once it has run: queued %+v", q)
 	}
 	run, err := st.Run(ctx, id)
 	if err != nil || run.State != statement.RunCompleted || run.StartedBy != "alice" || run.Done() != 1 {
