@@ -106,6 +106,9 @@ func (c *Checker) classify(d *doc) *statement.NotStatementReason {
 	}
 	topic, self := count(c.topic), count(c.kg.statement)
 	if d.words < minStatementWords {
+		if d.words == 1 {
+			return notStatement(statement.KindOther, "it has only one word")
+		}
 		return notStatement(statement.KindOther, fmt.Sprintf("it has only %d words", d.words))
 	}
 	if d.words < placeholderWords && count(c.kg.placeholder) > 0 {

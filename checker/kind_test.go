@@ -122,3 +122,18 @@ func TestScoreBandsOnCorpus(t *testing.T) {
 		t.Errorf("ratings seen: %v", seen)
 	}
 }
+
+// TestTooShortSaysHowShort: a document of a few words is no statement,
+// and the reason counts its words as a person would.
+func TestTooShortSaysHowShort(t *testing.T) {
+	ck := checker.Default()
+	for body, want := range map[string]string{
+		"Slavery.":                      "it has only one word",
+		"Our modern slavery statement.": "it has only 4 words",
+	} {
+		a := ck.Check(statement.Text{Body: body, Format: "txt", Source: "short.txt"})
+		if a.IsStatement || a.NotStatement == nil || !strings.Contains(a.NotStatement.Text, want) {
+			t.Errorf("%q: %+v, want a reason saying %q", body, a.NotStatement, want)
+		}
+	}
+}

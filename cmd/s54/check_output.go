@@ -16,7 +16,11 @@ import (
 // then each criterion with its evidence, then what to do.
 func writeAssessment(w io.Writer, a *statement.Assessment, verbose bool, now time.Time, place func(int) string) error {
 	p := &printer{w: w, place: place}
-	p.f("%s  (%s, %d words)\n", a.Source, a.Format, a.Words)
+	unit := "words"
+	if a.Words == 1 {
+		unit = "word"
+	}
+	p.f("%s  (%s, %d %s)\n", a.Source, a.Format, a.Words, unit)
 	if !a.IsStatement {
 		p.f("Not a statement (%s): no rating and no score.\n", strings.ReplaceAll(string(a.NotStatement.Kind), "_", " "))
 		for _, line := range wrap(a.NotStatement.Text, 78) {
