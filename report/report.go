@@ -63,9 +63,10 @@ type Report struct {
 	AwaitingReply  []Line
 	// Findings, when the source gives them (FindingsSource): registry
 	// claims the statement does not bear out, and statements mostly text
-	// other organisations published. They are the findings as they stand
-	// when the report is made, so a report made after its month and a
-	// week (FindingsGrace) has none: FindingsOmitted says so.
+	// other organisations published, as they stood at the month's end.
+	// A month before any were kept by month has them only when the report
+	// is made within a week of its end (FindingsGrace), as they stand
+	// then; else FindingsOmitted says so.
 	RegistryClaims  []Line
 	Templates       []Line
 	FindingsOmitted bool
@@ -109,7 +110,11 @@ type RulesSource interface {
 // by company number.
 type FindingsSource interface {
 	Source
+	// Findings are the findings as they stand.
 	Findings(ctx context.Context) (map[string]statement.OrgFindings, error)
+	// FindingsAt are the findings as they stood at the end of the month
+	// that starts at month; ok is false when none were kept by then.
+	FindingsAt(ctx context.Context, month time.Time) (_ map[string]statement.OrgFindings, ok bool, _ error)
 }
 
 // Headline are the month's figures.
@@ -182,9 +187,9 @@ type TrendPoint struct {
 	GoodOrStrong int
 }
 
-// FindingsGrace: a report made this long after its month's end still
-// lists the findings, which are kept as they stand now, not as they stood
-// then (the scheduled report of a month is made during it).
+// FindingsGrace: a report of a month before findings were kept by month,
+// made this long after its month's end, still lists the findings as they
+// stand (the scheduled report of a month is made during it).
 const FindingsGrace = 7 * 24 * time.Hour
 
 // MonthEnd is the end of the month starting at month (midnight in London
@@ -209,11 +214,15 @@ func Build(ctx context.Context, src Source, month time.Time, region string, now 
 		}
 	}
 	if fs, ok := src.(FindingsSource); ok {
-		if now.Before(MonthEnd(month).Add(FindingsGrace)) {
-			found, err := fs.Findings(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("report: %w", err)
-			}
+		found, kept, err := fs.FindingsAt(ctx, month)
+		if err == nil && !kept && now.Before(MonthEnd(month).Add(FindingsGrace)) {
+			found, kept = nil, true
+			found, err = fs.Findings(ctx)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		if kept {
 			r.findings(cur, found)
 		} else {
 			r.FindingsOmitted = true

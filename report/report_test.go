@@ -281,10 +281,22 @@ func TestRulesChangedMarked(t *testing.T) {
 type findingsSource struct {
 	report.Source
 	found map[string]statement.OrgFindings
+	// byMonth are the findings kept at the end of each month ("2006-01")
+	byMonth map[string]map[string]statement.OrgFindings
 }
 
 func (f findingsSource) Findings(context.Context) (map[string]statement.OrgFindings, error) {
 	return f.found, nil
+}
+
+func (f findingsSource) FindingsAt(_ context.Context, month time.Time) (map[string]statement.OrgFindings, bool, error) {
+	best := ""
+	for m := range f.byMonth {
+		if m <= month.Format("2006-01") && m > best {
+			best = m
+		}
+	}
+	return f.byMonth[best], best != "", nil
 }
 
 // TestReportFindings: registry claims not borne out and template
@@ -345,8 +357,8 @@ func TestReportFindings(t *testing.T) {
 	if s := r.Summary(); !strings.Contains(s, "1 of the new statements are the year before's re-dated") {
 		t.Errorf("summary: %s", s)
 	}
-	// made again in February, November's report lists no findings (they
-	// are February's) and says why
+	// made again in February, before findings were kept by month,
+	// November's report lists none (today's are February's) and says why
 	late, err := report.Build(context.Background(), src, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), "", time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
@@ -358,10 +370,22 @@ func TestReportFindings(t *testing.T) {
 	if err := late.HTML(&b); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "not as they stood in November 2025") || strings.Contains(b.String(), "Registry claims the statement does not bear out") {
+	if !strings.Contains(b.String(), "did not keep them by month in November 2025") || strings.Contains(b.String(), "Registry claims the statement does not bear out") {
 		t.Errorf("the late report's HTML does not say why it has no findings")
 	}
 	if r.FindingsOmitted {
 		t.Errorf("the report made on the 1st of the next month omits its findings")
+	}
+	// kept by month: November's findings, made in February, are
+	// November's, not today's (none)
+	src.byMonth = map[string]map[string]statement.OrgFindings{"2025-10": {}, "2025-11": src.found, "2026-01": {}}
+	src.found = nil
+	late, err = report.Build(context.Background(), src, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), "", time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if late.FindingsOmitted || len(late.RegistryClaims) != 1 || len(late.Templates) != 1 || len(late.Changes.Redated) != 1 {
+		t.Errorf("November's report made in February from November's findings: omitted %v, %+v %+v %+v",
+			late.FindingsOmitted, late.RegistryClaims, late.Templates, late.Changes.Redated)
 	}
 }

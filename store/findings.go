@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
+	_ "time/tzdata" // Europe/London on machines without a zone database
 
 	"github.com/s54dev/s54/statement"
 )
@@ -120,14 +122,22 @@ func (s *Store) Text(ctx context.Context, sha256 string) (text string, ok bool, 
 }
 
 // SaveFindings replaces every organisation's findings and the template
-// clusters with those just made.
+// clusters with those just made, and keeps them as this month's (in
+// London, as the reports' months).
 func (s *Store) SaveFindings(ctx context.Context, byOrg map[int64]statement.OrgFindings, clusters [][]statement.SimilarStatement) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.stamp()
-		if _, err := tx.ExecContext(ctx, `DELETE FROM org_findings`); err != nil {
+		month := findingsMonth(s.now())
+		for _, q := range []string{`DELETE FROM org_findings`, `DELETE FROM template_clusters`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM findings_by_month WHERE month = ?`, month); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM template_clusters`); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO findings_months (month, saved_at) VALUES (?,?)
+			ON CONFLICT DO UPDATE SET saved_at = excluded.saved_at`, month, now); err != nil {
 			return err
 		}
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO org_findings (org_id, registry, template, redated, json, updated_at) VALUES (?,?,?,?,?,?)`)
@@ -135,6 +145,11 @@ func (s *Store) SaveFindings(ctx context.Context, byOrg map[int64]statement.OrgF
 			return err
 		}
 		defer ins.Close()
+		kept, err := tx.PrepareContext(ctx, `INSERT INTO findings_by_month (month, org_id, json) VALUES (?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer kept.Close()
 		for id, f := range byOrg {
 			body, err := json.Marshal(f)
 			if err != nil {
@@ -154,6 +169,9 @@ func (s *Store) SaveFindings(ctx context.Context, byOrg map[int64]statement.OrgF
 				redated = f.Unchanged.Redated
 			}
 			if _, err := ins.ExecContext(ctx, id, registry, template, redated, string(body), now); err != nil {
+				return err
+			}
+			if _, err := kept.ExecContext(ctx, month, id, string(body)); err != nil {
 				return err
 			}
 		}
@@ -197,6 +215,11 @@ func (s *Store) AllFindings(ctx context.Context) (map[int64]statement.OrgFinding
 	if err != nil {
 		return nil, fmt.Errorf("store: findings: %w", err)
 	}
+	return scanFindings(rows)
+}
+
+// scanFindings reads rows of organisation ids and findings.
+func scanFindings(rows *sql.Rows) (map[int64]statement.OrgFindings, error) {
 	defer rows.Close()
 	out := map[int64]statement.OrgFindings{}
 	for rows.Next() {
@@ -213,6 +236,40 @@ func (s *Store) AllFindings(ctx context.Context) (map[int64]statement.OrgFinding
 	}
 	return out, rows.Err()
 }
+
+// FindingsAt returns the findings of every organisation as they stood at
+// the end of the month that starts at month: the last kept during it or
+// before. ok is false when none were kept by then (findings are kept by
+// month since schema 12).
+func (s *Store) FindingsAt(ctx context.Context, month time.Time) (_ map[int64]statement.OrgFindings, ok bool, err error) {
+	var kept string
+	err = s.db.QueryRowContext(ctx, `SELECT month FROM findings_months WHERE month <= ? ORDER BY month DESC LIMIT 1`,
+		findingsMonth(month)).Scan(&kept)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: findings at %s: %w", findingsMonth(month), err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT org_id, json FROM findings_by_month WHERE month = ?`, kept)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: findings of %s: %w", kept, err)
+	}
+	out, err := scanFindings(rows)
+	return out, err == nil, err
+}
+
+// findingsMonth is the month, in London, that t is in.
+func findingsMonth(t time.Time) string { return t.In(london).Format("2006-01") }
+
+// london is the zone of the reports' months.
+var london = func() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err) // time/tzdata is linked in
+	}
+	return l
+}()
 
 // TemplateClusters returns the families of statements that share their
 // text, largest first.

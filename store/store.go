@@ -312,6 +312,20 @@ var migrations = []string{
 		after   TEXT NOT NULL DEFAULT ''
 	);
 	CREATE INDEX audit_org ON audit(org_id, id);`,
+	// 12: the findings as they stood at the end of each month (the last
+	// kept during it), so that a report of a past month lists that
+	// month's, not today's; findings_months says which months have them
+	// (a month whose findings were none has no rows of its own)
+	`CREATE TABLE findings_months (
+		month    TEXT PRIMARY KEY,
+		saved_at TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE TABLE findings_by_month (
+		month  TEXT NOT NULL REFERENCES findings_months(month),
+		org_id INTEGER NOT NULL REFERENCES orgs(id),
+		json   TEXT NOT NULL,
+		PRIMARY KEY (month, org_id)
+	) WITHOUT ROWID;`,
 }
 
 // backfills complete a migration with what SQL alone cannot compute: the

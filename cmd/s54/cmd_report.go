@@ -225,14 +225,22 @@ var _ report.FindingsSource = storeSource{}
 // Findings are the findings kept in the register, by company number.
 func (s storeSource) Findings(ctx context.Context) (map[string]statement.OrgFindings, error) {
 	all, err := s.st.AllFindings(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]statement.OrgFindings, len(all))
-	for _, f := range all {
+	return byCompanyNumber(all), err
+}
+
+// FindingsAt are the findings kept by the end of a month, by company
+// number.
+func (s storeSource) FindingsAt(ctx context.Context, month time.Time) (map[string]statement.OrgFindings, bool, error) {
+	all, ok, err := s.st.FindingsAt(ctx, month)
+	return byCompanyNumber(all), ok, err
+}
+
+func byCompanyNumber(byOrg map[int64]statement.OrgFindings) map[string]statement.OrgFindings {
+	out := make(map[string]statement.OrgFindings, len(byOrg))
+	for _, f := range byOrg {
 		out[f.CompanyNumber] = f
 	}
-	return out, nil
+	return out
 }
 
 func makeReport(ctx context.Context, src report.Source, month time.Time, opts reportOptions, now time.Time, data string) ([]string, *report.Report, error) {
