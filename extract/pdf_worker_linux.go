@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/s54dev/s54/internal/procstat"
 )
 
 // isolateChild puts a worker in its own process group, so that the kill at
@@ -31,24 +33,8 @@ func killGroup(p *os.Process) {
 // thread stack the runtime maps, whatever the document. Children inherit
 // it.
 func limitMemory(bytes int64) error {
-	limit := uint64(bytes) + dataBytes()
+	limit := uint64(bytes + procstat.Bytes("self", "VmData"))
 	return syscall.Setrlimit(syscall.RLIMIT_DATA, &syscall.Rlimit{Cur: limit, Max: limit})
-}
-
-// dataBytes is what RLIMIT_DATA counts for this process now (VmData), or
-// 0 when unknown.
-func dataBytes() uint64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, "VmData:"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 // residentBytes is a process's resident memory, or 0 when unknown.

@@ -49,6 +49,7 @@ var allowed = map[string][]string{
 	"internal/htmlbound":  {}, // untrusted HTML parsed within bounds
 	"internal/lazyre":     {}, // regular expressions compiled on first use
 	"internal/oneline":    {}, // text on one line, for messages
+	"internal/procstat":   {}, // a process's memory figures from /proc
 	"internal/wordcmp":    {}, // texts compared word by word (PDF extraction quality)
 	"internal/testpdf":    {}, // small valid PDFs, for tests, benchmarks and the fake web
 	// the sample web of company sites: embedded for s54 demo, crawled by

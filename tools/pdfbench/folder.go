@@ -8,10 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/s54dev/s54/internal/procstat"
 )
 
 // folder checks a folder of n PDFs (the corpus files repeated) with
@@ -102,7 +103,7 @@ func pollChildrenPeak(pid int, stop <-chan struct{}) int64 {
 		for _, t := range tasks {
 			b, _ := os.ReadFile(t)
 			for _, c := range strings.Fields(string(b)) {
-				peak = max(peak, vmHWM(c))
+				peak = max(peak, procstat.Bytes(c, "VmHWM"))
 			}
 		}
 		select {
@@ -111,18 +112,4 @@ func pollChildrenPeak(pid int, stop <-chan struct{}) int64 {
 		case <-tick.C:
 		}
 	}
-}
-
-func vmHWM(pid string) int64 {
-	b, err := os.ReadFile("/proc/" + pid + "/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
