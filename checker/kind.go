@@ -41,6 +41,7 @@ type kindGroups struct {
 	statement, legislation    int
 	selfCode                  int
 	placeholder               int
+	title                     int
 	lawSubject, lawModal, own int
 	kinds                     map[statement.DocumentKind]int
 }
@@ -57,6 +58,7 @@ func (c *Checker) compileKinds(set *rules.Set) {
 		legislation: group("kind_legislation"),
 		selfCode:    group("self_code"),
 		placeholder: group("kind_placeholder"),
+		title:       group("kind_title"),
 		lawSubject:  group("law_subject"),
 		lawModal:    group("law_modal"),
 		own:         group("self_reference"),
@@ -153,6 +155,17 @@ func (c *Checker) classify(d *doc, a *statement.Assessment) *statement.NotStatem
 		}
 		return notStatement(best, why)
 	}
+	// A document whose title names it another kind of document ("...
+	// Report", "Vacancy: ...") and neither slavery nor a statement, that
+	// comes to slavery only after its opening and under no heading of its
+	// own, in a few sentences, and names a statement, its year or section
+	// 54 at most once (its statement, published elsewhere), is that other
+	// document. A web page's menu may stand first ("Latest news"): a
+	// statement under it names slavery in its heading or opening.
+	if kind, ok := c.titledOtherKind(d); ok && topic < minTopicLong && self <= 1 && !c.topicInTitle(d) {
+		return notStatement(kind, fmt.Sprintf("its title names another kind of document (%q), and it speaks of slavery or human trafficking in only %s",
+			d.text(0), sentences(topic)))
+	}
 	// A text on slavery that never names itself a statement, its year or
 	// section 54, and never speaks as the organisation ("we", "our"), but
 	// as a post or article does (a byline, "you"), is about slavery, not a
@@ -221,6 +234,29 @@ func (c *Checker) lawSentences(d *doc) (law, own int) {
 		}
 	}
 	return law, own
+}
+
+// titledOtherKind reports whether the document's first sentence, its
+// title, names another kind of document and neither slavery nor a
+// statement; kind is the kind its title names, when one of kindLists,
+// a report when it says "report", or other.
+func (c *Checker) titledOtherKind(d *doc) (kind statement.DocumentKind, ok bool) {
+	if c.kg.title < 0 || len(d.spans) == 0 {
+		return "", false
+	}
+	g := d.groups[0]
+	if !g.has(c.kg.title) || c.topic >= 0 && g.has(c.topic) || c.kg.statement >= 0 && g.has(c.kg.statement) {
+		return "", false
+	}
+	for _, k := range kindLists {
+		if n := c.kg.kinds[k.kind]; n >= 0 && g.has(n) {
+			return k.kind, true
+		}
+	}
+	if strings.Contains(d.lowerText(0), "report") {
+		return statement.KindReport, true
+	}
+	return statement.KindOther, true
 }
 
 // topicInTitle reports whether the first sentence that speaks of slavery
