@@ -167,12 +167,14 @@ func (c *Checker) classify(d *doc, a *statement.Assessment) *statement.NotStatem
 			d.text(0), sentences(topic)))
 	}
 	// A text on slavery that never names itself a statement, its year or
-	// section 54, and never speaks as the organisation ("we", "our"), but
-	// as a post or article does (a byline, "you"), is about slavery, not a
-	// statement of steps taken. A statement in the third person ("All
-	// buyers completed training") has neither mark and stays.
+	// section 54, never speaks as the organisation ("we", "our") and
+	// describes none (structure not met), but speaks as a post or article
+	// does (a byline, "you"), is about slavery, not a statement of steps
+	// taken. A statement in the third person ("All buyers completed
+	// training") has neither mark, and one that describes the business
+	// ("Hillcrest Farms Ltd grows ...; if you have a concern ...") stays.
 	if n := count(c.kg.kinds[statement.KindNews]); self == 0 && d.firstPersonRate() < minOwnVoice &&
-		(n > 0 || d.rate(secondPerson) >= minOwnVoice) {
+		a.Status(statement.Structure) != statement.Met && (n > 0 || d.rate(secondPerson) >= minOwnVoice) {
 		return notStatement(statement.KindNews, "it never names itself a statement, a financial year or section 54, "+
 			"and speaks to the reader (\"you\") or as a post, never as the organisation (\"we\", \"our\") of steps it took")
 	}
