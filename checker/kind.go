@@ -173,9 +173,13 @@ func (c *Checker) classify(d *doc, a *statement.Assessment) *statement.NotStatem
 	// taken. A statement in the third person ("All buyers completed
 	// training") has neither mark, and one that describes the business
 	// ("Hillcrest Farms Ltd grows ...; if you have a concern ...") stays.
-	if n := count(c.kg.kinds[statement.KindNews]); self == 0 && d.firstPersonRate() < minOwnVoice &&
+	if n := count(c.kg.kinds[statement.KindNews]); self <= 1 && d.firstPersonRate() < minOwnVoice &&
 		a.Status(statement.Structure) != statement.Met && (n > 0 || d.rate(secondPerson) >= minOwnVoice) {
-		return notStatement(statement.KindNews, "it never names itself a statement, a financial year or section 54, "+
+		kind := statement.KindOther
+		if n > 0 {
+			kind = statement.KindNews
+		}
+		return notStatement(kind, "it hardly names itself a statement, a financial year or section 54, describes no organisation, "+
 			"and speaks to the reader (\"you\") or as a post, never as the organisation (\"we\", \"our\") of steps it took")
 	}
 	// A document on slavery that names itself a policy is left a
