@@ -199,7 +199,7 @@ func (c *Checker) CheckWith(t statement.Text, f Facts) statement.Assessment {
 		}
 	}
 	c.guidanceNotes(d, &a)
-	a.NotStatement = c.classify(d)
+	a.NotStatement = c.classify(d, &a)
 	a.IsStatement = a.NotStatement == nil
 	if !a.IsStatement {
 		return a

@@ -41,6 +41,7 @@ type kindGroups struct {
 	statement, legislation    int
 	selfCode                  int
 	placeholder               int
+	title                     int
 	lawSubject, lawModal, own int
 	kinds                     map[statement.DocumentKind]int
 }
@@ -57,6 +58,7 @@ func (c *Checker) compileKinds(set *rules.Set) {
 		legislation: group("kind_legislation"),
 		selfCode:    group("self_code"),
 		placeholder: group("kind_placeholder"),
+		title:       group("kind_title"),
 		lawSubject:  group("law_subject"),
 		lawModal:    group("law_modal"),
 		own:         group("self_reference"),
@@ -94,10 +96,19 @@ const (
 	// "announced" and "said" is something else.
 	newsWords        = 1500
 	maxLegislationWe = 0.002
+	// minOwnVoice: a text that never names itself a statement is the
+	// organisation's own only when it speaks as "we" or "our" at least
+	// this share of its words; statements that name nothing of
+	// themselves do so at 5% or more.
+	minOwnVoice = 0.01
+	// openingSpans: the title and the first sentences, where a statement
+	// that names slavery once names it.
+	openingSpans = 3
 )
 
-// classify returns why the document is not a statement, or nil.
-func (c *Checker) classify(d *doc) *statement.NotStatementReason {
+// classify returns why the document is not a statement, or nil; a holds
+// the findings on the criteria, made before.
+func (c *Checker) classify(d *doc, a *statement.Assessment) *statement.NotStatementReason {
 	count := func(g int) int {
 		if g < 0 {
 			return 0
@@ -119,9 +130,20 @@ func (c *Checker) classify(d *doc) *statement.NotStatementReason {
 	if leg := count(c.kg.legislation); leg >= legislationSigns && leg >= self && d.firstPersonRate() < maxLegislationWe {
 		return notStatement(statement.KindLegislation, "it reads as the text of an Act (sections, \"this Act\"), not as an organisation writing about its own steps")
 	}
+	// A guide to section 54, or an Act in other words, names statements,
+	// financial years and section 54 as often as a statement does, but as
+	// what the law asks of organisations, never as what this one did: it
+	// describes no organisation and no director signs it. A statement in
+	// the third person that opens with what the Act asks does both.
+	if law, own := c.lawSentences(d); law >= legislationSigns && law > own && d.firstPersonRate() < maxLegislationWe &&
+		a.Status(statement.Structure) != statement.Met && a.Status(statement.Signature) != statement.Met {
+		return notStatement(statement.KindLegislation, fmt.Sprintf(
+			"it states what the law asks of organisations in %s and never says what an organisation did (\"we\", \"our\")", sentences(law)))
+	}
 	// A bare statement may name slavery only in its title, when it names
-	// itself a statement and its year.
-	fewTopic := topic < minTopic && (topic == 0 || self < minTopic) ||
+	// itself a statement and its year: an annual report that names its
+	// statement once, further on, is not one.
+	fewTopic := topic < minTopic && (topic == 0 || self < minTopic || !c.topicInTitle(d)) ||
 		d.words > longDocumentWords && topic < minTopicLong && self == 0
 	if fewTopic {
 		best, bestN, says := statement.KindOther, 1, ""
@@ -135,6 +157,33 @@ func (c *Checker) classify(d *doc) *statement.NotStatementReason {
 			why = fmt.Sprintf("it speaks of %s in %s and of slavery or human trafficking in %s", says, sentences(bestN), sentences(topic))
 		}
 		return notStatement(best, why)
+	}
+	// A document whose title names it another kind of document ("...
+	// Report", "Vacancy: ...") and neither slavery nor a statement, that
+	// comes to slavery only after its opening and under no heading of its
+	// own, in a few sentences, and names a statement, its year or section
+	// 54 at most once (its statement, published elsewhere), is that other
+	// document. A web page's menu may stand first ("Latest news"): a
+	// statement under it names slavery in its heading or opening.
+	if kind, ok := c.titledOtherKind(d); ok && topic < minTopicLong && self <= 1 && !c.topicInTitle(d) {
+		return notStatement(kind, fmt.Sprintf("its title names another kind of document (%q), and it speaks of slavery or human trafficking in only %s",
+			d.text(0), sentences(topic)))
+	}
+	// A text on slavery that never names itself a statement, its year or
+	// section 54, never speaks as the organisation ("we", "our") and
+	// describes none (structure not met), but speaks as a post or article
+	// does (a byline, "you"), is about slavery, not a statement of steps
+	// taken. A statement in the third person ("All buyers completed
+	// training") has neither mark, and one that describes the business
+	// ("Hillcrest Farms Ltd grows ...; if you have a concern ...") stays.
+	if n := count(c.kg.kinds[statement.KindNews]); self <= 1 && d.firstPersonRate() < minOwnVoice &&
+		a.Status(statement.Structure) != statement.Met && (n > 0 || d.rate(secondPerson) >= minOwnVoice) {
+		kind := statement.KindOther
+		if n > 0 {
+			kind = statement.KindNews
+		}
+		return notStatement(kind, "it hardly names itself a statement, a financial year or section 54, describes no organisation, "+
+			"and speaks to the reader (\"you\") or as a post, never as the organisation (\"we\", \"our\") of steps it took")
 	}
 	// A document on slavery that names itself a policy is left a
 	// statement: many organisations publish their anti-slavery policy as
@@ -181,16 +230,78 @@ func sentences(n int) string {
 	return fmt.Sprintf("%d sentences", n)
 }
 
+// lawSentences counts the sentences that state what the law asks of
+// organisations (statesTheLaw), and the other sentences that name a
+// statement, its year or section 54.
+func (c *Checker) lawSentences(d *doc) (law, own int) {
+	for i := range d.spans {
+		switch {
+		case c.statesTheLaw(d, i):
+			law++
+		case c.kg.statement >= 0 && d.groups[i].has(c.kg.statement):
+			own++
+		}
+	}
+	return law, own
+}
+
+// titledOtherKind reports whether the document's first sentence, its
+// title, names another kind of document and neither slavery nor a
+// statement; kind is the kind its title names, when one of kindLists,
+// a report when it says "report", or other.
+func (c *Checker) titledOtherKind(d *doc) (kind statement.DocumentKind, ok bool) {
+	if c.kg.title < 0 || len(d.spans) == 0 {
+		return "", false
+	}
+	g := d.groups[0]
+	if !g.has(c.kg.title) || c.topic >= 0 && g.has(c.topic) || c.kg.statement >= 0 && g.has(c.kg.statement) {
+		return "", false
+	}
+	for _, k := range kindLists {
+		if n := c.kg.kinds[k.kind]; n >= 0 && g.has(n) {
+			return k.kind, true
+		}
+	}
+	if strings.Contains(d.lowerText(0), "report") {
+		return statement.KindReport, true
+	}
+	return statement.KindOther, true
+}
+
+// topicInTitle reports whether the first sentence that speaks of slavery
+// opens the document (its title or the sentences just after it) or is a
+// heading: a statement opens with what it is about.
+func (c *Checker) topicInTitle(d *doc) bool {
+	if c.topic < 0 {
+		return false
+	}
+	for i := range d.spans {
+		if d.groups[i].has(c.topic) {
+			return i < openingSpans || d.spans[i].heading
+		}
+	}
+	return false
+}
+
 // firstPersonRate is the share of words that are "we", "our" or "us": an
 // organisation writing of itself, which an Act never does.
 func (d *doc) firstPersonRate() float64 {
+	return d.rate(firstPerson)
+}
+
+var (
+	firstPerson  = map[string]bool{"we": true, "our": true, "us": true, "ours": true}
+	secondPerson = map[string]bool{"you": true, "your": true, "yours": true}
+)
+
+// rate is the share of words that are one of words.
+func (d *doc) rate(words map[string]bool) float64 {
 	if len(d.toks) == 0 {
 		return 0
 	}
 	n := 0
 	for _, t := range d.toks {
-		switch t.word {
-		case "we", "our", "us", "ours":
+		if words[t.word] {
 			n++
 		}
 	}
