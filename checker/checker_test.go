@@ -23,6 +23,8 @@ var ruleCases = []struct {
 	{"LLP members", statement.Approval, "This statement was approved by the members of Example LLP on 2 June 2024.", statement.Met},
 	{"trustees", statement.Approval, "This statement has been approved by our Board of Trustees.", statement.Met},
 	{"sign-off line", statement.Approval, "Some text about us.\n\nApproved by the Board: 12 March 2024", statement.Met},
+	{"a university's council, signing off", statement.Approval, "Some text about us.\n\nApproved by Council on 20 November 2025.", statement.Met},
+	{"the council's managers, signing off", statement.Approval, "Some text about us.\n\nApproved by the Council's Senior Management Team on 2 May 2025.", statement.Missing},
 	{"on behalf of the board only", statement.Approval, "Signed for and on behalf of the Board.", statement.Missing},
 	{"one person approves", statement.Approval, "This statement was approved by the Managing Director on 1 April 2024.", statement.Missing},
 	{"committee", statement.Approval, "This statement was approved by the Audit Committee.", statement.Missing},
