@@ -25,6 +25,10 @@ type link struct {
 	Text  string // what the link says: text, title, aria-label, image alt
 	Score int
 	Year  int // the financial year it names, 0 when none
+	// Weak: the link speaks of slavery but names something beside the
+	// statement (a policy, a news post): tried after the others, and
+	// never part of a statements index
+	Weak bool
 }
 
 var (
@@ -40,6 +44,20 @@ var (
 	// a link that says only "statement" is a candidate unless it is one
 	// of these.
 	otherStatements = lazyre.New(`\b(privacy|cookies?|tax|gender|pay gap|accessibility|environment(al)?|carbon|quality|financial|accounts|safety|equality|diversity|sustainability report|annual report|interim|results|dividend|prospectus|policy statement on (privacy|data))\b`)
+	// namesAct: the link names the Act ("Modern Slavery Act 2015"), which
+	// is the statement only when its URL says so
+	namesAct = lazyre.New(`\b(modern slavery act|act 2015)\b`)
+	// statementURL: a URL's words that name a statement or its subject;
+	// unlike statementWords, not "section 54", which legislation's URLs say
+	statementURL = lazyre.New(`\b(modern ?slavery|slavery and (human )?trafficking|anti ?slavery|msa|statements?)\b`)
+	// legislationURL: a URL's words that are legislation's
+	legislationURL = lazyre.New(`\b(ukpga|legislation|enacted|contents)\b`)
+	// besideWords: link words that name what sits beside a statement, not
+	// the statement: a policy, a code, guidance, training
+	besideWords = lazyre.New(`\b(polic(y|ies)|code of conduct|codes? of (practice|ethics)|procedures?|guidance|training|toolkit|helpline)\b`)
+	// newsWords: a URL's words that put a page among news, blog posts or
+	// events, which speak of modern slavery without being the statement
+	newsWords = lazyre.New(`\b(news|blog|blogs|press|press releases?|insights?|articles?|stories|events?|podcasts?)\b`)
 	// hubWords are pages one hop from the homepage where statements are
 	// often listed, with their weight.
 	hubWords = []struct {
@@ -48,15 +66,18 @@ var (
 	}{
 		{lazyre.New(`\b(legal|legals|legal information|legal notices?)\b`), 6},
 		{lazyre.New(`\b(policies|our policies|policy documents|policies and (reports|statements)|statements|compliance)\b`), 6},
-		{lazyre.New(`\b(sustainability|responsibility|responsible business|corporate responsibility|csr|esg|governance|ethics|ethical|human rights|our commitments?|people and planet|impact)\b`), 5},
+		{lazyre.New(`\b(sustainability|responsibility|responsibilities|responsible business|corporate responsibility|csr|esg|governance|ethics|ethical|human rights|our commitments?|people and planet|impact)\b`), 5},
 		{lazyre.New(`\b(reports|reporting|documents|downloads|investors?|corporate)\b`), 3},
 		{lazyre.New(`\b(about|about us|who we are)\b`), 1},
 	}
 	// notHubWords are links that look like hubs but never list statements.
 	notHubWords = lazyre.New(`\b(privacy|cookies?|terms|accessibility|careers|jobs|vacancies|login|sign in|basket|cart|news|blog|events?|calendar)\b`)
 	yearRange   = lazyre.New(`\b((?:19|20)\d\d)(?:\s*[-/–_]\s*((?:19|20)?\d\d))?\b`)
-	nonWord     = lazyre.New(`[^a-z0-9]+`)
-	spaces      = lazyre.New(`\s+`)
+	// fyYear is a financial year written "FY25", "FY2025", "FY24/25" or
+	// "FY 2024-25", where "FY" leaves no word boundary before the digits.
+	fyYear  = lazyre.New(`(?i)\bfy\s?'?((?:20)?\d\d)(?:\s*[-/–_]\s*((?:20)?\d\d))?\b`)
+	nonWord = lazyre.New(`[^a-z0-9]+`)
+	spaces  = lazyre.New(`\s+`)
 )
 
 // documentExt are URL endings of documents a landing page offers.
@@ -96,8 +117,11 @@ func urlWords(u *url.URL) string {
 // "2024-2025" are 2025.
 func yearOf(s string) int {
 	best := 0
-	for _, m := range yearRange().FindAllStringSubmatch(s, -1) {
+	for _, m := range append(yearRange().FindAllStringSubmatch(s, -1), fyYear().FindAllStringSubmatch(s, -1)...) {
 		y, _ := strconv.Atoi(m[1])
+		if y < 100 {
+			y += 2000 // "FY25"
+		}
 		if m[2] != "" {
 			e, _ := strconv.Atoi(m[2])
 			if e < 100 {
@@ -126,11 +150,33 @@ type pageLinks struct {
 func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 	var pl pageLinks
 	seen := map[string]int{} // URL → index in statements, hubs (negative)
-	doc.Find("a[href], area[href]").Each(func(_ int, a *goquery.Selection) {
-		href := strings.TrimSpace(a.AttrOr("href", ""))
-		u, err := base.Parse(href)
+	// relative links resolve against the page's <base href>, when it has one
+	refBase := base
+	if b, ok := doc.Find("base[href]").First().Attr("href"); ok {
+		if bu, err := base.Parse(strings.TrimSpace(b)); err == nil && (bu.Scheme == "http" || bu.Scheme == "https") {
+			refBase = bu
+		}
+	}
+	doc.Find("a[href], area[href], iframe[src], embed[src], object[data]").Each(func(_ int, a *goquery.Selection) {
+		anchor := a.Is("a, area")
+		href := a.AttrOr("href", "")
+		if !anchor {
+			// a document a page shows in a frame: a link to it on a page
+			// already reached by a statement link
+			if !relaxed {
+				return
+			}
+			href = a.AttrOr("src", a.AttrOr("data", ""))
+		}
+		u, err := refBase.Parse(strings.TrimSpace(href))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return
+		}
+		if !anchor {
+			u = viewedDocument(u)
+			if u == nil {
+				return
+			}
 		}
 		if !hashRoute(u.Fragment) {
 			u.Fragment = ""
@@ -142,11 +188,22 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 		}
 		l := link{URL: u.String(), Text: text}
 		onSite := sameSite(u, base)
+		noun := statementNoun().MatchString(tw)
+		// the link names the Act, and its URL no statement: the Act's text
+		if namesAct().MatchString(tw) && !noun && (!statementURL().MatchString(uw) || legislationURL().MatchString(uw)) {
+			return
+		}
 		switch {
-		case statementWords().MatchString(tw) && statementNoun().MatchString(tw):
+		case !anchor:
+			l.Score = 3
+		case statementWords().MatchString(tw) && noun:
 			l.Score = 12 // "Modern Slavery Statement"
 		case statementWords().MatchString(tw) && onSite:
 			l.Score = 10 // "Modern slavery", "Anti-slavery"
+		case statementWords().MatchString(tw) && statementURL().MatchString(uw) && !legislationURL().MatchString(uw):
+			// "Modern Slavery" to a group's statement on its parent's
+			// host: the URL names it
+			l.Score = 6
 		case statementWords().MatchString(tw):
 			// another host, in words that do not name a statement: the
 			// Act on the legislation's site, a charity, a news story
@@ -167,6 +224,9 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			if strings.Contains(tw+" "+uw, "statement") {
 				l.Score += 2
 			}
+			// a policy, a code of conduct, a news post: beside the
+			// statement, not it
+			l.Weak = (besideWords().MatchString(tw) && !noun) || newsWords().MatchString(uw)
 			l.Year = yearOf(text)
 			if l.Year == 0 {
 				l.Year = yearOf(path.Base(u.Path))
@@ -174,20 +234,35 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			if l.Year == 0 {
 				l.Year = yearOf(u.Path)
 			}
+			if l.Year == 0 && relaxed {
+				// a statements page that puts the year in a heading or
+				// a table cell beside a "Download" link
+				l.Year = contextYear(a)
+			}
 			if i, ok := seen[l.URL]; ok && i >= 0 {
 				pl.statements[i].Score = max(pl.statements[i].Score, l.Score)
 				pl.statements[i].Year = max(pl.statements[i].Year, l.Year)
+				pl.statements[i].Weak = pl.statements[i].Weak && l.Weak
 				return
 			}
 			seen[l.URL] = len(pl.statements)
 			pl.statements = append(pl.statements, l)
 			return
 		}
-		if !sameSite(u, base) || notHubWords().MatchString(tw) || u.String() == base.String() {
+		if !anchor || !sameSite(u, base) || u.String() == base.String() {
 			return
 		}
+		hw := tw
+		if notHubWords().MatchString(tw) {
+			// "Privacy", "Terms" are no hubs, but "Terms & Policies" and
+			// "Legal & Privacy" are
+			hw = strings.TrimSpace(notHubWords().ReplaceAllString(tw, " "))
+			if hw == "" {
+				return
+			}
+		}
 		for _, h := range hubWords {
-			if h.re().MatchString(tw) || (h.score >= 5 && h.re().MatchString(uw)) {
+			if (h.score >= 6 || hw == tw) && h.re().MatchString(hw) || (hw == tw && h.score >= 5 && h.re().MatchString(uw)) {
 				l.Score = h.score
 				break
 			}
@@ -205,10 +280,74 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 	return pl
 }
 
+// viewedDocument is the document a frame shows: its own URL when it is a
+// document, or the one a PDF viewer is given in its "file" parameter;
+// nil when it shows no document.
+func viewedDocument(u *url.URL) *url.URL {
+	if isDocumentURL(u) {
+		return u
+	}
+	if f := u.Query().Get("file"); f != "" {
+		if d, err := u.Parse(f); err == nil && isDocumentURL(d) && (d.Scheme == "http" || d.Scheme == "https") {
+			return d
+		}
+	}
+	return nil
+}
+
+// contextYear is the year named around a link whose own words name none:
+// in the smallest element around it that holds no other link (a table
+// row, a list item, a card), or in the heading just before it. 0 when
+// none.
+func contextYear(a *goquery.Selection) int {
+	box := a
+	for p := a.Parent(); p.Length() > 0 && !p.Is("body, main, html"); p = p.Parent() {
+		if p.Find("a[href]").Length() > 1 || len(strings.Fields(p.Text())) > 60 {
+			break
+		}
+		box = p
+	}
+	if y := yearOf(spacedText(box)); y != 0 {
+		return y
+	}
+	if prev := box.Prev(); prev.Is("h1, h2, h3, h4, h5, h6, dt, strong, b") {
+		return yearOf(spacedText(prev))
+	}
+	return 0
+}
+
+// spacedText is the text of a selection with a space between its text
+// nodes, so that "<td>2024/25</td><td>Download</td>" does not read
+// "2024/25Download".
+func spacedText(sel *goquery.Selection) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range sel.Nodes {
+		walk(n)
+	}
+	return b.String()
+}
+
 // sortLinks orders statements the latest year first, then the strongest
-// words, and hubs by weight; the page's order breaks ties.
+// words, weak ones (a policy, a news post) last, and hubs by weight; the
+// page's order breaks ties.
 func sortLinks(pl *pageLinks) {
 	slices.SortStableFunc(pl.statements, func(a, b link) int {
+		if a.Weak != b.Weak {
+			if a.Weak {
+				return 1
+			}
+			return -1
+		}
 		if c := cmp.Compare(b.Year, a.Year); c != 0 {
 			return c
 		}
@@ -217,12 +356,12 @@ func sortLinks(pl *pageLinks) {
 	slices.SortStableFunc(pl.hubs, func(a, b link) int { return cmp.Compare(b.Score, a.Score) })
 }
 
-// years counts the distinct years of the statement links: two or more make
-// a statements index.
+// years counts the distinct years of the statement links, weak ones aside:
+// two or more make a statements index.
 func (pl pageLinks) years() int {
 	seen := map[int]bool{}
 	for _, l := range pl.statements {
-		if l.Year != 0 {
+		if l.Year != 0 && !l.Weak {
 			seen[l.Year] = true
 		}
 	}

@@ -16,7 +16,11 @@ func TestYearOf(t *testing.T) {
 		"Modern Slavery Statement 2024/25":       2025,
 		"statement 2023-2024":                    2024,
 		"msa-statement-2022_23.pdf":              2023,
-		"FY2021":                                 0, // no word boundary: not a year
+		"XY2021":                                 0, // no word boundary: not a year
+		"FY2021":                                 2021,
+		"Modern Slavery Statement FY25":          2025,
+		"MSA-Statement-FY24-25.pdf":              2025,
+		"fy 2023/24":                             2024,
 		"Statement for 2019 and 2020":            2020,
 		"uploads/2025/07/statement.pdf":          2025,
 		"Modern slavery statement":               0,
@@ -91,6 +95,83 @@ func TestFindLinks(t *testing.T) {
 	want = []string{"https://www.company.example/legal/", "https://www.company.example/sustainability/", "https://www.company.example/about/"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("hubs:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestFindLinksBeside: links that speak of slavery but name the Act, a
+// policy or a news post are not taken before the statement, and hubs named
+// beside "privacy" or "terms" are hubs.
+func TestFindLinksBeside(t *testing.T) {
+	t.Parallel()
+	const page = `<html><head><base href="https://www.company.example/site/"></head><body>
+<p><a href="/ukpga/2015/30/contents">Modern Slavery Act 2015</a></p>
+<p><a href="/news/2025/10/modern-slavery-at-sea/">Tackling modern slavery at sea</a></p>
+<p><a href="/wp-content/uploads/2025/05/modern-slavery-policy.pdf">Modern Slavery Policy</a></p>
+<p><a href="https://parent.example/modern-slavery-statement/">Modern Slavery</a></p>
+<p><a href="https://charity.example/">Anti-slavery charity</a></p>
+<p><a href="modern-slavery-statement.html">Modern Slavery Statement</a></p>
+<footer><a href="/terms-and-policies/">Terms &amp; Policies</a> <a href="/terms/">Terms</a>
+<a href="/our-responsibilities/">Our responsibilities</a></footer></body></html>`
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://www.company.example/")
+	pl := findLinks(doc, base, false)
+	var got []string
+	for _, l := range pl.statements {
+		got = append(got, l.URL)
+	}
+	want := []string{
+		"https://www.company.example/site/modern-slavery-statement.html", // by <base href>
+		"https://parent.example/modern-slavery-statement/",               // another host, its URL names the statement
+		"https://www.company.example/news/2025/10/modern-slavery-at-sea/",
+		"https://www.company.example/wp-content/uploads/2025/05/modern-slavery-policy.pdf",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("statements:\n got %q\nwant %q", got, want)
+	}
+	if pl.years() != 0 {
+		t.Errorf("years = %d, want 0: a news post and a policy make no statements index", pl.years())
+	}
+	got = got[:0]
+	for _, l := range pl.hubs {
+		got = append(got, l.URL)
+	}
+	want = []string{"https://www.company.example/terms-and-policies/", "https://www.company.example/our-responsibilities/"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("hubs:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestFindLinksRelaxed: on a statements page, the year of a "Download"
+// link is in the heading above it, and a PDF shown in a frame is a link.
+func TestFindLinksRelaxed(t *testing.T) {
+	t.Parallel()
+	const page = `<html><body><main>
+<section><h2>2022/23</h2><p><a href="/media/1/">Download (PDF)</a></p></section>
+<h2>2023/24</h2><p><a href="/media/2/">Download (PDF)</a></p>
+<table><tr><td>Year ending March 2025</td><td><a href="/media/3/">Download</a></td></tr></table>
+<iframe src="/viewer/web/viewer.html?file=/uploads/msa.pdf"></iframe>
+</main></body></html>`
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://www.company.example/modern-slavery/")
+	pl := findLinks(doc, base, true)
+	var got []string
+	for _, l := range pl.statements {
+		got = append(got, fmt.Sprint(l.URL, " ", l.Year))
+	}
+	want := []string{
+		"https://www.company.example/media/3/ 2025",
+		"https://www.company.example/media/2/ 2024",
+		"https://www.company.example/media/1/ 2023",
+		"https://www.company.example/uploads/msa.pdf 0",
+	}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("statements:\n got %q\nwant %q", got, want)
 	}
 }
 

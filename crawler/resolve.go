@@ -292,6 +292,9 @@ func (s *visit) index(links []link, depth int) (*Document, error) {
 	var lastErr error
 	var dated, undated []link
 	for _, l := range links {
+		if l.Weak {
+			continue // a policy or a news post beside the statements
+		}
 		if l.Year == 0 {
 			undated = append(undated, l)
 		} else {

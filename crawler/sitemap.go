@@ -69,7 +69,7 @@ func (s *visit) sitemap(base *url.URL) (doc *Document, found string, err error) 
 				continue
 			}
 			if uw := urlWords(lu); statementWords().MatchString(uw) {
-				l := link{URL: lu.String(), Score: 6, Year: yearOf(lu.Path)}
+				l := link{URL: lu.String(), Score: 6, Year: yearOf(lu.Path), Weak: newsWords().MatchString(uw)}
 				if strings.Contains(uw, "statement") {
 					l.Score += 2
 				}
