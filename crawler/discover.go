@@ -3,6 +3,7 @@ package crawler
 import (
 	"bytes"
 	"cmp"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -505,7 +506,7 @@ func consentContinue(doc *goquery.Document, pageURL string) string {
 	if err != nil {
 		return ""
 	}
-	text := strings.ToLower(doc.Find("body").Text())
+	text := strings.ToLower(spacedText(doc.Find("body")))
 	// a short statement with a cookie banner is not an interstitial
 	if len(strings.Fields(text)) > 150 || !consentWords().MatchString(text) || statementWords().MatchString(words(text)) {
 		return ""
@@ -524,7 +525,91 @@ func consentContinue(doc *goquery.Document, pageURL string) string {
 		target = u.String()
 		return false
 	})
+	if target == "" {
+		target = consentForm(doc, base)
+	}
+	if target == "" {
+		target = consentNext(doc, base)
+	}
 	return target
+}
+
+// consentForm is where a consent page's GET form goes when its button
+// says to continue ("Continue to the site", "Accept all"): the form's
+// action with its fields, on the same site; "" when there is none.
+func consentForm(doc *goquery.Document, base *url.URL) string {
+	var target string
+	doc.Find("form").EachWithBreak(func(_ int, f *goquery.Selection) bool {
+		if m := strings.ToLower(strings.TrimSpace(f.AttrOr("method", "get"))); m != "get" && m != "" {
+			return true
+		}
+		var button *goquery.Selection
+		f.Find("button, input[type=submit]").EachWithBreak(func(_ int, b *goquery.Selection) bool {
+			label := b.Text()
+			if b.Is("input") {
+				label = b.AttrOr("value", "")
+			}
+			if continueWords().MatchString(words(label)) {
+				button = b
+			}
+			return button == nil
+		})
+		if button == nil {
+			return true
+		}
+		u, err := base.Parse(strings.TrimSpace(f.AttrOr("action", "")))
+		if err != nil || !sameSite(u, base) {
+			return true
+		}
+		q := url.Values{}
+		f.Find("input[type=hidden][name]").Each(func(_ int, in *goquery.Selection) {
+			q.Add(in.AttrOr("name", ""), in.AttrOr("value", ""))
+		})
+		if name := button.AttrOr("name", ""); name != "" {
+			q.Add(name, button.AttrOr("value", ""))
+		}
+		u.RawQuery, u.Fragment = q.Encode(), ""
+		if u.String() == base.String() {
+			return true
+		}
+		target = u.String()
+		return false
+	})
+	return target
+}
+
+// nextParams are the names consent pages give the page to return to.
+var nextParams = []string{"next", "return", "returnurl", "return_url", "return_to", "returnto", "redirect", "redirect_to", "redirect_uri", "redirecturl", "continue", "destination"}
+
+// consentNext is the page a consent page says it will return to, in its
+// own URL's query (/consent?next=/home) or a hidden field of its form,
+// when that is a page of the same site: the way on of a consent page
+// whose button posts the choice, which the crawler does not do. "" when
+// it names none.
+func consentNext(doc *goquery.Document, base *url.URL) string {
+	var candidates []string
+	q := base.Query()
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		if slices.Contains(nextParams, strings.ToLower(k)) {
+			candidates = append(candidates, q[k]...)
+		}
+	}
+	doc.Find("form input[type=hidden][name]").Each(func(_ int, in *goquery.Selection) {
+		if slices.Contains(nextParams, strings.ToLower(in.AttrOr("name", ""))) {
+			candidates = append(candidates, in.AttrOr("value", ""))
+		}
+	})
+	for _, c := range candidates {
+		u, err := base.Parse(strings.TrimSpace(c))
+		if err != nil || c == "" || (u.Scheme != "http" && u.Scheme != "https") || !sameSite(u, base) {
+			continue
+		}
+		u.Fragment = ""
+		if p := u.Path; u.String() != base.String() && p != base.Path {
+			return u.String()
+		}
+	}
+	return ""
 }
 
 // scriptBuilt reports whether a page may hold links that only its script

@@ -245,3 +245,30 @@ func TestParseHTMLAttributeBomb(t *testing.T) {
 		t.Error("the link was lost")
 	}
 }
+
+func TestConsentContinue(t *testing.T) {
+	t.Parallel()
+	const head = `<html><body><h1>Before you continue</h1><p>We use cookies to run this site.</p>`
+	for _, c := range []struct{ page, url, want string }{
+		{head + `<a href="/home/">Continue to the site</a>`, "https://a.example/consent/", "https://a.example/home/"},
+		{head + `<form action="/home/"><input type="hidden" name="consent" value="yes"><button>Continue to the site</button></form>`,
+			"https://a.example/consent/", "https://a.example/home/?consent=yes"},
+		{head + `<form method="post" action="/consent/save"><input type="hidden" name="next" value="/home/"><button name="c" value="all">Accept all cookies</button></form>`,
+			"https://a.example/consent/", "https://a.example/home/"},
+		{head + `<form method="post" action="/consent/save"><button>Accept all cookies</button></form>`,
+			"https://a.example/consent/?next=%2Fhome%2F", "https://a.example/home/"},
+		// another site's page, or no way on, is no way on
+		{head + `<form method="post" action="/save"><button>Accept</button></form>`, "https://a.example/consent/?next=https://b.example/", ""},
+		{head + `<form action="/home/"><button>Manage preferences</button></form>`, "https://a.example/consent/", ""},
+		// not a consent page: a statement with a cookie banner
+		{`<html><body><p>We use cookies.</p><a href="/home/">Continue</a><h1>Modern slavery statement</h1></body></html>`, "https://a.example/?next=/x/", ""},
+	} {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(c.page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := consentContinue(doc, c.url); got != c.want {
+			t.Errorf("consentContinue(%.60q…, %s) = %q, want %q", c.page[len(head)-10:], c.url, got, c.want)
+		}
+	}
+}

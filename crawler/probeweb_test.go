@@ -20,7 +20,5 @@ func TestProbeWeb(t *testing.T) {
 // probeFailing are the probe sites the crawler still gets wrong, and why.
 var probeFailing = map[string]string{
 	"short-prev.test":     "a short statement page that lists older years is taken for a statements index, and its 2024 link for the latest",
-	"consent-form.test":   "a consent page whose way on is a POST form, with ?next= in its URL, is read as the homepage",
-	"consent-get.test":    "a consent page whose way on is a GET form button is read as the homepage",
 	"locale-chooser.test": "a country chooser homepage is read as the homepage",
 }
