@@ -703,3 +703,60 @@ var asksForScript = lazyre.New(`(?i)\b(enable|turn on|switch on|allow|activate|r
 func hashRoute(fragment string) bool {
 	return strings.HasPrefix(fragment, "/") || strings.HasPrefix(fragment, "!/")
 }
+
+var (
+	// localeSegment: a path's first segment that names a country or a
+	// language ("/uk/", "/en-gb/", "/de_de/")
+	localeSegment = lazyre.New(`^([a-z]{2}([-_][a-z]{2})?|global|international|int)$`)
+	// ukLocale and englishLocale: the choices for a UK organisation, best
+	// first, in a link's path, hreflang or words
+	ukLocale      = lazyre.New(`^(en[-_]gb|en[-_]uk|uk|gb)$|\b(united kingdom|uk|great britain|britain)\b`)
+	englishLocale = lazyre.New(`^(en|global|international|int)$|\b(english|global|international|worldwide)\b`)
+)
+
+// localeHome is the UK (else English, else international) homepage a
+// country or language chooser offers, when the page is one: little text
+// of its own and at least two same-site links to other locales' homes
+// (by hreflang or a locale as the first path segment); "" otherwise.
+func localeHome(doc *goquery.Document, base *url.URL) string {
+	if doc == nil || len(strings.Fields(spacedText(doc.Find("body")))) > 150 {
+		return ""
+	}
+	locales := map[string]bool{}
+	best, bestScore := "", 0
+	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
+		u, err := base.Parse(strings.TrimSpace(a.AttrOr("href", "")))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !sameSite(u, base) {
+			return
+		}
+		seg := strings.ToLower(strings.Trim(u.Path, "/"))
+		if strings.Contains(seg, "/") {
+			return // a locale's home is its first segment alone
+		}
+		lang := strings.ToLower(strings.TrimSpace(a.AttrOr("hreflang", "")))
+		switch {
+		case lang != "":
+			locales[lang] = true
+		case seg != "" && localeSegment().MatchString(seg):
+			locales[seg] = true
+		default:
+			return
+		}
+		tw := words(linkText(a))
+		score := 0
+		switch {
+		case ukLocale().MatchString(lang) || ukLocale().MatchString(seg) || ukLocale().MatchString(tw):
+			score = 3
+		case strings.HasPrefix(lang, "en") || englishLocale().MatchString(seg) || englishLocale().MatchString(tw):
+			score = 2
+		}
+		if score > bestScore {
+			u.Fragment = ""
+			best, bestScore = u.String(), score
+		}
+	})
+	if len(locales) < 2 || best == base.String() {
+		return ""
+	}
+	return best
+}

@@ -272,3 +272,27 @@ func TestConsentContinue(t *testing.T) {
 		}
 	}
 }
+
+func TestLocaleHome(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ page, want string }{
+		{`<a href="/de/" hreflang="de-DE">Deutschland</a><a href="/uk/" hreflang="en-GB">United Kingdom</a><a href="/us/" hreflang="en-US">USA</a>`, "https://a.example/uk/"},
+		{`<a href="/fr-fr/">France</a><a href="/en/">English</a>`, "https://a.example/en/"},
+		{`<a href="/fr/">Français</a><a href="/global/">Rest of the world</a>`, "https://a.example/global/"},
+		// no English choice; one locale link; another site's
+		{`<a href="/fr/">France</a><a href="/de/">Deutschland</a>`, ""},
+		{`<a href="/uk/">United Kingdom</a><a href="/about/">About us</a>`, ""},
+		{`<a href="https://b.example/uk/">United Kingdom</a><a href="https://b.example/de/">Deutschland</a>`, ""},
+		// a page with a text of its own is no chooser
+		{`<p>` + strings.Repeat("Our products and services. ", 40) + `</p><a href="/uk/">UK</a><a href="/de/">DE</a>`, ""},
+	} {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader("<html><body>" + c.page + "</body></html>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, _ := url.Parse("https://a.example/")
+		if got := localeHome(doc, base); got != c.want {
+			t.Errorf("localeHome(%.80q) = %q, want %q", c.page, got, c.want)
+		}
+	}
+}

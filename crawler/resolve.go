@@ -42,6 +42,17 @@ func (s *visit) discover() error {
 	}
 	base, _ := url.Parse(home.doc.URL)
 	links := findLinks(home.html, base, false)
+	if len(links.statements) == 0 {
+		// a country or language chooser: the UK site's homepage is the
+		// homepage
+		if to := localeHome(home.html, base); to != "" {
+			if p := s.get(to); p.err == nil && p.html != nil {
+				home = p
+				base, _ = url.Parse(home.doc.URL)
+				links = findLinks(home.html, base, false)
+			}
+		}
+	}
 	viaScript := false
 	if len(links.statements) == 0 && scriptBuilt(home.html) && s.renderInto(home) {
 		// the links the page's script writes
