@@ -19,5 +19,4 @@ func TestProbeWeb(t *testing.T) {
 
 // probeFailing are the probe sites the crawler still gets wrong, and why.
 var probeFailing = map[string]string{
-	"short-prev.test":     "a short statement page that lists older years is taken for a statements index, and its 2024 link for the latest",
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/gocolly/colly/v2"
 
 	"github.com/s54dev/s54/statement"
@@ -261,6 +262,14 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 		base, _ := url.Parse(p.doc.URL)
 		inner := findLinks(p.html, base, true)
 		inner.statements = slicesDeleteURL(inner.statements, l.URL, p.doc.URL)
+		if older := olderThan(inner.statements, ownYear(p.html, l.Year)); isStatement && len(older) > 0 {
+			// a statement page that lists the earlier years' below it:
+			// it is the latest, they are its history
+			p.doc.Year = ownYear(p.html, l.Year)
+			s.res.Statement = p.doc
+			s.index(older, depth)
+			return p.doc, nil
+		}
 		if len(inner.statements) > 0 {
 			doc, err := s.resolve(inner, depth+1)
 			if doc != nil || !isStatement {
@@ -273,6 +282,39 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 		return p.doc, nil
 	}
 	return nil, nil
+}
+
+// ownYear is the year a statement page names for itself: the link's,
+// else its title's and first heading's, else the first words of its text.
+func ownYear(doc *goquery.Document, linkYear int) int {
+	if linkYear != 0 {
+		return linkYear
+	}
+	if y := yearOf(doc.Find("title").First().Text() + " " + doc.Find("h1").First().Text()); y != 0 {
+		return y
+	}
+	text := pageText(doc)
+	return yearOf(text[:min(len(text), 400)])
+}
+
+// olderThan are the dated statement links of a page, when all of them are
+// older than year, the page's own: nil when year is unknown, when any is
+// as new, or when none is dated. Undated and weak links are left out.
+func olderThan(links []link, year int) []link {
+	if year == 0 {
+		return nil
+	}
+	var out []link
+	for _, l := range links {
+		switch {
+		case l.Weak:
+		case l.Year >= year:
+			return nil
+		case l.Year != 0:
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // landingWords: a page with fewer words that links to a statement document
