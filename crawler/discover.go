@@ -15,6 +15,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/s54dev/s54/internal/lazyre"
 )
@@ -158,9 +159,12 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			refBase = bu
 		}
 	}
-	doc.Find("a[href], area[href], iframe[src], embed[src], object[data]").Each(func(_ int, a *goquery.Selection) {
-		anchor := a.Is("a, area")
-		href := a.AttrOr("href", "")
+	doc.Find("a[href], area[href], button[onclick], iframe[src], embed[src], object[data]").Each(func(_ int, a *goquery.Selection) {
+		anchor := a.Is("a, area, button")
+		href := scriptedHref(a)
+		if href == "" && a.Is("button") {
+			return // a button that opens no page
+		}
 		if !anchor {
 			// a document a page shows in a frame: a link to it on a page
 			// already reached by a statement link
@@ -188,7 +192,7 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			return
 		}
 		l := link{URL: u.String(), Text: text}
-		onSite := sameSite(u, base)
+		onSite := sameOrg(u, base)
 		noun := statementNoun().MatchString(tw)
 		// the link names the Act, and its URL no statement: the Act's text
 		if namesAct().MatchString(tw) && !noun && (!statementURL().MatchString(uw) || legislationURL().MatchString(uw)) {
@@ -214,7 +218,9 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			l.Score = 4
 		case statementWords().MatchString(uw) && (onSite || relaxed):
 			l.Score = 6
-		case relaxed && (isDocumentURL(u) || strings.Contains(tw, "statement") || strings.Contains(tw, "download")):
+		case relaxed && (isDocumentURL(u) || strings.Contains(tw, "statement") || strings.Contains(tw, "download") || onlyYear(tw)):
+			// on a statements page: a document, "Download", or a year
+			// alone ("2024/25")
 			l.Score = 3
 		case onSite && strings.Contains(tw, "statement") && !otherStatements().MatchString(tw) && len(strings.Fields(tw)) <= 6:
 			// "Our annual statement": a statement the words do not name,
@@ -250,7 +256,7 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			pl.statements = append(pl.statements, l)
 			return
 		}
-		if !anchor || !sameSite(u, base) || u.String() == base.String() {
+		if !anchor || !sameOrg(u, base) || u.String() == base.String() {
 			return
 		}
 		hw := tw
@@ -279,6 +285,36 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 	})
 	sortLinks(&pl)
 	return pl
+}
+
+// onlyYearWords: link words that are a year and nothing else ("2024/25",
+// "FY25", "2025"), after words() has made them "2024 25", "fy25"
+var onlyYearWords = lazyre.New(`^(fy ?)?((19|20)\d\d|\d\d)( (19|20)?\d\d)?$`)
+
+// onlyYear reports whether a link's words are a year alone.
+func onlyYear(tw string) bool { return onlyYearWords().MatchString(tw) && yearOf(tw) != 0 }
+
+// scriptHrefRe finds the address a script sends the browser to:
+// window.open('/x.pdf'), location.href = "/x/", location.assign('/x').
+var scriptHrefRe = lazyre.New(`(?:\bopen|\blocation(?:\.href)?\s*=|\.assign|\.replace)\s*\(?\s*['"]([^'"\s]+)['"]`)
+
+// scriptedHref is where a link goes: its href, or, when that is a script
+// ("javascript:void(0)", "#") or the element a button, the address in
+// its data-href or data-url, or its onclick.
+func scriptedHref(a *goquery.Selection) string {
+	href := strings.TrimSpace(a.AttrOr("href", ""))
+	if href != "" && href != "#" && !strings.HasPrefix(strings.ToLower(href), "javascript:") {
+		return href
+	}
+	for _, attr := range []string{"data-href", "data-url"} {
+		if v := strings.TrimSpace(a.AttrOr(attr, "")); v != "" {
+			return v
+		}
+	}
+	if m := scriptHrefRe().FindStringSubmatch(a.AttrOr("onclick", "")); m != nil {
+		return m[1]
+	}
+	return href
 }
 
 // viewedDocument is the document a frame shows: its own URL when it is a
@@ -372,6 +408,21 @@ func (pl pageLinks) years() int {
 func isDocumentURL(u *url.URL) bool {
 	p := strings.ToLower(u.Path)
 	return slices.ContainsFunc(documentExt, func(ext string) bool { return strings.HasSuffix(p, ext) })
+}
+
+// sameOrg reports whether u is on base's site or another host of the same
+// registrable domain (investors.example.co.uk beside www.example.co.uk):
+// where an organisation keeps its hubs and statement pages.
+func sameOrg(u, base *url.URL) bool {
+	if sameSite(u, base) {
+		return true
+	}
+	a, err := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(u.Hostname()))
+	if err != nil {
+		return false
+	}
+	b, err := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(base.Hostname()))
+	return err == nil && a == b
 }
 
 // sameSite reports whether u is on base's host, "www." aside.

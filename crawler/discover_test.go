@@ -296,3 +296,47 @@ func TestLocaleHome(t *testing.T) {
 		}
 	}
 }
+
+func TestScriptedLinks(t *testing.T) {
+	t.Parallel()
+	const page = `<html><body>
+<a href="javascript:void(0)" onclick="window.open('/files/msa-2025.pdf', '_blank')">Modern Slavery Statement</a>
+<button onclick="location.href = '/anti-slavery/'">Anti-slavery</button>
+<button onclick="openModal()">Modern slavery policy</button>
+<a href="#" data-href="https://investors.company.example/governance/">Governance</a>
+<a href="https://other.example/governance/">Governance elsewhere</a>
+</body></html>`
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://www.company.example/")
+	pl := findLinks(doc, base, false)
+	var got []string
+	for _, l := range pl.statements {
+		got = append(got, l.URL)
+	}
+	for _, l := range pl.hubs {
+		got = append(got, "hub "+l.URL)
+	}
+	want := []string{
+		"https://www.company.example/files/msa-2025.pdf",
+		"https://www.company.example/anti-slavery/",
+		"hub https://investors.company.example/governance/", // a subdomain of the same domain
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("links:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestOnlyYear(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{
+		"2024 25": true, "2025": true, "fy25": true, "fy 2024 25": true,
+		"25": false, "2014": false, "statement 2025": false, "download": false,
+	} {
+		if got := onlyYear(in); got != want {
+			t.Errorf("onlyYear(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
