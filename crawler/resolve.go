@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gocolly/colly/v2"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -62,6 +63,10 @@ func (s *visit) discover() error {
 		viaScript = len(links.statements) > 0
 	}
 	var blocked error
+	// links beside the statement (a policy, a news post) wait until the
+	// hubs and the sitemaps have been tried
+	links, weak := splitWeak(links)
+	var hubWeak []link
 	if len(links.statements) > 0 {
 		if doc, err := s.resolve(links, 0); doc != nil {
 			*s.res.HomepageLink = true
@@ -104,6 +109,8 @@ func (s *visit) discover() error {
 				hb, _ = url.Parse(p.doc.URL)
 				hl = findLinks(p.html, hb, false)
 			}
+			hl, hw := splitWeak(hl)
+			hubWeak = append(hubWeak, hw...)
 			if len(hl.statements) > 0 {
 				if doc, err := s.resolve(hl, 0); doc != nil {
 					return nil
@@ -127,6 +134,24 @@ func (s *visit) discover() error {
 			blocked = err
 		}
 	}
+	// last, the links beside the statement: the homepage's, then the hubs'
+	for i, ws := range [][]link{weak, hubWeak} {
+		if len(ws) == 0 || s.ctx.Err() != nil || errors.Is(blocked, colly.ErrRobotsTxtBlocked) || errors.Is(blocked, errBudget) {
+			continue
+		}
+		doc, err := s.resolve(pageLinks{statements: ws}, 0)
+		if doc != nil {
+			*s.res.HomepageLink = i == 0
+			if i == 0 && viaScript {
+				s.res.LinkNeedsScript = true
+				s.res.Hint = scriptLinkHint
+			}
+			return nil
+		}
+		if errors.Is(err, colly.ErrRobotsTxtBlocked) || errors.Is(err, errBudget) {
+			blocked = err
+		}
+	}
 	switch {
 	case errors.Is(blocked, colly.ErrRobotsTxtBlocked):
 		s.res.Outcome, s.res.Reason = statement.RobotsBlocked, "the statement link is disallowed by robots.txt"
@@ -138,6 +163,21 @@ func (s *visit) discover() error {
 	}
 	s.res.Hint = s.scriptHint(home)
 	return nil
+}
+
+// splitWeak takes the weak statement links (a policy, a news post) out of
+// a page's links.
+func splitWeak(pl pageLinks) (pageLinks, []link) {
+	var strong, weak []link
+	for _, l := range pl.statements {
+		if l.Weak {
+			weak = append(weak, l)
+		} else {
+			strong = append(strong, l)
+		}
+	}
+	pl.statements = strong
+	return pl, weak
 }
 
 // scriptLinkHint is the hint of a statement whose homepage link only a
@@ -382,12 +422,43 @@ func (s *visit) index(links []link, depth int) (*Document, error) {
 		}
 	}
 	if len(undated) > 0 && s.ctx.Err() == nil && !errors.Is(lastErr, errBudget) {
+		before, n := s.res.Statement, len(s.res.History)
 		take(undated[0])
+		if before != nil && len(s.res.History) == n+1 && s.undatedIsLatest(undated[0], before.Year) {
+			// the undated one is the current statement: "our current
+			// statement" above an archive, or a page naming a later year
+			// than the dated links
+			last := s.res.History[len(s.res.History)-1]
+			s.res.History = append([]*Document{before}, s.res.History[:len(s.res.History)-1]...)
+			s.res.Statement = last
+		}
 	}
 	if s.res.Statement != nil {
 		return s.res.Statement, nil
 	}
 	return nil, lastErr
+}
+
+// currentWords: a link that says it is the current statement
+var currentWords = lazyre.New(`\b(current|latest|most recent|this year s?)\b`)
+
+// undatedIsLatest reports whether an undated statement link taken beside
+// dated ones is the latest: its words say so, or its page names a year
+// after the latest dated one (its title, heading or first words).
+func (s *visit) undatedIsLatest(l link, latest int) bool {
+	if currentWords().MatchString(words(l.Text)) {
+		return true
+	}
+	p := s.pages[l.URL]
+	if p == nil || p.html == nil {
+		return false
+	}
+	y := ownYear(p.html, 0)
+	if y > latest {
+		p.doc.Year = y
+		return true
+	}
+	return false
 }
 
 func slicesDeleteURL(ls []link, urls ...string) []link {
