@@ -69,7 +69,7 @@ var (
 		{lazyre.New(`\b(legal|legals|legal information|legal notices?)\b`), 6},
 		{lazyre.New(`\b(policies|our policies|policy documents|policies and (reports|statements)|statements|compliance)\b`), 6},
 		{lazyre.New(`\b(sustainability|responsibility|responsibilities|responsible business|corporate responsibility|csr|esg|governance|ethics|ethical|human rights|our commitments?|people and planet|impact)\b`), 5},
-		{lazyre.New(`\b(reports|reporting|documents|downloads|investors?|corporate)\b`), 3},
+		{lazyre.New(`\b(reports|reporting|documents|downloads|investors?|corporate|suppliers?|supplier information|procurement|supply chains?)\b`), 3},
 		{lazyre.New(`\b(about|about us|who we are)\b`), 1},
 	}
 	// notHubWords are links that look like hubs but never list statements.
@@ -188,6 +188,11 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 		}
 		text := linkText(a)
 		tw, uw := words(text), urlWords(u)
+		if tw == "" {
+			// an image without words: its file's name may say what it is
+			// ("modern-slavery-statement-badge.png"), read like a URL
+			uw += " " + imageNames(a)
+		}
 		if excludeWords().MatchString(tw) || excludeWords().MatchString(uw) || strings.HasSuffix(u.Hostname(), "gov.uk") {
 			return
 		}
@@ -315,6 +320,18 @@ func scriptedHref(a *goquery.Selection) string {
 		return m[1]
 	}
 	return href
+}
+
+// imageNames are the words of the file names of the images in a link.
+func imageNames(a *goquery.Selection) string {
+	var names []string
+	a.Find("img[src]").Each(func(_ int, img *goquery.Selection) {
+		if u, err := url.Parse(strings.TrimSpace(img.AttrOr("src", ""))); err == nil {
+			base := path.Base(u.Path)
+			names = append(names, words(strings.TrimSuffix(base, path.Ext(base))))
+		}
+	})
+	return strings.Join(names, " ")
 }
 
 // viewedDocument is the document a frame shows: its own URL when it is a
