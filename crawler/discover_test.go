@@ -340,3 +340,20 @@ func TestOnlyYear(t *testing.T) {
 		}
 	}
 }
+
+func TestSitemapRank(t *testing.T) {
+	t.Parallel()
+	for loc, want := range map[string]int{
+		"https://a.example/page-sitemap.xml":                     0,
+		"https://a.example/wp-sitemap-posts-page-1.xml":          0,
+		"https://a.example/sitemap-pages.xml.gz":                 0,
+		"https://a.example/sitemap.xml":                          1,
+		"https://a.example/post-sitemap.xml":                     2,
+		"https://a.example/product_cat-sitemap.xml":              2,
+		"https://a.example/wp-sitemap-taxonomies-post_tag-1.xml": 2,
+	} {
+		if got := sitemapRank(loc); got != want {
+			t.Errorf("sitemapRank(%s) = %d, want %d", loc, got, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -302,6 +303,14 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 		base, _ := url.Parse(p.doc.URL)
 		inner := findLinks(p.html, base, true)
 		inner.statements = slicesDeleteURL(inner.statements, l.URL, p.doc.URL)
+		if isStatement {
+			// a short statement: only its own fuller version may stand in
+			// for it, not a policy, a news post or another site's page
+			inner.statements = slices.DeleteFunc(inner.statements, func(c link) bool {
+				cu, err := url.Parse(c.URL)
+				return err != nil || c.Weak || (!sameOrg(cu, base) && c.Score < 12 && !isDocumentURL(cu))
+			})
+		}
 		if older := olderThan(inner.statements, ownYear(p.html, l.Year)); isStatement && len(older) > 0 {
 			// a statement page that lists the earlier years' below it:
 			// it is the latest, they are its history
