@@ -193,6 +193,14 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			// ("modern-slavery-statement-badge.png"), read like a URL
 			uw += " " + imageNames(a)
 		}
+		if anchor && genericWords().MatchString(tw) {
+			// "Download", "Read more" under a card's heading: the card
+			// says what the link is
+			if cw := words(contextText(a)); statementWords().MatchString(cw) {
+				text = strings.TrimSpace(text + " " + contextText(a))
+				tw = cw
+			}
+		}
 		if excludeWords().MatchString(tw) || excludeWords().MatchString(uw) || strings.HasSuffix(u.Hostname(), "gov.uk") {
 			return
 		}
@@ -354,13 +362,7 @@ func viewedDocument(u *url.URL) *url.URL {
 // row, a list item, a card), or in the heading just before it. 0 when
 // none.
 func contextYear(a *goquery.Selection) int {
-	box := a
-	for p := a.Parent(); p.Length() > 0 && !p.Is("body, main, html"); p = p.Parent() {
-		if p.Find("a[href]").Length() > 1 || len(strings.Fields(p.Text())) > 60 {
-			break
-		}
-		box = p
-	}
+	box := linkBox(a)
 	if y := yearOf(spacedText(box)); y != 0 {
 		return y
 	}
@@ -368,6 +370,37 @@ func contextYear(a *goquery.Selection) int {
 		return yearOf(spacedText(prev))
 	}
 	return 0
+}
+
+// linkBox is the largest element around a link, up to a few dozen words,
+// that holds no other link: its card, list item or table row.
+func linkBox(a *goquery.Selection) *goquery.Selection {
+	box := a
+	for p := a.Parent(); p.Length() > 0 && !p.Is("body, main, html, nav, header, footer"); p = p.Parent() {
+		if p.Find("a[href]").Length() > 1 || len(strings.Fields(p.Text())) > 60 {
+			break
+		}
+		box = p
+	}
+	return box
+}
+
+// genericWords are link words that say nothing of what is linked.
+var genericWords = lazyre.New(`^(download|download (the )?(pdf|file|document|statement)|pdf|view|view (the )?(pdf|document)|open|read|read more|more|find out more|learn more|see more|click here|here|more information|details)( pdf)?( \d+ ?(kb|mb))?$`)
+
+// contextText is what a link's card says around it: the text of its box
+// (linkBox) and the heading just before the box, when the box is not the
+// link alone.
+func contextText(a *goquery.Selection) string {
+	box := linkBox(a)
+	text := ""
+	if box != a {
+		text = spacedText(box)
+	}
+	if prev := box.Prev(); prev.Is("h1, h2, h3, h4, h5, h6, dt") {
+		text = spacedText(prev) + " " + text
+	}
+	return text
 }
 
 // spacedText is the text of a selection with a space between its text

@@ -357,3 +357,32 @@ func TestSitemapRank(t *testing.T) {
 		}
 	}
 }
+
+// TestCardLinks: a "Download" or "Read more" link is what its card's
+// heading says.
+func TestCardLinks(t *testing.T) {
+	t.Parallel()
+	const page = `<html><body><main>
+<div class="card"><h3>Quality policy</h3><a href="/files/1.pdf">Download</a></div>
+<div class="card"><h3>Modern slavery policy</h3><a href="/files/2.pdf">Download PDF 120 KB</a></div>
+<div class="card"><h3>Modern Slavery Statement</h3><p>Our statement for 2024/25.</p><a href="/files/3.pdf">Download</a></div>
+<h3>Gender pay gap</h3><p><a href="/files/4.pdf">Read more</a></p>
+</main></body></html>`
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://www.company.example/policies/")
+	pl := findLinks(doc, base, false)
+	var got []string
+	for _, l := range pl.statements {
+		got = append(got, fmt.Sprint(l.URL, " ", l.Year, " ", l.Weak))
+	}
+	want := []string{
+		"https://www.company.example/files/3.pdf 2025 false",
+		"https://www.company.example/files/2.pdf 0 true",
+	}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("statements:\n got %q\nwant %q", got, want)
+	}
+}
