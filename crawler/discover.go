@@ -36,7 +36,9 @@ type link struct {
 var (
 	// statementWords speak of a slavery statement in link text or in a URL
 	// whose separators became spaces().
-	statementWords = lazyre.New(`\b(modern ?slavery|slavery and (human )?trafficking|anti ?slavery|human trafficking|msa|s ?54|section 54)\b`)
+	// ("Slavery & Trafficking" is "slavery trafficking" by then;
+	// "Transparency in Supply Chains" is the heading of s.54)
+	statementWords = lazyre.New(`\b(modern( day)? ?slavery|slavery (and )?(human )?trafficking|anti ?slavery|human trafficking|msa|s ?54|section 54|transparency in (the )?supply chains?)\b`)
 	// excludeWords are links about slavery that are not the statement.
 	excludeWords = lazyre.New(`\bhelpline|\breport (a|your) concern|\bunseen\b`)
 	// statementNoun: the link names a statement or a report, not the Act
@@ -51,7 +53,7 @@ var (
 	namesAct = lazyre.New(`\b(modern slavery act|act 2015)\b`)
 	// statementURL: a URL's words that name a statement or its subject;
 	// unlike statementWords, not "section 54", which legislation's URLs say
-	statementURL = lazyre.New(`\b(modern ?slavery|slavery and (human )?trafficking|anti ?slavery|msa|statements?)\b`)
+	statementURL = lazyre.New(`\b(modern( day)? ?slavery|slavery (and )?(human )?trafficking|anti ?slavery|msa|statements?)\b`)
 	// legislationURL: a URL's words that are legislation's
 	legislationURL = lazyre.New(`\b(ukpga|legislation|enacted|contents)\b`)
 	// besideWords: link words that name what sits beside a statement, not

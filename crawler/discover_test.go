@@ -386,3 +386,22 @@ func TestCardLinks(t *testing.T) {
 		t.Errorf("statements:\n got %q\nwant %q", got, want)
 	}
 }
+
+func TestStatementWords(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{
+		"Slavery & Trafficking Statement":  true,
+		"Modern-day slavery":               true,
+		"Transparency in Supply Chains":    true,
+		"Transparency in the supply chain": true,
+		"Slavery and Human Trafficking":    true,
+		"Supply chains":                    false,
+		"Trafficking of goods":             false,
+		"Transparency report":              false,
+		"Modern day living":                false,
+	} {
+		if got := statementWords().MatchString(words(in)); got != want {
+			t.Errorf("statementWords(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
