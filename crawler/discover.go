@@ -209,8 +209,12 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 		l := link{URL: u.String(), Text: text}
 		onSite := sameOrg(u, base)
 		noun := statementNoun().MatchString(tw)
-		// the link names the Act, and its URL no statement: the Act's text
-		if namesAct().MatchString(tw) && !noun && (!statementURL().MatchString(uw) || legislationURL().MatchString(uw)) {
+		// the link names the Act and no statement: legislation's page, or
+		// another site's, is the Act's text; an opaque URL on the site
+		// ("Modern Slavery Act" → /documents/2291) is often the statement,
+		// tried as a weak link
+		actOnly := namesAct().MatchString(tw) && !noun && !statementURL().MatchString(uw)
+		if namesAct().MatchString(tw) && !noun && (legislationURL().MatchString(uw) || (actOnly && !onSite)) {
 			return
 		}
 		switch {
@@ -248,7 +252,7 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			}
 			// a policy, a code of conduct, a news post: beside the
 			// statement, not it
-			l.Weak = (besideWords().MatchString(tw) && !noun) || newsWords().MatchString(uw)
+			l.Weak = (besideWords().MatchString(tw) && !noun) || newsWords().MatchString(uw) || actOnly
 			l.Year = yearOf(text)
 			if l.Year == 0 {
 				l.Year = yearOf(path.Base(u.Path))
