@@ -31,6 +31,8 @@ type link struct {
 	// statement (a policy, a news post): tried after the others, and
 	// never part of a statements index
 	Weak bool
+	// Policy: the link names a policy, a code or guidance, not a statement
+	Policy bool
 }
 
 var (
@@ -252,7 +254,8 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			}
 			// a policy, a code of conduct, a news post: beside the
 			// statement, not it
-			l.Weak = (besideWords().MatchString(tw) && !noun) || newsWords().MatchString(uw) || actOnly
+			l.Policy = besideWords().MatchString(tw) && !noun
+			l.Weak = l.Policy || newsWords().MatchString(uw) || actOnly
 			l.Year = yearOf(text)
 			if l.Year == 0 {
 				l.Year = yearOf(path.Base(u.Path))
@@ -269,6 +272,7 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 				pl.statements[i].Score = max(pl.statements[i].Score, l.Score)
 				pl.statements[i].Year = max(pl.statements[i].Year, l.Year)
 				pl.statements[i].Weak = pl.statements[i].Weak && l.Weak
+				pl.statements[i].Policy = pl.statements[i].Policy && l.Policy
 				return
 			}
 			seen[l.URL] = len(pl.statements)
@@ -866,4 +870,26 @@ func localeHome(doc *goquery.Document, base *url.URL) string {
 		return ""
 	}
 	return best
+}
+
+var (
+	// policyTitle: a page's title or heading that names a policy, a code
+	// or guidance
+	policyTitle = lazyre.New(`\b(polic(y|ies)|code of conduct|codes? of (practice|ethics)|procedures?|guidance)\b`)
+	// statementMarks: words only a statement says of itself
+	statementMarks = lazyre.New(`\b(this statement|our statement|slavery and human trafficking statement|modern slavery statement|section 54|s ?54|financial year)\b`)
+)
+
+// policyPage reports whether an HTML page is a policy and not a
+// statement: its heading (else its title) names a policy and no
+// statement, and its text says nothing a statement says of itself.
+func policyPage(doc *goquery.Document) bool {
+	title := words(doc.Find("h1").First().Text())
+	if title == "" {
+		title = words(doc.Find("title").First().Text())
+	}
+	if !policyTitle().MatchString(title) || strings.Contains(title, "statement") {
+		return false
+	}
+	return !statementMarks().MatchString(words(pageText(doc)))
 }

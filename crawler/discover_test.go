@@ -405,3 +405,22 @@ func TestStatementWords(t *testing.T) {
 		}
 	}
 }
+
+func TestPolicyPage(t *testing.T) {
+	t.Parallel()
+	for page, want := range map[string]bool{
+		`<h1>Anti-Slavery Policy</h1><p>1. Policy statement. This policy applies to all persons working for us. Breaches of this policy lead to disciplinary action.</p>`: true,
+		`<h1>Anti-Slavery Policy</h1><p>This statement is made under section 54 of the Modern Slavery Act 2015 for the financial year ending 31 March 2025.</p>`:          false,
+		`<h1>Modern Slavery Policy and Statement</h1><p>This policy applies to all staff.</p>`:                                                                            false,
+		`<title>Supplier Code of Conduct</title><p>Suppliers must not use forced labour.</p>`:                                                                             true,
+		`<h1>Modern slavery</h1><p>We do not tolerate slavery.</p>`:                                                                                                       false,
+	} {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader("<html><head></head><body>" + page + "</body></html>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := policyPage(doc); got != want {
+			t.Errorf("policyPage(%.60q) = %v, want %v", page, got, want)
+		}
+	}
+}

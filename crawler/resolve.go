@@ -279,6 +279,13 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 		return p.doc, nil
 	case p.html == nil:
 		return nil, nil
+	case l.Policy && policyPage(p.html):
+		// a link to a policy that is one, whatever the checker makes of
+		// it: "who must comply", "breaches of this policy"
+		if s.notStatement == "" {
+			s.notStatement = redact(p.doc.URL) + " is not a statement: it is a policy, and says nothing of a statement"
+		}
+		return nil, nil
 	}
 	// A page that is a statement of some length is the statement; a short
 	// one that links to the statement's document (a summary, a landing
