@@ -3,6 +3,7 @@ package crawler
 import (
 	"bytes"
 	"cmp"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -14,6 +15,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/s54dev/s54/internal/lazyre"
 )
@@ -25,12 +27,20 @@ type link struct {
 	Text  string // what the link says: text, title, aria-label, image alt
 	Score int
 	Year  int // the financial year it names, 0 when none
+	// Weak: the link speaks of slavery but names something beside the
+	// statement (a policy, a news post): tried after the others, and
+	// never part of a statements index
+	Weak bool
+	// Policy: the link names a policy, a code or guidance, not a statement
+	Policy bool
 }
 
 var (
 	// statementWords speak of a slavery statement in link text or in a URL
 	// whose separators became spaces().
-	statementWords = lazyre.New(`\b(modern ?slavery|slavery and (human )?trafficking|anti ?slavery|human trafficking|msa|s ?54|section 54)\b`)
+	// ("Slavery & Trafficking" is "slavery trafficking" by then;
+	// "Transparency in Supply Chains" is the heading of s.54)
+	statementWords = lazyre.New(`\b(modern( day)? ?slavery|slavery (and )?(human )?trafficking|anti ?slavery|human trafficking|msa|s ?54|section 54|transparency in (the )?supply chains?)\b`)
 	// excludeWords are links about slavery that are not the statement.
 	excludeWords = lazyre.New(`\bhelpline|\breport (a|your) concern|\bunseen\b`)
 	// statementNoun: the link names a statement or a report, not the Act
@@ -40,6 +50,20 @@ var (
 	// a link that says only "statement" is a candidate unless it is one
 	// of these.
 	otherStatements = lazyre.New(`\b(privacy|cookies?|tax|gender|pay gap|accessibility|environment(al)?|carbon|quality|financial|accounts|safety|equality|diversity|sustainability report|annual report|interim|results|dividend|prospectus|policy statement on (privacy|data))\b`)
+	// namesAct: the link names the Act ("Modern Slavery Act 2015"), which
+	// is the statement only when its URL says so
+	namesAct = lazyre.New(`\b(modern slavery act|act 2015)\b`)
+	// statementURL: a URL's words that name a statement or its subject;
+	// unlike statementWords, not "section 54", which legislation's URLs say
+	statementURL = lazyre.New(`\b(modern( day)? ?slavery|slavery (and )?(human )?trafficking|anti ?slavery|msa|statements?)\b`)
+	// legislationURL: a URL's words that are legislation's
+	legislationURL = lazyre.New(`\b(ukpga|legislation|enacted|contents)\b`)
+	// besideWords: link words that name what sits beside a statement, not
+	// the statement: a policy, a code, guidance, training
+	besideWords = lazyre.New(`\b(polic(y|ies)|code of conduct|codes? of (practice|ethics)|procedures?|guidance|training|toolkit|helpline)\b`)
+	// newsWords: a URL's words that put a page among news, blog posts or
+	// events, which speak of modern slavery without being the statement
+	newsWords = lazyre.New(`\b(news|blog|blogs|press|press releases?|insights?|articles?|stories|events?|podcasts?)\b`)
 	// hubWords are pages one hop from the homepage where statements are
 	// often listed, with their weight.
 	hubWords = []struct {
@@ -48,15 +72,18 @@ var (
 	}{
 		{lazyre.New(`\b(legal|legals|legal information|legal notices?)\b`), 6},
 		{lazyre.New(`\b(policies|our policies|policy documents|policies and (reports|statements)|statements|compliance)\b`), 6},
-		{lazyre.New(`\b(sustainability|responsibility|responsible business|corporate responsibility|csr|esg|governance|ethics|ethical|human rights|our commitments?|people and planet|impact)\b`), 5},
-		{lazyre.New(`\b(reports|reporting|documents|downloads|investors?|corporate)\b`), 3},
+		{lazyre.New(`\b(sustainability|responsibility|responsibilities|responsible business|corporate responsibility|csr|esg|governance|ethics|ethical|human rights|our commitments?|people and planet|impact)\b`), 5},
+		{lazyre.New(`\b(reports|reporting|documents|downloads|investors?|corporate|suppliers?|supplier information|procurement|supply chains?)\b`), 3},
 		{lazyre.New(`\b(about|about us|who we are)\b`), 1},
 	}
 	// notHubWords are links that look like hubs but never list statements.
 	notHubWords = lazyre.New(`\b(privacy|cookies?|terms|accessibility|careers|jobs|vacancies|login|sign in|basket|cart|news|blog|events?|calendar)\b`)
 	yearRange   = lazyre.New(`\b((?:19|20)\d\d)(?:\s*[-/–_]\s*((?:19|20)?\d\d))?\b`)
-	nonWord     = lazyre.New(`[^a-z0-9]+`)
-	spaces      = lazyre.New(`\s+`)
+	// fyYear is a financial year written "FY25", "FY2025", "FY24/25" or
+	// "FY 2024-25", where "FY" leaves no word boundary before the digits.
+	fyYear  = lazyre.New(`(?i)\bfy\s?'?((?:20)?\d\d)(?:\s*[-/–_]\s*((?:20)?\d\d))?\b`)
+	nonWord = lazyre.New(`[^a-z0-9]+`)
+	spaces  = lazyre.New(`\s+`)
 )
 
 // documentExt are URL endings of documents a landing page offers.
@@ -96,8 +123,11 @@ func urlWords(u *url.URL) string {
 // "2024-2025" are 2025.
 func yearOf(s string) int {
 	best := 0
-	for _, m := range yearRange().FindAllStringSubmatch(s, -1) {
+	for _, m := range append(yearRange().FindAllStringSubmatch(s, -1), fyYear().FindAllStringSubmatch(s, -1)...) {
 		y, _ := strconv.Atoi(m[1])
+		if y < 100 {
+			y += 2000 // "FY25"
+		}
 		if m[2] != "" {
 			e, _ := strconv.Atoi(m[2])
 			if e < 100 {
@@ -126,27 +156,80 @@ type pageLinks struct {
 func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 	var pl pageLinks
 	seen := map[string]int{} // URL → index in statements, hubs (negative)
-	doc.Find("a[href], area[href]").Each(func(_ int, a *goquery.Selection) {
-		href := strings.TrimSpace(a.AttrOr("href", ""))
-		u, err := base.Parse(href)
+	// relative links resolve against the page's <base href>, when it has one
+	refBase := base
+	if b, ok := doc.Find("base[href]").First().Attr("href"); ok {
+		if bu, err := base.Parse(strings.TrimSpace(b)); err == nil && (bu.Scheme == "http" || bu.Scheme == "https") {
+			refBase = bu
+		}
+	}
+	doc.Find("a[href], area[href], button[onclick], iframe[src], embed[src], object[data]").Each(func(_ int, a *goquery.Selection) {
+		anchor := a.Is("a, area, button")
+		href := scriptedHref(a)
+		if href == "" && a.Is("button") {
+			return // a button that opens no page
+		}
+		if !anchor {
+			// a document a page shows in a frame: a link to it on a page
+			// already reached by a statement link
+			if !relaxed {
+				return
+			}
+			href = a.AttrOr("src", a.AttrOr("data", ""))
+		}
+		u, err := refBase.Parse(strings.TrimSpace(href))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return
+		}
+		if !anchor {
+			u = viewedDocument(u)
+			if u == nil {
+				return
+			}
 		}
 		if !hashRoute(u.Fragment) {
 			u.Fragment = ""
 		}
 		text := linkText(a)
 		tw, uw := words(text), urlWords(u)
+		if tw == "" {
+			// an image without words: its file's name may say what it is
+			// ("modern-slavery-statement-badge.png"), read like a URL
+			uw += " " + imageNames(a)
+		}
+		if anchor && genericWords().MatchString(tw) {
+			// "Download", "Read more" under a card's heading: the card
+			// says what the link is
+			if cw := words(contextText(a)); statementWords().MatchString(cw) {
+				text = strings.TrimSpace(text + " " + contextText(a))
+				tw = cw
+			}
+		}
 		if excludeWords().MatchString(tw) || excludeWords().MatchString(uw) || strings.HasSuffix(u.Hostname(), "gov.uk") {
 			return
 		}
 		l := link{URL: u.String(), Text: text}
-		onSite := sameSite(u, base)
+		onSite := sameOrg(u, base)
+		noun := statementNoun().MatchString(tw)
+		// the link names the Act and no statement: legislation's page, or
+		// another site's, is the Act's text; an opaque URL on the site
+		// ("Modern Slavery Act" → /documents/2291) is often the statement,
+		// tried as a weak link
+		actOnly := namesAct().MatchString(tw) && !noun && !statementURL().MatchString(uw)
+		if namesAct().MatchString(tw) && !noun && (legislationURL().MatchString(uw) || (actOnly && !onSite)) {
+			return
+		}
 		switch {
-		case statementWords().MatchString(tw) && statementNoun().MatchString(tw):
+		case !anchor:
+			l.Score = 3
+		case statementWords().MatchString(tw) && noun:
 			l.Score = 12 // "Modern Slavery Statement"
 		case statementWords().MatchString(tw) && onSite:
 			l.Score = 10 // "Modern slavery", "Anti-slavery"
+		case statementWords().MatchString(tw) && statementURL().MatchString(uw) && !legislationURL().MatchString(uw):
+			// "Modern Slavery" to a group's statement on its parent's
+			// host: the URL names it
+			l.Score = 6
 		case statementWords().MatchString(tw):
 			// another host, in words that do not name a statement: the
 			// Act on the legislation's site, a charity, a news story
@@ -156,7 +239,9 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			l.Score = 4
 		case statementWords().MatchString(uw) && (onSite || relaxed):
 			l.Score = 6
-		case relaxed && (isDocumentURL(u) || strings.Contains(tw, "statement") || strings.Contains(tw, "download")):
+		case relaxed && (isDocumentURL(u) || strings.Contains(tw, "statement") || strings.Contains(tw, "download") || onlyYear(tw)):
+			// on a statements page: a document, "Download", or a year
+			// alone ("2024/25")
 			l.Score = 3
 		case onSite && strings.Contains(tw, "statement") && !otherStatements().MatchString(tw) && len(strings.Fields(tw)) <= 6:
 			// "Our annual statement": a statement the words do not name,
@@ -167,6 +252,10 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			if strings.Contains(tw+" "+uw, "statement") {
 				l.Score += 2
 			}
+			// a policy, a code of conduct, a news post: beside the
+			// statement, not it
+			l.Policy = besideWords().MatchString(tw) && !noun
+			l.Weak = l.Policy || newsWords().MatchString(uw) || actOnly
 			l.Year = yearOf(text)
 			if l.Year == 0 {
 				l.Year = yearOf(path.Base(u.Path))
@@ -174,20 +263,36 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			if l.Year == 0 {
 				l.Year = yearOf(u.Path)
 			}
+			if l.Year == 0 && relaxed {
+				// a statements page that puts the year in a heading or
+				// a table cell beside a "Download" link
+				l.Year = contextYear(a)
+			}
 			if i, ok := seen[l.URL]; ok && i >= 0 {
 				pl.statements[i].Score = max(pl.statements[i].Score, l.Score)
 				pl.statements[i].Year = max(pl.statements[i].Year, l.Year)
+				pl.statements[i].Weak = pl.statements[i].Weak && l.Weak
+				pl.statements[i].Policy = pl.statements[i].Policy && l.Policy
 				return
 			}
 			seen[l.URL] = len(pl.statements)
 			pl.statements = append(pl.statements, l)
 			return
 		}
-		if !sameSite(u, base) || notHubWords().MatchString(tw) || u.String() == base.String() {
+		if !anchor || !sameOrg(u, base) || u.String() == base.String() {
 			return
 		}
+		hw := tw
+		if notHubWords().MatchString(tw) {
+			// "Privacy", "Terms" are no hubs, but "Terms & Policies" and
+			// "Legal & Privacy" are
+			hw = strings.TrimSpace(notHubWords().ReplaceAllString(tw, " "))
+			if hw == "" {
+				return
+			}
+		}
 		for _, h := range hubWords {
-			if h.re().MatchString(tw) || (h.score >= 5 && h.re().MatchString(uw)) {
+			if (h.score >= 6 || hw == tw) && h.re().MatchString(hw) || (hw == tw && h.score >= 5 && h.re().MatchString(uw)) {
 				l.Score = h.score
 				break
 			}
@@ -205,10 +310,141 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 	return pl
 }
 
+// onlyYearWords: link words that are a year and nothing else ("2024/25",
+// "FY25", "2025"), after words() has made them "2024 25", "fy25"
+var onlyYearWords = lazyre.New(`^(fy ?)?((19|20)\d\d|\d\d)( (19|20)?\d\d)?$`)
+
+// onlyYear reports whether a link's words are a year alone.
+func onlyYear(tw string) bool { return onlyYearWords().MatchString(tw) && yearOf(tw) != 0 }
+
+// scriptHrefRe finds the address a script sends the browser to:
+// window.open('/x.pdf'), location.href = "/x/", location.assign('/x').
+var scriptHrefRe = lazyre.New(`(?:\bopen|\blocation(?:\.href)?\s*=|\.assign|\.replace)\s*\(?\s*['"]([^'"\s]+)['"]`)
+
+// scriptedHref is where a link goes: its href, or, when that is a script
+// ("javascript:void(0)", "#") or the element a button, the address in
+// its data-href or data-url, or its onclick.
+func scriptedHref(a *goquery.Selection) string {
+	href := strings.TrimSpace(a.AttrOr("href", ""))
+	if href != "" && href != "#" && !strings.HasPrefix(strings.ToLower(href), "javascript:") {
+		return href
+	}
+	for _, attr := range []string{"data-href", "data-url"} {
+		if v := strings.TrimSpace(a.AttrOr(attr, "")); v != "" {
+			return v
+		}
+	}
+	if m := scriptHrefRe().FindStringSubmatch(a.AttrOr("onclick", "")); m != nil {
+		return m[1]
+	}
+	return href
+}
+
+// imageNames are the words of the file names of the images in a link.
+func imageNames(a *goquery.Selection) string {
+	var names []string
+	a.Find("img[src]").Each(func(_ int, img *goquery.Selection) {
+		if u, err := url.Parse(strings.TrimSpace(img.AttrOr("src", ""))); err == nil {
+			base := path.Base(u.Path)
+			names = append(names, words(strings.TrimSuffix(base, path.Ext(base))))
+		}
+	})
+	return strings.Join(names, " ")
+}
+
+// viewedDocument is the document a frame shows: its own URL when it is a
+// document, or the one a PDF viewer is given in its "file" parameter;
+// nil when it shows no document.
+func viewedDocument(u *url.URL) *url.URL {
+	if isDocumentURL(u) {
+		return u
+	}
+	if f := u.Query().Get("file"); f != "" {
+		if d, err := u.Parse(f); err == nil && isDocumentURL(d) && (d.Scheme == "http" || d.Scheme == "https") {
+			return d
+		}
+	}
+	return nil
+}
+
+// contextYear is the year named around a link whose own words name none:
+// in the smallest element around it that holds no other link (a table
+// row, a list item, a card), or in the heading just before it. 0 when
+// none.
+func contextYear(a *goquery.Selection) int {
+	box := linkBox(a)
+	if y := yearOf(spacedText(box)); y != 0 {
+		return y
+	}
+	if prev := box.Prev(); prev.Is("h1, h2, h3, h4, h5, h6, dt, strong, b") {
+		return yearOf(spacedText(prev))
+	}
+	return 0
+}
+
+// linkBox is the largest element around a link, up to a few dozen words,
+// that holds no other link: its card, list item or table row.
+func linkBox(a *goquery.Selection) *goquery.Selection {
+	box := a
+	for p := a.Parent(); p.Length() > 0 && !p.Is("body, main, html, nav, header, footer"); p = p.Parent() {
+		if p.Find("a[href]").Length() > 1 || len(strings.Fields(p.Text())) > 60 {
+			break
+		}
+		box = p
+	}
+	return box
+}
+
+// genericWords are link words that say nothing of what is linked.
+var genericWords = lazyre.New(`^(download|download (the )?(pdf|file|document|statement)|pdf|view|view (the )?(pdf|document)|open|read|read more|more|find out more|learn more|see more|click here|here|more information|details)( pdf)?( \d+ ?(kb|mb))?$`)
+
+// contextText is what a link's card says around it: the text of its box
+// (linkBox) and the heading just before the box, when the box is not the
+// link alone.
+func contextText(a *goquery.Selection) string {
+	box := linkBox(a)
+	text := ""
+	if box != a {
+		text = spacedText(box)
+	}
+	if prev := box.Prev(); prev.Is("h1, h2, h3, h4, h5, h6, dt") {
+		text = spacedText(prev) + " " + text
+	}
+	return text
+}
+
+// spacedText is the text of a selection with a space between its text
+// nodes, so that "<td>2024/25</td><td>Download</td>" does not read
+// "2024/25Download".
+func spacedText(sel *goquery.Selection) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range sel.Nodes {
+		walk(n)
+	}
+	return b.String()
+}
+
 // sortLinks orders statements the latest year first, then the strongest
-// words, and hubs by weight; the page's order breaks ties.
+// words, weak ones (a policy, a news post) last, and hubs by weight; the
+// page's order breaks ties.
 func sortLinks(pl *pageLinks) {
 	slices.SortStableFunc(pl.statements, func(a, b link) int {
+		if a.Weak != b.Weak {
+			if a.Weak {
+				return 1
+			}
+			return -1
+		}
 		if c := cmp.Compare(b.Year, a.Year); c != 0 {
 			return c
 		}
@@ -217,12 +453,12 @@ func sortLinks(pl *pageLinks) {
 	slices.SortStableFunc(pl.hubs, func(a, b link) int { return cmp.Compare(b.Score, a.Score) })
 }
 
-// years counts the distinct years of the statement links: two or more make
-// a statements index.
+// years counts the distinct years of the statement links, weak ones aside:
+// two or more make a statements index.
 func (pl pageLinks) years() int {
 	seen := map[int]bool{}
 	for _, l := range pl.statements {
-		if l.Year != 0 {
+		if l.Year != 0 && !l.Weak {
 			seen[l.Year] = true
 		}
 	}
@@ -232,6 +468,21 @@ func (pl pageLinks) years() int {
 func isDocumentURL(u *url.URL) bool {
 	p := strings.ToLower(u.Path)
 	return slices.ContainsFunc(documentExt, func(ext string) bool { return strings.HasSuffix(p, ext) })
+}
+
+// sameOrg reports whether u is on base's site or another host of the same
+// registrable domain (investors.example.co.uk beside www.example.co.uk):
+// where an organisation keeps its hubs and statement pages.
+func sameOrg(u, base *url.URL) bool {
+	if sameSite(u, base) {
+		return true
+	}
+	a, err := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(u.Hostname()))
+	if err != nil {
+		return false
+	}
+	b, err := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(base.Hostname()))
+	return err == nil && a == b
 }
 
 // sameSite reports whether u is on base's host, "www." aside.
@@ -366,7 +617,7 @@ func consentContinue(doc *goquery.Document, pageURL string) string {
 	if err != nil {
 		return ""
 	}
-	text := strings.ToLower(doc.Find("body").Text())
+	text := strings.ToLower(spacedText(doc.Find("body")))
 	// a short statement with a cookie banner is not an interstitial
 	if len(strings.Fields(text)) > 150 || !consentWords().MatchString(text) || statementWords().MatchString(words(text)) {
 		return ""
@@ -385,7 +636,91 @@ func consentContinue(doc *goquery.Document, pageURL string) string {
 		target = u.String()
 		return false
 	})
+	if target == "" {
+		target = consentForm(doc, base)
+	}
+	if target == "" {
+		target = consentNext(doc, base)
+	}
 	return target
+}
+
+// consentForm is where a consent page's GET form goes when its button
+// says to continue ("Continue to the site", "Accept all"): the form's
+// action with its fields, on the same site; "" when there is none.
+func consentForm(doc *goquery.Document, base *url.URL) string {
+	var target string
+	doc.Find("form").EachWithBreak(func(_ int, f *goquery.Selection) bool {
+		if m := strings.ToLower(strings.TrimSpace(f.AttrOr("method", "get"))); m != "get" && m != "" {
+			return true
+		}
+		var button *goquery.Selection
+		f.Find("button, input[type=submit]").EachWithBreak(func(_ int, b *goquery.Selection) bool {
+			label := b.Text()
+			if b.Is("input") {
+				label = b.AttrOr("value", "")
+			}
+			if continueWords().MatchString(words(label)) {
+				button = b
+			}
+			return button == nil
+		})
+		if button == nil {
+			return true
+		}
+		u, err := base.Parse(strings.TrimSpace(f.AttrOr("action", "")))
+		if err != nil || !sameSite(u, base) {
+			return true
+		}
+		q := url.Values{}
+		f.Find("input[type=hidden][name]").Each(func(_ int, in *goquery.Selection) {
+			q.Add(in.AttrOr("name", ""), in.AttrOr("value", ""))
+		})
+		if name := button.AttrOr("name", ""); name != "" {
+			q.Add(name, button.AttrOr("value", ""))
+		}
+		u.RawQuery, u.Fragment = q.Encode(), ""
+		if u.String() == base.String() {
+			return true
+		}
+		target = u.String()
+		return false
+	})
+	return target
+}
+
+// nextParams are the names consent pages give the page to return to.
+var nextParams = []string{"next", "return", "returnurl", "return_url", "return_to", "returnto", "redirect", "redirect_to", "redirect_uri", "redirecturl", "continue", "destination"}
+
+// consentNext is the page a consent page says it will return to, in its
+// own URL's query (/consent?next=/home) or a hidden field of its form,
+// when that is a page of the same site: the way on of a consent page
+// whose button posts the choice, which the crawler does not do. "" when
+// it names none.
+func consentNext(doc *goquery.Document, base *url.URL) string {
+	var candidates []string
+	q := base.Query()
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		if slices.Contains(nextParams, strings.ToLower(k)) {
+			candidates = append(candidates, q[k]...)
+		}
+	}
+	doc.Find("form input[type=hidden][name]").Each(func(_ int, in *goquery.Selection) {
+		if slices.Contains(nextParams, strings.ToLower(in.AttrOr("name", ""))) {
+			candidates = append(candidates, in.AttrOr("value", ""))
+		}
+	})
+	for _, c := range candidates {
+		u, err := base.Parse(strings.TrimSpace(c))
+		if err != nil || c == "" || (u.Scheme != "http" && u.Scheme != "https") || !sameSite(u, base) {
+			continue
+		}
+		u.Fragment = ""
+		if p := u.Path; u.String() != base.String() && p != base.Path {
+			return u.String()
+		}
+	}
+	return ""
 }
 
 // scriptBuilt reports whether a page may hold links that only its script
@@ -478,4 +813,83 @@ var asksForScript = lazyre.New(`(?i)\b(enable|turn on|switch on|allow|activate|r
 // once the script has run, so the fragment is kept.
 func hashRoute(fragment string) bool {
 	return strings.HasPrefix(fragment, "/") || strings.HasPrefix(fragment, "!/")
+}
+
+var (
+	// localeSegment: a path's first segment that names a country or a
+	// language ("/uk/", "/en-gb/", "/de_de/")
+	localeSegment = lazyre.New(`^([a-z]{2}([-_][a-z]{2})?|global|international|int)$`)
+	// ukLocale and englishLocale: the choices for a UK organisation, best
+	// first, in a link's path, hreflang or words
+	ukLocale      = lazyre.New(`^(en[-_]gb|en[-_]uk|uk|gb)$|\b(united kingdom|uk|great britain|britain)\b`)
+	englishLocale = lazyre.New(`^(en|global|international|int)$|\b(english|global|international|worldwide)\b`)
+)
+
+// localeHome is the UK (else English, else international) homepage a
+// country or language chooser offers, when the page is one: little text
+// of its own and at least two same-site links to other locales' homes
+// (by hreflang or a locale as the first path segment); "" otherwise.
+func localeHome(doc *goquery.Document, base *url.URL) string {
+	if doc == nil || len(strings.Fields(spacedText(doc.Find("body")))) > 150 {
+		return ""
+	}
+	locales := map[string]bool{}
+	best, bestScore := "", 0
+	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
+		u, err := base.Parse(strings.TrimSpace(a.AttrOr("href", "")))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !sameSite(u, base) {
+			return
+		}
+		seg := strings.ToLower(strings.Trim(u.Path, "/"))
+		if strings.Contains(seg, "/") {
+			return // a locale's home is its first segment alone
+		}
+		lang := strings.ToLower(strings.TrimSpace(a.AttrOr("hreflang", "")))
+		switch {
+		case lang != "":
+			locales[lang] = true
+		case seg != "" && localeSegment().MatchString(seg):
+			locales[seg] = true
+		default:
+			return
+		}
+		tw := words(linkText(a))
+		score := 0
+		switch {
+		case ukLocale().MatchString(lang) || ukLocale().MatchString(seg) || ukLocale().MatchString(tw):
+			score = 3
+		case strings.HasPrefix(lang, "en") || englishLocale().MatchString(seg) || englishLocale().MatchString(tw):
+			score = 2
+		}
+		if score > bestScore {
+			u.Fragment = ""
+			best, bestScore = u.String(), score
+		}
+	})
+	if len(locales) < 2 || best == base.String() {
+		return ""
+	}
+	return best
+}
+
+var (
+	// policyTitle: a page's title or heading that names a policy, a code
+	// or guidance
+	policyTitle = lazyre.New(`\b(polic(y|ies)|code of conduct|codes? of (practice|ethics)|procedures?|guidance)\b`)
+	// statementMarks: words only a statement says of itself
+	statementMarks = lazyre.New(`\b(this statement|our statement|slavery and human trafficking statement|modern slavery statement|section 54|s ?54|financial year)\b`)
+)
+
+// policyPage reports whether an HTML page is a policy and not a
+// statement: its heading (else its title) names a policy and no
+// statement, and its text says nothing a statement says of itself.
+func policyPage(doc *goquery.Document) bool {
+	title := words(doc.Find("h1").First().Text())
+	if title == "" {
+		title = words(doc.Find("title").First().Text())
+	}
+	if !policyTitle().MatchString(title) || strings.Contains(title, "statement") {
+		return false
+	}
+	return !statementMarks().MatchString(words(pageText(doc)))
 }

@@ -16,7 +16,11 @@ func TestYearOf(t *testing.T) {
 		"Modern Slavery Statement 2024/25":       2025,
 		"statement 2023-2024":                    2024,
 		"msa-statement-2022_23.pdf":              2023,
-		"FY2021":                                 0, // no word boundary: not a year
+		"XY2021":                                 0, // no word boundary: not a year
+		"FY2021":                                 2021,
+		"Modern Slavery Statement FY25":          2025,
+		"MSA-Statement-FY24-25.pdf":              2025,
+		"fy 2023/24":                             2024,
 		"Statement for 2019 and 2020":            2020,
 		"uploads/2025/07/statement.pdf":          2025,
 		"Modern slavery statement":               0,
@@ -94,6 +98,83 @@ func TestFindLinks(t *testing.T) {
 	}
 }
 
+// TestFindLinksBeside: links that speak of slavery but name the Act, a
+// policy or a news post are not taken before the statement, and hubs named
+// beside "privacy" or "terms" are hubs.
+func TestFindLinksBeside(t *testing.T) {
+	t.Parallel()
+	const page = `<html><head><base href="https://www.company.example/site/"></head><body>
+<p><a href="/ukpga/2015/30/contents">Modern Slavery Act 2015</a></p>
+<p><a href="/news/2025/10/modern-slavery-at-sea/">Tackling modern slavery at sea</a></p>
+<p><a href="/wp-content/uploads/2025/05/modern-slavery-policy.pdf">Modern Slavery Policy</a></p>
+<p><a href="https://parent.example/modern-slavery-statement/">Modern Slavery</a></p>
+<p><a href="https://charity.example/">Anti-slavery charity</a></p>
+<p><a href="modern-slavery-statement.html">Modern Slavery Statement</a></p>
+<footer><a href="/terms-and-policies/">Terms &amp; Policies</a> <a href="/terms/">Terms</a>
+<a href="/our-responsibilities/">Our responsibilities</a></footer></body></html>`
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://www.company.example/")
+	pl := findLinks(doc, base, false)
+	var got []string
+	for _, l := range pl.statements {
+		got = append(got, l.URL)
+	}
+	want := []string{
+		"https://www.company.example/site/modern-slavery-statement.html", // by <base href>
+		"https://parent.example/modern-slavery-statement/",               // another host, its URL names the statement
+		"https://www.company.example/news/2025/10/modern-slavery-at-sea/",
+		"https://www.company.example/wp-content/uploads/2025/05/modern-slavery-policy.pdf",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("statements:\n got %q\nwant %q", got, want)
+	}
+	if pl.years() != 0 {
+		t.Errorf("years = %d, want 0: a news post and a policy make no statements index", pl.years())
+	}
+	got = got[:0]
+	for _, l := range pl.hubs {
+		got = append(got, l.URL)
+	}
+	want = []string{"https://www.company.example/terms-and-policies/", "https://www.company.example/our-responsibilities/"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("hubs:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestFindLinksRelaxed: on a statements page, the year of a "Download"
+// link is in the heading above it, and a PDF shown in a frame is a link.
+func TestFindLinksRelaxed(t *testing.T) {
+	t.Parallel()
+	const page = `<html><body><main>
+<section><h2>2022/23</h2><p><a href="/media/1/">Download (PDF)</a></p></section>
+<h2>2023/24</h2><p><a href="/media/2/">Download (PDF)</a></p>
+<table><tr><td>Year ending March 2025</td><td><a href="/media/3/">Download</a></td></tr></table>
+<iframe src="/viewer/web/viewer.html?file=/uploads/msa.pdf"></iframe>
+</main></body></html>`
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://www.company.example/modern-slavery/")
+	pl := findLinks(doc, base, true)
+	var got []string
+	for _, l := range pl.statements {
+		got = append(got, fmt.Sprint(l.URL, " ", l.Year))
+	}
+	want := []string{
+		"https://www.company.example/media/3/ 2025",
+		"https://www.company.example/media/2/ 2024",
+		"https://www.company.example/media/1/ 2023",
+		"https://www.company.example/uploads/msa.pdf 0",
+	}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("statements:\n got %q\nwant %q", got, want)
+	}
+}
+
 func TestScriptHint(t *testing.T) {
 	t.Parallel()
 	// a site's own menu, enough links and words that the page is not
@@ -162,5 +243,184 @@ func TestParseHTMLAttributeBomb(t *testing.T) {
 	}
 	if doc == nil || doc.Find(`a[href="/modern-slavery-statement"]`).Length() != 1 {
 		t.Error("the link was lost")
+	}
+}
+
+func TestConsentContinue(t *testing.T) {
+	t.Parallel()
+	const head = `<html><body><h1>Before you continue</h1><p>We use cookies to run this site.</p>`
+	for _, c := range []struct{ page, url, want string }{
+		{head + `<a href="/home/">Continue to the site</a>`, "https://a.example/consent/", "https://a.example/home/"},
+		{head + `<form action="/home/"><input type="hidden" name="consent" value="yes"><button>Continue to the site</button></form>`,
+			"https://a.example/consent/", "https://a.example/home/?consent=yes"},
+		{head + `<form method="post" action="/consent/save"><input type="hidden" name="next" value="/home/"><button name="c" value="all">Accept all cookies</button></form>`,
+			"https://a.example/consent/", "https://a.example/home/"},
+		{head + `<form method="post" action="/consent/save"><button>Accept all cookies</button></form>`,
+			"https://a.example/consent/?next=%2Fhome%2F", "https://a.example/home/"},
+		// another site's page, or no way on, is no way on
+		{head + `<form method="post" action="/save"><button>Accept</button></form>`, "https://a.example/consent/?next=https://b.example/", ""},
+		{head + `<form action="/home/"><button>Manage preferences</button></form>`, "https://a.example/consent/", ""},
+		// not a consent page: a statement with a cookie banner
+		{`<html><body><p>We use cookies.</p><a href="/home/">Continue</a><h1>Modern slavery statement</h1></body></html>`, "https://a.example/?next=/x/", ""},
+	} {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(c.page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := consentContinue(doc, c.url); got != c.want {
+			t.Errorf("consentContinue(%.60q…, %s) = %q, want %q", c.page[len(head)-10:], c.url, got, c.want)
+		}
+	}
+}
+
+func TestLocaleHome(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ page, want string }{
+		{`<a href="/de/" hreflang="de-DE">Deutschland</a><a href="/uk/" hreflang="en-GB">United Kingdom</a><a href="/us/" hreflang="en-US">USA</a>`, "https://a.example/uk/"},
+		{`<a href="/fr-fr/">France</a><a href="/en/">English</a>`, "https://a.example/en/"},
+		{`<a href="/fr/">Français</a><a href="/global/">Rest of the world</a>`, "https://a.example/global/"},
+		// no English choice; one locale link; another site's
+		{`<a href="/fr/">France</a><a href="/de/">Deutschland</a>`, ""},
+		{`<a href="/uk/">United Kingdom</a><a href="/about/">About us</a>`, ""},
+		{`<a href="https://b.example/uk/">United Kingdom</a><a href="https://b.example/de/">Deutschland</a>`, ""},
+		// a page with a text of its own is no chooser
+		{`<p>` + strings.Repeat("Our products and services. ", 40) + `</p><a href="/uk/">UK</a><a href="/de/">DE</a>`, ""},
+	} {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader("<html><body>" + c.page + "</body></html>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, _ := url.Parse("https://a.example/")
+		if got := localeHome(doc, base); got != c.want {
+			t.Errorf("localeHome(%.80q) = %q, want %q", c.page, got, c.want)
+		}
+	}
+}
+
+func TestScriptedLinks(t *testing.T) {
+	t.Parallel()
+	const page = `<html><body>
+<a href="javascript:void(0)" onclick="window.open('/files/msa-2025.pdf', '_blank')">Modern Slavery Statement</a>
+<button onclick="location.href = '/anti-slavery/'">Anti-slavery</button>
+<button onclick="openModal()">Modern slavery policy</button>
+<a href="#" data-href="https://investors.company.example/governance/">Governance</a>
+<a href="https://other.example/governance/">Governance elsewhere</a>
+</body></html>`
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://www.company.example/")
+	pl := findLinks(doc, base, false)
+	var got []string
+	for _, l := range pl.statements {
+		got = append(got, l.URL)
+	}
+	for _, l := range pl.hubs {
+		got = append(got, "hub "+l.URL)
+	}
+	want := []string{
+		"https://www.company.example/files/msa-2025.pdf",
+		"https://www.company.example/anti-slavery/",
+		"hub https://investors.company.example/governance/", // a subdomain of the same domain
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("links:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestOnlyYear(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{
+		"2024 25": true, "2025": true, "fy25": true, "fy 2024 25": true,
+		"25": false, "2014": false, "statement 2025": false, "download": false,
+	} {
+		if got := onlyYear(in); got != want {
+			t.Errorf("onlyYear(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestSitemapRank(t *testing.T) {
+	t.Parallel()
+	for loc, want := range map[string]int{
+		"https://a.example/page-sitemap.xml":                     0,
+		"https://a.example/wp-sitemap-posts-page-1.xml":          0,
+		"https://a.example/sitemap-pages.xml.gz":                 0,
+		"https://a.example/sitemap.xml":                          1,
+		"https://a.example/post-sitemap.xml":                     2,
+		"https://a.example/product_cat-sitemap.xml":              2,
+		"https://a.example/wp-sitemap-taxonomies-post_tag-1.xml": 2,
+	} {
+		if got := sitemapRank(loc); got != want {
+			t.Errorf("sitemapRank(%s) = %d, want %d", loc, got, want)
+		}
+	}
+}
+
+// TestCardLinks: a "Download" or "Read more" link is what its card's
+// heading says.
+func TestCardLinks(t *testing.T) {
+	t.Parallel()
+	const page = `<html><body><main>
+<div class="card"><h3>Quality policy</h3><a href="/files/1.pdf">Download</a></div>
+<div class="card"><h3>Modern slavery policy</h3><a href="/files/2.pdf">Download PDF 120 KB</a></div>
+<div class="card"><h3>Modern Slavery Statement</h3><p>Our statement for 2024/25.</p><a href="/files/3.pdf">Download</a></div>
+<h3>Gender pay gap</h3><p><a href="/files/4.pdf">Read more</a></p>
+</main></body></html>`
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("https://www.company.example/policies/")
+	pl := findLinks(doc, base, false)
+	var got []string
+	for _, l := range pl.statements {
+		got = append(got, fmt.Sprint(l.URL, " ", l.Year, " ", l.Weak))
+	}
+	want := []string{
+		"https://www.company.example/files/3.pdf 2025 false",
+		"https://www.company.example/files/2.pdf 0 true",
+	}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("statements:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestStatementWords(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{
+		"Slavery & Trafficking Statement":  true,
+		"Modern-day slavery":               true,
+		"Transparency in Supply Chains":    true,
+		"Transparency in the supply chain": true,
+		"Slavery and Human Trafficking":    true,
+		"Supply chains":                    false,
+		"Trafficking of goods":             false,
+		"Transparency report":              false,
+		"Modern day living":                false,
+	} {
+		if got := statementWords().MatchString(words(in)); got != want {
+			t.Errorf("statementWords(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestPolicyPage(t *testing.T) {
+	t.Parallel()
+	for page, want := range map[string]bool{
+		`<h1>Anti-Slavery Policy</h1><p>1. Policy statement. This policy applies to all persons working for us. Breaches of this policy lead to disciplinary action.</p>`: true,
+		`<h1>Anti-Slavery Policy</h1><p>This statement is made under section 54 of the Modern Slavery Act 2015 for the financial year ending 31 March 2025.</p>`:          false,
+		`<h1>Modern Slavery Policy and Statement</h1><p>This policy applies to all staff.</p>`:                                                                            false,
+		`<title>Supplier Code of Conduct</title><p>Suppliers must not use forced labour.</p>`:                                                                             true,
+		`<h1>Modern slavery</h1><p>We do not tolerate slavery.</p>`:                                                                                                       false,
+	} {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader("<html><head></head><body>" + page + "</body></html>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := policyPage(doc); got != want {
+			t.Errorf("policyPage(%.60q) = %v, want %v", page, got, want)
+		}
 	}
 }

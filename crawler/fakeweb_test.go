@@ -3,6 +3,7 @@ package crawler_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +20,14 @@ import (
 // startFakeWeb serves the sample web and returns a crawler pointed at it.
 func startFakeWeb(t testing.TB) (*fakeweb.Web, *crawler.Crawler) {
 	t.Helper()
-	web, err := fakeweb.Load(sampleweb.FS())
+	return startWeb(t, sampleweb.FS())
+}
+
+// startWeb serves the fake web in fsys (sites.yaml and a folder per site)
+// and returns a crawler pointed at it.
+func startWeb(t testing.TB, fsys fs.FS) (*fakeweb.Web, *crawler.Crawler) {
+	t.Helper()
+	web, err := fakeweb.Load(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +65,13 @@ func TestFakeWeb(t *testing.T) {
 	if len(web.Sites) < 15 {
 		t.Fatalf("the fake web has %d sites, want at least 15", len(web.Sites))
 	}
+	checkWeb(t, web, c, nil)
+}
+
+// checkWeb crawls every site of web at once and checks each against its
+// expectations; a site named in failing is known to fail, for the reason
+// given, and is skipped.
+func checkWeb(t *testing.T, web *fakeweb.Web, c *crawler.Crawler, failing map[string]string) {
 	results := make([]*crawler.Result, len(web.Sites))
 	var wg sync.WaitGroup
 	for i, s := range web.Sites {
@@ -70,6 +85,9 @@ func TestFakeWeb(t *testing.T) {
 	for i, s := range web.Sites {
 		res, want := results[i], s.Expect
 		t.Run(s.Host, func(t *testing.T) {
+			if why, ok := failing[s.Host]; ok {
+				t.Skip("known to fail: " + why)
+			}
 			outcome := want.CrawlResult()
 			if res.Outcome != outcome {
 				t.Errorf("outcome %s (%s), want %s", res.Outcome, res.Reason, outcome)

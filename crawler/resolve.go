@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/gocolly/colly/v2"
 
+	"github.com/s54dev/s54/internal/lazyre"
 	"github.com/s54dev/s54/statement"
 )
 
@@ -42,6 +45,17 @@ func (s *visit) discover() error {
 	}
 	base, _ := url.Parse(home.doc.URL)
 	links := findLinks(home.html, base, false)
+	if len(links.statements) == 0 {
+		// a country or language chooser: the UK site's homepage is the
+		// homepage
+		if to := localeHome(home.html, base); to != "" {
+			if p := s.get(to); p.err == nil && p.html != nil {
+				home = p
+				base, _ = url.Parse(home.doc.URL)
+				links = findLinks(home.html, base, false)
+			}
+		}
+	}
 	viaScript := false
 	if len(links.statements) == 0 && scriptBuilt(home.html) && s.renderInto(home) {
 		// the links the page's script writes
@@ -50,6 +64,10 @@ func (s *visit) discover() error {
 		viaScript = len(links.statements) > 0
 	}
 	var blocked error
+	// links beside the statement (a policy, a news post) wait until the
+	// hubs and the sitemaps have been tried
+	links, weak := splitWeak(links)
+	var hubWeak []link
 	if len(links.statements) > 0 {
 		if doc, err := s.resolve(links, 0); doc != nil {
 			*s.res.HomepageLink = true
@@ -92,6 +110,8 @@ func (s *visit) discover() error {
 				hb, _ = url.Parse(p.doc.URL)
 				hl = findLinks(p.html, hb, false)
 			}
+			hl, hw := splitWeak(hl)
+			hubWeak = append(hubWeak, hw...)
 			if len(hl.statements) > 0 {
 				if doc, err := s.resolve(hl, 0); doc != nil {
 					return nil
@@ -115,6 +135,24 @@ func (s *visit) discover() error {
 			blocked = err
 		}
 	}
+	// last, the links beside the statement: the homepage's, then the hubs'
+	for i, ws := range [][]link{weak, hubWeak} {
+		if len(ws) == 0 || s.ctx.Err() != nil || errors.Is(blocked, colly.ErrRobotsTxtBlocked) || errors.Is(blocked, errBudget) {
+			continue
+		}
+		doc, err := s.resolve(pageLinks{statements: ws}, 0)
+		if doc != nil {
+			*s.res.HomepageLink = i == 0
+			if i == 0 && viaScript {
+				s.res.LinkNeedsScript = true
+				s.res.Hint = scriptLinkHint
+			}
+			return nil
+		}
+		if errors.Is(err, colly.ErrRobotsTxtBlocked) || errors.Is(err, errBudget) {
+			blocked = err
+		}
+	}
 	switch {
 	case errors.Is(blocked, colly.ErrRobotsTxtBlocked):
 		s.res.Outcome, s.res.Reason = statement.RobotsBlocked, "the statement link is disallowed by robots.txt"
@@ -126,6 +164,21 @@ func (s *visit) discover() error {
 	}
 	s.res.Hint = s.scriptHint(home)
 	return nil
+}
+
+// splitWeak takes the weak statement links (a policy, a news post) out of
+// a page's links.
+func splitWeak(pl pageLinks) (pageLinks, []link) {
+	var strong, weak []link
+	for _, l := range pl.statements {
+		if l.Weak {
+			weak = append(weak, l)
+		} else {
+			strong = append(strong, l)
+		}
+	}
+	pl.statements = strong
+	return pl, weak
 }
 
 // scriptLinkHint is the hint of a statement whose homepage link only a
@@ -226,6 +279,13 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 		return p.doc, nil
 	case p.html == nil:
 		return nil, nil
+	case l.Policy && policyPage(p.html):
+		// a link to a policy that is one, whatever the checker makes of
+		// it: "who must comply", "breaches of this policy"
+		if s.notStatement == "" {
+			s.notStatement = redact(p.doc.URL) + " is not a statement: it is a policy, and says nothing of a statement"
+		}
+		return nil, nil
 	}
 	// A page that is a statement of some length is the statement; a short
 	// one that links to the statement's document (a summary, a landing
@@ -250,6 +310,22 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 		base, _ := url.Parse(p.doc.URL)
 		inner := findLinks(p.html, base, true)
 		inner.statements = slicesDeleteURL(inner.statements, l.URL, p.doc.URL)
+		if isStatement {
+			// a short statement: only its own fuller version may stand in
+			// for it, not a policy, a news post or another site's page
+			inner.statements = slices.DeleteFunc(inner.statements, func(c link) bool {
+				cu, err := url.Parse(c.URL)
+				return err != nil || c.Weak || (!sameOrg(cu, base) && c.Score < 12 && !isDocumentURL(cu))
+			})
+		}
+		if older := olderThan(inner.statements, ownYear(p.html, l.Year)); isStatement && len(older) > 0 {
+			// a statement page that lists the earlier years' below it:
+			// it is the latest, they are its history
+			p.doc.Year = ownYear(p.html, l.Year)
+			s.res.Statement = p.doc
+			s.index(older, depth)
+			return p.doc, nil
+		}
 		if len(inner.statements) > 0 {
 			doc, err := s.resolve(inner, depth+1)
 			if doc != nil || !isStatement {
@@ -262,6 +338,39 @@ func (s *visit) statementAt(l link, depth int) (*Document, error) {
 		return p.doc, nil
 	}
 	return nil, nil
+}
+
+// ownYear is the year a statement page names for itself: the link's,
+// else its title's and first heading's, else the first words of its text.
+func ownYear(doc *goquery.Document, linkYear int) int {
+	if linkYear != 0 {
+		return linkYear
+	}
+	if y := yearOf(doc.Find("title").First().Text() + " " + doc.Find("h1").First().Text()); y != 0 {
+		return y
+	}
+	text := pageText(doc)
+	return yearOf(text[:min(len(text), 400)])
+}
+
+// olderThan are the dated statement links of a page, when all of them are
+// older than year, the page's own: nil when year is unknown, when any is
+// as new, or when none is dated. Undated and weak links are left out.
+func olderThan(links []link, year int) []link {
+	if year == 0 {
+		return nil
+	}
+	var out []link
+	for _, l := range links {
+		switch {
+		case l.Weak:
+		case l.Year >= year:
+			return nil
+		case l.Year != 0:
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // landingWords: a page with fewer words that links to a statement document
@@ -292,6 +401,9 @@ func (s *visit) index(links []link, depth int) (*Document, error) {
 	var lastErr error
 	var dated, undated []link
 	for _, l := range links {
+		if l.Weak {
+			continue // a policy or a news post beside the statements
+		}
 		if l.Year == 0 {
 			undated = append(undated, l)
 		} else {
@@ -326,12 +438,43 @@ func (s *visit) index(links []link, depth int) (*Document, error) {
 		}
 	}
 	if len(undated) > 0 && s.ctx.Err() == nil && !errors.Is(lastErr, errBudget) {
+		before, n := s.res.Statement, len(s.res.History)
 		take(undated[0])
+		if before != nil && len(s.res.History) == n+1 && s.undatedIsLatest(undated[0], before.Year) {
+			// the undated one is the current statement: "our current
+			// statement" above an archive, or a page naming a later year
+			// than the dated links
+			last := s.res.History[len(s.res.History)-1]
+			s.res.History = append([]*Document{before}, s.res.History[:len(s.res.History)-1]...)
+			s.res.Statement = last
+		}
 	}
 	if s.res.Statement != nil {
 		return s.res.Statement, nil
 	}
 	return nil, lastErr
+}
+
+// currentWords: a link that says it is the current statement
+var currentWords = lazyre.New(`\b(current|latest|most recent|this year s?)\b`)
+
+// undatedIsLatest reports whether an undated statement link taken beside
+// dated ones is the latest: its words say so, or its page names a year
+// after the latest dated one (its title, heading or first words).
+func (s *visit) undatedIsLatest(l link, latest int) bool {
+	if currentWords().MatchString(words(l.Text)) {
+		return true
+	}
+	p := s.pages[l.URL]
+	if p == nil || p.html == nil {
+		return false
+	}
+	y := ownYear(p.html, 0)
+	if y > latest {
+		p.doc.Year = y
+		return true
+	}
+	return false
 }
 
 func slicesDeleteURL(ls []link, urls ...string) []link {

@@ -6,7 +6,11 @@ import (
 	"encoding/xml"
 	"io"
 	"net/url"
+	"path"
+	"slices"
 	"strings"
+
+	"github.com/s54dev/s54/internal/lazyre"
 )
 
 // When the homepage and its hubs give no statement, the site's sitemaps
@@ -38,12 +42,14 @@ func (s *visit) sitemap(base *url.URL) (doc *Document, found string, err error) 
 			continue
 		}
 		seen[u] = true
-		su, perr := url.Parse(u)
+		// "Sitemap: /sitemap.xml" and an index's relative locs are the
+		// site's own
+		su, perr := base.Parse(strings.TrimSpace(u))
 		if perr != nil || !sameSite(su, base) {
 			continue // a sitemap on another host is not the site's
 		}
 		read++
-		p := s.get(u)
+		p := s.get(su.String())
 		if p.err != nil || p.doc == nil {
 			if p.err != nil {
 				err = p.err
@@ -60,16 +66,18 @@ func (s *visit) sitemap(base *url.URL) (doc *Document, found string, err error) 
 		}
 		locs, index := sitemapLocs(body, maxSitemapURLs)
 		if index {
+			// the pages' sitemap before the posts', products' and tags'
+			slices.SortStableFunc(locs, func(a, b string) int { return sitemapRank(a) - sitemapRank(b) })
 			queue = append(queue, locs...)
 			continue
 		}
 		for _, loc := range locs {
-			lu, perr := url.Parse(loc)
+			lu, perr := su.Parse(strings.TrimSpace(loc))
 			if perr != nil || !sameSite(lu, base) || excludeWords().MatchString(urlWords(lu)) {
 				continue
 			}
 			if uw := urlWords(lu); statementWords().MatchString(uw) {
-				l := link{URL: lu.String(), Score: 6, Year: yearOf(lu.Path)}
+				l := link{URL: lu.String(), Score: 6, Year: yearOf(lu.Path), Weak: newsWords().MatchString(uw)}
 				if strings.Contains(uw, "statement") {
 					l.Score += 2
 				}
@@ -93,6 +101,32 @@ func (s *visit) sitemap(base *url.URL) (doc *Document, found string, err error) 
 		}
 	}
 	return doc, candidates[0].Text, nil
+}
+
+var (
+	// sitemapPages: a sitemap's name that says it lists the site's pages
+	// or documents, where statements are
+	sitemapPages = lazyre.New(`\b(pages?|documents?|files?|pdfs?|policies|legal|corporate|about)\b`)
+	// sitemapOthers: a sitemap's name that says it lists posts, products,
+	// tags and the like, where statements seldom are
+	sitemapOthers = lazyre.New(`\b(posts?|products?|cat|categor(y|ies)|tags?|authors?|users?|attachments?|media|images?|videos?|news|blog|events?|portfolio|testimonials?|taxonomies|locations?|stores?|jobs?)\b`)
+)
+
+// sitemapRank orders the sitemaps of an index: pages first, then the
+// others, then posts, products and tags.
+func sitemapRank(loc string) int {
+	w := loc
+	if u, err := url.Parse(loc); err == nil {
+		w = path.Base(u.Path)
+	}
+	w = words(w)
+	switch {
+	case sitemapPages().MatchString(w):
+		return 0
+	case sitemapOthers().MatchString(w):
+		return 2
+	}
+	return 1
 }
 
 // sitemapLocs reads the <loc> of a sitemap, at most limit of them, and

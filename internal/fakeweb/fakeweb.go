@@ -104,6 +104,9 @@ type Route struct {
 	// Endless is a link trap: page N links to Path?page=N+1 ("More
 	// policies", "Next month") and to 20 facets Path?page=N&filter=K.
 	Endless bool `yaml:"endless"`
+	// Headers are response headers added to what the route serves
+	// (Content-Disposition, say); alone they serve the path's own file.
+	Headers map[string]string `yaml:"headers"`
 }
 
 // Expect is what crawling, extracting and checking the site should give.
@@ -257,7 +260,7 @@ func (s *Site) validate() error {
 				actions++
 			}
 		}
-		if actions > 1 || (actions == 0 && r.Status == 0 && r.ContentType == "") {
+		if actions > 1 || (actions == 0 && r.Status == 0 && r.ContentType == "" && len(r.Headers) == 0) {
 			bad("route %d (%s) must do exactly one thing", i, r.Path)
 		}
 		if r.Path != "*" && !strings.HasPrefix(r.Path, "/") {
@@ -381,6 +384,11 @@ func (w *Web) serve(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt := s.route(r)
+	if rt != nil {
+		for k, v := range rt.Headers {
+			rw.Header().Set(k, v)
+		}
+	}
 	switch {
 	case rt == nil:
 		s.serveFile(rw, r, filePath(r.URL.Path), "", 0)
@@ -407,7 +415,7 @@ func (w *Web) serve(rw http.ResponseWriter, r *http.Request) {
 		serveEndless(rw, r, s)
 	case rt.Status != 0:
 		http.Error(rw, http.StatusText(rt.Status), rt.Status)
-	default: // ContentType alone
+	default: // ContentType or Headers alone
 		s.serveFile(rw, r, filePath(r.URL.Path), rt.ContentType, 0)
 	}
 }
