@@ -146,7 +146,7 @@ func yearOf(s string) int {
 }
 
 // pageLinks are the candidate links of an HTML page: statements (by their
-// words) and hubs (same site only). relaxed, for a page already reached by
+// words) and hubs (on the organisation's site or its subdomains). relaxed, for a page already reached by
 // a statement link, also takes links to documents and links that say
 // "statement" or "download".
 type pageLinks struct {
@@ -177,8 +177,8 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 			}
 			href = a.AttrOr("src", a.AttrOr("data", ""))
 		}
-		u, err := refBase.Parse(strings.TrimSpace(href))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		u, ok := webURL(refBase, href)
+		if !ok {
 			return
 		}
 		if !anchor {
@@ -360,7 +360,7 @@ func viewedDocument(u *url.URL) *url.URL {
 		return u
 	}
 	if f := u.Query().Get("file"); f != "" {
-		if d, err := u.Parse(f); err == nil && isDocumentURL(d) && (d.Scheme == "http" || d.Scheme == "https") {
+		if d, ok := webURL(u, f); ok && isDocumentURL(d) {
 			return d
 		}
 	}
@@ -368,9 +368,9 @@ func viewedDocument(u *url.URL) *url.URL {
 }
 
 // contextYear is the year named around a link whose own words name none:
-// in the smallest element around it that holds no other link (a table
-// row, a list item, a card), or in the heading just before it. 0 when
-// none.
+// in its box (linkBox: the largest element around it that holds no other
+// link, a table row, a list item, a card), or in the heading just before
+// it. 0 when none.
 func contextYear(a *goquery.Selection) int {
 	box := linkBox(a)
 	if y := yearOf(spacedText(box)); y != 0 {
@@ -383,16 +383,57 @@ func contextYear(a *goquery.Selection) int {
 }
 
 // linkBox is the largest element around a link, up to a few dozen words,
-// that holds no other link: its card, list item or table row.
+// that holds no other link: its card, list item or table row. It looks at
+// most boxLevels up and boxNodes nodes in each, so that a page of
+// thousands of "Read more" links costs each of them a bounded walk.
 func linkBox(a *goquery.Selection) *goquery.Selection {
 	box := a
-	for p := a.Parent(); p.Length() > 0 && !p.Is("body, main, html, nav, header, footer"); p = p.Parent() {
-		if p.Find("a[href]").Length() > 1 || len(strings.Fields(p.Text())) > 60 {
+	p := a.Parent()
+	for range boxLevels {
+		if p.Length() == 0 || p.Is("body, main, html, nav, header, footer") || !boxFits(p.Get(0)) {
 			break
 		}
 		box = p
+		p = p.Parent()
 	}
 	return box
+}
+
+// A link's box is found within these bounds.
+const (
+	boxLevels = 8
+	boxNodes  = 400
+)
+
+// boxFits reports whether n holds at most one link and 60 words, looking
+// at no more than boxNodes nodes (a larger element does not fit).
+func boxFits(n *html.Node) bool {
+	links, words, seen := 0, 0, 0
+	var fits func(*html.Node) bool
+	fits = func(n *html.Node) bool {
+		if seen++; seen > boxNodes {
+			return false
+		}
+		switch n.Type {
+		case html.ElementNode:
+			if n.DataAtom == atom.A && slices.ContainsFunc(n.Attr, func(a html.Attribute) bool { return a.Key == "href" }) {
+				if links++; links > 1 {
+					return false
+				}
+			}
+		case html.TextNode:
+			if words += len(strings.Fields(n.Data)); words > 60 {
+				return false
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !fits(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return fits(n)
 }
 
 // genericWords are link words that say nothing of what is linked.
@@ -485,6 +526,28 @@ func sameOrg(u, base *url.URL) bool {
 	return err == nil && a == b
 }
 
+// webURL is raw resolved against base when it is a web address: http or
+// https, with a host. Every address the crawler derives from a page goes
+// through it.
+func webURL(base *url.URL, raw string) (*url.URL, bool) {
+	u, err := base.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, false
+	}
+	return u, true
+}
+
+// siteURL is raw resolved against base when it is a web address on base's
+// site (sameSite), without its fragment.
+func siteURL(base *url.URL, raw string) (*url.URL, bool) {
+	u, ok := webURL(base, raw)
+	if !ok || !sameSite(u, base) {
+		return nil, false
+	}
+	u.Fragment = ""
+	return u, true
+}
+
 // sameSite reports whether u is on base's host, "www." aside.
 func sameSite(u, base *url.URL) bool {
 	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") == strings.TrimPrefix(strings.ToLower(base.Hostname()), "www.")
@@ -537,8 +600,8 @@ func metaRefresh(doc *goquery.Document, pageURL string) string {
 	if err != nil {
 		return ""
 	}
-	u, err := base.Parse(target)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.String() == pageURL {
+	u, ok := webURL(base, target)
+	if !ok || u.String() == pageURL {
 		return ""
 	}
 	return u.String()
@@ -628,21 +691,38 @@ func consentContinue(doc *goquery.Document, pageURL string) string {
 	}
 	var target string
 	links.EachWithBreak(func(_ int, a *goquery.Selection) bool {
-		u, err := base.Parse(strings.TrimSpace(a.AttrOr("href", "")))
-		if err != nil || !sameSite(u, base) || u.String() == base.String() || !continueWords().MatchString(words(linkText(a))) {
+		u, ok := siteURL(base, a.AttrOr("href", ""))
+		if !ok || u.String() == base.String() || !continueWords().MatchString(words(linkText(a))) {
 			return true
 		}
-		u.Fragment = ""
 		target = u.String()
 		return false
 	})
 	if target == "" {
 		target = consentForm(doc, base)
 	}
-	if target == "" {
+	if target == "" && hasContinueControl(doc) {
+		// a page that asks to accept or continue and posts the choice:
+		// the page it says it returns to
 		target = consentNext(doc, base)
 	}
 	return target
+}
+
+// hasContinueControl reports whether a page has a button, or a link, whose
+// words say to accept or continue: what a consent page asks the reader to
+// press, and a short page that merely mentions cookies has not.
+func hasContinueControl(doc *goquery.Document) bool {
+	found := false
+	doc.Find("button, input[type=submit], a[href]").EachWithBreak(func(_ int, b *goquery.Selection) bool {
+		label := b.Text()
+		if b.Is("input") {
+			label = b.AttrOr("value", "")
+		}
+		found = continueWords().MatchString(words(label))
+		return !found
+	})
+	return found
 }
 
 // consentForm is where a consent page's GET form goes when its button
@@ -668,8 +748,8 @@ func consentForm(doc *goquery.Document, base *url.URL) string {
 		if button == nil {
 			return true
 		}
-		u, err := base.Parse(strings.TrimSpace(f.AttrOr("action", "")))
-		if err != nil || !sameSite(u, base) {
+		u, ok := siteURL(base, f.AttrOr("action", ""))
+		if !ok {
 			return true
 		}
 		q := url.Values{}
@@ -705,17 +785,23 @@ func consentNext(doc *goquery.Document, base *url.URL) string {
 			candidates = append(candidates, q[k]...)
 		}
 	}
-	doc.Find("form input[type=hidden][name]").Each(func(_ int, in *goquery.Selection) {
-		if slices.Contains(nextParams, strings.ToLower(in.AttrOr("name", ""))) {
-			candidates = append(candidates, in.AttrOr("value", ""))
+	doc.Find("form").Each(func(_ int, f *goquery.Selection) {
+		// a login or a newsletter's form returns elsewhere: only the
+		// form of the choice counts
+		if !hasContinueControl(goquery.NewDocumentFromNode(f.Get(0))) {
+			return
 		}
+		f.Find("input[type=hidden][name]").Each(func(_ int, in *goquery.Selection) {
+			if slices.Contains(nextParams, strings.ToLower(in.AttrOr("name", ""))) {
+				candidates = append(candidates, in.AttrOr("value", ""))
+			}
+		})
 	})
 	for _, c := range candidates {
-		u, err := base.Parse(strings.TrimSpace(c))
-		if err != nil || c == "" || (u.Scheme != "http" && u.Scheme != "https") || !sameSite(u, base) {
+		u, ok := siteURL(base, c)
+		if !ok || strings.TrimSpace(c) == "" {
 			continue
 		}
-		u.Fragment = ""
 		if p := u.Path; u.String() != base.String() && p != base.Path {
 			return u.String()
 		}
@@ -818,7 +904,7 @@ func hashRoute(fragment string) bool {
 var (
 	// localeSegment: a path's first segment that names a country or a
 	// language ("/uk/", "/en-gb/", "/de_de/")
-	localeSegment = lazyre.New(`^([a-z]{2}([-_][a-z]{2})?|global|international|int)$`)
+	localeSegment = lazyre.New(`^((uk|gb|us|ie|de|fr|es|it|nl|be|lu|ch|at|se|no|dk|fi|pl|pt|cz|gr|ro|hu|au|nz|ca|mx|br|ar|cl|jp|cn|kr|sg|hk|tw|za|ae|sa|tr|ru|en|zh|ja|ko|sv|da|nb)|[a-z]{2}[-_][a-z]{2}|global|international|int)$`)
 	// ukLocale and englishLocale: the choices for a UK organisation, best
 	// first, in a link's path, hreflang or words
 	ukLocale      = lazyre.New(`^(en[-_]gb|en[-_]uk|uk|gb)$|\b(united kingdom|uk|great britain|britain)\b`)
@@ -836,8 +922,8 @@ func localeHome(doc *goquery.Document, base *url.URL) string {
 	locales := map[string]bool{}
 	best, bestScore := "", 0
 	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
-		u, err := base.Parse(strings.TrimSpace(a.AttrOr("href", "")))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !sameSite(u, base) {
+		u, ok := siteURL(base, a.AttrOr("href", ""))
+		if !ok {
 			return
 		}
 		seg := strings.ToLower(strings.Trim(u.Path, "/"))
@@ -862,22 +948,29 @@ func localeHome(doc *goquery.Document, base *url.URL) string {
 			score = 2
 		}
 		if score > bestScore {
-			u.Fragment = ""
 			best, bestScore = u.String(), score
 		}
 	})
-	if len(locales) < 2 || best == base.String() {
+	if len(locales) < minLocales || best == base.String() {
 		return ""
 	}
 	return best
 }
 
+// minLocales: a chooser offers at least this many countries or languages
+// ("/ir" investors and "/hr" careers beside "/uk" are not three).
+const minLocales = 3
+
 var (
 	// policyTitle: a page's title or heading that names a policy, a code
 	// or guidance
 	policyTitle = lazyre.New(`\b(polic(y|ies)|code of conduct|codes? of (practice|ethics)|procedures?|guidance)\b`)
-	// statementMarks: words only a statement says of itself
-	statementMarks = lazyre.New(`\b(this statement|our statement|slavery and human trafficking statement|modern slavery statement|section 54|s ?54|financial year)\b`)
+	// statementMarks: words a statement says of itself, a small firm's
+	// titled as a policy too ("This policy sets out the steps we took in
+	// the year ending 31 March 2025"); a page with any of them is left to
+	// the checker, since a statement taken for a policy is the costlier
+	// mistake
+	statementMarks = lazyre.New(`\b(statement|section 54|s ?54|financial year|year (ending|ended)|approved by (the |our )?(board|directors))\b`)
 )
 
 // policyPage reports whether an HTML page is a policy and not a
@@ -891,5 +984,7 @@ func policyPage(doc *goquery.Document) bool {
 	if !policyTitle().MatchString(title) || strings.Contains(title, "statement") {
 		return false
 	}
-	return !statementMarks().MatchString(words(pageText(doc)))
+	// "1. Policy statement" heads a policy's first section
+	text := strings.ReplaceAll(words(pageText(doc)), "policy statement", "policy")
+	return !statementMarks().MatchString(text)
 }

@@ -260,6 +260,13 @@ func TestConsentContinue(t *testing.T) {
 		// another site's page, or no way on, is no way on
 		{head + `<form method="post" action="/save"><button>Accept</button></form>`, "https://a.example/consent/?next=https://b.example/", ""},
 		{head + `<form action="/home/"><button>Manage preferences</button></form>`, "https://a.example/consent/", ""},
+		// no file: or other scheme, whatever the form says
+		{head + `<form action="file://a.example/etc/passwd"><button>Continue</button></form>`, "https://a.example/consent/", ""},
+		// a short page that mentions cookies and has a login form is no
+		// consent page: its return field, and its own ?return=, are not
+		// followed
+		{`<html><body><p>Supplier portal. We use cookies.</p><form method="post" action="/wp-login.php"><input type="hidden" name="redirect_to" value="/wp-admin/"><button>Log in</button></form></body></html>`,
+			"https://a.example/portal/?return=/account/delete", ""},
 		// not a consent page: a statement with a cookie banner
 		{`<html><body><p>We use cookies.</p><a href="/home/">Continue</a><h1>Modern slavery statement</h1></body></html>`, "https://a.example/?next=/x/", ""},
 	} {
@@ -273,12 +280,67 @@ func TestConsentContinue(t *testing.T) {
 	}
 }
 
+// TestLinkBoxBounded: a page of thousands of "Read more" links, each read
+// with its card (linkBox), is read in a time that grows with the page,
+// not with its square (10 s for 8,000 links before the bound; see
+// BenchmarkFindLinksReadMore).
+func TestLinkBoxBounded(t *testing.T) {
+	t.Parallel()
+	doc := readMorePage(t, 8000)
+	base, _ := url.Parse("https://a.example/")
+	for _, relaxed := range []bool{false, true} {
+		if pl := findLinks(doc, base, relaxed); len(pl.statements) != 1 || pl.statements[0].URL != "https://a.example/msa-2025.pdf" {
+			t.Errorf("relaxed %v: %+v", relaxed, pl.statements)
+		}
+	}
+}
+
+// readMorePage is a flat page of n "Read more" links in one element, and
+// one card whose heading names the statement.
+func readMorePage(t testing.TB, n int) *goquery.Document {
+	var b strings.Builder
+	b.WriteString(`<html><body><main><div>`)
+	for i := range n {
+		fmt.Fprintf(&b, `<span><a href="/news/%d">Read more</a></span>`, i)
+	}
+	b.WriteString(`</div><section><h3>Modern slavery statement 2025</h3><div><a href="/msa-2025.pdf">Download</a></div></section></main></body></html>`)
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func BenchmarkFindLinksReadMore(b *testing.B) {
+	doc := readMorePage(b, 8000)
+	base, _ := url.Parse("https://a.example/")
+	for b.Loop() {
+		findLinks(doc, base, true)
+	}
+}
+
+func TestViewedDocumentHasAHost(t *testing.T) {
+	t.Parallel()
+	u, _ := url.Parse("https://a.example/viewer?file=http:///x.pdf")
+	if d := viewedDocument(u); d != nil {
+		t.Errorf("viewedDocument = %v, want none", d)
+	}
+	u, _ = url.Parse("https://a.example/viewer?file=/files/msa.pdf")
+	if d := viewedDocument(u); d == nil || d.String() != "https://a.example/files/msa.pdf" {
+		t.Errorf("viewedDocument = %v", d)
+	}
+}
+
 func TestLocaleHome(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct{ page, want string }{
 		{`<a href="/de/" hreflang="de-DE">Deutschland</a><a href="/uk/" hreflang="en-GB">United Kingdom</a><a href="/us/" hreflang="en-US">USA</a>`, "https://a.example/uk/"},
-		{`<a href="/fr-fr/">France</a><a href="/en/">English</a>`, "https://a.example/en/"},
-		{`<a href="/fr/">Français</a><a href="/global/">Rest of the world</a>`, "https://a.example/global/"},
+		{`<a href="/fr-fr/">France</a><a href="/de-de/">Deutschland</a><a href="/en/">English</a>`, "https://a.example/en/"},
+		{`<a href="/fr/">Français</a><a href="/es/">España</a><a href="/global/">Rest of the world</a>`, "https://a.example/global/"},
+		// two locales are not a chooser; "/ir" (investors) and "/hr"
+		// (careers) are no countries
+		{`<a href="/fr-fr/">France</a><a href="/en/">English</a>`, ""},
+		{`<a href="/ir">Investors</a><a href="/hr">Careers</a><a href="/uk">UK sites</a>`, ""},
 		// no English choice; one locale link; another site's
 		{`<a href="/fr/">France</a><a href="/de/">Deutschland</a>`, ""},
 		{`<a href="/uk/">United Kingdom</a><a href="/about/">About us</a>`, ""},
@@ -414,6 +476,9 @@ func TestPolicyPage(t *testing.T) {
 		`<h1>Modern Slavery Policy and Statement</h1><p>This policy applies to all staff.</p>`:                                                                            false,
 		`<title>Supplier Code of Conduct</title><p>Suppliers must not use forced labour.</p>`:                                                                             true,
 		`<h1>Modern slavery</h1><p>We do not tolerate slavery.</p>`:                                                                                                       false,
+		// a small firm's statement titled as a policy: left to the checker
+		`<h1>Anti-Slavery Policy</h1><p>This policy sets out the steps we took during the year ending 31 March 2025.</p>`: false,
+		`<h1>Anti-Slavery Policy</h1><p>This policy was approved by the board on 2 May 2025.</p>`:                         false,
 	} {
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader("<html><head></head><body>" + page + "</body></html>"))
 		if err != nil {

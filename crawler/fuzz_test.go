@@ -17,6 +17,8 @@ func FuzzDiscovery(f *testing.F) {
 	f.Add("<script>document.write('<a href=/msa>Modern slavery</a>')</script>")
 	f.Add("%PDF-1.7\n<a>")
 	f.Add(`<body><noscript><p>Please enable <b>JavaScript</b></p><noscript><style>a{}</style></noscript></noscript><div id="root"><app-root ng-version="17"></app-root></div><script src=/b.js></script>`)
+	f.Add(`<iframe src="/v?file=http:///x.pdf"></iframe><form action="file://www.company.example/etc/passwd"><button>Continue</button></form><p>cookies</p>`)
+	f.Add(`<p>We use cookies.</p><form method=post action=/login><input type=hidden name=redirect value=/wp-admin/><button>Log in</button></form><a href=/ir>IR</a><a href=/hr>HR</a><a href=/uk>UK</a>`)
 	f.Fuzz(func(t *testing.T, page string) {
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
 		if err != nil {
@@ -36,6 +38,19 @@ func FuzzDiscovery(f *testing.F) {
 		if to := metaRefresh(doc, base.String()); to != "" && !strings.HasPrefix(to, "http") {
 			t.Errorf("meta refresh to %q", to)
 		}
+		web := func(what, to string) {
+			if to == "" {
+				return
+			}
+			if u, err := url.Parse(to); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				t.Errorf("%s to %q", what, to)
+			}
+		}
+		web("consent page", consentContinue(doc, base.String()))
+		web("consent page", consentContinue(doc, base.String()+"?next=/home&return=file:///etc/passwd"))
+		web("country chooser", localeHome(doc, base))
+		policyPage(doc)
+		ownYear(doc, 0)
 		looksLikeStatement(doc)
 		scriptHint(doc)
 		scriptBuilt(doc)

@@ -440,13 +440,14 @@ func (s *visit) index(links []link, depth int) (*Document, error) {
 	if len(undated) > 0 && s.ctx.Err() == nil && !errors.Is(lastErr, errBudget) {
 		before, n := s.res.Statement, len(s.res.History)
 		take(undated[0])
-		if before != nil && len(s.res.History) == n+1 && s.undatedIsLatest(undated[0], before.Year) {
-			// the undated one is the current statement: "our current
-			// statement" above an archive, or a page naming a later year
-			// than the dated links
-			last := s.res.History[len(s.res.History)-1]
-			s.res.History = append([]*Document{before}, s.res.History[:len(s.res.History)-1]...)
-			s.res.Statement = last
+		if before != nil && len(s.res.History) == n+1 {
+			if last := s.res.History[n]; s.undatedIsLatest(undated[0], last, before.Year) {
+				// the undated one is the current statement: "our current
+				// statement" above an archive, or a page naming a later
+				// year than the dated links
+				s.res.History = append([]*Document{before}, s.res.History[:n]...)
+				s.res.Statement = last
+			}
 		}
 	}
 	if s.res.Statement != nil {
@@ -461,17 +462,21 @@ var currentWords = lazyre.New(`\b(current|latest|most recent|this year s?)\b`)
 // undatedIsLatest reports whether an undated statement link taken beside
 // dated ones is the latest: its words say so, or its page names a year
 // after the latest dated one (its title, heading or first words).
-func (s *visit) undatedIsLatest(l link, latest int) bool {
+// taken is the document the link gave (its page's, or the one its
+// landing page led to), which takes the year the page names.
+func (s *visit) undatedIsLatest(l link, taken *Document, latest int) bool {
 	if currentWords().MatchString(words(l.Text)) {
 		return true
+	}
+	if latest == 0 {
+		return false // the dated links' year is not known: nothing to be later than
 	}
 	p := s.pages[l.URL]
 	if p == nil || p.html == nil {
 		return false
 	}
-	y := ownYear(p.html, 0)
-	if y > latest {
-		p.doc.Year = y
+	if y := ownYear(p.html, 0); y > latest {
+		taken.Year = y
 		return true
 	}
 	return false

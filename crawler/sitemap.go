@@ -36,18 +36,15 @@ func (s *visit) sitemap(base *url.URL) (doc *Document, found string, err error) 
 	read := 0
 	var candidates []link
 	for len(queue) > 0 && read < maxSitemaps && s.ctx.Err() == nil {
-		u := queue[0]
+		// "Sitemap: /sitemap.xml" is the site's own; an index's locs are
+		// resolved against the index when queued
+		su, ok := siteURL(base, queue[0])
 		queue = queue[1:]
-		if seen[u] {
-			continue
-		}
-		seen[u] = true
-		// "Sitemap: /sitemap.xml" and an index's relative locs are the
-		// site's own
-		su, perr := base.Parse(strings.TrimSpace(u))
-		if perr != nil || !sameSite(su, base) {
+		if !ok || seen[su.String()] {
 			continue // a sitemap on another host is not the site's
 		}
+		u := su.String()
+		seen[u] = true
 		read++
 		p := s.get(su.String())
 		if p.err != nil || p.doc == nil {
@@ -66,9 +63,22 @@ func (s *visit) sitemap(base *url.URL) (doc *Document, found string, err error) 
 		}
 		locs, index := sitemapLocs(body, maxSitemapURLs)
 		if index {
-			// the pages' sitemap before the posts', products' and tags'
-			slices.SortStableFunc(locs, func(a, b string) int { return sitemapRank(a) - sitemapRank(b) })
-			queue = append(queue, locs...)
+			// the pages' sitemap before the posts', products' and tags',
+			// each ranked once
+			type ranked struct {
+				loc  string
+				rank int
+			}
+			rs := make([]ranked, 0, len(locs))
+			for _, loc := range locs {
+				if lu, perr := su.Parse(strings.TrimSpace(loc)); perr == nil {
+					rs = append(rs, ranked{lu.String(), sitemapRank(lu.String())})
+				}
+			}
+			slices.SortStableFunc(rs, func(a, b ranked) int { return a.rank - b.rank })
+			for _, r := range rs {
+				queue = append(queue, r.loc)
+			}
 			continue
 		}
 		for _, loc := range locs {
