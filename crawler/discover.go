@@ -60,7 +60,7 @@ var (
 	legislationURL = lazyre.New(`\b(ukpga|legislation|enacted|contents)\b`)
 	// besideWords: link words that name what sits beside a statement, not
 	// the statement: a policy, a code, guidance, training
-	besideWords = lazyre.New(`\b(polic(y|ies)|code of conduct|codes? of (practice|ethics)|procedures?|guidance|training|toolkit|helpline)\b`)
+	besideWords = lazyre.New(`\b(` + policyNames + `|training|toolkit|helpline)\b`)
 	// newsWords: a URL's words that put a page among news, blog posts or
 	// events, which speak of modern slavery without being the statement
 	newsWords = lazyre.New(`\b(news|blog|blogs|press|press releases?|insights?|articles?|stories|events?|podcasts?)\b`)
@@ -215,22 +215,24 @@ func findLinks(doc *goquery.Document, base *url.URL, relaxed bool) pageLinks {
 		// another site's, is the Act's text; an opaque URL on the site
 		// ("Modern Slavery Act" → /documents/2291) is often the statement,
 		// tried as a weak link
-		actOnly := namesAct().MatchString(tw) && !noun && !statementURL().MatchString(uw)
-		if namesAct().MatchString(tw) && !noun && (legislationURL().MatchString(uw) || (actOnly && !onSite)) {
+		act := namesAct().MatchString(tw) && !noun
+		actOnly := act && !statementURL().MatchString(uw)
+		if act && (legislationURL().MatchString(uw) || (actOnly && !onSite)) {
 			return
 		}
+		named := statementWords().MatchString(tw) // "Modern slavery", "Anti-slavery"
 		switch {
 		case !anchor:
 			l.Score = 3
-		case statementWords().MatchString(tw) && noun:
+		case named && noun:
 			l.Score = 12 // "Modern Slavery Statement"
-		case statementWords().MatchString(tw) && onSite:
+		case named && onSite:
 			l.Score = 10 // "Modern slavery", "Anti-slavery"
-		case statementWords().MatchString(tw) && statementURL().MatchString(uw) && !legislationURL().MatchString(uw):
+		case named && statementURL().MatchString(uw) && !legislationURL().MatchString(uw):
 			// "Modern Slavery" to a group's statement on its parent's
 			// host: the URL names it
 			l.Score = 6
-		case statementWords().MatchString(tw):
+		case named:
 			// another host, in words that do not name a statement: the
 			// Act on the legislation's site, a charity, a news story
 			if !relaxed {
@@ -701,7 +703,7 @@ func consentContinue(doc *goquery.Document, pageURL string) string {
 	if target == "" {
 		target = consentForm(doc, base)
 	}
-	if target == "" && hasContinueControl(doc) {
+	if target == "" && continueControl(doc.Selection, "button, input[type=submit], a[href]") != nil {
 		// a page that asks to accept or continue and posts the choice:
 		// the page it says it returns to
 		target = consentNext(doc, base)
@@ -709,18 +711,21 @@ func consentContinue(doc *goquery.Document, pageURL string) string {
 	return target
 }
 
-// hasContinueControl reports whether a page has a button, or a link, whose
-// words say to accept or continue: what a consent page asks the reader to
-// press, and a short page that merely mentions cookies has not.
-func hasContinueControl(doc *goquery.Document) bool {
-	found := false
-	doc.Find("button, input[type=submit], a[href]").EachWithBreak(func(_ int, b *goquery.Selection) bool {
+// continueControl is the first of the controls under sel (by selector)
+// whose words say to accept or continue ("Continue to the site", "Accept
+// all"): what a consent page asks the reader to press, and a short page
+// that merely mentions cookies has not. nil when there is none.
+func continueControl(sel *goquery.Selection, selector string) *goquery.Selection {
+	var found *goquery.Selection
+	sel.Find(selector).EachWithBreak(func(_ int, b *goquery.Selection) bool {
 		label := b.Text()
 		if b.Is("input") {
 			label = b.AttrOr("value", "")
 		}
-		found = continueWords().MatchString(words(label))
-		return !found
+		if continueWords().MatchString(words(label)) {
+			found = b
+		}
+		return found == nil
 	})
 	return found
 }
@@ -734,17 +739,7 @@ func consentForm(doc *goquery.Document, base *url.URL) string {
 		if m := strings.ToLower(strings.TrimSpace(f.AttrOr("method", "get"))); m != "get" && m != "" {
 			return true
 		}
-		var button *goquery.Selection
-		f.Find("button, input[type=submit]").EachWithBreak(func(_ int, b *goquery.Selection) bool {
-			label := b.Text()
-			if b.Is("input") {
-				label = b.AttrOr("value", "")
-			}
-			if continueWords().MatchString(words(label)) {
-				button = b
-			}
-			return button == nil
-		})
+		button := continueControl(f, "button, input[type=submit]")
 		if button == nil {
 			return true
 		}
@@ -788,7 +783,7 @@ func consentNext(doc *goquery.Document, base *url.URL) string {
 	doc.Find("form").Each(func(_ int, f *goquery.Selection) {
 		// a login or a newsletter's form returns elsewhere: only the
 		// form of the choice counts
-		if !hasContinueControl(goquery.NewDocumentFromNode(f.Get(0))) {
+		if continueControl(f, "button, input[type=submit], a[href]") == nil {
 			return
 		}
 		f.Find("input[type=hidden][name]").Each(func(_ int, in *goquery.Selection) {
@@ -961,10 +956,14 @@ func localeHome(doc *goquery.Document, base *url.URL) string {
 // ("/ir" investors and "/hr" careers beside "/uk" are not three).
 const minLocales = 3
 
+// policyNames are the words that name a policy, a code or guidance, in
+// a link (besideWords) or a page's title (policyTitle).
+const policyNames = `polic(y|ies)|code of conduct|codes? of (practice|ethics)|procedures?|guidance`
+
 var (
 	// policyTitle: a page's title or heading that names a policy, a code
 	// or guidance
-	policyTitle = lazyre.New(`\b(polic(y|ies)|code of conduct|codes? of (practice|ethics)|procedures?|guidance)\b`)
+	policyTitle = lazyre.New(`\b(` + policyNames + `)\b`)
 	// statementMarks: words a statement says of itself, a small firm's
 	// titled as a policy too ("This policy sets out the steps we took in
 	// the year ending 31 March 2025"); a page with any of them is left to
